@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { collectionName, MAX_ROWS, wireDocument } from './sync.ts';
+
+/**
+ * What must hold of a document for a batch to apply: it is absent (or a
+ * tombstone), or its current state equals the given one.
+ */
+export const precondition = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('absent') }).strict(),
+  z.object({ kind: z.literal('equals'), state: wireDocument }).strict(),
+]);
+export type Precondition = z.infer<typeof precondition>;
+
+/** One write of a batch: the document's new state (a tombstone deletes) and an optional precondition. */
+export const batchOperation = z
+  .object({
+    collection: collectionName,
+    precondition: precondition.optional(),
+    write: wireDocument,
+  })
+  .strict();
+export type BatchOperation = z.infer<typeof batchOperation>;
+
+export const batchRequest = z.object({ operations: z.array(batchOperation).min(1).max(MAX_ROWS) }).strict();
+export type BatchRequest = z.infer<typeof batchRequest>;
+
+/** A batch either applied whole, or failed on a precondition and changed nothing. */
+export type BatchResult =
+  | { ok: true; seq: number }
+  | { ok: false; failed: { index: number; collection: string; id: string; current: WireDocumentOrNull } };
+type WireDocumentOrNull = z.infer<typeof wireDocument> | null;

@@ -1,0 +1,35 @@
+/** The closed set of error codes a Pourover server answers with. */
+export const errorCodes = [
+  'BAD_INPUT',
+  'TOO_LARGE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PRECONDITION_FAILED',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The HTTP status each code is answered with. */
+export const httpStatusOf: { readonly [K in ErrorCode]: number } = {
+  BAD_INPUT: 400,
+  TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PRECONDITION_FAILED: 412,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** The one error type of Pourover: a code from the closed set and a message a person can read. */
+export class PouroverError extends Error {
+  override readonly name = 'PouroverError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

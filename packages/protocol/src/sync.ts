@@ -1,0 +1,51 @@
+import { collectionNames } from '@pourover/schemas';
+import { z } from 'zod';
+
+/** Bump on any change to the wire format (the schema hash test fails until you do). 1: 2026-11-23, first version. */
+export const PROTOCOL_VERSION = 1;
+
+/** The largest number of documents in one pull page, push or batch. */
+export const MAX_ROWS = 1_000;
+
+export const collectionName = z.enum(collectionNames);
+
+/** A position in a replica's change log: every change with a greater `seq` comes after it. */
+export const checkpoint = z.object({ seq: z.number().int().min(0) }).strict();
+export type Checkpoint = z.infer<typeof checkpoint>;
+
+/**
+ * A document as it travels: its fields plus `_deleted`. The fields are
+ * checked against the collection's schema by whoever stores the document.
+ */
+export const wireDocument = z.looseObject({ id: z.string().max(36), _deleted: z.boolean() });
+export type WireDocument = z.infer<typeof wireDocument>;
+
+export const pullRequest = z
+  .object({
+    collection: collectionName,
+    checkpoint: checkpoint.nullable(),
+    limit: z.number().int().min(1).max(MAX_ROWS),
+  })
+  .strict();
+export type PullRequest = z.infer<typeof pullRequest>;
+
+export const pullResponse = z.object({ documents: z.array(wireDocument), checkpoint: checkpoint.nullable() });
+export type PullResponse = z.infer<typeof pullResponse>;
+
+/** One document write: the state the device last saw from the server, and the state it wants. */
+export const pushRow = z
+  .object({
+    assumedMasterState: wireDocument.nullable(),
+    newDocumentState: wireDocument,
+  })
+  .strict();
+export type PushRow = z.infer<typeof pushRow>;
+
+export const pushRequest = z
+  .object({ collection: collectionName, rows: z.array(pushRow).min(1).max(MAX_ROWS) })
+  .strict();
+export type PushRequest = z.infer<typeof pushRequest>;
+
+/** The server's current state of every document whose push met a different state than assumed. */
+export const pushResponse = z.object({ conflicts: z.array(wireDocument) });
+export type PushResponse = z.infer<typeof pushResponse>;

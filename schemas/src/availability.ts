@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { docId, isoTime } from './primitives.ts';
+
+/** A delivery slot the store publishes. `taken` never exceeds `capacity`; no order lands after `cutoff`. */
+export const deliverySlot = z
+  .object({
+    id: docId,
+    start: isoTime,
+    end: isoTime,
+    capacity: z.number().int().min(0).max(10_000),
+    taken: z.number().int().min(0).max(10_000),
+    cutoff: isoTime,
+  })
+  .strict();
+
+export type DeliverySlot = z.infer<typeof deliverySlot>;

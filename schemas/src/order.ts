@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { cents, docId, isoTime } from './primitives.ts';
+
+/**
+ * Where an order stands. `placing` is a draft the device has placed and the
+ * server has not yet moved; `received` and `rejected` are processed orders.
+ */
+export const orderStatuses = ['draft', 'placing', 'placed', 'received', 'rejected'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const orderLine = z
+  .object({
+    itemId: docId,
+    count: z.number().int().min(1).max(99),
+  })
+  .strict();
+
+/**
+ * One order, in whichever collection it lives. `lines`, `itemCount` and
+ * `totalCents` are derived from the Yjs document in `ydoc` (a base64 encoded
+ * update) so they can be queried; they are never edited apart from it.
+ */
+export const order = z
+  .object({
+    id: docId,
+    status: z.enum(orderStatuses),
+    lines: z.array(orderLine).max(100),
+    itemCount: z.number().int().min(0).max(9_900),
+    totalCents: cents,
+    note: z.string().max(1_000),
+    slotId: z.union([docId, z.null()]),
+    ydoc: z.string().max(262_144),
+    createdTime: isoTime,
+    placedTime: isoTime.optional(),
+    receivedTime: isoTime.optional(),
+    rejectReason: z.string().max(500).optional(),
+  })
+  .strict();
+
+export type Order = z.infer<typeof order>;
+export type OrderLine = z.infer<typeof orderLine>;

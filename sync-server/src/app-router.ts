@@ -1,0 +1,8 @@
+import { authRouter } from './auth-router.ts';
+import { syncRouter } from './sync-router.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({ auth: authRouter, sync: syncRouter });
+
+/** The router's type: all a client imports from the server. */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,47 @@
+import { sign, verify } from 'node:crypto';
+import { blessingName } from '@pourover/schemas';
+import { z } from 'zod';
+import type { ServerKey } from './server-key.ts';
+
+/** What a blessing token asserts: the holder's blessing name, until `exp` (seconds since the epoch). */
+const claims = z
+  .object({
+    v: z.literal(1),
+    sub: blessingName,
+    iat: z.number().int(),
+    exp: z.number().int(),
+  })
+  .strict();
+export type BlessingClaims = z.infer<typeof claims>;
+
+const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** Signs a blessing for `name`, valid for `ttlSeconds`. */
+export function signBlessing(key: ServerKey, options: { name: string; ttlSeconds: number; now?: Date }): string {
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const body: BlessingClaims = { v: 1, sub: blessingName.parse(options.name), iat, exp: iat + options.ttlSeconds };
+  const payload = b64(JSON.stringify(body));
+  return `${payload}.${b64(sign(null, Buffer.from(payload), key.privateKey))}`;
+}
+
+export type Verification = { ok: true; claims: BlessingClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+
+/** Checks a token's signature and lifetime; never throws on bad input. */
+export function verifyBlessing(key: ServerKey, token: string, now: Date = new Date()): Verification {
+  const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{86})$/.exec(token);
+  if (!match) return { ok: false, reason: 'malformed' };
+  const [, payload = '', signature = ''] = match;
+  if (!verify(null, Buffer.from(payload), key.publicKey, Buffer.from(signature, 'base64url'))) {
+    return { ok: false, reason: 'forged' };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const result = claims.safeParse(parsed);
+  if (!result.success) return { ok: false, reason: 'malformed' };
+  if (result.data.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: result.data };
+}

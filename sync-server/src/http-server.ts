@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '@pourover/protocol';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { appRouter } from './app-router.ts';
+import { loadServerKey, type ServerKey } from './auth/server-key.ts';
+import { createContext } from './context.ts';
+import type { Image } from './images.ts';
+import { demoCatalogImages } from './seed/demo-catalog.ts';
+import { seedDemo } from './seed/seed.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/store.ts';
+import type { ServerDeps } from './trpc.ts';
+import { SERVER_VERSION } from './version.ts';
+
+/** The largest request body the server reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type LogLine = Record<string, string | number | boolean | undefined>;
+
+export type ServerOptions = {
+  port?: number;
+  host?: string;
+  /** Folder of the SQLite file and the server key. */
+  dataDir: string;
+  /** Seeds the demo data and enables the dev sign-in. */
+  seed?: boolean;
+  log?: (line: LogLine) => void;
+  now?: () => Date;
+};
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  store: Store;
+  key: ServerKey;
+  close(): Promise<void>;
+};
+
+/** Starts the sync server over the SQLite store in `dataDir`; resolves once it listens. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const store = new SqliteStore({ file: join(options.dataDir, 'pourover.sqlite'), now });
+  const key = loadServerKey(join(options.dataDir, 'server-key.pem'));
+  if (options.seed) await seedDemo(store, now());
+  const deps: ServerDeps = { store, key, devSignIn: options.seed ?? false, now };
+  const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
+  const blessings = new WeakMap<IncomingMessage, string>();
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: (request) => {
+      const context = createContext(deps, request);
+      if (context.principal) blessings.set(request.req, context.principal.name);
+      return context;
+    },
+  });
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    res.on('close', () => {
+      log({
+        t: now().toISOString(),
+        method: req.method,
+        path: req.url?.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        blessing: blessings.get(req),
+      });
+    });
+    route(req, res);
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse) {
+    const path = req.url?.split('?')[0] ?? '/';
+    if (path.startsWith('/trpc/')) return trpc(req, res);
+    if (req.method === 'GET' && path === '/healthz') {
+      return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
+    }
+    const image = /^\/images\/([0-9a-f]{64})\.svg$/.exec(path);
+    if (req.method === 'GET' && image) {
+      const found = images.get(image[1] ?? '');
+      if (!found) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'no such image' } });
+      res.writeHead(200, {
+        'content-type': 'image/svg+xml',
+        'cache-control': 'public, max-age=31536000, immutable',
+        etag: `"${found.hash}"`,
+      });
+      return res.end(found.svg);
+    }
+    return json(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${path}` } });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    key,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+    },
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,21 @@
+import { shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
+import type { Store } from '../store/store.ts';
+import { demoCatalog } from './demo-catalog.ts';
+import { demoShopper } from './demo-shopper.ts';
+import { demoSlots } from './demo-slots.ts';
+
+const absent = { kind: 'absent' } as const;
+
+function writesOf(collection: CollectionName, documents: { id: string }[]) {
+  return documents.map((document) => ({ collection, document: { ...document, _deleted: false }, expect: absent }));
+}
+
+/**
+ * Seeds the demo: catalog, a week of delivery slots and the demo shopper.
+ * Only adds what is missing, so it is safe on every start and never undoes
+ * an edit made since.
+ */
+export async function seedDemo(store: Store, now: Date): Promise<void> {
+  await store.commit(STORE, [...writesOf('catalog', demoCatalog()), ...writesOf('availability', demoSlots(now))], 'each');
+  await store.commit(shopperReplica(demoShopper.id), writesOf('user', [demoShopper]), 'each');
+}

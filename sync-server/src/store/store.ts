@@ -1,0 +1,56 @@
+import type { WireDocument } from '@pourover/protocol';
+import type { CollectionName } from '@pourover/schemas';
+
+/** A document as the store holds it: its latest state and the change that wrote it. */
+export type StoredDocument = {
+  collection: CollectionName;
+  document: WireDocument;
+  /** Position of the document's latest change in its replica's change log. */
+  seq: number;
+  /** Server time of that change. */
+  updatedAt: string;
+};
+
+/**
+ * What must hold of a document's current state for a write to apply.
+ * - `assumed`: a push; the device's last seen state must still be current.
+ * - `absent`: no live document (never written, or a tombstone).
+ * - `equals`: the current state equals the given one.
+ */
+export type Expectation =
+  | { kind: 'assumed'; state: WireDocument | null }
+  | { kind: 'absent' }
+  | { kind: 'equals'; state: WireDocument }
+  | { kind: 'none' };
+
+export type Write = { collection: CollectionName; document: WireDocument; expect: Expectation };
+
+/**
+ * `each`: every write stands alone; those whose expectation fails are
+ * returned as conflicts and the rest apply (a push).
+ * `all`: every expectation must hold or nothing applies (a batch).
+ */
+export type CommitMode = 'each' | 'all';
+
+export type CommitResult =
+  | { ok: true; seq: number; changed: boolean; conflicts: StoredDocument[] }
+  | { ok: false; failedIndex: number; current: StoredDocument | null };
+
+/**
+ * A server's durable home for replicas. Every implementation passes the
+ * store conformance suite; all writes of one commit land in one transaction.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Documents of one collection changed after `afterSeq`, in change order. */
+  pull(replica: string, collection: CollectionName, afterSeq: number, limit: number): Promise<StoredDocument[]>;
+  /** Documents of every collection of a replica changed after `afterSeq`, in change order. */
+  changesSince(replica: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
+  /** The position of a replica's latest change (0 for none). */
+  head(replica: string): Promise<number>;
+  get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
+  commit(replica: string, writes: readonly Write[], mode: CommitMode): Promise<CommitResult>;
+  /** Calls `listener` with the replica name after each commit that changed it. */
+  onCommit(listener: (replica: string) => void): () => void;
+  close(): Promise<void>;
+}
