@@ -34,7 +34,7 @@ export const syncRouter = router({
     const writes = input.rows.map((row, index) => ({
       collection: input.collection,
       document: validDocument(input.collection, row.newDocumentState, `rows[${index}]`),
-      expect: { kind: 'assumed' as const, state: row.assumedMasterState },
+      expect: { kind: 'assumed' as const, state: row.assumedMasterState ?? null },
     }));
     const result = await ctx.store.commit(replica, writes, 'each');
     if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');

@@ -32,10 +32,10 @@ export type PullRequest = z.infer<typeof pullRequest>;
 export const pullResponse = z.object({ documents: z.array(wireDocument), checkpoint: checkpoint.nullable() });
 export type PullResponse = z.infer<typeof pullResponse>;
 
-/** One document write: the state the device last saw from the server, and the state it wants. */
+/** One document write: the state the device last saw from the server (none for a new document), and the state it wants. */
 export const pushRow = z
   .object({
-    assumedMasterState: wireDocument.nullable(),
+    assumedMasterState: wireDocument.nullish(),
     newDocumentState: wireDocument,
   })
   .strict();

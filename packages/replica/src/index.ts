@@ -1,0 +1,10 @@
+export { Replica, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
+export { createSyncClient, type SyncClient, type SyncClientOptions } from './sync-client.ts';
+export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
+
+import { Replica, type ReplicaOptions } from './open-replica.ts';
+
+/** Opens a device's replica: its local database, synced with the server. */
+export function openReplica(options: ReplicaOptions): Promise<Replica> {
+  return Replica.open(options);
+}

@@ -1,0 +1,86 @@
+import type { StreamEvent } from '@pourover/protocol';
+import type { CollectionName } from '@pourover/schemas';
+import type { RxReplicationPullStreamItem } from 'rxdb/plugins/core';
+import { BehaviorSubject, Subject } from 'rxjs';
+import type { SyncClient } from './sync-client.ts';
+
+type PullStreamItem = RxReplicationPullStreamItem<Record<string, unknown>, { seq: number }>;
+
+export type StreamState = { connection: 'connecting' | 'open' | 'offline'; error: string | null };
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+
+/**
+ * The device's one live stream, carrying the changes of all its collections.
+ * Each collection's replication reads its own `pull.stream$` from here. On a
+ * fresh connection the server says `ready` once it listens, and every
+ * collection is told to RESYNC from its checkpoint, so nothing committed
+ * before is missed; a dropped connection resumes from the last tracked id.
+ */
+export class LiveStream {
+  readonly state$ = new BehaviorSubject<StreamState>({ connection: 'connecting', error: null });
+  readonly #subjects = new Map<CollectionName, Subject<PullStreamItem>>();
+  readonly #client: SyncClient;
+  #subscription: { unsubscribe(): void } | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #closed = false;
+
+  constructor(client: SyncClient, collections: readonly CollectionName[]) {
+    this.#client = client;
+    for (const name of collections) this.#subjects.set(name, new Subject());
+  }
+
+  /** The pull stream of one collection, for RxDB's replication. */
+  streamOf(collection: CollectionName): Subject<PullStreamItem> {
+    const subject = this.#subjects.get(collection);
+    if (!subject) throw new Error(`no live stream for ${collection}`);
+    return subject;
+  }
+
+  start() {
+    if (this.#closed) return;
+    this.state$.next({ connection: 'connecting', error: this.state$.value.error });
+    this.#subscription = this.#client.sync.stream.subscribe(
+      { lastEventId: null },
+      {
+        onData: (envelope) => this.#receive(envelope.data as StreamEvent),
+        onConnectionStateChange: (state) => {
+          if (state.state === 'pending') this.#attempt = 0;
+          const connection = state.state === 'pending' ? 'open' : state.error ? 'offline' : 'connecting';
+          this.state$.next({ connection, error: state.error?.message ?? null });
+        },
+        onError: (error) => this.#restart(error.message),
+        onComplete: () => this.#restart(null),
+      },
+    );
+  }
+
+  #receive(event: StreamEvent) {
+    if (event.kind === 'ready') {
+      for (const subject of this.#subjects.values()) subject.next('RESYNC');
+      return;
+    }
+    this.#subjects.get(event.collection)?.next({ documents: event.documents, checkpoint: event.checkpoint });
+  }
+
+  /** Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step. */
+  #restart(error: string | null) {
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    if (this.#closed) return;
+    this.state$.next({ connection: 'offline', error });
+    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+    this.#attempt += 1;
+    this.#retryTimer = setTimeout(() => this.start(), delay);
+  }
+
+  close() {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#subscription?.unsubscribe();
+    for (const subject of this.#subjects.values()) subject.complete();
+    this.state$.complete();
+  }
+}

@@ -1,0 +1,204 @@
+import { MAX_ROWS, type WireDocument } from '@pourover/protocol';
+import { collectionNames, collections, rxSchemaOf, type CollectionName } from '@pourover/schemas';
+import {
+  addRxPlugin,
+  createRxDatabase,
+  type RxCollection,
+  type RxConflictHandler,
+  type RxDatabase,
+  type RxStorage,
+} from 'rxdb/plugins/core';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { combineLatest, map, type Observable } from 'rxjs';
+import { chunkBySize } from './chunk-rows.ts';
+import { builtInRules } from './conflict-rules.ts';
+import { LiveStream } from './live-stream.ts';
+import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
+import { UnsentChanges } from './unsent-changes.ts';
+
+addRxPlugin(RxDBLeaderElectionPlugin);
+
+/** Push requests stay under this many bytes of JSON (the server takes at most 1 MiB). */
+const MAX_PUSH_BYTES = 768 * 1024;
+const PULL_BATCH = MAX_ROWS;
+const PUSH_BATCH = 500;
+
+export type ReplicaOptions = {
+  /** The sync server's base URL. */
+  url: string;
+  /** The device's blessing token, or a function returning the current one. */
+  blessing: string | (() => string);
+  /** The local database's name (one IndexedDB database per name). */
+  name: string;
+  /** IndexedDB to use instead of the global one (fake-indexeddb in Node). */
+  indexedDB?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
+  EventSource?: EventSourceConstructor;
+  /** Conflict handlers by collection, replacing the built-in rule (required for `yjs-merge` collections). */
+  conflictHandlers?: Partial<Record<CollectionName, RxConflictHandler<Record<string, unknown>>>>;
+  /** Several tabs share the database and elect one to sync (default true; false in Node). */
+  multiInstance?: boolean;
+  /** Validate every local write against the schema (costly; for tests and development). */
+  validate?: boolean;
+  /** Delay before a failed pull or push is tried again. */
+  retryMs?: number;
+};
+
+export type SyncStatus = {
+  state: 'offline' | 'connecting' | 'syncing' | 'idle';
+  /** Documents written on this device the server has not taken yet. */
+  unsent: number;
+  lastError: string | null;
+};
+
+export type ReplicaCollections = { [K in CollectionName]: RxCollection<Record<string, unknown>> };
+
+/** A device's replica: its local RxDB database, kept in sync with the server. */
+export class Replica {
+  readonly db: RxDatabase<ReplicaCollections>;
+  readonly client: SyncClient;
+  readonly status$: Observable<SyncStatus>;
+  readonly #stream: LiveStream;
+  readonly #replications: RxReplicationState<Record<string, unknown>, { seq: number }>[];
+
+  private constructor(parts: {
+    db: RxDatabase<ReplicaCollections>;
+    client: SyncClient;
+    stream: LiveStream;
+    replications: RxReplicationState<Record<string, unknown>, { seq: number }>[];
+    status$: Observable<SyncStatus>;
+  }) {
+    this.db = parts.db;
+    this.client = parts.client;
+    this.#stream = parts.stream;
+    this.#replications = parts.replications;
+    this.status$ = parts.status$;
+  }
+
+  get collections(): ReplicaCollections {
+    return this.db.collections;
+  }
+
+  /** The replication of one collection (for its `received$`, `sent$` and `error$`). */
+  replicationOf(name: CollectionName) {
+    const index = collectionNames.indexOf(name);
+    const replication = this.#replications[index];
+    if (!replication) throw new Error(`no replication for ${name}`);
+    return replication;
+  }
+
+  /** Resolves once every collection has pulled what the server had and pushed every local write. */
+  async awaitInSync(): Promise<void> {
+    await Promise.all(this.#replications.map((replication) => replication.awaitInSync()));
+  }
+
+  /** Stops syncing and closes the database; leaves no timer or connection behind. */
+  async close(): Promise<void> {
+    this.#stream.close();
+    await Promise.all(this.#replications.map((replication) => replication.cancel()));
+    await this.db.close();
+  }
+
+  async [Symbol.asyncDispose]() {
+    await this.close();
+  }
+
+  /** Opens (or creates) the device's database and starts syncing every collection. */
+  static async open(options: ReplicaOptions): Promise<Replica> {
+    const token = typeof options.blessing === 'string' ? () => options.blessing as string : options.blessing;
+    const dexie: RxStorage<unknown, unknown> = getRxStorageDexie(options.indexedDB ?? {});
+    const db = await createRxDatabase<ReplicaCollections>({
+      name: options.name,
+      storage: options.validate ? wrappedValidateAjvStorage({ storage: dexie }) : dexie,
+      multiInstance: options.multiInstance ?? true,
+      eventReduce: true,
+    });
+    await db.addCollections(
+      Object.fromEntries(
+        collectionNames.map((name) => [
+          name,
+          {
+            schema: rxSchemaOf(name),
+            conflictHandler: options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? builtInRules['field-lww'],
+          },
+        ]),
+      ) as never,
+    );
+    const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
+    const stream = new LiveStream(client, collectionNames);
+    const unsent = new UnsentChanges();
+    const replications = collectionNames.map((name) => {
+      const collection = db.collections[name];
+      unsent.watch(collection);
+      return replicate({ name, collection, client, stream, unsent, retryMs: options.retryMs ?? 2_000 });
+    });
+    stream.start();
+    const status$ = combineLatest([
+      stream.state$,
+      unsent.count$,
+      combineLatest(replications.map((replication) => replication.active$)),
+    ]).pipe(
+      map(([stream, unsentCount, active]): SyncStatus => ({
+        state:
+          stream.connection !== 'open'
+            ? stream.connection
+            : active.some(Boolean) || unsentCount > 0
+              ? 'syncing'
+              : 'idle',
+        unsent: unsentCount,
+        lastError: stream.error,
+      })),
+    );
+    return new Replica({ db, client, stream, replications, status$ });
+  }
+}
+
+/** Whether the shopper's own devices push to a collection (the store's collections and the moved orders are read-only). */
+function devicesWrite(name: CollectionName): boolean {
+  return collections[name].syncgroup.some((member) => member.pattern === '$owner' && member.grants.includes('write'));
+}
+
+function replicate(parts: {
+  name: CollectionName;
+  collection: RxCollection<Record<string, unknown>>;
+  client: SyncClient;
+  stream: LiveStream;
+  unsent: UnsentChanges;
+  retryMs: number;
+}) {
+  const { name, client } = parts;
+  return replicateRxCollection<Record<string, unknown>, { seq: number }>({
+    collection: parts.collection,
+    replicationIdentifier: `pourover-${name}`,
+    live: true,
+    retryTime: parts.retryMs,
+    waitForLeadership: true,
+    pull: {
+      batchSize: PULL_BATCH,
+      stream$: parts.stream.streamOf(name).asObservable(),
+      handler: async (checkpoint, batchSize) => {
+        const result = await client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+        return { documents: result.documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
+      },
+    },
+    ...(devicesWrite(name)
+      ? {
+          push: {
+            batchSize: PUSH_BATCH,
+            handler: async (rows) => {
+              const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
+              const conflicts: WireDocument[] = [];
+              for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
+                const result = await client.sync.push.mutate({ collection: name, rows: chunk as never });
+                conflicts.push(...result.conflicts);
+              }
+              sent(conflicts.map((conflict) => conflict.id));
+              return conflicts as never;
+            },
+          },
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,42 @@
+import { openReplica, type Replica } from '@pourover/replica';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { TcpLink } from './tcp-link.ts';
+
+export type Device = { name: string; replica: Replica; link: TcpLink; token: string };
+
+/** Signs in a new device of the demo shopper through the server's dev sign-in. */
+export async function devSignIn(url: string, device: string): Promise<string> {
+  const response = await fetch(`${url}/trpc/auth.devSignIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device }),
+  });
+  const body = (await response.json()) as { result: { data: { token: string } } };
+  return body.result.data.token;
+}
+
+/**
+ * Opens a device of the demo shopper in this process: its own database in
+ * fake-indexeddb, reaching the server through its own unpluggable link.
+ */
+export async function openDevice(server: { url: string; port: number }, name: string, token?: string): Promise<Device> {
+  const blessing = token ?? (await devSignIn(server.url, name));
+  const link = await TcpLink.open(server);
+  const replica = await openReplica({
+    url: link.url,
+    blessing,
+    name: `device-${name}`,
+    indexedDB: { indexedDB, IDBKeyRange },
+    EventSource,
+    multiInstance: false,
+    validate: true,
+    retryMs: 250,
+  });
+  return { name, replica, link, token: blessing };
+}
+
+export async function closeDevice(device: Device): Promise<void> {
+  await device.replica.close();
+  await device.link.close();
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
+
+const bin = fileURLToPath(new URL('../../sync-server/bin/pourover-server.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+export type ServerProcess = {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Request paths the server logged, with the blessing that made each. */
+  requests: { path: string; blessing: string | undefined; status: number }[];
+  /** Kills the process with SIGKILL and waits for it to be gone. */
+  kill(): Promise<void>;
+  /** Stops it with SIGTERM (a clean shutdown) and waits. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data folder. */
+  restart(): Promise<void>;
+};
+
+/** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
+export async function startServerProcess(dataDir: string, port?: number): Promise<ServerProcess> {
+  const chosen = port ?? (await freePort());
+  const requests: ServerProcess['requests'] = [];
+  let child: ChildProcess | undefined;
+
+  async function launch() {
+    const proc = spawn(tsx, [bin, '--port', String(chosen), '--data', dataDir, '--seed'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.startsWith('Pourover sync server listening')) resolve();
+          if (line.startsWith('{')) {
+            const entry = JSON.parse(line) as { path: string; blessing?: string; status: number };
+            requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
+          }
+        }
+      });
+      proc.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+    });
+  }
+
+  async function end(signal: NodeJS.Signals) {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill(signal);
+    await gone;
+  }
+
+  await launch();
+  return {
+    url: `http://127.0.0.1:${chosen}`,
+    port: chosen,
+    dataDir,
+    requests,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+    restart: launch,
+  };
+}
