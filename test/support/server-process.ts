@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 
 const bin = fileURLToPath(new URL('../../sync-server/bin/pourover-server.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 export type ServerProcess = {
   url: string;
@@ -26,7 +25,8 @@ export async function startServerProcess(dataDir: string, port?: number): Promis
   let child: ChildProcess | undefined;
 
   async function launch() {
-    const proc = spawn(tsx, [bin, '--port', String(chosen), '--data', dataDir, '--seed'], {
+    // node itself, with tsx as a loader: a signal reaches the server, not a wrapper process.
+    const proc = spawn(process.execPath, ['--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

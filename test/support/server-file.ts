@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** Reads a server's SQLite file directly (read-only; WAL lets it run beside the server). */
+export function readServerFile(dataDir: string) {
+  const db = new Database(join(dataDir, 'pourover.sqlite'), { readonly: true });
+  return {
+    documents(replica: string, collection: string) {
+      return db
+        .prepare<[string, string], { id: string; body: string; seq: number }>(
+          'SELECT id, body, seq FROM documents WHERE replica = ? AND collection = ? ORDER BY seq',
+        )
+        .all(replica, collection)
+        .map((row) => ({ ...row, document: JSON.parse(row.body) as Record<string, unknown> }));
+    },
+    head(replica: string): number {
+      return db.prepare<[string], { head: number }>('SELECT head FROM replicas WHERE name = ?').get(replica)?.head ?? 0;
+    },
+    close: () => db.close(),
+  };
+}
