@@ -11,11 +11,16 @@ import {
   postRaw,
   pull,
   pullRaw,
+  readEventStream,
   resultOf,
   signIn,
   startTestServer,
+  streamData,
+  streamErrors,
+  streamPath,
   userDoc,
   type Answer,
+  type SseEvent,
   type TestServer,
 } from './test-support.ts';
 
@@ -33,6 +38,7 @@ const row = (document: unknown, assumedMasterState: unknown = null) => ({ assume
 const pushOf = (...documents: unknown[]) => ({ collection: 'user', rows: documents.map((document) => row(document)) });
 const batchOf = (...writes: unknown[]) => ({ operations: writes.map((write) => ({ collection: 'user', write })) });
 const validPull = { collection: 'user', checkpoint: null, limit: 10 };
+const pullPath = `/trpc/sync.pull?input=${encodeURIComponent(JSON.stringify(validPull))}`;
 const fresh = userDoc(100);
 
 type Case = [name: string, send: () => Promise<Answer>, code: ErrorCode];
@@ -117,24 +123,49 @@ describe('bad input: every endpoint refuses it with a typed error, writes nothin
     expect((await call(server, 'GET', '/healthz')).status).toBe(200);
   });
 
-  // Known gap: Node's HTTP parser answers 431 with an empty body before tRPC sees the request.
-  it.fails('answers a pull whose query string is over 1 MiB with a typed TOO_LARGE error [known gap]', async () => {
+  // Node's HTTP parser refuses it before tRPC sees the request; the server still answers typed.
+  it('answers a pull whose query string is over 1 MiB with a typed TOO_LARGE error', async () => {
     await expectRefused(() => pull(server, { ...validPull, pad: pad(1.2 * MiB) }, token), 'TOO_LARGE');
   });
 
-  // Known bug: tRPC's 415 is not in errors.ts's code table, so it goes out typed INTERNAL.
-  it.fails('refuses a push sent as text/plain as BAD_INPUT rather than INTERNAL [known bug]', async () => {
-    await expectRefused(() => postRaw(server, 'sync.push', JSON.stringify(pushOf(fresh)), token, 'text/plain'), 'BAD_INPUT');
+  // Bad input tRPC refuses itself (wrong content type, unparsable connectionParams) is typed too.
+  const transport: Case[] = [
+    ['a push sent as text/plain', () => postRaw(server, 'sync.push', JSON.stringify(pushOf(fresh)), token, 'text/plain'), 'BAD_INPUT'],
+    ['a pull with malformed connectionParams', () => call(server, 'GET', `${pullPath}&connectionParams=%7B`, { token }), 'BAD_INPUT'],
+  ];
+
+  it.each(transport)('refuses %s as BAD_INPUT rather than INTERNAL', async (_name, send, code) => {
+    await expectRefused(send, code);
   });
 
-  it('refuses a push sent as text/plain with a 4xx, writes nothing and keeps serving', async () => {
+  it.each(transport)('refuses %s with a 4xx and no internals, writes nothing and keeps serving', async (_name, send) => {
     const before = await heads(server);
-    const answer = await postRaw(server, 'sync.push', JSON.stringify(pushOf(fresh)), token, 'text/plain');
+    const answer = await send();
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(internalsIn(answer.body)).toEqual([]);
     expect(await heads(server)).toEqual(before);
     expect((await call(server, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  const hasError = (events: SseEvent[]) => streamErrors(events).length > 0;
+
+  it.each([
+    ['an unknown field', { since: 0 }],
+    ['a lastEventId over 40 characters', { lastEventId: '1'.repeat(41) }],
+    ['a lastEventId that is no stream position', { lastEventId: 'zzz' }],
+  ])('refuses a stream input with %s as BAD_INPUT and delivers no data', async (_name, input) => {
+    const answer = await readEventStream(server, streamPath(input), { token, until: hasError });
+    expect(streamData(answer.events)).toEqual([]);
+    if (answer.status === 200) expect(streamErrors(answer.events)).toMatchObject([{ code: 'BAD_INPUT' }]);
+    else expect(answer.status).toBe(400);
+    expect(internalsIn(answer.events.map((event) => JSON.parse(event.data) as unknown))).toEqual([]);
+  });
+
+  // The stream's input is checked before the stream starts, so the refusal carries its own status.
+  it('reports the unreadable lastEventId error with httpStatus 400, not 500', async () => {
+    const answer = await readEventStream(server, streamPath({ lastEventId: 'zzz' }), { token, until: hasError });
+    expect(streamErrors(answer.events)).toMatchObject([{ code: 'BAD_INPUT', httpStatus: 400 }]);
   });
 
   it('still applies a valid push after all the bad requests, and a pull then returns it', async () => {

@@ -14,9 +14,14 @@ const trpcCodeOf: { readonly [K in ErrorCode]: TrpcCode } = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
-const pouroverCodeOf = new Map<TrpcCode, ErrorCode>(
-  Object.entries(trpcCodeOf).map(([ours, theirs]) => [theirs, ours as ErrorCode]),
-);
+/** tRPC's own refusals of a malformed request (bad JSON, wrong content type or method) are bad input too. */
+const pouroverCodeOf = new Map<TrpcCode, ErrorCode>([
+  ...Object.entries(trpcCodeOf).map(([ours, theirs]): [TrpcCode, ErrorCode] => [theirs, ours as ErrorCode]),
+  ['PARSE_ERROR', 'BAD_INPUT'],
+  ['UNSUPPORTED_MEDIA_TYPE', 'BAD_INPUT'],
+  ['METHOD_NOT_SUPPORTED', 'BAD_INPUT'],
+  ['UNPROCESSABLE_CONTENT', 'BAD_INPUT'],
+]);
 
 /** The tRPC error a Pourover error travels as, so its HTTP status follows the code table. */
 export function toTrpcError(error: PouroverError): TRPCError {

@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION } from '@pourover/protocol';
+import { httpStatusOf, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from './app-router.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { createContext } from './context.ts';
+import { pouroverCodeOfTrpc } from './errors.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { seedDemo } from './seed/seed.ts';
@@ -53,6 +54,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
+    // Every refusal answers with the HTTP status of its Pourover code, whatever tRPC would pick.
+    responseMeta: ({ errors }) => {
+      const [first] = errors;
+      return first ? { status: httpStatusOf[pouroverCodeOfTrpc(first)] } : {};
+    },
     createContext: (request) => {
       const context = createContext(deps, request);
       if (context.principal) blessings.set(request.req, context.principal.name);
@@ -77,14 +83,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function route(req: IncomingMessage, res: ServerResponse) {
     const path = req.url?.split('?')[0] ?? '/';
-    if (path.startsWith('/trpc/')) return trpc(req, res);
+    if (path.startsWith('/trpc/')) {
+      // tRPC would answer 415 before its error table applies; every bad input is a 400 here.
+      if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
+        return json(res, 400, errorBody('BAD_INPUT', 'requests carry JSON (content-type: application/json)'));
+      }
+      return trpc(req, res);
+    }
     if (req.method === 'GET' && path === '/healthz') {
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
     const image = /^\/images\/([0-9a-f]{64})\.svg$/.exec(path);
     if (req.method === 'GET' && image) {
       const found = images.get(image[1] ?? '');
-      if (!found) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'no such image' } });
+      if (!found) return json(res, 404, errorBody('NOT_FOUND', 'no such image'));
       res.writeHead(200, {
         'content-type': 'image/svg+xml',
         'cache-control': 'public, max-age=31536000, immutable',
@@ -92,8 +104,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
       return res.end(found.svg);
     }
-    return json(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${path}` } });
+    return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));
   }
+
+  // Node refuses a request whose URL or headers are too large before any handler runs; answer it typed.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = tooLarge
+      ? errorBody('TOO_LARGE', 'the request line and headers exceed the server limit')
+      : errorBody('BAD_INPUT', 'malformed HTTP request');
+    const status = httpStatusOf[body.error.data.code];
+    const text = JSON.stringify(body);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    );
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -114,6 +140,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await store.close();
     },
   };
+}
+
+/** An error outside tRPC, shaped as tRPC's errors are, so clients read every refusal alike. */
+function errorBody(code: ErrorCode, message: string) {
+  return { error: { message, data: { code, httpStatus: httpStatusOf[code] } } };
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -75,7 +75,6 @@ export const syncRouter = router({
     });
     try {
       const resumed = input.lastEventId ? decodePosition(input.lastEventId) : undefined;
-      if (input.lastEventId && !resumed) throw new PouroverError('BAD_INPUT', 'lastEventId is not a stream position');
       let position: StreamPosition = resumed ?? { own: await ctx.store.head(own), store: await ctx.store.head(STORE) };
       if (!resumed) yield tracked(encodePosition(position), { kind: 'ready' } satisfies StreamEvent);
       while (!signal?.aborted) {

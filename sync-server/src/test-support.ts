@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shopperReplica, STORE, userProfile, type UserProfile } from '@pourover/schemas';
+import { order, shopperReplica, STORE, userProfile, type Order, type UserProfile } from '@pourover/schemas';
 import type { WireDocument } from '@pourover/protocol';
 import { signBlessing } from './auth/blessing-token.ts';
 import type { ServerKey } from './auth/server-key.ts';
@@ -28,6 +28,23 @@ export function userDoc(n: number, fields: Partial<UserProfile> = {}, deleted = 
     ...fields,
   });
   return { ...profile, _deleted: deleted };
+}
+
+/** A valid empty order document (a draft unless `fields` say otherwise), as it travels. */
+export function orderDoc(n: number, fields: Partial<Order> = {}): WireDocument {
+  const fieldsOf = order.parse({
+    id: uuid(n),
+    status: 'draft',
+    lines: [],
+    itemCount: 0,
+    totalCents: 0,
+    note: '',
+    slotId: null,
+    ydoc: 'AAA=',
+    createdTime: '2026-11-23T10:00:00.000Z',
+    ...fields,
+  });
+  return { ...fieldsOf, _deleted: false };
 }
 
 export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
@@ -149,6 +166,19 @@ export function internalsIn(value: unknown, path = '$'): string[] {
     ...internalsIn(inner, `${path}.${key}`),
   ]);
 }
+
+/** The path of a `sync.stream` subscription with the given input. */
+export const streamPath = (input: unknown = {}) => `/trpc/sync.stream?input=${encodeURIComponent(JSON.stringify(input))}`;
+
+/** The typed errors a stream sent as `serialized-error` events. */
+export function streamErrors(events: SseEvent[]): ErrorShape[] {
+  return events
+    .filter((event) => event.event === 'serialized-error')
+    .flatMap((event) => errorOf({ status: 0, headers: new Headers(), text: event.data, body: { error: JSON.parse(event.data) } }) ?? []);
+}
+
+/** The data a stream delivered: its events with no name (tRPC's tracked data). */
+export const streamData = (events: SseEvent[]) => events.filter((event) => event.event === undefined);
 
 export type SseEvent = { event: string | undefined; data: string; id: string | undefined };
 export type SseAnswer = { status: number; contentType: string | null; events: SseEvent[]; text: string };

@@ -36,4 +36,6 @@ export const streamEvent = z.discriminatedUnion('kind', [
 ]);
 export type StreamEvent = z.infer<typeof streamEvent>;
 
-export const streamInput = z.object({ lastEventId: z.string().max(40).nullish() }).strict();
+export const streamInput = z
+  .object({ lastEventId: z.string().regex(/^\d{1,15}\.\d{1,15}$/, 'not a stream position').nullish() })
+  .strict();

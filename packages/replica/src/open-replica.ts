@@ -12,7 +12,7 @@ import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { combineLatest, map, type Observable } from 'rxjs';
+import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import { builtInRules } from './conflict-rules.ts';
 import { LiveStream } from './live-stream.ts';
@@ -135,21 +135,28 @@ export class Replica {
       return replicate({ name, collection, client, stream, unsent, retryMs: options.retryMs ?? 2_000 });
     });
     stream.start();
+    const initialSyncDone$ = new BehaviorSubject(false);
+    void Promise.all(replications.map((replication) => replication.awaitInitialReplication())).then(
+      () => initialSyncDone$.next(true),
+      () => {},
+    );
     const status$ = combineLatest([
       stream.state$,
       unsent.count$,
+      initialSyncDone$,
       combineLatest(replications.map((replication) => replication.active$)),
     ]).pipe(
-      map(([stream, unsentCount, active]): SyncStatus => ({
+      map(([stream, unsentCount, initialSyncDone, active]): SyncStatus => ({
         state:
           stream.connection !== 'open'
             ? stream.connection
-            : active.some(Boolean) || unsentCount > 0
+            : !initialSyncDone || active.some(Boolean) || unsentCount > 0
               ? 'syncing'
               : 'idle',
         unsent: unsentCount,
         lastError: stream.error,
       })),
+      distinctUntilChanged((a, b) => a.state === b.state && a.unsent === b.unsent && a.lastError === b.lastError),
     );
     return new Replica({ db, client, stream, replications, status$ });
   }

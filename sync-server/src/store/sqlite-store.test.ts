@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
-import { order, type CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/schemas';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { tempDir, userDoc, uuid } from '../test-support.ts';
+import { orderDoc, tempDir, userDoc, uuid } from '../test-support.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Expectation, Write } from './store.ts';
 
@@ -32,27 +32,12 @@ const write = (document: WireDocument, expect: Expectation = none, collection: C
 });
 const assumed = (state: WireDocument | null): Expectation => ({ kind: 'assumed', state });
 
-function draftOrder(n: number): WireDocument {
-  const fields = order.parse({
-    id: uuid(n),
-    status: 'draft',
-    lines: [],
-    itemCount: 0,
-    totalCents: 0,
-    note: '',
-    slotId: null,
-    ydoc: 'AAA=',
-    createdTime: '2026-11-23T10:00:00.000Z',
-  });
-  return { ...fields, _deleted: false };
-}
-
 const ids = (rows: { document: WireDocument }[]) => rows.map((row) => row.document.id);
 
 describe('SqliteStore', () => {
   it('pulls the changes of one collection after a seq, in change order, leaving other collections out', async () => {
     const { store } = freshStore();
-    await store.commit(A, [write(userDoc(1)), write(draftOrder(50), none, 'draftOrders'), write(userDoc(2))], 'each');
+    await store.commit(A, [write(userDoc(1)), write(orderDoc(50), none, 'draftOrders'), write(userDoc(2))], 'each');
     await store.commit(A, [write(userDoc(3))], 'each');
     await store.commit(A, [write(userDoc(1, { name: 'Renamed' }))], 'each');
 
@@ -169,6 +154,14 @@ describe('SqliteStore', () => {
     expect(ids(await store.changesSince(A, 1, 100))).toEqual([uuid(1), uuid(2)]);
   });
 
+  it('in a batch, treats a write equal to the current state as done, so a retried batch succeeds without a new change', async () => {
+    const { store } = freshStore();
+    const batch = [write(userDoc(1), { kind: 'absent' }), write(userDoc(2), { kind: 'absent' })];
+    expect(await store.commit(A, batch, 'all')).toMatchObject({ ok: true, changed: true, seq: 2 });
+    expect(await store.commit(A, batch, 'all')).toEqual({ ok: true, changed: false, seq: 2, conflicts: [] });
+    expect(await store.head(A)).toBe(2);
+  });
+
   it('keeps a tombstone, pulls it as a change, and lets an absent precondition write over it', async () => {
     const { store } = freshStore();
     await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');
@@ -186,7 +179,7 @@ describe('SqliteStore', () => {
   it('keeps documents, tombstones and heads across a reopen, and continues the change log after them', async () => {
     const { store, file } = freshStore();
     await store.commit(A, [write(userDoc(1)), write(userDoc(2, {}, true))], 'each');
-    await store.commit(B, [write(draftOrder(7), none, 'draftOrders')], 'each');
+    await store.commit(B, [write(orderDoc(7), none, 'draftOrders')], 'each');
     const before = { a: await store.changesSince(A, 0, 100), b: await store.changesSince(B, 0, 100) };
     await store.close();
     open.splice(open.indexOf(store), 1);
@@ -207,7 +200,7 @@ describe('SqliteStore', () => {
     await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');
     await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');
     await store.commit(A, [write(userDoc(1, { name: 'x' }), assumed(null))], 'each');
-    await store.commit(A, [write(userDoc(5), { kind: 'absent' }), write(userDoc(1), { kind: 'absent' })], 'all');
+    await store.commit(A, [write(userDoc(5), { kind: 'absent' }), write(userDoc(1, { name: 'y' }), { kind: 'absent' })], 'all');
     await store.commit(B, [write(userDoc(1))], 'all');
     expect(seen).toEqual([A, B]);
 

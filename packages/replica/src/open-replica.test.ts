@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '@pourover/sync-server';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { firstValueFrom, filter } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReplica, type SyncStatus } from './index.ts';
+
+const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
+
+async function signIn(url: string, device: string): Promise<string> {
+  const response = await fetch(`${url}/trpc/auth.devSignIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device }),
+  });
+  return ((await response.json()) as { result: { data: { token: string } } }).result.data.token;
+}
+
+describe('a replica', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-replica-'));
+  let server: RunningServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startServer({ dataDir: dir, seed: true });
+    token = await signIn(server.url, 'phone');
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const open = (name: string, url = server.url) =>
+    openReplica({ url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 100 });
+
+  it('reports offline with the count of unsent changes, then idle once they are sent', async () => {
+    const port = server.port;
+    const replica = await open('status', server.url);
+    const statuses: SyncStatus[] = [];
+    const subscription = replica.status$.subscribe((status) => statuses.push(status));
+    await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle')));
+
+    await server.close();
+    await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'offline' || s.state === 'connecting')));
+    const profile = await replica.collections.user.findOne(DEMO).exec();
+    await profile?.incrementalPatch({ name: 'Offline Ada' });
+    await firstValueFrom(replica.status$.pipe(filter((s) => s.unsent === 1 && s.state !== 'idle')));
+
+    server = await startServer({ dataDir: dir, seed: true, port });
+    const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
+    expect(idle.unsent).toBe(0);
+    expect((await server.store.get(`bluebottle:users:${DEMO}`, 'user', DEMO))?.document['name']).toBe('Offline Ada');
+    expect(statuses.some((s) => s.lastError !== null)).toBe(true);
+    subscription.unsubscribe();
+    await replica.close();
+  });
+
+  it('leaves no timer or socket behind when closed', async () => {
+    // Idle keep-alive sockets of Node's shared fetch pool close after 4 s (the server's after 5 s).
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5_500));
+    const resources = () => process.getActiveResourcesInfo().sort();
+    await settle();
+    const before = resources();
+    const replica = await open('leaks');
+    await replica.awaitInSync();
+    expect(resources().length).toBeGreaterThan(before.length);
+    await replica.close();
+    await settle();
+    expect(resources()).toEqual(before);
+  });
+});

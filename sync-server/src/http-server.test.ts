@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { PROTOCOL_VERSION } from '@pourover/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, deviceToken, pull, resultOf, startTestServer, type TestServer } from './test-support.ts';
+import { SERVER_VERSION } from './version.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+async function catalogImageHashes(): Promise<string[]> {
+  const answer = await pull(server, { collection: 'catalog', checkpoint: null, limit: 1000 }, deviceToken(server.key));
+  return resultOf<{ documents: { image: string }[] }>(answer).documents.map((item) => item.image);
+}
+
+describe('plain HTTP routes', () => {
+  it('answers /healthz with ok, the server version and the sqlite store, without a blessing', async () => {
+    const answer = await call(server, 'GET', '/healthz');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.body).toMatchObject({ ok: true, version: SERVER_VERSION, store: 'sqlite' });
+    expect(answer.body).toEqual({ ok: true, version: SERVER_VERSION, store: 'sqlite', protocol: PROTOCOL_VERSION });
+  });
+
+  it('serves every catalog image by its hash as immutable SVG whose bytes hash to that name', async () => {
+    const hashes = await catalogImageHashes();
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const hash of hashes) {
+      const answer = await call(server, 'GET', `/images/${hash}.svg`);
+      expect(answer.status, hash).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('image/svg+xml');
+      expect(answer.headers.get('cache-control')).toContain('immutable');
+      expect(answer.text).toMatch(/^<svg /);
+      expect(createHash('sha256').update(answer.text).digest('hex')).toBe(hash);
+    }
+  });
+
+  it('answers 404 for an image hash it does not hold, or a path that is not a hash', async () => {
+    for (const path of [`/images/${'0'.repeat(64)}.svg`, `/images/${'A'.repeat(64)}.svg`, '/images/x.svg']) {
+      const answer = await call(server, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.headers.get('cache-control'), path).toBeNull();
+    }
+  });
+
+  it('answers 404 for a route it does not know', async () => {
+    expect((await call(server, 'GET', '/nope')).status).toBe(404);
+    expect((await call(server, 'POST', '/healthz', { body: '{}' })).status).toBe(404);
+  });
+});
