@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import * as protocol from './index.ts';
+
+/**
+ * The wire format's fingerprint. When this test fails, the protocol changed:
+ * bump PROTOCOL_VERSION (with a dated line in its comment) and put the new
+ * version and hash here.
+ */
+const KNOWN = { version: 1, hash: '349a77d8f4e5da74' };
+
+function fingerprint(): string {
+  const schemas = Object.entries(protocol as Record<string, unknown>)
+    .flatMap(([name, value]) => (value instanceof z.ZodType ? [[name, value] as const] : []))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, schema]) => [name, z.toJSONSchema(schema, { unrepresentable: 'any' })]);
+  return createHash('sha256').update(JSON.stringify(schemas)).digest('hex').slice(0, 16);
+}
+
+describe('the wire protocol', () => {
+  it('changes only together with PROTOCOL_VERSION', () => {
+    expect({ version: protocol.PROTOCOL_VERSION, hash: fingerprint() }).toEqual(KNOWN);
+  });
+
+  it('reads back every stream position it writes', () => {
+    const seq = fc.integer({ min: 0, max: 999_999_999_999_999 });
+    fc.assert(
+      fc.property(seq, seq, (own, store) => {
+        expect(protocol.decodePosition(protocol.encodePosition({ own, store }))).toEqual({ own, store });
+      }),
+      { seed: 20261123 },
+    );
+    expect(protocol.decodePosition('1.2.3')).toBeUndefined();
+  });
+});
