@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../sync-server/bin/pourover-server.ts', import.meta.url));
 
 export type ServerProcess = {
@@ -27,6 +28,7 @@ export async function startServerProcess(dataDir: string, port?: number): Promis
   async function launch() {
     // node itself, with tsx as a loader: a signal reaches the server, not a wrapper process.
     const proc = spawn(process.execPath, ['--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed'], {
+      cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
