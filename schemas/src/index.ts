@@ -6,3 +6,5 @@ export * from './order.ts';
 export * from './blessing.ts';
 export * from './registry.ts';
 export * from './rx-schema.ts';
+export * from './base64.ts';
+export * from './draft-doc.ts';

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
+
+const P = '00000000-0000-4000-8000-00000000000a';
+const Q = '00000000-0000-4000-8000-00000000000b';
+const R = '00000000-0000-4000-8000-00000000000c';
+
+describe('a draft’s Yjs document', () => {
+  it('keeps items added on two devices offline', () => {
+    const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    const a = editDraft(base, [{ kind: 'setCount', itemId: Q, count: 2 }]);
+    const b = editDraft(base, [{ kind: 'setCount', itemId: R, count: 3 }]);
+    expect(readDraft(mergeDrafts(a, b)).items).toEqual(new Map([[P, 1], [Q, 2], [R, 3]]));
+  });
+
+  it('keeps a count changed on one device and a note set on the other', () => {
+    const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    const merged = mergeDrafts(
+      editDraft(base, [{ kind: 'setCount', itemId: P, count: 4 }]),
+      editDraft(base, [{ kind: 'setNote', note: 'leave at the door' }]),
+    );
+    expect(readDraft(merged)).toMatchObject({ items: new Map([[P, 4]]), note: 'leave at the door' });
+  });
+
+  it('resolves the same item’s count set on two devices to one value, whatever the merge order', () => {
+    const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    const a = editDraft(base, [{ kind: 'setCount', itemId: P, count: 2 }]);
+    const b = editDraft(base, [{ kind: 'setCount', itemId: P, count: 5 }]);
+    const ab = readDraft(mergeDrafts(a, b)).items.get(P);
+    expect([2, 5]).toContain(ab);
+    expect(readDraft(mergeDrafts(b, a)).items.get(P)).toBe(ab);
+  });
+
+  it('merges in any order and any grouping to the same content (property)', () => {
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('setCount' as const), itemId: fc.constantFrom(P, Q, R), count: fc.integer({ min: 0, max: 9 }) }),
+      fc.record({ kind: fc.constant('setNote' as const), note: fc.string({ maxLength: 5 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(edit, { maxLength: 4 }), { minLength: 1, maxLength: 4 }), (perDevice) => {
+        const updates = perDevice.map((edits) => editDraft(emptyDraftUpdate(), edits as DraftEdit[]));
+        const forward = updates.reduce(mergeDrafts);
+        const backward = [...updates].reverse().reduce(mergeDrafts);
+        expect(readDraft(backward)).toEqual(readDraft(forward));
+      }),
+      { seed: 20261123, numRuns: 200 },
+    );
+  });
+
+  it('finds the edits a placed order does not hold', () => {
+    const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    const placed = editDraft(base, [{ kind: 'setCount', itemId: Q, count: 1 }]);
+    const later = editDraft(base, [{ kind: 'setCount', itemId: P, count: 3 }, { kind: 'setCount', itemId: R, count: 2 }]);
+    expect(editsNotIn(later, placed)).toMatchObject({ items: new Map([[P, 3], [R, 2]]), touched: true });
+    expect(editsNotIn(placed, placed).touched).toBe(false);
+    expect(editsNotIn(base, placed).touched).toBe(false);
+  });
+
+  it('derives lines, item count and total from the document and the prices', () => {
+    const update = editDraft(emptyDraftUpdate(), [
+      { kind: 'setCount', itemId: Q, count: 2 },
+      { kind: 'setCount', itemId: P, count: 1 },
+      { kind: 'setSlot', slotId: R },
+    ]);
+    const prices = new Map([[P, 2200], [Q, 900]]);
+    expect(derivedFields(update, (id) => prices.get(id))).toEqual({
+      lines: [{ itemId: P, count: 1 }, { itemId: Q, count: 2 }],
+      itemCount: 3,
+      totalCents: 4000,
+      note: '',
+      slotId: R,
+    });
+  });
+});

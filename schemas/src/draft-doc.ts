@@ -1,0 +1,106 @@
+import * as Y from 'yjs';
+import { fromBase64, toBase64 } from './base64.ts';
+import type { OrderLine } from './order.ts';
+
+/**
+ * A draft's editable content lives in a Yjs document, stored in the order's
+ * `ydoc` field as a base64 encoded update:
+ * - map `items`: catalog item id → count;
+ * - map `fields`: `note` (string) and `slotId` (string or null).
+ * Concurrent edits merge; the same key set on two devices resolves to one
+ * value on every device by Yjs's rule (the edit of the higher client id wins).
+ */
+export type DraftContent = { items: Map<string, number>; note: string; slotId: string | null };
+
+const EMPTY = toBase64(Y.encodeStateAsUpdate(new Y.Doc()));
+
+/** The update of a draft with no content. */
+export function emptyDraftUpdate(): string {
+  return EMPTY;
+}
+
+function load(update: string): Y.Doc {
+  const doc = new Y.Doc();
+  if (update) Y.applyUpdate(doc, fromBase64(update));
+  return doc;
+}
+
+function contentOf(doc: Y.Doc): DraftContent {
+  const items = new Map<string, number>();
+  for (const [id, count] of doc.getMap<number>('items')) if (count > 0) items.set(id, count);
+  const fields = doc.getMap<string | null>('fields');
+  return { items, note: (fields.get('note') as string | undefined) ?? '', slotId: (fields.get('slotId') as string | null | undefined) ?? null };
+}
+
+/** What a draft holds. */
+export function readDraft(update: string): DraftContent {
+  return contentOf(load(update));
+}
+
+export type DraftEdit =
+  | { kind: 'setCount'; itemId: string; count: number }
+  | { kind: 'remove'; itemId: string }
+  | { kind: 'setNote'; note: string }
+  | { kind: 'setSlot'; slotId: string | null };
+
+/** Applies edits to a draft and returns its new update, compacted (deletions leave no history). */
+export function editDraft(update: string, edits: readonly DraftEdit[]): string {
+  const doc = load(update);
+  doc.transact(() => {
+    const items = doc.getMap<number>('items');
+    const fields = doc.getMap<string | null>('fields');
+    for (const edit of edits) {
+      if (edit.kind === 'setCount') {
+        if (edit.count > 0) items.set(edit.itemId, edit.count);
+        else items.delete(edit.itemId);
+      } else if (edit.kind === 'remove') items.delete(edit.itemId);
+      else if (edit.kind === 'setNote') fields.set('note', edit.note);
+      else fields.set('slotId', edit.slotId);
+    }
+  });
+  return toBase64(Y.encodeStateAsUpdate(doc));
+}
+
+/** Both drafts' edits in one update; the same on every device whatever the order. */
+export function mergeDrafts(a: string, b: string): string {
+  return toBase64(Y.mergeUpdates([a, b].filter(Boolean).map(fromBase64)));
+}
+
+/**
+ * The edits of `update` that `base` has not seen, as a draft of their own:
+ * the items whose count they changed (with the merged count) and the note if
+ * they changed it. `touched` is false when `base` holds every edit of `update`.
+ */
+export function editsNotIn(update: string, base: string): DraftContent & { touched: boolean } {
+  const doc = load(base);
+  const items = doc.getMap<number>('items');
+  const fields = doc.getMap<string | null>('fields');
+  const changedItems = new Set<string>();
+  const changedFields = new Set<string>();
+  items.observe((event) => event.keysChanged.forEach((key) => changedItems.add(key)));
+  fields.observe((event) => event.keysChanged.forEach((key) => changedFields.add(key)));
+  Y.applyUpdate(doc, fromBase64(update));
+  const kept = new Map<string, number>();
+  for (const id of changedItems) {
+    const count = items.get(id);
+    if (count !== undefined && count > 0) kept.set(id, count);
+  }
+  const note = changedFields.has('note') ? ((fields.get('note') as string | undefined) ?? '') : '';
+  const slotId = changedFields.has('slotId') ? ((fields.get('slotId') as string | null | undefined) ?? null) : null;
+  return { items: kept, note, slotId, touched: kept.size > 0 || note !== '' };
+}
+
+/** The queryable fields of an order, derived from its draft content and the catalog's prices. */
+export function derivedFields(update: string, priceOf: (itemId: string) => number | undefined) {
+  const content = readDraft(update);
+  const lines: OrderLine[] = [...content.items]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([itemId, count]) => ({ itemId, count: Math.min(count, 99) }));
+  return {
+    lines,
+    itemCount: lines.reduce((sum, line) => sum + line.count, 0),
+    totalCents: lines.reduce((sum, line) => sum + line.count * (priceOf(line.itemId) ?? 0), 0),
+    note: content.note,
+    slotId: content.slotId,
+  };
+}
