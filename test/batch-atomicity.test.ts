@@ -48,7 +48,8 @@ describe('batches', () => {
 
     const [first] = existing;
     if (!first) throw new Error('no existing draft');
-    const operations = [...drafts(3, 'new'), { ...first, write: { ...first.write, note: 'changed' } }];
+    const changed = { ...draftOrder('changed', first.write.id), _deleted: false };
+    const operations = [...drafts(3, 'new'), { ...first, write: changed }];
     const result = await client.sync.batch.mutate({ operations });
     expect(result).toMatchObject({ ok: false, failed: { index: 3, collection: 'draftOrders', id: first.write.id } });
     expect(snapshot()).toEqual(before);

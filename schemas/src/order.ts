@@ -34,6 +34,8 @@ export const order = z
     placedTime: isoTime.optional(),
     receivedTime: isoTime.optional(),
     rejectReason: z.string().max(500).optional(),
+    /** Set on a draft the server made of edits that reached it after this order was placed. */
+    splitFrom: docId.optional(),
   })
   .strict();
 

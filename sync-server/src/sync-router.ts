@@ -11,9 +11,11 @@ import {
   type StreamEvent,
   type StreamPosition,
 } from '@pourover/protocol';
-import { collectionNames, homeReplica, STORE, type CollectionName, type Principal } from '@pourover/schemas';
+import { collectionNames, collections, homeReplica, STORE, type CollectionName, type Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
 import { validDocument } from './documents.ts';
+import { currentPrices, normalizedDraft } from './orders/draft-writes.ts';
+import { applyPush } from './push.ts';
 import { authorize, isGranted, ownReplica } from './permissions.ts';
 import type { StoredDocument } from './store/store.ts';
 import { authedProcedure, router } from './trpc.ts';
@@ -31,14 +33,7 @@ export const syncRouter = router({
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
     const replica = authorize(ctx.principal, input.collection, ['write']);
-    const writes = input.rows.map((row, index) => ({
-      collection: input.collection,
-      document: validDocument(input.collection, row.newDocumentState, `rows[${index}]`),
-      expect: { kind: 'assumed' as const, state: row.assumedMasterState ?? null },
-    }));
-    const result = await ctx.store.commit(replica, writes, 'each');
-    if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');
-    return { conflicts: result.conflicts.map(wire) };
+    return applyPush(ctx.store, replica, input, ctx.now);
   }),
 
   batch: authedProcedure.input(batchRequest).mutation(async ({ ctx, input }): Promise<BatchResult> => {
@@ -47,11 +42,16 @@ export const syncRouter = router({
     if (replica === undefined || others.length > 0) {
       throw new PouroverError('BAD_INPUT', 'a batch writes the collections of one replica only');
     }
-    const writes = input.operations.map((op, index) => ({
-      collection: op.collection,
-      document: validDocument(op.collection, op.write, `operations[${index}]`),
-      expect: op.precondition ?? { kind: 'none' as const },
-    }));
+    const prices = await currentPrices(ctx.store);
+    const writes = input.operations.map((op, index) => {
+      const document = validDocument(op.collection, op.write, `operations[${index}]`);
+      return {
+        collection: op.collection,
+        // A draft's queryable fields always follow its Yjs document, whoever writes it.
+        document: collections[op.collection].conflict === 'yjs-merge' ? normalizedDraft(document as never, prices) : document,
+        expect: op.precondition ?? { kind: 'none' as const },
+      };
+    });
     const result = await ctx.store.commit(replica, writes, 'all');
     if (result.ok) return { ok: true, seq: result.seq };
     const failed = input.operations[result.failedIndex];

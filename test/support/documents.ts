@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Order } from '@pourover/schemas';
+import { editDraft, emptyDraftUpdate, type Order } from '@pourover/schemas';
 
-/** A draft order with valid fields; its note tells drafts apart in tests. */
+/** A draft order whose Yjs document holds `note` (drafts' queryable fields follow their document). */
 export function draftOrder(note: string, id: string = randomUUID()): Order {
   return {
     id,
@@ -11,7 +11,7 @@ export function draftOrder(note: string, id: string = randomUUID()): Order {
     totalCents: 0,
     note,
     slotId: null,
-    ydoc: '',
+    ydoc: editDraft(emptyDraftUpdate(), [{ kind: 'setNote', note }]),
     createdTime: new Date().toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 import type { CatalogItem } from '@pourover/schemas';
 import { catalogImage } from '../images.ts';
-import { stableId } from './stable-id.ts';
+import { stableId } from '../stable-id.ts';
 
 type Entry = [name: string, kind: CatalogItem['kind'], priceCents: number, description: string];
 

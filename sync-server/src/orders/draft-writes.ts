@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { PushRow, WireDocument } from '@pourover/protocol';
+import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, STORE, type DraftEdit, type Order } from '@pourover/schemas';
+import { stableId } from '../stable-id.ts';
+import type { Store, StoredDocument, Write } from '../store/store.ts';
+
+type Draft = Order & { _deleted: boolean };
+type Prices = (itemId: string) => number | undefined;
+
+/** The catalog's prices as they stand, for deriving order totals. */
+export async function currentPrices(store: Store): Promise<Prices> {
+  const items = await store.pull(STORE, 'catalog', 0, 10_000);
+  const prices = new Map(items.map((item) => [item.document.id, Number(item.document['priceCents'])]));
+  return (itemId) => prices.get(itemId);
+}
+
+/** A draft with its queryable fields derived from its Yjs document, never taken from the device. */
+export function normalizedDraft(draft: Draft, prices: Prices): Draft {
+  const derived = derivedFields(draft.ydoc || emptyDraftUpdate(), prices);
+  return { ...draft, ...derived, ydoc: draft.ydoc || emptyDraftUpdate() };
+}
+
+const expectCurrent = (current: StoredDocument | null) =>
+  current ? ({ kind: 'equals', state: current.document } as const) : ({ kind: 'absent' } as const);
+
+/**
+ * A draft of the edits in `update` that the order placed as `placedUpdate`
+ * does not hold, or nothing when there are none. Its id follows from the
+ * order and the edits, so a retried push makes the same draft once.
+ */
+function splitDraft(order: Draft, update: string, placedUpdate: string, prices: Prices): Write | undefined {
+  const late = editsNotIn(update, placedUpdate);
+  if (!late.touched) return undefined;
+  const edits: DraftEdit[] = [...late.items].map(([itemId, count]) => ({ kind: 'setCount', itemId, count }));
+  if (late.note) edits.push({ kind: 'setNote', note: late.note });
+  const ydoc = editDraft(emptyDraftUpdate(), edits);
+  const id = stableId(`split:${order.id}:${createHash('sha256').update(update).digest('hex')}`);
+  const draft = normalizedDraft(
+    { id, status: 'draft', lines: [], itemCount: 0, totalCents: 0, note: '', slotId: null, ydoc, createdTime: order.createdTime, splitFrom: order.id, _deleted: false },
+    prices,
+  );
+  return { collection: 'draftOrders', document: draft, expect: { kind: 'absent' } };
+}
+
+export type DraftPushPlan = { writes: Write[]; conflicts: StoredDocument[] };
+
+/**
+ * What one pushed draft does on the server:
+ * - an edit merges with the server's draft (Yjs), so no edit is dropped and
+ *   the device needs no second round trip;
+ * - a draft marked `placing` moves, in the same commit, to `placedOrders`
+ *   exactly as the device saw it, stamped with the server's time; edits the
+ *   server had that the device did not see become a new draft;
+ * - an edit of a draft already placed elsewhere becomes a new draft of the
+ *   edits the placed order lacks, and the device is told the draft is gone.
+ */
+export function planDraftPush(row: PushRow, current: StoredDocument | null, context: { prices: Prices; now: Date }): DraftPushPlan {
+  const next = row.newDocumentState as Draft;
+  const live = current && !current.document._deleted ? (current.document as Draft) : null;
+  const moved = current?.document._deleted && current.document['status'] !== 'draft' ? (current.document as Draft) : null;
+
+  if (moved) {
+    const split = next._deleted ? undefined : splitDraft(moved, next.ydoc, moved.ydoc, context.prices);
+    return { writes: split ? [split] : [], conflicts: current ? [current] : [] };
+  }
+  if (next.status === 'placing' && !next._deleted) {
+    const placed = { ...normalizedDraft(next, context.prices), status: 'placed' as const, placedTime: context.now.toISOString(), _deleted: false };
+    const writes: Write[] = [
+      { collection: 'placedOrders', document: placed, expect: { kind: 'absent' } },
+      { collection: 'draftOrders', document: { ...placed, _deleted: true }, expect: expectCurrent(current) },
+    ];
+    const split = live ? splitDraft(placed, live.ydoc, placed.ydoc, context.prices) : undefined;
+    return { writes: split ? [...writes, split] : writes, conflicts: [] };
+  }
+  if (next._deleted) {
+    if (!live) return { writes: [], conflicts: [] };
+    return { writes: [{ collection: 'draftOrders', document: { ...live, status: 'draft', _deleted: true }, expect: expectCurrent(current) }], conflicts: [] };
+  }
+  const ydoc = live ? mergeDrafts(live.ydoc, next.ydoc) : next.ydoc;
+  const merged = normalizedDraft({ ...next, ydoc, status: 'draft', createdTime: live?.createdTime ?? next.createdTime }, context.prices);
+  return { writes: [{ collection: 'draftOrders', document: merged as WireDocument, expect: expectCurrent(current) }], conflicts: [] };
+}

@@ -1,0 +1,42 @@
+import { PouroverError, type PushRequest, type WireDocument } from '@pourover/protocol';
+import { collections } from '@pourover/schemas';
+import { validDocument } from './documents.ts';
+import { currentPrices, planDraftPush } from './orders/draft-writes.ts';
+import type { Store } from './store/store.ts';
+
+/** How often a push whose reads went stale before its commit is planned again. */
+const REPLANS = 5;
+
+/**
+ * Applies a push. Plain collections commit each row on its own (conflicts go
+ * back to the device). Yjs-merged drafts are planned from the server's
+ * current state and committed whole; if another writer got in between, the
+ * plan is made again from the new state.
+ */
+export async function applyPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<{ conflicts: WireDocument[] }> {
+  const ids = new Set(input.rows.map((row) => row.newDocumentState.id));
+  if (ids.size !== input.rows.length) throw new PouroverError('BAD_INPUT', 'a push names each document once');
+  input.rows.forEach((row, index) => validDocument(input.collection, row.newDocumentState, `rows[${index}]`));
+
+  if (collections[input.collection].conflict !== 'yjs-merge') {
+    const writes = input.rows.map((row) => ({
+      collection: input.collection,
+      document: row.newDocumentState,
+      expect: { kind: 'assumed' as const, state: row.assumedMasterState ?? null },
+    }));
+    const result = await store.commit(replica, writes, 'each');
+    if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');
+    return { conflicts: result.conflicts.map((stored) => stored.document) };
+  }
+
+  for (let attempt = 0; attempt < REPLANS; attempt += 1) {
+    const context = { prices: await currentPrices(store), now: now() };
+    const plans = await Promise.all(
+      input.rows.map(async (row) => planDraftPush(row, await store.get(replica, input.collection, row.newDocumentState.id), context)),
+    );
+    const writes = plans.flatMap((plan) => plan.writes);
+    const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
+    if (result.ok) return { conflicts: plans.flatMap((plan) => plan.conflicts.map((stored) => stored.document)) };
+  }
+  throw new PouroverError('PRECONDITION_FAILED', 'the drafts kept changing while this push was applied; push again');
+}
