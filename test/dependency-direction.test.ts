@@ -15,6 +15,10 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
     may: ['@pourover/schemas', '@pourover/protocol'],
     typesOnly: ['@pourover/sync-server'],
   },
+  '@pourover/orders': {
+    dir: 'packages/orders',
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica'],
+  },
 };
 
 function sources(dir: string): string[] {

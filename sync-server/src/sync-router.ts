@@ -2,6 +2,7 @@ import {
   batchRequest,
   decodePosition,
   encodePosition,
+  getRequest,
   MAX_ROWS,
   PouroverError,
   pullRequest,
@@ -31,13 +32,21 @@ export const syncRouter = router({
     return { documents: rows.map(wire), checkpoint: last ? { seq: last.seq } : input.checkpoint };
   }),
 
+  get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
+    const replica = authorize(ctx.principal, input.collection, ['read']);
+    const found = await Promise.all(input.ids.map((id) => ctx.store.get(replica, input.collection, id)));
+    return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
+  }),
+
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
     const replica = authorize(ctx.principal, input.collection, ['write']);
     return applyPush(ctx.store, replica, input, ctx.now);
   }),
 
   batch: authedProcedure.input(batchRequest).mutation(async ({ ctx, input }): Promise<BatchResult> => {
-    const replicas = new Set(input.operations.map((op) => authorize(ctx.principal, op.collection, ['write', 'batch'])));
+    const replicas = new Set(
+      input.operations.map((op) => authorize(ctx.principal, op.collection, ['write', 'batch'], input.replica)),
+    );
     const [replica, ...others] = replicas;
     if (replica === undefined || others.length > 0) {
       throw new PouroverError('BAD_INPUT', 'a batch writes the collections of one replica only');

@@ -21,7 +21,14 @@ export const batchOperation = z
   .strict();
 export type BatchOperation = z.infer<typeof batchOperation>;
 
-export const batchRequest = z.object({ operations: z.array(batchOperation).min(1).max(MAX_ROWS) }).strict();
+/**
+ * A batch over the collections of one replica. A device's batch always
+ * addresses its own replica; only the store names another (the shopper
+ * replica whose orders it processes).
+ */
+export const batchRequest = z
+  .object({ replica: z.string().max(300).optional(), operations: z.array(batchOperation).min(1).max(MAX_ROWS) })
+  .strict();
 export type BatchRequest = z.infer<typeof batchRequest>;
 
 /** A batch either applied whole, or failed on a precondition and changed nothing. */

@@ -1,8 +1,12 @@
 import { collectionNames } from '@pourover/schemas';
 import { z } from 'zod';
 
-/** Bump on any change to the wire format (the schema hash test fails until you do). 1: 2026-11-23, first version. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bump on any change to the wire format (the schema hash test fails until you do).
+ * 1 (2026-11-23): first version.
+ * 2 (2026-11-23): `get` by ids; a batch may name its replica (the store's batches).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -49,3 +53,9 @@ export type PushRequest = z.infer<typeof pushRequest>;
 /** The server's current state of every document whose push met a different state than assumed. */
 export const pushResponse = z.object({ conflicts: z.array(wireDocument) });
 export type PushResponse = z.infer<typeof pushResponse>;
+
+/** The server's current state of some documents (tombstones included); absent ones are left out. */
+export const getRequest = z
+  .object({ collection: collectionName, ids: z.array(z.string().max(36)).min(1).max(MAX_ROWS) })
+  .strict();
+export type GetRequest = z.infer<typeof getRequest>;

@@ -1,4 +1,4 @@
-export { Replica, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
+export { Replica, type BeforeApply, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
 export { createSyncClient, type SyncClient, type SyncClientOptions } from './sync-client.ts';
 export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
 

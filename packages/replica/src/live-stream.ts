@@ -2,6 +2,7 @@ import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import type { RxReplicationPullStreamItem } from 'rxdb/plugins/core';
 import { BehaviorSubject, Subject } from 'rxjs';
+import type { BeforeApply } from './open-replica.ts';
 import type { SyncClient } from './sync-client.ts';
 
 type PullStreamItem = RxReplicationPullStreamItem<Record<string, unknown>, { seq: number }>;
@@ -22,13 +23,17 @@ export class LiveStream {
   readonly state$ = new BehaviorSubject<StreamState>({ connection: 'connecting', error: null });
   readonly #subjects = new Map<CollectionName, Subject<PullStreamItem>>();
   readonly #client: SyncClient;
+  readonly #beforeApply: BeforeApply;
+  /** Per collection, the chain of events waiting for `beforeApply`, so they keep their order. */
+  readonly #queues = new Map<CollectionName, Promise<void>>();
   #subscription: { unsubscribe(): void } | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #closed = false;
 
-  constructor(client: SyncClient, collections: readonly CollectionName[]) {
+  constructor(client: SyncClient, collections: readonly CollectionName[], beforeApply: BeforeApply) {
     this.#client = client;
+    this.#beforeApply = beforeApply;
     for (const name of collections) this.#subjects.set(name, new Subject());
   }
 
@@ -62,7 +67,18 @@ export class LiveStream {
       for (const subject of this.#subjects.values()) subject.next('RESYNC');
       return;
     }
-    this.#subjects.get(event.collection)?.next({ documents: event.documents, checkpoint: event.checkpoint });
+    const subject = this.#subjects.get(event.collection);
+    if (!subject) return;
+    const queue = (this.#queues.get(event.collection) ?? Promise.resolve()).then(async () => {
+      try {
+        await this.#beforeApply(event.collection, event.documents);
+        if (!subject.closed) subject.next({ documents: event.documents, checkpoint: event.checkpoint });
+      } catch {
+        // Not written now; the collection pulls them again from its checkpoint.
+        if (!subject.closed) subject.next('RESYNC');
+      }
+    });
+    this.#queues.set(event.collection, queue);
   }
 
   /** Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step. */

@@ -1,4 +1,5 @@
-import { MAX_ROWS, type WireDocument } from '@pourover/protocol';
+import { MAX_ROWS, type PushRow, type WireDocument } from '@pourover/protocol';
+import { TRPCClientError } from '@trpc/client';
 import { collectionNames, collections, rxSchemaOf, type CollectionName } from '@pourover/schemas';
 import {
   addRxPlugin,
@@ -44,7 +45,16 @@ export type ReplicaOptions = {
   validate?: boolean;
   /** Delay before a failed pull or push is tried again. */
   retryMs?: number;
+  /**
+   * Runs before documents from the server are written locally, in the order
+   * they came; the write waits for it. A rejection leaves them unwritten, to
+   * be pulled again. The orders package uses it so that a moved order's
+   * tombstone lands only once its new home is on the device.
+   */
+  beforeApply?: BeforeApply;
 };
+
+export type BeforeApply = (collection: CollectionName, documents: readonly WireDocument[]) => Promise<void>;
 
 export type SyncStatus = {
   state: 'offline' | 'connecting' | 'syncing' | 'idle';
@@ -127,12 +137,13 @@ export class Replica {
       ) as never,
     );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
-    const stream = new LiveStream(client, collectionNames);
+    const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
+    const stream = new LiveStream(client, collectionNames, beforeApply);
     const unsent = new UnsentChanges();
     const replications = collectionNames.map((name) => {
       const collection = db.collections[name];
       unsent.watch(collection);
-      return replicate({ name, collection, client, stream, unsent, retryMs: options.retryMs ?? 2_000 });
+      return replicate({ name, collection, client, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
     });
     stream.start();
     const initialSyncDone$ = new BehaviorSubject(false);
@@ -162,9 +173,22 @@ export class Replica {
   }
 }
 
-/** Whether the shopper's own devices push to a collection (the store's collections and the moved orders are read-only). */
-function devicesWrite(name: CollectionName): boolean {
-  return collections[name].syncgroup.some((member) => member.pattern === '$owner' && member.grants.includes('write'));
+/**
+ * Pushes rows; if the server refuses the device writes to this collection
+ * (a shopper editing a placed order, say), the server's own state comes back
+ * as the conflict, so the collection's rule puts the device back in line. A
+ * document the server does not have at all comes back deleted.
+ */
+async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]): Promise<WireDocument[]> {
+  try {
+    return (await client.sync.push.mutate({ collection, rows })).conflicts;
+  } catch (error) {
+    if (!(error instanceof TRPCClientError) || (error.data as { code?: string } | undefined)?.code !== 'FORBIDDEN') throw error;
+    const ids = rows.map((row) => row.newDocumentState.id);
+    const { documents } = await client.sync.get.query({ collection, ids });
+    const current = new Map(documents.map((doc) => [doc.id, doc]));
+    return rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true });
+  }
 }
 
 function replicate(parts: {
@@ -173,6 +197,7 @@ function replicate(parts: {
   client: SyncClient;
   stream: LiveStream;
   unsent: UnsentChanges;
+  beforeApply: BeforeApply;
   retryMs: number;
 }) {
   const { name, client } = parts;
@@ -187,25 +212,21 @@ function replicate(parts: {
       stream$: parts.stream.streamOf(name).asObservable(),
       handler: async (checkpoint, batchSize) => {
         const result = await client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+        await parts.beforeApply(name, result.documents);
         return { documents: result.documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
       },
     },
-    ...(devicesWrite(name)
-      ? {
-          push: {
-            batchSize: PUSH_BATCH,
-            handler: async (rows) => {
-              const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
-              const conflicts: WireDocument[] = [];
-              for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
-                const result = await client.sync.push.mutate({ collection: name, rows: chunk as never });
-                conflicts.push(...result.conflicts);
-              }
-              sent(conflicts.map((conflict) => conflict.id));
-              return conflicts as never;
-            },
-          },
+    push: {
+      batchSize: PUSH_BATCH,
+      handler: async (rows) => {
+        const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
+        const conflicts: WireDocument[] = [];
+        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
+          conflicts.push(...(await pushOrRevert(client, name, chunk as unknown as PushRow[])));
         }
-      : {}),
+        sent(conflicts.map((conflict) => conflict.id));
+        return conflicts as never;
+      },
+    },
   });
 }

@@ -1,0 +1,10 @@
+export { Shop, type ShopOptions } from './shop.ts';
+export type { OrderView, OrderItemView } from './order-view.ts';
+export type { Notice } from './notices.ts';
+
+import { Shop, type ShopOptions } from './shop.ts';
+
+/** Opens the shop on this device: its replica with the order rules, and the order API over it. */
+export function openShop(options: ShopOptions): Promise<Shop> {
+  return Shop.open(options);
+}

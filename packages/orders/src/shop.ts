@@ -1,0 +1,172 @@
+import { PouroverError } from '@pourover/protocol';
+import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
+import { derivedFields, editDraft, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
+import type { RxCollection } from 'rxdb/plugins/core';
+import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
+import { draftConflictHandler } from './draft-conflicts.ts';
+import { awaitMoveDestinations } from './moves.ts';
+import { noticesOf, type Notice } from './notices.ts';
+import { orderViews, type OrderView } from './order-view.ts';
+
+export type ShopOptions = Omit<ReplicaOptions, 'beforeApply' | 'conflictHandlers'> & {
+  /** The clock notices are judged by (milliseconds since the epoch). */
+  now?: () => number;
+  /** A placed order not received after this long gets a notice (default 15 minutes). */
+  unreceivedAfterMs?: number;
+  /** When to look at placed orders again (default every minute). */
+  recheck$?: Observable<unknown>;
+};
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+const docs = <T>(collection: RxCollection<Record<string, unknown>>) =>
+  collection.find().$.pipe(map((found) => found.map((doc) => doc.toJSON() as unknown as T)));
+
+/**
+ * The shopper's shop on one device: the catalog, delivery slots and every
+ * order, live, and the edits a shopper makes. Works the same offline.
+ */
+export class Shop {
+  readonly replica: Replica;
+  readonly catalog$: Observable<CatalogItem[]>;
+  readonly slots$: Observable<DeliverySlot[]>;
+  /** Every order exactly once, with its status, items and total, newest first. */
+  readonly orders$: Observable<OrderView[]>;
+  readonly notices$: Observable<Notice[]>;
+  readonly status$: Observable<SyncStatus>;
+  readonly #prices: Map<string, number>;
+  readonly #dismissed = new BehaviorSubject<ReadonlySet<string>>(new Set());
+  readonly #now: () => number;
+
+  private constructor(replica: Replica, prices: Map<string, number>, options: ShopOptions) {
+    this.replica = replica;
+    this.#prices = prices;
+    this.#now = options.now ?? Date.now;
+    const { collections } = replica;
+    const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
+    this.catalog$ = docs<CatalogItem>(collections.catalog).pipe(
+      map((items) => items.sort((a, b) => a.name.localeCompare(b.name))),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    this.slots$ = docs<DeliverySlot>(collections.availability).pipe(
+      map((slots) => slots.sort((a, b) => a.start.localeCompare(b.start))),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    this.orders$ = combineLatest({
+      drafts: docs<Order>(collections.draftOrders),
+      placed: docs<Order>(collections.placedOrders),
+      processed: docs<Order>(collections.processedOrders),
+      catalog: this.catalog$.pipe(map(byId)),
+      slots: this.slots$.pipe(map(byId)),
+    }).pipe(map(orderViews), shareReplay({ bufferSize: 1, refCount: true }));
+    const unreceivedAfterMs = options.unreceivedAfterMs ?? FIFTEEN_MINUTES;
+    const recheck$ = (options.recheck$ ?? interval(60_000)).pipe(startWith(null));
+    this.notices$ = combineLatest([this.orders$, this.#dismissed, recheck$]).pipe(
+      map(([orders, dismissed]) => noticesOf(orders, { now: this.#now(), unreceivedAfterMs, dismissed })),
+    );
+    this.status$ = replica.status$;
+  }
+
+  /** Opens the device's replica with the order rules plugged in, and the shop over it. */
+  static async open(options: ShopOptions): Promise<Shop> {
+    const prices = new Map<string, number>();
+    let resolveReplica: (replica: Replica) => void = () => {};
+    const replicaReady = new Promise<Replica>((resolve) => (resolveReplica = resolve));
+    const replica = await openReplica({
+      ...options,
+      conflictHandlers: { draftOrders: draftConflictHandler((id) => prices.get(id)) },
+      beforeApply: awaitMoveDestinations(() => replicaReady),
+    });
+    resolveReplica(replica);
+    const shop = new Shop(replica, prices, options);
+    shop.catalog$.subscribe((items) => {
+      prices.clear();
+      for (const item of items) prices.set(item.id, item.priceCents);
+    });
+    return shop;
+  }
+
+  /** Starts a new, empty draft and returns its id. */
+  async createDraft(): Promise<string> {
+    const id = crypto.randomUUID();
+    const ydoc = emptyDraftUpdate();
+    const draft: Order = {
+      id,
+      status: 'draft',
+      ydoc,
+      ...derivedFields(ydoc, this.#priceOf),
+      createdTime: new Date(this.#now()).toISOString(),
+    };
+    await this.replica.collections.draftOrders.insert(draft);
+    return id;
+  }
+
+  addItem(orderId: string, itemId: string, count = 1) {
+    return this.#edit(orderId, (current) => [{ kind: 'setCount', itemId, count: (current.lines.find((l) => l.itemId === itemId)?.count ?? 0) + count }]);
+  }
+
+  setCount(orderId: string, itemId: string, count: number) {
+    return this.#edit(orderId, () => [{ kind: 'setCount', itemId, count }]);
+  }
+
+  removeItem(orderId: string, itemId: string) {
+    return this.#edit(orderId, () => [{ kind: 'remove', itemId }]);
+  }
+
+  setNote(orderId: string, note: string) {
+    return this.#edit(orderId, () => [{ kind: 'setNote', note }]);
+  }
+
+  setSlot(orderId: string, slotId: string | null) {
+    return this.#edit(orderId, () => [{ kind: 'setSlot', slotId }]);
+  }
+
+  /**
+   * Places a draft: one atomic write on the device marks it `placing`, with
+   * its content exactly as the shopper sees it; the server moves it.
+   */
+  async place(orderId: string): Promise<void> {
+    const doc = await this.#draft(orderId);
+    await doc.incrementalModify((data) => {
+      if (data['status'] !== 'draft') return data;
+      return { ...data, status: 'placing' };
+    });
+  }
+
+  /** Stops showing a notice. */
+  dismiss(noticeKey: string) {
+    this.#dismissed.next(new Set([...this.#dismissed.value, noticeKey]));
+  }
+
+  async close() {
+    this.#dismissed.complete();
+    await this.replica.close();
+  }
+
+  async [Symbol.asyncDispose]() {
+    await this.close();
+  }
+
+  readonly #priceOf = (itemId: string) => this.#prices.get(itemId);
+
+  async #draft(orderId: string) {
+    const doc = await this.replica.collections.draftOrders.findOne(orderId).exec();
+    if (!doc) throw new PouroverError('NOT_FOUND', `there is no draft ${orderId} on this device`);
+    return doc;
+  }
+
+  async #edit(orderId: string, edits: (current: Order) => DraftEdit[]) {
+    const doc = await this.#draft(orderId);
+    let refused = false;
+    await doc.incrementalModify((data) => {
+      const current = data as unknown as Order;
+      if (current.status !== 'draft') {
+        refused = true;
+        return data;
+      }
+      const ydoc = editDraft(current.ydoc || emptyDraftUpdate(), edits(current));
+      return { ...data, ydoc, ...derivedFields(ydoc, this.#priceOf) };
+    });
+    if (refused) throw new PouroverError('PRECONDITION_FAILED', 'this order is being placed and can no longer be changed');
+  }
+}
