@@ -154,6 +154,13 @@ describe('authorization: a blessing reaches only what its syncgroups grant', () 
     await expectRefusal(() => batch([{ collection: 'user', write: userDoc(9) }, { collection: 'catalog', write: item(22) }], device()), 403);
   });
 
+  it('refuses a device batching into a replica it names, be it the store’s or another shopper’s', async () => {
+    const into = (replica: string) => () =>
+      mutate('sync.batch', { replica, operations: [{ collection: 'user', write: userDoc(11) }] }, { authorization: `Bearer ${device()}` });
+    await expectRefusal(into('bluebottle'), 403);
+    await expectRefusal(into('bluebottle:users:someone-else'), 403);
+  });
+
   it('lets the store blessing push to catalog, and devices then pull the new item', async () => {
     const before = await heads(server);
     expect(resultOf(await push('catalog', item(23), storeToken(server.key)))).toEqual({ conflicts: [] });
