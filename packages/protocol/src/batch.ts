@@ -1,3 +1,4 @@
+import { isoTime } from '@pourover/schemas';
 import { z } from 'zod';
 import { collectionName, MAX_ROWS, wireDocument } from './sync.ts';
 
@@ -27,12 +28,18 @@ export type BatchOperation = z.infer<typeof batchOperation>;
  * replica whose orders it processes).
  */
 export const batchRequest = z
-  .object({ replica: z.string().max(300).optional(), operations: z.array(batchOperation).min(1).max(MAX_ROWS) })
+  .object({
+    replica: z.string().max(300).optional(),
+    operations: z.array(batchOperation).min(1).max(MAX_ROWS),
+    /** Apply only if the server's clock is still before this instant (a delivery slot's cutoff, say). */
+    deadline: isoTime.optional(),
+  })
   .strict();
 export type BatchRequest = z.infer<typeof batchRequest>;
 
 /** A batch either applied whole, or failed on a precondition and changed nothing. */
 export type BatchResult =
   | { ok: true; seq: number }
-  | { ok: false; failed: { index: number; collection: string; id: string; current: WireDocumentOrNull } };
+  | { ok: false; reason: 'precondition'; failed: { index: number; collection: string; id: string; current: WireDocumentOrNull } }
+  | { ok: false; reason: 'deadline' };
 type WireDocumentOrNull = z.infer<typeof wireDocument> | null;

@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './sync.ts';
 export * from './stream.ts';
 export * from './batch.ts';
+export * from './watch.ts';

@@ -5,8 +5,9 @@ import { z } from 'zod';
  * Bump on any change to the wire format (the schema hash test fails until you do).
  * 1 (2026-11-23): first version.
  * 2 (2026-11-23): `get` by ids; a batch may name its replica (the store's batches).
+ * 3 (2026-11-23): `watch` across replicas, `lease`, a batch `deadline`, `get` of a named replica.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -56,6 +57,11 @@ export type PushResponse = z.infer<typeof pushResponse>;
 
 /** The server's current state of some documents (tombstones included); absent ones are left out. */
 export const getRequest = z
-  .object({ collection: collectionName, ids: z.array(z.string().max(36)).min(1).max(MAX_ROWS) })
+  .object({
+    collection: collectionName,
+    ids: z.array(z.string().max(36)).min(1).max(MAX_ROWS),
+    /** A replica other than the caller's own (the store reading a shopper's); checked against its syncgroups. */
+    replica: z.string().max(300).optional(),
+  })
   .strict();
 export type GetRequest = z.infer<typeof getRequest>;

@@ -18,4 +18,8 @@ export const sqliteMigrations: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX documents_by_seq ON documents (replica, seq);
    CREATE INDEX documents_by_collection ON documents (replica, collection, seq);`,
+  `ALTER TABLE documents ADD COLUMN commit_no INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX documents_by_commit ON documents (collection, commit_no);
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];

@@ -129,7 +129,7 @@ describe('SqliteStore', () => {
     );
 
     expect(result).toMatchObject({ ok: false, failedIndex: 2 });
-    expect(!result.ok && result.current?.document).toEqual(userDoc(2));
+    expect(!result.ok && result.reason === 'precondition' && result.current?.document).toEqual(userDoc(2));
     expect(await store.head(A)).toBe(head);
     expect(await store.changesSince(A, 0, 100)).toEqual(before);
     expect(await store.get(A, 'user', uuid(3))).toBeNull();
@@ -138,7 +138,7 @@ describe('SqliteStore', () => {
   it('in a batch, fails an equals precondition on a missing document with no current state', async () => {
     const { store } = freshStore();
     const result = await store.commit(A, [write(userDoc(1), { kind: 'equals', state: userDoc(1, { name: 'x' }) })], 'all');
-    expect(result).toEqual({ ok: false, failedIndex: 0, current: null });
+    expect(result).toEqual({ ok: false, reason: 'precondition', failedIndex: 0, current: null });
     expect(await store.head(A)).toBe(0);
   });
 

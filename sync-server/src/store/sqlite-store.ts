@@ -7,16 +7,20 @@ import Database from 'better-sqlite3';
 import { canonicalJson } from './canonical.ts';
 import { decide } from './decide.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
-import type { CommitMode, CommitResult, Store, StoredDocument, Write } from './store.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
 
-type Row = { collection: string; body: string; seq: number; updated_at: string };
+type Row = { replica: string; collection: string; body: string; seq: number; updated_at: string; commit_no: number };
+
+const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
 
 function toStored(row: Row): StoredDocument {
   return {
+    replica: row.replica,
     collection: row.collection as CollectionName,
     document: JSON.parse(row.body) as WireDocument,
     seq: row.seq,
     updatedAt: row.updated_at,
+    commit: row.commit_no,
   };
 }
 
@@ -41,26 +45,42 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
+    const db = this.#db;
     this.#statements = {
-      pull: this.#db.prepare<[string, string, number, number], Row>(
-        `SELECT collection, body, seq, updated_at FROM documents
-         WHERE replica = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      pull: db.prepare<[string, string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
-      changes: this.#db.prepare<[string, number, number], Row>(
-        `SELECT collection, body, seq, updated_at FROM documents
-         WHERE replica = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      changes: db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
-      get: this.#db.prepare<[string, string, string], Row>(
-        `SELECT collection, body, seq, updated_at FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
+      get: db.prepare<[string, string, string], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
       ),
-      head: this.#db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
-      setHead: this.#db.prepare<[string, number]>(
+      head: db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
+      setHead: db.prepare<[string, number]>(
         `INSERT INTO replicas (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head`,
       ),
-      put: this.#db.prepare<[string, string, string, string, number, string]>(
-        `INSERT INTO documents (replica, collection, id, body, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (replica, collection, id) DO UPDATE SET body = excluded.body, seq = excluded.seq, updated_at = excluded.updated_at`,
+      put: db.prepare<[string, string, string, string, number, string, number]>(
+        `INSERT INTO documents (replica, collection, id, body, seq, updated_at, commit_no) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (replica, collection, id) DO UPDATE
+         SET body = excluded.body, seq = excluded.seq, updated_at = excluded.updated_at, commit_no = excluded.commit_no`,
       ),
+      counter: db.prepare<[string], { value: number }>(`SELECT value FROM counters WHERE name = ?`),
+      setCounter: db.prepare<[string, number]>(
+        `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ),
+      live: db.prepare<[string], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND json_extract(body, '$._deleted') = 0 ORDER BY commit_no`,
+      ),
+      byCommit: db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND commit_no > ? ORDER BY commit_no, replica, seq LIMIT ?`,
+      ),
+      lease: db.prepare<[string], { holder: string; expires_at: number }>(`SELECT holder, expires_at FROM leases WHERE name = ?`),
+      setLease: db.prepare<[string, string, number]>(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+      ),
+      dropLease: db.prepare<[string, string]>(`DELETE FROM leases WHERE name = ? AND holder = ?`),
     };
   }
 
@@ -81,38 +101,72 @@ export class SqliteStore implements Store {
     return row ? toStored(row) : null;
   }
 
-  async commit(replica: string, writes: readonly Write[], mode: CommitMode): Promise<CommitResult> {
-    const run = this.#db.transaction((): CommitResult => {
-      const start = this.#statements.head.get(replica)?.head ?? 0;
-      let head = start;
-      const updatedAt = this.#now().toISOString();
+  async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
+    const run = this.#db.transaction((): { result: CommitResult; changed: string[] } => {
+      const now = this.#now();
+      if (options.deadline !== undefined && now.toISOString() >= options.deadline) throw new Rollback({ ok: false, reason: 'deadline' });
+      const commitNo = (this.#statements.counter.get('commit')?.value ?? 0) + 1;
+      const heads = new Map<string, number>();
+      const headOf = (name: string) => heads.get(name) ?? this.#statements.head.get(name)?.head ?? 0;
       const conflicts: StoredDocument[] = [];
       writes.forEach((write, index) => {
-        const row = this.#statements.get.get(replica, write.collection, write.document.id);
+        const target = write.replica ?? replica;
+        const row = this.#statements.get.get(target, write.collection, write.document.id);
         const current = row ? toStored(row) : null;
         const decision = decide(current?.document ?? null, write.document, write.expect);
         if (decision === 'conflict') {
-          if (mode === 'all') throw new Rollback({ ok: false, failedIndex: index, current });
+          if (mode === 'all') throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current });
           if (current) conflicts.push(current);
           return;
         }
         if (decision === 'unchanged') return;
-        head += 1;
-        const body = canonicalJson(write.document);
-        this.#statements.put.run(replica, write.collection, write.document.id, body, head, updatedAt);
+        const seq = headOf(target) + 1;
+        heads.set(target, seq);
+        this.#statements.put.run(target, write.collection, write.document.id, canonicalJson(write.document), seq, now.toISOString(), commitNo);
       });
-      if (head !== start) this.#statements.setHead.run(replica, head);
-      return { ok: true, seq: head, conflicts, changed: head !== start };
+      for (const [name, head] of heads) this.#statements.setHead.run(name, head);
+      if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);
+      const result: CommitResult = { ok: true, seq: headOf(replica), changed: heads.size > 0, conflicts };
+      return { result, changed: [...heads.keys()] };
     });
-    let result: CommitResult;
+    let outcome: { result: CommitResult; changed: string[] };
     try {
-      result = run.immediate();
+      outcome = run.immediate();
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       throw error;
     }
-    if (result.ok && result.changed) this.#events.emit('commit', replica);
-    return result;
+    for (const name of outcome.changed) this.#events.emit('commit', name);
+    return outcome.result;
+  }
+
+  async watchSnapshot(collection: CollectionName) {
+    const read = this.#db.transaction(() => ({
+      documents: this.#statements.live.all(collection).map(toStored),
+      commit: this.#statements.counter.get('commit')?.value ?? 0,
+    }));
+    return read();
+  }
+
+  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+    return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
+    const take = this.#db.transaction((): Lease => {
+      const now = this.#now().getTime();
+      const current = this.#statements.lease.get(name);
+      if (current && current.holder !== holder && current.expires_at > now) {
+        return { granted: false, holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() };
+      }
+      this.#statements.setLease.run(name, holder, now + ttlMs);
+      return { granted: true, holder, expiresAt: new Date(now + ttlMs).toISOString() };
+    });
+    return take.immediate();
+  }
+
+  async releaseLease(name: string, holder: string) {
+    this.#statements.dropLease.run(name, holder);
   }
 
   onCommit(listener: (replica: string) => void) {

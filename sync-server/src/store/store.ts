@@ -3,12 +3,15 @@ import type { CollectionName } from '@pourover/schemas';
 
 /** A document as the store holds it: its latest state and the change that wrote it. */
 export type StoredDocument = {
+  replica: string;
   collection: CollectionName;
   document: WireDocument;
   /** Position of the document's latest change in its replica's change log. */
   seq: number;
   /** Server time of that change. */
   updatedAt: string;
+  /** The store-wide number of the commit that wrote it; one commit's documents share it. */
+  commit: number;
 };
 
 /**
@@ -23,7 +26,8 @@ export type Expectation =
   | { kind: 'equals'; state: WireDocument }
   | { kind: 'none' };
 
-export type Write = { collection: CollectionName; document: WireDocument; expect: Expectation };
+/** One document write; `replica` defaults to the commit's replica (a store batch also writes the store's own). */
+export type Write = { collection: CollectionName; document: WireDocument; expect: Expectation; replica?: string };
 
 /**
  * `each`: every write stands alone; those whose expectation fails are
@@ -34,7 +38,15 @@ export type CommitMode = 'each' | 'all';
 
 export type CommitResult =
   | { ok: true; seq: number; changed: boolean; conflicts: StoredDocument[] }
-  | { ok: false; failedIndex: number; current: StoredDocument | null };
+  | { ok: false; reason: 'precondition'; failedIndex: number; current: StoredDocument | null }
+  | { ok: false; reason: 'deadline' };
+
+export type CommitOptions = {
+  /** Commit only if the server's clock is still before this instant (ISO-8601). */
+  deadline?: string;
+};
+
+export type Lease = { granted: boolean; holder: string; expiresAt: string };
 
 /**
  * A server's durable home for replicas. Every implementation passes the
@@ -49,8 +61,15 @@ export interface Store {
   /** The position of a replica's latest change (0 for none). */
   head(replica: string): Promise<number>;
   get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
-  commit(replica: string, writes: readonly Write[], mode: CommitMode): Promise<CommitResult>;
-  /** Calls `listener` with the replica name after each commit that changed it. */
+  commit(replica: string, writes: readonly Write[], mode: CommitMode, options?: CommitOptions): Promise<CommitResult>;
+  /** Every live document of a collection across replicas, and the commit number they are current as of. */
+  watchSnapshot(collection: CollectionName): Promise<{ documents: StoredDocument[]; commit: number }>;
+  /** Documents of a collection across replicas written by commits after `afterCommit`, in commit order. */
+  watchChanges(collection: CollectionName, afterCommit: number, limit: number): Promise<StoredDocument[]>;
+  /** Takes or renews a named lease for `holder` unless another holder's lease is still running. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Calls `listener` with the name of each replica a commit changed, after the commit. */
   onCommit(listener: (replica: string) => void): () => void;
   close(): Promise<void>;
 }

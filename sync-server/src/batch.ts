@@ -1,0 +1,45 @@
+import { PouroverError, type BatchRequest, type BatchResult } from '@pourover/protocol';
+import { collections, STORE, type Principal } from '@pourover/schemas';
+import { validDocument } from './documents.ts';
+import { currentPrices, normalizedDraft } from './orders/draft-writes.ts';
+import { authorize, ownReplica } from './permissions.ts';
+import type { Store, Write } from './store/store.ts';
+
+/**
+ * Applies a batch in one transaction, or nothing. Its writes go to one
+ * replica (the caller's own, or the one the store names) and may also touch
+ * the store's own collections, as when an order takes a place in a delivery
+ * slot; every write is checked against its replica's syncgroups.
+ */
+export async function applyBatch(store: Store, principal: Principal, input: BatchRequest): Promise<BatchResult> {
+  const target = input.replica ?? ownReplica(principal);
+  const replicas = input.operations.map((op) => authorize(principal, op.collection, ['write', 'batch'], target));
+  if (replicas.some((replica) => replica !== target && replica !== STORE)) {
+    throw new PouroverError('BAD_INPUT', 'a batch writes one replica (and the store’s own collections)');
+  }
+  const prices = await currentPrices(store);
+  const writes: Write[] = input.operations.map((op, index) => {
+    const document = validDocument(op.collection, op.write, `operations[${index}]`);
+    return {
+      replica: replicas[index] ?? target,
+      collection: op.collection,
+      // A draft's queryable fields always follow its Yjs document, whoever writes it.
+      document: collections[op.collection].conflict === 'yjs-merge' ? normalizedDraft(document as never, prices) : document,
+      expect: op.precondition ?? { kind: 'none' as const },
+    };
+  });
+  const result = await store.commit(target, writes, 'all', input.deadline ? { deadline: input.deadline } : {});
+  if (result.ok) return { ok: true, seq: result.seq };
+  if (result.reason === 'deadline') return { ok: false, reason: 'deadline' };
+  const failed = input.operations[result.failedIndex];
+  return {
+    ok: false,
+    reason: 'precondition',
+    failed: {
+      index: result.failedIndex,
+      collection: failed?.collection ?? '',
+      id: failed?.write.id ?? '',
+      current: result.current?.document ?? null,
+    },
+  };
+}
