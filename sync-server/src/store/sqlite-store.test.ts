@@ -154,11 +154,19 @@ describe('SqliteStore', () => {
     expect(ids(await store.changesSince(A, 1, 100))).toEqual([uuid(1), uuid(2)]);
   });
 
-  it('in a batch, treats a write equal to the current state as done, so a retried batch succeeds without a new change', async () => {
+  it('in a batch, holds preconditions strictly: a retried batch fails on them and changes nothing, so it cannot apply twice', async () => {
     const { store } = freshStore();
     const batch = [write(userDoc(1), { kind: 'absent' }), write(userDoc(2), { kind: 'absent' })];
     expect(await store.commit(A, batch, 'all')).toMatchObject({ ok: true, changed: true, seq: 2 });
-    expect(await store.commit(A, batch, 'all')).toEqual({ ok: true, changed: false, seq: 2, conflicts: [] });
+    expect(await store.commit(A, batch, 'all')).toMatchObject({ ok: false, reason: 'precondition', failedIndex: 0 });
+    expect(await store.head(A)).toBe(2);
+  });
+
+  it('in a push, treats a write equal to the current state as done, so a retried push succeeds without a new change', async () => {
+    const { store } = freshStore();
+    const push = [write(userDoc(1), assumed(null)), write(userDoc(2), assumed(null))];
+    expect(await store.commit(A, push, 'each')).toMatchObject({ ok: true, changed: true, seq: 2 });
+    expect(await store.commit(A, push, 'each')).toEqual({ ok: true, changed: false, seq: 2, conflicts: [] });
     expect(await store.head(A)).toBe(2);
   });
 
