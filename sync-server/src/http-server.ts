@@ -1,9 +1,12 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpStatusOf, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { STORE } from '@pourover/schemas';
 import { appRouter } from './app-router.ts';
+import { signBlessing } from './auth/blessing-token.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc } from './errors.ts';
@@ -14,6 +17,9 @@ import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import type { ServerDeps } from './trpc.ts';
 import { SERVER_VERSION } from './version.ts';
+
+/** How long the demo's store token lasts. */
+const DEMO_STORE_TOKEN_SECONDS = 30 * 24 * 3600;
 
 /** The largest request body the server reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,7 +51,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const store = new SqliteStore({ file: join(options.dataDir, 'pourover.sqlite'), now });
   const key = loadServerKey(join(options.dataDir, 'server-key.pem'));
-  if (options.seed) await seedDemo(store, now());
+  if (options.seed) {
+    await seedDemo(store, now());
+    // The demo's store credentials, for the order processor run beside it (owner-only file).
+    const token = signBlessing(key, { name: STORE, ttlSeconds: DEMO_STORE_TOKEN_SECONDS, now: now() });
+    writeFileSync(join(options.dataDir, 'store.token'), `${token}\n`, { mode: 0o600 });
+  }
   const deps: ServerDeps = { store, key, devSignIn: options.seed ?? false, now };
   const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
   const blessings = new WeakMap<IncomingMessage, string>();

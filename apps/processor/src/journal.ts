@@ -1,0 +1,86 @@
+import type { Order } from '@pourover/schemas';
+import type Database from 'better-sqlite3';
+import { openDurableFile } from './sqlite-file.ts';
+
+/**
+ * Where an order stands in the processor:
+ * - `snapshotted`: taken in, before any payment;
+ * - `charged` / `declined`: the gateway answered;
+ * - `refunded`: a charge given back before a rejection is committed;
+ * - `done`: the move to processedOrders is committed (or found committed).
+ */
+export type Step = 'snapshotted' | 'charged' | 'declined' | 'refunded' | 'done';
+
+export type JournalEntry = {
+  id: string;
+  replica: string;
+  snapshot: Order;
+  step: Step;
+  chargeId: string | null;
+  outcome: 'received' | 'rejected' | null;
+  reason: string | null;
+};
+
+type Row = { id: string; replica: string; snapshot: string; step: Step; charge_id: string | null; outcome: JournalEntry['outcome']; reason: string | null };
+
+/**
+ * The processor's own write-ahead journal (a SQLite file, synced on every
+ * step): each order's snapshot is written before anything is done about it,
+ * and each step after it happens, so a restart resumes where it stopped.
+ */
+export class Journal {
+  readonly #db: Database.Database;
+
+  constructor(file: string) {
+    this.#db = openDurableFile(
+      file,
+      `CREATE TABLE IF NOT EXISTS orders (
+         id TEXT PRIMARY KEY, replica TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL,
+         charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`,
+    );
+  }
+
+  get(id: string): JournalEntry | undefined {
+    const row = this.#db.prepare<[string], Row>('SELECT * FROM orders WHERE id = ?').get(id);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      replica: row.replica,
+      snapshot: JSON.parse(row.snapshot) as Order,
+      step: row.step,
+      chargeId: row.charge_id,
+      outcome: row.outcome,
+      reason: row.reason,
+    };
+  }
+
+  /** Records the order as first seen; a later copy never replaces it. */
+  snapshot(replica: string, order: Order): JournalEntry {
+    this.#db
+      .prepare(`INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`)
+      .run(order.id, replica, JSON.stringify(order), new Date().toISOString());
+    return this.get(order.id) as JournalEntry;
+  }
+
+  advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): JournalEntry {
+    this.#db
+      .prepare(
+        `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
+         reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
+      )
+      .run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id);
+    return this.get(id) as JournalEntry;
+  }
+
+  counts(): Record<Step, number> {
+    const counts: Record<Step, number> = { snapshotted: 0, charged: 0, declined: 0, refunded: 0, done: 0 };
+    for (const row of this.#db.prepare<[], { step: Step; n: number }>('SELECT step, COUNT(*) AS n FROM orders GROUP BY step').all()) {
+      counts[row.step] = row.n;
+    }
+    return counts;
+  }
+
+  close() {
+    this.#db.close();
+  }
+}

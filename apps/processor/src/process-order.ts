@@ -1,0 +1,174 @@
+import type { WireDocument } from '@pourover/protocol';
+import type { SyncClient } from '@pourover/replica';
+import type { DeliverySlot, Order } from '@pourover/schemas';
+import type { Journal, JournalEntry } from './journal.ts';
+import type { PaymentGateway } from './payment-gateway.ts';
+
+export type OrderDeps = {
+  client: SyncClient;
+  journal: Journal;
+  gateway: PaymentGateway;
+  now: () => Date;
+  /** How long a gateway call may take before it counts as failed (and is retried later). */
+  gatewayTimeoutMs: number;
+  warn: (message: string, fields: Record<string, unknown>) => void;
+};
+
+export type OrderOutcome = { outcome: 'received' | 'rejected'; reason: string | null };
+
+const SLOT_RETRIES = 20;
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  return `{${Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+    .join(',')}}`;
+}
+
+const live = (order: Order): WireDocument => ({ ...order, _deleted: false });
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Processes one placed order exactly once, resuming from its journal entry:
+ * snapshot → charge (idempotency key = order id) → one batch that moves the
+ * order to processedOrders and takes a place in its slot, with preconditions.
+ * A full slot, a passed cutoff or a declined payment moves it as rejected,
+ * after the charge (if any) is refunded. Every step is journaled before the
+ * next, and a move already committed is recognised as done.
+ */
+export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
+  const { journal } = deps;
+  let entry = journal.get(seen.id) ?? journal.snapshot(replica, seen);
+  if (canonical(entry.snapshot) !== canonical(seen)) {
+    deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
+  }
+  if (entry.step === 'done') return { outcome: entry.outcome ?? 'received', reason: entry.reason };
+
+  const done = await alreadyProcessed(deps, entry);
+  if (done) return done;
+
+  if (entry.step === 'snapshotted') {
+    const token = await paymentTokenOf(deps.client, replica);
+    const charge = await withTimeout(
+      deps.gateway.charge({ idempotencyKey: entry.id, amountCents: entry.snapshot.totalCents, paymentToken: token }),
+      deps.gatewayTimeoutMs,
+      'the payment gateway',
+    );
+    entry =
+      charge.status === 'charged'
+        ? journal.advance(entry.id, 'charged', { chargeId: charge.chargeId })
+        : journal.advance(entry.id, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
+  }
+  if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
+
+  for (let attempt = 0; attempt < SLOT_RETRIES; attempt += 1) {
+    const slot = await slotOf(deps.client, entry.snapshot.slotId);
+    const problem = slotProblem(entry.snapshot, slot, deps.now());
+    if (problem || !slot) return reject(deps, journal.advance(entry.id, entry.step, { outcome: 'rejected', reason: problem }), problem ?? '');
+    const received: Order = { ...entry.snapshot, status: 'received', receivedTime: deps.now().toISOString() };
+    const placedNow = await currentPlaced(deps, entry);
+    const result = await deps.client.sync.batch.mutate({
+      replica,
+      deadline: slot.cutoff,
+      operations: [
+        { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(received) },
+        { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(received), _deleted: true } },
+        { collection: 'availability', precondition: { kind: 'equals', state: { ...slot, _deleted: false } }, write: { ...slot, taken: slot.taken + 1, _deleted: false } },
+      ],
+    });
+    if (result.ok) {
+      journal.advance(entry.id, 'done', { outcome: 'received' });
+      return { outcome: 'received', reason: null };
+    }
+    if (result.reason === 'deadline') {
+      const reason = 'the delivery slot’s order cutoff has passed';
+      return reject(deps, journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
+    }
+    const moved = await alreadyProcessed(deps, entry);
+    if (moved) return moved;
+  }
+  throw new Error(`the delivery slot of order ${entry.id} kept changing; will try again`);
+}
+
+/** Gives back any charge (once), then moves the order to processedOrders as rejected. */
+async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
+  if (entry.chargeId && entry.step === 'charged') {
+    await withTimeout(deps.gateway.refund({ idempotencyKey: `refund:${entry.id}`, chargeId: entry.chargeId }), deps.gatewayTimeoutMs, 'the payment gateway');
+    entry = deps.journal.advance(entry.id, 'refunded');
+  }
+  const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
+  const placedNow = await currentPlaced(deps, entry);
+  const result = await deps.client.sync.batch.mutate({
+    replica: entry.replica,
+    operations: [
+      { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(rejected) },
+      { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(rejected), _deleted: true } },
+    ],
+  });
+  if (!result.ok) {
+    const moved = await alreadyProcessed(deps, entry);
+    if (moved) return moved;
+    throw new Error(`could not move rejected order ${entry.id}; will try again`);
+  }
+  deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
+  return { outcome: 'rejected', reason };
+}
+
+/**
+ * The placed order as the server holds it now, for the move's precondition.
+ * It should equal the snapshot; if someone changed it, the snapshot is still
+ * what gets processed, and the change is logged.
+ */
+async function currentPlaced(deps: OrderDeps, entry: JournalEntry): Promise<WireDocument> {
+  const { documents } = await deps.client.sync.get.query({ collection: 'placedOrders', ids: [entry.id], replica: entry.replica });
+  const [current] = documents;
+  if (current && !current._deleted && canonical(current) !== canonical(live(entry.snapshot))) {
+    deps.warn('the placed order on the server differs from the snapshot; processing the snapshot', { order: entry.id, replica: entry.replica });
+    return current;
+  }
+  return live(entry.snapshot);
+}
+
+/** A move committed before (by an earlier run whose acknowledgement was lost) is recognised and journaled as done. */
+async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<OrderOutcome | undefined> {
+  const { documents } = await deps.client.sync.get.query({ collection: 'processedOrders', ids: [entry.id], replica: entry.replica });
+  const [processed] = documents;
+  if (!processed || processed._deleted) return undefined;
+  const outcome = processed['status'] === 'rejected' ? 'rejected' : 'received';
+  const reason = typeof processed['rejectReason'] === 'string' ? processed['rejectReason'] : null;
+  deps.journal.advance(entry.id, 'done', { outcome, ...(reason ? { reason } : {}) });
+  return { outcome, reason };
+}
+
+async function paymentTokenOf(client: SyncClient, replica: string): Promise<string> {
+  const shopperId = replica.split(':')[2] ?? '';
+  const { documents } = await client.sync.get.query({ collection: 'user', ids: [shopperId], replica });
+  return String(documents[0]?.['paymentToken'] ?? '');
+}
+
+async function slotOf(client: SyncClient, slotId: string | null): Promise<DeliverySlot | null> {
+  if (!slotId) return null;
+  const { documents } = await client.sync.get.query({ collection: 'availability', ids: [slotId] });
+  const [slot] = documents;
+  if (!slot || slot._deleted) return null;
+  const { _deleted, ...fields } = slot;
+  return fields as unknown as DeliverySlot;
+}
+
+function slotProblem(order: Order, slot: DeliverySlot | null, now: Date): string | null {
+  if (!order.slotId) return 'no delivery slot was chosen';
+  if (!slot) return 'the delivery slot no longer exists';
+  if (slot.taken >= slot.capacity) return 'the delivery slot is full';
+  if (now.toISOString() >= slot.cutoff) return 'the delivery slot’s order cutoff has passed';
+  return null;
+}

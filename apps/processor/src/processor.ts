@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { watchEvent, type WatchEvent } from '@pourover/protocol';
+import { createSyncClient, type SyncClient } from '@pourover/replica';
+import type { Order } from '@pourover/schemas';
+import { EventSource } from 'eventsource';
+import { Journal } from './journal.ts';
+import { OrderQueue } from './order-queue.ts';
+import type { PaymentGateway } from './payment-gateway.ts';
+import { processOrder, type OrderDeps } from './process-order.ts';
+
+export type ProcessorLog = (line: Record<string, unknown>) => void;
+
+export type ProcessorOptions = {
+  /** The sync server's base URL. */
+  server: string;
+  /** The store's (`bluebottle`) blessing token. */
+  token: string;
+  /** The journal's SQLite file. */
+  journal: string;
+  gateway: PaymentGateway;
+  /** Orders processed at once. */
+  concurrency?: number;
+  leaseTtlMs?: number;
+  gatewayTimeoutMs?: number;
+  log?: ProcessorLog;
+  now?: () => Date;
+};
+
+export type ProcessorStats = { processed: number; rejected: number; pending: number; failures: number; holdsLease: boolean };
+
+const LEASE = 'order-processor';
+const BASE_WATCH_RETRY_MS = 250;
+
+/**
+ * The store's order processor: holds the processor lease, watches every
+ * shopper's placedOrders from the initial state on, and processes each order
+ * exactly once. Whenever the watch stops, for any reason, it watches again
+ * from the initial state.
+ */
+export class OrderProcessor {
+  readonly #client: SyncClient;
+  readonly #journal: Journal;
+  readonly #queue = new OrderQueue();
+  readonly #deps: OrderDeps;
+  readonly #options: Required<Pick<ProcessorOptions, 'concurrency' | 'leaseTtlMs'>> & ProcessorOptions;
+  readonly #log: ProcessorLog;
+  readonly #holder = randomUUID();
+  readonly #listeners = new Set<(stats: ProcessorStats) => void>();
+  readonly #stats: ProcessorStats = { processed: 0, rejected: 0, pending: 0, failures: 0, holdsLease: false };
+  #watch: { unsubscribe(): void } | undefined;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #pumpScheduled = false;
+  #running = 0;
+  #watchAttempts = 0;
+  #initialized = false;
+  #closed = false;
+  #idle: (() => void) | undefined;
+
+  constructor(options: ProcessorOptions) {
+    this.#options = { concurrency: 8, leaseTtlMs: 10_000, ...options };
+    this.#log = options.log ?? (() => {});
+    this.#client = createSyncClient({ url: options.server, token: () => options.token, EventSource });
+    this.#journal = new Journal(options.journal);
+    this.#deps = {
+      client: this.#client,
+      journal: this.#journal,
+      gateway: options.gateway,
+      now: options.now ?? (() => new Date()),
+      gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
+      warn: (message, fields) => this.#log({ level: 'warn', message, ...fields }),
+    };
+  }
+
+  get stats(): ProcessorStats {
+    return { ...this.#stats, pending: this.#queue.size };
+  }
+
+  onStats(listener: (stats: ProcessorStats) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Waits for the lease, then processes until closed. */
+  async start(): Promise<void> {
+    await this.#holdLease();
+    this.#startWatch();
+  }
+
+  /** Processes every order placed now (the initial state) and resolves when none is left. */
+  async runOnce(): Promise<void> {
+    await this.start();
+    await new Promise<void>((resolve) => {
+      this.#idle = resolve;
+      this.#checkIdle();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#watch?.unsubscribe();
+    for (const timer of this.#timers) clearTimeout(timer);
+    while (this.#running > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.#stats.holdsLease) await this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs: 1_000 }).catch(() => {});
+    this.#journal.close();
+  }
+
+  #later(ms: number, run: () => void) {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  /** Takes the lease (waiting while another processor holds it) and keeps renewing it. */
+  async #holdLease(): Promise<void> {
+    const ttlMs = this.#options.leaseTtlMs;
+    for (;;) {
+      if (this.#closed) return;
+      const lease = await this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs }).catch(() => undefined);
+      if (lease?.granted) break;
+      await new Promise((resolve) => setTimeout(resolve, ttlMs / 4));
+    }
+    this.#setStats({ holdsLease: true });
+    this.#log({ level: 'info', message: 'holding the processor lease', holder: this.#holder });
+    const renew = () => {
+      if (this.#closed) return;
+      this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs }).then(
+        (lease) => {
+          if (lease.granted) return this.#later(ttlMs / 3, renew);
+          this.#log({ level: 'warn', message: 'lost the processor lease; waiting to take it again', holder: lease.holder });
+          this.#setStats({ holdsLease: false });
+          this.#watch?.unsubscribe();
+          void this.start();
+        },
+        () => this.#later(ttlMs / 10, renew),
+      );
+    };
+    this.#later(ttlMs / 3, renew);
+  }
+
+  #startWatch() {
+    if (this.#closed || !this.#stats.holdsLease) return;
+    this.#watch?.unsubscribe();
+    this.#watch = this.#client.sync.watch.subscribe(
+      { collection: 'placedOrders' },
+      {
+        onData: (envelope) => {
+          const parsed = watchEvent.safeParse((envelope as { data?: unknown }).data);
+          if (!parsed.success) return this.#rewatch('a malformed watch event');
+          this.#watchAttempts = 0;
+          this.#receive(parsed.data);
+        },
+        onError: (error) => this.#rewatch(error.message),
+        onComplete: () => this.#rewatch('the server ended the watch'),
+      },
+    );
+  }
+
+  /** Watches again from the initial state, after a delay that grows with each failure. */
+  #rewatch(why: string) {
+    this.#watch?.unsubscribe();
+    this.#watch = undefined;
+    if (this.#closed) return;
+    this.#log({ level: 'warn', message: `watching again from the initial state: ${why}` });
+    const delay = Math.min(30_000, BASE_WATCH_RETRY_MS * 2 ** this.#watchAttempts) * (0.5 + Math.random() / 2);
+    this.#watchAttempts += 1;
+    this.#later(delay, () => this.#startWatch());
+  }
+
+  #receive(event: WatchEvent) {
+    if (event.kind === 'initialized') {
+      this.#initialized = true;
+      this.#checkIdle();
+      return;
+    }
+    for (const { replica, document } of event.documents) {
+      if (document._deleted || document['status'] !== 'placed') this.#queue.drop(document.id);
+      else {
+        const { _deleted, ...order } = document;
+        this.#queue.add(replica, order as unknown as Order);
+      }
+    }
+    this.#pump();
+  }
+
+  #pump() {
+    while (!this.#closed && this.#running < this.#options.concurrency) {
+      const pending = this.#queue.take(Date.now());
+      if (!pending) break;
+      this.#running += 1;
+      const started = performance.now();
+      processOrder(this.#deps, pending.replica, pending.order).then(
+        (result) => {
+          this.#queue.finished(pending.order.id);
+          this.#log({
+            level: 'info',
+            order: pending.order.id,
+            shopper: pending.replica,
+            outcome: result.outcome,
+            ...(result.reason ? { reason: result.reason } : {}),
+            ms: Math.round(performance.now() - started),
+          });
+          this.#setStats(result.outcome === 'rejected' ? { rejected: this.#stats.rejected + 1 } : { processed: this.#stats.processed + 1 });
+        },
+        (error: unknown) => {
+          this.#queue.failed(pending, Date.now());
+          this.#log({ level: 'warn', order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
+          this.#setStats({ failures: this.#stats.failures + 1 });
+        },
+      ).finally(() => {
+        this.#running -= 1;
+        this.#pump();
+        this.#checkIdle();
+      });
+    }
+    const due = this.#queue.nextDue();
+    if (due === undefined || this.#pumpScheduled || this.#running >= this.#options.concurrency) return;
+    this.#pumpScheduled = true;
+    this.#later(Math.max(0, due - Date.now()), () => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #checkIdle() {
+    if (this.#idle && this.#initialized && this.#queue.size === 0 && this.#running === 0) {
+      const resolve = this.#idle;
+      this.#idle = undefined;
+      resolve();
+    }
+  }
+
+  #setStats(change: Partial<ProcessorStats>) {
+    Object.assign(this.#stats, change);
+    const stats = this.stats;
+    for (const listener of this.#listeners) listener(stats);
+  }
+}
