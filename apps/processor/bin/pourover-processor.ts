@@ -25,6 +25,7 @@ const processor = new OrderProcessor({
   journal: args.journal,
   gateway,
   concurrency: args.concurrency,
+  leaseTtlMs: args['lease-ttl-ms'],
   log: (line) => {
     if (!tty) return void process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...line })}\n`);
     const text = line['order']

@@ -14,6 +14,8 @@ Options:
   --credentials FILE  a file holding the store's blessing token (default ./data/store.token);
                       the POUROVER_STORE_TOKEN environment variable takes precedence
   --concurrency N     orders processed at once (default 8)
+  --lease-ttl-ms N    how long the processor lease lasts unless renewed (default 10000);
+                      a second processor takes over this long after the first dies
   --once              process the orders placed now, then exit
   --help              show this help
 `;
@@ -25,6 +27,7 @@ const options = z
     ledger: z.string().min(1).default('./data/payments.sqlite'),
     credentials: z.string().min(1).default('./data/store.token'),
     concurrency: z.coerce.number().int().min(1).max(256).default(8),
+    'lease-ttl-ms': z.coerce.number().int().min(1_000).max(600_000).default(10_000),
     once: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -42,6 +45,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       ledger: { type: 'string' },
       credentials: { type: 'string' },
       concurrency: { type: 'string' },
+      'lease-ttl-ms': { type: 'string' },
       once: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { auditOrders } from './support/audit.ts';
+import { startProcessorProcess } from './support/processor-process.ts';
+import { startServerProcess } from './support/server-process.ts';
+import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
+import { storeOwnerClient } from './support/store-owner.ts';
+import { waitFor } from './support/wait-for.ts';
+import { readServerFile } from './support/server-file.ts';
+
+const SHOPPERS = 20;
+const ORDERS = 1_000;
+const KILLS = 30;
+const SEED = 20261123;
+
+function livePlacedCount(dataDir: string, shoppers: Shopper[]): number {
+  const file = readServerFile(dataDir);
+  const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((r) => !r.document['_deleted']).length, 0);
+  file.close();
+  return count;
+}
+
+describe('the order processor killed with SIGKILL at 30 random moments', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-processor-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('processes every one of 1,000 orders from 20 shoppers exactly once', async () => {
+    const server = await startServerProcess(dir);
+    const store = storeOwnerClient(server);
+    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
+    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 })).documents as unknown as DeliverySlot[];
+    const open = slots.filter((slot) => slot.cutoff > new Date(Date.now() + 60_000).toISOString());
+    expect(open.length).toBeGreaterThan(5);
+
+    const random = fc.sample(fc.integer({ min: 0, max: 2 ** 30 }), { seed: SEED, numRuns: ORDERS * 4 + KILLS });
+    let next = 0;
+    const pick = (n: number) => (random[next++ % random.length] ?? 0) % n;
+    const shoppers = await Promise.all(
+      Array.from({ length: SHOPPERS }, (_, n) => createShopper(server, n + 1, n % 7 === 0 ? 'tok_decline_card' : `tok_visa_${n}`)),
+    );
+    const placed = new Map<string, { replica: string; totalCents: number }>();
+    for (let i = 0; i < ORDERS; i += 1) {
+      const shopper = shoppers[pick(SHOPPERS)]!;
+      const items = [{ item: catalog[pick(catalog.length)]!, count: 1 + pick(3) }];
+      const order = await placeOrder(shopper, { id: randomUUID(), items, slot: open[pick(open.length)]! });
+      placed.set(order.id, { replica: shopper.replica, totalCents: order.totalCents });
+    }
+
+    // Each round waits until the processor is at work, then kills it a random moment later:
+    // between snapshot, charge, commit and acknowledgement of whichever orders are in flight.
+    const leaseTtl = ['--lease-ttl-ms', '1500'];
+    let killedAtWork = 0;
+    for (let kill = 0; kill < KILLS; kill += 1) {
+      const processor = startProcessorProcess(server, leaseTtl);
+      await waitFor('the processor to be at work', () => processor.lines.some((line) => line['outcome'] !== undefined), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, pick(150)));
+      await processor.kill();
+      if (livePlacedCount(dir, shoppers) > 0) killedAtWork += 1;
+    }
+    expect(killedAtWork).toBe(KILLS);
+    const last = startProcessorProcess(server, leaseTtl);
+    await waitFor('every order to leave placedOrders', () => livePlacedCount(dir, shoppers) === 0, 120_000);
+    await last.kill();
+
+    expect(auditOrders(dir, placed)).toEqual([]);
+    await server.stop();
+  });
+});

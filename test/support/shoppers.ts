@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { createSyncClient } from '@pourover/replica';
+import { derivedFields, editDraft, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type Order } from '@pourover/schemas';
+import { loadServerKey, signBlessing } from '@pourover/sync-server';
+
+/** A shopper of tests: their replica, a device client, and their profile's payment token. */
+export type Shopper = { id: string; replica: string; client: ReturnType<typeof createSyncClient> };
+
+export function shopperId(n: number): string {
+  return `5e000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** Creates a shopper with a profile (through a device blessing signed by the server's key). */
+export async function createShopper(server: { url: string; dataDir: string }, n: number, paymentToken: string): Promise<Shopper> {
+  const id = shopperId(n);
+  const replica = `bluebottle:users:${id}`;
+  const token = signBlessing(loadServerKey(join(server.dataDir, 'server-key.pem')), { name: `${replica}:test`, ttlSeconds: 3600 });
+  const client = createSyncClient({ url: server.url, token: () => token });
+  const profile = { id, name: `Shopper ${n}`, email: `s${n}@example.com`, address: `${n} Main St`, paymentToken, _deleted: false };
+  await client.sync.push.mutate({ collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: profile }] });
+  return { id, replica, client };
+}
+
+/** Places an order the way a device does: a draft pushed as `placing`, which the server moves. */
+export async function placeOrder(
+  shopper: Shopper,
+  order: { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null },
+): Promise<Order> {
+  const ydoc = editDraft(emptyDraftUpdate(), [
+    ...order.items.map(({ item, count }) => ({ kind: 'setCount' as const, itemId: item.id, count })),
+    { kind: 'setSlot', slotId: order.slot?.id ?? null },
+  ]);
+  const prices = new Map(order.items.map(({ item }) => [item.id, item.priceCents]));
+  const draft: Order = { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
+  await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
+  return draft;
+}
