@@ -19,6 +19,10 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
     dir: 'packages/orders',
     may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica'],
   },
+  '@pourover/processor': {
+    dir: 'apps/processor',
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders'],
+  },
 };
 
 function sources(dir: string): string[] {

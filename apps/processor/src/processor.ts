@@ -151,6 +151,10 @@ export class OrderProcessor {
           this.#watchAttempts = 0;
           this.#receive(parsed.data);
         },
+        // tRPC would reconnect on its own and resume from the last marker; a stopped watch starts over instead.
+        onConnectionStateChange: (state) => {
+          if (state.state === 'connecting' && state.error) this.#rewatch(`the watch connection failed: ${state.error.message}`);
+        },
         onError: (error) => this.#rewatch(error.message),
         onComplete: () => this.#rewatch('the server ended the watch'),
       },
