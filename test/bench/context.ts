@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { openReplica, type Replica } from '@pourover/replica';
+import type { CatalogItem } from '@pourover/schemas';
+import { loadServerKey, signBlessing } from '@pourover/sync-server';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import type { ServerProcess } from '../support/server-process.ts';
+import { storeOwnerClient } from '../support/store-owner.ts';
+
+/** What every benchmark shares: the running server, the store's client, the catalog, and blessings for any shopper. */
+export type BenchContext = {
+  server: ServerProcess;
+  store: ReturnType<typeof storeOwnerClient>;
+  catalog: CatalogItem[];
+  /** A device blessing for shopper number `n`, and the shopper's replica. */
+  shopper(n: number): { token: string; replica: string; id: string };
+  /** Opens a fresh device database for a shopper (production settings: no validation). */
+  device(token: string, name: string): Promise<Replica>;
+};
+
+export async function benchContext(server: ServerProcess): Promise<BenchContext> {
+  const store = storeOwnerClient(server);
+  const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
+  const key = loadServerKey(join(server.dataDir, 'server-key.pem'));
+  return {
+    server,
+    store,
+    catalog,
+    shopper(n) {
+      const id = `be000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+      const replica = `bluebottle:users:${id}`;
+      return { id, replica, token: signBlessing(key, { name: `${replica}:bench`, ttlSeconds: 24 * 3600 }) };
+    },
+    device: (token, name) =>
+      openReplica({ url: server.url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 }),
+  };
+}

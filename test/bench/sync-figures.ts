@@ -1,0 +1,186 @@
+import { createSyncClient } from '@pourover/replica';
+import { rxSchemaOf, type Order } from '@pourover/schemas';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { addRxPlugin, createRxDatabase } from 'rxdb/plugins/core';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { filter, firstValueFrom } from 'rxjs';
+import type { BenchContext } from './context.ts';
+import { makeOrders } from './orders.ts';
+import { LocalPouch, RemotePouch } from './pouch.ts';
+import { percentile, type Samples } from './stats.ts';
+
+void addRxPlugin;
+let unique = 0;
+const fresh = (prefix: string) => `${prefix}-${process.pid}-${++unique}`;
+const elapsed = async (run: () => Promise<unknown>) => {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+};
+
+const SERVER_DURABILITY = 'Pourover: SQLite, fsync per commit; PouchDB: express-pouchdb in memory';
+
+/** The floor: the same documents written straight into the same storage (RxDB bulkInsert on Dexie over fake-indexeddb). */
+async function bulkInsertFloor(orders: Order[]): Promise<number> {
+  const db = await createRxDatabase({ name: fresh('floor'), storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
+  await db.addCollections({ orders: { schema: { ...rxSchemaOf('processedOrders'), title: 'orders' } as never } });
+  const ms = await elapsed(() => db.collections['orders']!.bulkInsert(orders));
+  await db.remove();
+  return ms;
+}
+
+/** Figure 1: a fresh device pulls `count` orders until idle, next to the floor and PouchDB, runs interleaved. */
+export async function initialSync(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
+  const label = `initial sync, ${options.count} orders`;
+  const ours: number[] = [];
+  const floor: number[] = [];
+  const pouch: number[] = [];
+  for (let run = 0; run <= options.runs; run += 1) {
+    const warmup = run === 0;
+    options.step(`${label}: run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`);
+    const shopper = ctx.shopper(1_000 + run);
+    const orders = makeOrders(options.count, ctx.catalog, 'received', run + 1);
+    // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
+    for (let start = 0; start < orders.length; start += 400) {
+      const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
+      await ctx.store.sync.batch.mutate({ replica: shopper.replica, operations });
+    }
+    const device = await ctx.device(shopper.token, fresh('initial'));
+    const ms = await elapsed(() => device.awaitInSync());
+    await device.db.remove();
+    await device.close().catch(() => {});
+    const floorMs = await bulkInsertFloor(orders);
+
+    const remote = new RemotePouch(`${pouchUrl}/initial-${run}`);
+    await remote.bulkDocs(orders.map(({ id, ...order }) => ({ _id: id, ...order })));
+    const local = new LocalPouch(fresh('pouch'));
+    const pouchMs = await elapsed(() => local.replicate.from(remote));
+    await local.destroy();
+    await remote.destroy();
+    if (warmup) continue;
+    ours.push(ms);
+    floor.push(floorMs);
+    pouch.push(pouchMs);
+  }
+  return [
+    { name: `${label}: Pourover`, unit: 'ms', values: ours, baseline: `${label}: RxDB bulkInsert (floor)`, durability: SERVER_DURABILITY },
+    { name: `${label}: RxDB bulkInsert (floor)`, unit: 'ms', values: floor },
+    { name: `${label}: PouchDB replicate`, unit: 'ms', values: pouch, baseline: `${label}: Pourover` },
+  ];
+}
+
+/** Figure 2: one online device writes `count` changes; time until the server has them all. */
+export async function pushThroughput(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
+  const label = `push, ${options.count} changes`;
+  const ours: number[] = [];
+  const floor: number[] = [];
+  const pouch: number[] = [];
+  for (let run = 0; run <= options.runs; run += 1) {
+    const warmup = run === 0;
+    options.step(`${label}: run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`);
+    const shopper = ctx.shopper(2_000 + run);
+    const drafts = makeOrders(options.count, ctx.catalog, 'draft', 100 + run);
+    const device = await ctx.device(shopper.token, fresh('push'));
+    await device.awaitInSync();
+    const ms = await elapsed(async () => {
+      await device.collections.draftOrders.bulkInsert(drafts);
+      await device.awaitInSync();
+    });
+    await device.db.remove();
+    await device.close().catch(() => {});
+    const floorMs = await bulkInsertFloor(drafts);
+
+    const local = new LocalPouch(fresh('pouch-push'));
+    const remote = new RemotePouch(`${pouchUrl}/push-${run}`);
+    await remote.info();
+    const pouchMs = await elapsed(async () => {
+      await local.bulkDocs(drafts.map(({ id, ...draft }) => ({ _id: id, ...draft })));
+      await local.replicate.to(remote);
+    });
+    await local.destroy();
+    await remote.destroy();
+    if (warmup) continue;
+    ours.push(ms);
+    floor.push(floorMs);
+    pouch.push(pouchMs);
+  }
+  return [
+    { name: `${label}: Pourover`, unit: 'ms', values: ours, baseline: `${label}: RxDB bulkInsert (floor)`, durability: SERVER_DURABILITY },
+    { name: `${label}: RxDB bulkInsert (floor)`, unit: 'ms', values: floor },
+    { name: `${label}: PouchDB bulkDocs + replicate`, unit: 'ms', values: pouch, baseline: `${label}: Pourover` },
+  ];
+}
+
+/** Opens `count` light live streams (raw SSE clients) for other shoppers, as load on the server. */
+async function openOtherStreams(ctx: BenchContext, count: number): Promise<() => void> {
+  const subscriptions: { unsubscribe(): void }[] = [];
+  let started = 0;
+  for (let n = 0; n < count; n += 1) {
+    const { token } = ctx.shopper(100_000 + n);
+    const client = createSyncClient({ url: ctx.server.url, token: () => token, EventSource });
+    subscriptions.push(client.sync.stream.subscribe({ lastEventId: null }, { onStarted: () => void (started += 1) }));
+  }
+  const deadline = Date.now() + 60_000;
+  while (started < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return () => subscriptions.forEach((subscription) => subscription.unsubscribe());
+}
+
+/** Figure 3: one write on device A until device B's query shows it, with `others` other live streams open. */
+export async function propagation(
+  ctx: BenchContext,
+  pouchUrl: string,
+  options: { writes: number; others: number; step: (s: string) => void },
+): Promise<(Samples & { baseline?: string })[]> {
+  const label = `propagation A→B, ${options.others} other streams`;
+  const closeOthers = await openOtherStreams(ctx, options.others);
+  const shopper = ctx.shopper(3_000 + options.others);
+  const a = await ctx.device(shopper.token, fresh('prop-a'));
+  const b = await ctx.device(shopper.token, fresh('prop-b'));
+  await Promise.all([a.awaitInSync(), b.awaitInSync()]);
+  const drafts = makeOrders(options.writes + 10, ctx.catalog, 'draft', 300 + options.others);
+  const ours: number[] = [];
+  for (const [i, draft] of drafts.entries()) {
+    if (i % 25 === 0) options.step(`${label}: Pourover write ${i}/${drafts.length}`);
+    const seen = firstValueFrom(b.collections.draftOrders.findOne(draft.id).$.pipe(filter((doc) => doc !== null)));
+    const ms = await elapsed(async () => {
+      await a.collections.draftOrders.insert(draft);
+      await seen;
+    });
+    if (i >= 10) ours.push(ms);
+  }
+  await Promise.all([a.db.remove(), b.db.remove()]);
+  await Promise.all([a.close(), b.close()]).catch(() => {});
+
+  const remote = new RemotePouch(`${pouchUrl}/prop-${options.others}`);
+  await remote.info();
+  const pa = new LocalPouch(fresh('pouch-a'));
+  const pb = new LocalPouch(fresh('pouch-b'));
+  const push = pa.replicate.to(remote, { live: true, retry: true });
+  const pull = pb.replicate.from(remote, { live: true, retry: true });
+  const pouch: number[] = [];
+  const waiting = new Map<string, () => void>();
+  const feed = pb.changes({ live: true, since: 'now' });
+  feed.on('change', (change) => waiting.get(change.id)?.());
+  for (const [i, draft] of drafts.entries()) {
+    if (i % 25 === 0) options.step(`${label}: PouchDB write ${i}/${drafts.length}`);
+    const seen = new Promise<void>((resolve) => waiting.set(draft.id, resolve));
+    const { id, ...fields } = draft;
+    const ms = await elapsed(async () => {
+      await pa.put({ _id: id, ...fields });
+      await seen;
+    });
+    if (i >= 10) pouch.push(ms);
+  }
+  feed.cancel();
+  push.cancel();
+  pull.cancel();
+  await Promise.all([pa.destroy(), pb.destroy(), remote.destroy()]);
+  closeOthers();
+
+  const summary = (name: string, values: number[], baseline?: string): (Samples & { baseline?: string })[] => [
+    { name: `${name} p50`, unit: 'ms', values: [percentile(values, 50)], ...(baseline ? { baseline: `${baseline} p50` } : {}) },
+    { name: `${name} p99`, unit: 'ms', values: [percentile(values, 99)], ...(baseline ? { baseline: `${baseline} p99` } : {}) },
+  ];
+  return [...summary(`${label}: Pourover`, ours, `${label}: PouchDB live`), ...summary(`${label}: PouchDB live`, pouch)];
+}
