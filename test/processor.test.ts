@@ -3,6 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrderProcessor, SimulatedGateway, type ChargeRequest, type PaymentGateway } from '@pourover/processor';
+import { openReplica } from '@pourover/replica';
+import { loadServerKey, signBlessing } from '@pourover/sync-server';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { CatalogItem, DeliverySlot, Order } from '@pourover/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
@@ -101,6 +105,26 @@ describe('the order processor', () => {
     expect(outcomes.filter((order) => order.status === 'received')).toHaveLength(1);
     expect(outcomes.filter((order) => order.status === 'rejected').map((order) => order.rejectReason)).toEqual(Array(4).fill('the delivery slot is full'));
     expect(auditOrders(dir, placed)).toEqual([]);
+
+    // Each shopper's device shows the same outcome, with the reason.
+    const key = loadServerKey(join(dir, 'server-key.pem'));
+    for (const shopper of shoppers.slice(0, 2)) {
+      const device = await openReplica({
+        url: server.url,
+        blessing: signBlessing(key, { name: `${shopper.replica}:phone`, ttlSeconds: 600 }),
+        name: `race-${shopper.id}`,
+        indexedDB: { indexedDB, IDBKeyRange },
+        EventSource,
+        multiInstance: false,
+      });
+      await device.awaitInSync();
+      const onDevice = (await device.collections.processedOrders.find().exec()).map((doc) => doc.toJSON());
+      const onServer = outcomes.filter((order) => placed.get(order.id)?.replica === shopper.replica);
+      expect(onDevice.map((o) => [o['id'], o['status'], o['rejectReason']]).sort()).toEqual(
+        onServer.map((o) => [o.id, o.status, o.rejectReason]).sort(),
+      );
+      await device.close();
+    }
   });
 
   it('lets only the lease holder process, and hands over when the holder is killed', async () => {
