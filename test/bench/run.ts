@@ -14,6 +14,7 @@ import { benchContext } from './context.ts';
 import { progress } from './progress.ts';
 import { startPouchServer } from './pouch.ts';
 import { figuresOf, table, type Samples } from './stats.ts';
+import { orderFigures, processorFigures } from './order-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
 
 const args = z
@@ -22,8 +23,8 @@ const args = z
   .parse(parseArgs({ options: { quick: { type: 'boolean' } }, strict: true }).values);
 
 const size = args.quick
-  ? { orders: 1_000, runs: 2, writes: 50, streams: 100 }
-  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000 };
+  ? { orders: 1_000, runs: 2, writes: 50, streams: 100, places: 100, queued: 200, received: 10 }
+  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, received: 100 };
 
 const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-'));
 const step = progress(args.quick ? 'bench --quick' : 'bench');
@@ -36,6 +37,8 @@ try {
   samples.push(...(await pushThroughput(ctx, pouch.url, { count: size.orders, runs: size.runs, step })));
   samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })));
   samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
+  samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
+  samples.push(...(await processorFigures(ctx, { count: size.queued, latencySamples: size.received, step })));
 } finally {
   await pouch.stop();
   await server.stop();

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openShop, type OrderView, type Shop } from '@pourover/orders';
+import { OrderProcessor, SimulatedGateway } from '@pourover/processor';
+import type { DeliverySlot } from '@pourover/schemas';
+import { EventSource } from 'eventsource';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { filter, firstValueFrom, type Observable } from 'rxjs';
+import { placeOrder, type Shopper } from '../support/shoppers.ts';
+import type { BenchContext } from './context.ts';
+import { percentile, type Samples } from './stats.ts';
+import { createSyncClient } from '@pourover/replica';
+
+type Step = (s: string) => void;
+let unique = 0;
+
+const until = <T>(source: Observable<T>, check: (value: T) => boolean) => firstValueFrom(source.pipe(filter(check)));
+const orderIn = (orders: readonly OrderView[], id: string) => orders.find((order) => order.id === id);
+
+function shopOf(ctx: BenchContext, token: string, name: string): Promise<Shop> {
+  return openShop({ url: ctx.server.url, blessing: token, name: `${name}-${process.pid}-${++unique}`, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 });
+}
+
+const spread = (name: string, values: number[], baseline?: string): (Samples & { baseline?: string })[] => [
+  { name: `${name} p50`, unit: 'ms', values: [percentile(values, 50)], ...(baseline ? { baseline: `${baseline} p50` } : {}) },
+  { name: `${name} p99`, unit: 'ms', values: [percentile(values, 99)], ...(baseline ? { baseline: `${baseline} p99` } : {}) },
+];
+
+/** A draft edit on one device until the other device's order API shows it; placing many orders from one device. */
+export async function orderFigures(ctx: BenchContext, options: { edits: number; places: number; step: Step }): Promise<(Samples & { baseline?: string })[]> {
+  const { token } = ctx.shopper(4_000);
+  const a = await shopOf(ctx, token, 'edit-a');
+  const b = await shopOf(ctx, token, 'edit-b');
+  await Promise.all([a.replica.awaitInSync(), b.replica.awaitInSync()]);
+  const item = ctx.catalog[0]!;
+  const draft = await a.createDraft();
+  await until(b.orders$, (orders) => orderIn(orders, draft) !== undefined);
+  const edits: number[] = [];
+  for (let i = 1; i <= options.edits + 10; i += 1) {
+    if (i % 25 === 0) options.step(`draft edit A→B: ${i}/${options.edits + 10}`);
+    const count = (i % 98) + 1;
+    const seen = until(b.orders$, (orders) => orderIn(orders, draft)?.items[0]?.count === count);
+    const started = performance.now();
+    await a.setCount(draft, item.id, count);
+    await seen;
+    if (i > 10) edits.push(performance.now() - started);
+  }
+  await b.close();
+
+  options.step(`placing ${options.places} orders: preparing drafts`);
+  const ids: string[] = [];
+  for (let i = 0; i < options.places; i += 1) {
+    const id = await a.createDraft();
+    await a.addItem(id, ctx.catalog[i % ctx.catalog.length]!.id);
+    ids.push(id);
+  }
+  await a.replica.awaitInSync();
+  options.step(`placing ${options.places} orders`);
+  const started = performance.now();
+  for (const id of ids) await a.place(id);
+  await until(a.orders$, (orders) => ids.every((id) => orderIn(orders, id)?.status === 'placed'));
+  const placing = performance.now() - started;
+  await a.close();
+  return [
+    ...spread('draft edit A→B through the order API', edits, 'propagation A→B, 0 other streams: Pourover'),
+    { name: `placing ${options.places} orders from one device, until all show placed`, unit: 'ms', values: [placing] },
+  ];
+}
+
+/** Orders per second the processor takes from a queue of `count` placed orders (journal and ledger synced), and placing → received on a device. */
+export async function processorFigures(ctx: BenchContext, options: { count: number; latencySamples: number; step: Step }): Promise<(Samples & { baseline?: string })[]> {
+  const slot: DeliverySlot = {
+    id: randomUUID(),
+    start: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    end: new Date(Date.now() + 7 * 86_400_000 + 7_200_000).toISOString(),
+    capacity: 10_000,
+    taken: 0,
+    cutoff: new Date(Date.now() + 6 * 86_400_000).toISOString(),
+  };
+  await ctx.store.sync.push.mutate({ collection: 'availability', rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }] });
+  const shoppers: Shopper[] = [];
+  for (let n = 0; n < 20; n += 1) {
+    const s = ctx.shopper(5_000 + n);
+    const client = createSyncClient({ url: ctx.server.url, token: () => s.token });
+    await client.sync.push.mutate({ collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: { id: s.id, name: 'Bench', email: '', address: '', paymentToken: 'tok_visa', _deleted: false } }] });
+    shoppers.push({ id: s.id, replica: s.replica, client });
+  }
+  for (let i = 0; i < options.count; i += 1) {
+    if (i % 100 === 0) options.step(`processor: queueing ${i}/${options.count} orders`);
+    await placeOrder(shoppers[i % shoppers.length]!, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-proc-'));
+  const gateway = new SimulatedGateway(join(dir, 'payments.sqlite'));
+  const token = readFileSync(join(ctx.server.dataDir, 'store.token'), 'utf8').trim();
+  const processor = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, concurrency: 16, leaseTtlMs: 2_000 });
+  options.step(`processor: processing ${options.count} orders`);
+  const started = performance.now();
+  await processor.runOnce();
+  const seconds = (performance.now() - started) / 1000;
+  const perSecond = processor.stats.processed / seconds;
+
+  await processor.start();
+  const shopper = ctx.shopper(5_000);
+  const shop = await shopOf(ctx, shopper.token, 'received');
+  await shop.replica.awaitInSync();
+  const latencies: number[] = [];
+  for (let i = 0; i < options.latencySamples; i += 1) {
+    options.step(`placing → received: ${i}/${options.latencySamples}`);
+    const id = await shop.createDraft();
+    await shop.addItem(id, ctx.catalog[0]!.id);
+    await shop.setSlot(id, slot.id);
+    await shop.replica.awaitInSync();
+    const begin = performance.now();
+    await shop.place(id);
+    await until(shop.orders$, (orders) => orderIn(orders, id)?.status === 'received');
+    latencies.push(performance.now() - begin);
+  }
+  await shop.close();
+  await processor.close();
+  gateway.close();
+  rmSync(dir, { recursive: true, force: true });
+  return [
+    { name: `processor, ${options.count} queued orders`, unit: 'orders/s', values: [perSecond], durability: 'journal and ledger: SQLite, fsync per step' },
+    ...spread('placing → received on the device', latencies),
+  ];
+}
