@@ -19,9 +19,11 @@ export async function applyBatch(store: Store, principal: Principal, input: Batc
   }
   const prices = await currentPrices(store);
   const writes: Write[] = input.operations.map((op, index) => {
+    const replica = replicas[index] ?? target;
+    if ('increment' in op) return { replica, collection: op.collection, increment: withoutUndefined(op.increment) };
     const document = validDocument(op.collection, op.write, `operations[${index}]`);
     return {
-      replica: replicas[index] ?? target,
+      replica,
       collection: op.collection,
       // A draft's queryable fields always follow its Yjs document, whoever writes it.
       document: collections[op.collection].conflict === 'yjs-merge' ? normalizedDraft(document as never, prices) : document,
@@ -38,8 +40,14 @@ export async function applyBatch(store: Store, principal: Principal, input: Batc
     failed: {
       index: result.failedIndex,
       collection: failed?.collection ?? '',
-      id: failed?.write.id ?? '',
+      id: failed ? ('increment' in failed ? failed.increment.id : failed.write.id) : '',
       current: result.current?.document ?? null,
+      ...(result.detail ? { detail: result.detail } : {}),
     },
   };
+}
+
+/** Drops absent optional fields, as the store's types (exactOptionalPropertyTypes) want them. */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as never;
 }

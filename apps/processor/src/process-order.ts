@@ -1,6 +1,6 @@
 import type { WireDocument } from '@pourover/protocol';
 import type { SyncClient } from '@pourover/replica';
-import type { DeliverySlot, Order } from '@pourover/schemas';
+import type { Order } from '@pourover/schemas';
 import type { Journal, JournalEntry } from './journal.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
 
@@ -11,12 +11,11 @@ export type OrderDeps = {
   now: () => Date;
   /** How long a gateway call may take before it counts as failed (and is retried later). */
   gatewayTimeoutMs: number;
+  paymentTokenOf: (replica: string) => Promise<string>;
   warn: (message: string, fields: Record<string, unknown>) => void;
 };
 
 export type OrderOutcome = { outcome: 'received' | 'rejected'; reason: string | null };
-
-const SLOT_RETRIES = 20;
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -48,17 +47,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  */
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
-  let entry = journal.get(seen.id) ?? journal.snapshot(replica, seen);
+  const resumed = journal.get(seen.id);
+  let entry = resumed ?? journal.snapshot(replica, seen);
   if (canonical(entry.snapshot) !== canonical(seen)) {
     deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
   }
   if (entry.step === 'done') return { outcome: entry.outcome ?? 'received', reason: entry.reason };
-
-  const done = await alreadyProcessed(deps, entry);
-  if (done) return done;
+  // Only an order this journal had seen before can have been moved by an earlier run.
+  if (resumed) {
+    const done = await alreadyProcessed(deps, entry);
+    if (done) return done;
+  }
 
   if (entry.step === 'snapshotted') {
-    const token = await paymentTokenOf(deps.client, replica);
+    const token = await deps.paymentTokenOf(replica);
     const charge = await withTimeout(
       deps.gateway.charge({ idempotencyKey: entry.id, amountCents: entry.snapshot.totalCents, paymentToken: token }),
       deps.gatewayTimeoutMs,
@@ -70,34 +72,45 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
         : journal.advance(entry.id, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
   }
   if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
+  if (!entry.snapshot.slotId) return rejectFor(deps, entry, 'no delivery slot was chosen');
 
-  for (let attempt = 0; attempt < SLOT_RETRIES; attempt += 1) {
-    const slot = await slotOf(deps.client, entry.snapshot.slotId);
-    const problem = slotProblem(entry.snapshot, slot, deps.now());
-    if (problem || !slot) return reject(deps, journal.advance(entry.id, entry.step, { outcome: 'rejected', reason: problem }), problem ?? '');
+  let placedNow = live(entry.snapshot);
+  for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
     const received: Order = { ...entry.snapshot, status: 'received', receivedTime: deps.now().toISOString() };
-    const placedNow = await currentPlaced(deps, entry);
     const result = await deps.client.sync.batch.mutate({
       replica,
-      deadline: slot.cutoff,
       operations: [
         { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(received) },
         { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(received), _deleted: true } },
-        { collection: 'availability', precondition: { kind: 'equals', state: { ...slot, _deleted: false } }, write: { ...slot, taken: slot.taken + 1, _deleted: false } },
+        // One place in the slot, checked and taken inside the commit: never over capacity, never after the cutoff.
+        { collection: 'availability', increment: { id: entry.snapshot.slotId, field: 'taken', by: 1, atMost: 'capacity', before: 'cutoff' } },
       ],
     });
     if (result.ok) {
       journal.advance(entry.id, 'done', { outcome: 'received' });
       return { outcome: 'received', reason: null };
     }
-    if (result.reason === 'deadline') {
-      const reason = 'the delivery slot’s order cutoff has passed';
-      return reject(deps, journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
+    if (result.reason === 'precondition' && result.failed.index === 2) {
+      return rejectFor(deps, entry, slotRefusals[result.failed.detail ?? 'absent']);
     }
     const moved = await alreadyProcessed(deps, entry);
     if (moved) return moved;
+    placedNow = await currentPlaced(deps, entry);
   }
-  throw new Error(`the delivery slot of order ${entry.id} kept changing; will try again`);
+  throw new Error(`order ${entry.id} could not be moved; will try again`);
+}
+
+const MOVE_ATTEMPTS = 3;
+
+const slotRefusals: Record<'absent' | 'limit' | 'too-late', string> = {
+  absent: 'the delivery slot no longer exists',
+  limit: 'the delivery slot is full',
+  'too-late': 'the delivery slot’s order cutoff has passed',
+};
+
+/** Journals the decision to reject before anything else, so a restart finishes the rejection rather than retrying the order. */
+function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
+  return reject(deps, deps.journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
 }
 
 /** Gives back any charge (once), then moves the order to processedOrders as rejected. */
@@ -107,21 +120,24 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
     entry = deps.journal.advance(entry.id, 'refunded');
   }
   const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
-  const placedNow = await currentPlaced(deps, entry);
-  const result = await deps.client.sync.batch.mutate({
-    replica: entry.replica,
-    operations: [
-      { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(rejected) },
-      { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(rejected), _deleted: true } },
-    ],
-  });
-  if (!result.ok) {
+  let placedNow = live(entry.snapshot);
+  for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
+    const result = await deps.client.sync.batch.mutate({
+      replica: entry.replica,
+      operations: [
+        { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(rejected) },
+        { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(rejected), _deleted: true } },
+      ],
+    });
+    if (result.ok) {
+      deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
+      return { outcome: 'rejected', reason };
+    }
     const moved = await alreadyProcessed(deps, entry);
     if (moved) return moved;
-    throw new Error(`could not move rejected order ${entry.id}; will try again`);
+    placedNow = await currentPlaced(deps, entry);
   }
-  deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
-  return { outcome: 'rejected', reason };
+  throw new Error(`could not move rejected order ${entry.id}; will try again`);
 }
 
 /**
@@ -150,25 +166,17 @@ async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<O
   return { outcome, reason };
 }
 
-async function paymentTokenOf(client: SyncClient, replica: string): Promise<string> {
-  const shopperId = replica.split(':')[2] ?? '';
-  const { documents } = await client.sync.get.query({ collection: 'user', ids: [shopperId], replica });
-  return String(documents[0]?.['paymentToken'] ?? '');
-}
-
-async function slotOf(client: SyncClient, slotId: string | null): Promise<DeliverySlot | null> {
-  if (!slotId) return null;
-  const { documents } = await client.sync.get.query({ collection: 'availability', ids: [slotId] });
-  const [slot] = documents;
-  if (!slot || slot._deleted) return null;
-  const { _deleted, ...fields } = slot;
-  return fields as unknown as DeliverySlot;
-}
-
-function slotProblem(order: Order, slot: DeliverySlot | null, now: Date): string | null {
-  if (!order.slotId) return 'no delivery slot was chosen';
-  if (!slot) return 'the delivery slot no longer exists';
-  if (slot.taken >= slot.capacity) return 'the delivery slot is full';
-  if (now.toISOString() >= slot.cutoff) return 'the delivery slot’s order cutoff has passed';
-  return null;
+/** The payment token on a shopper's profile, read once per shopper and kept. */
+export function paymentTokens(client: SyncClient): (replica: string) => Promise<string> {
+  const known = new Map<string, Promise<string>>();
+  return (replica) => {
+    let token = known.get(replica);
+    if (!token) {
+      const shopperId = replica.split(':')[2] ?? '';
+      token = client.sync.get.query({ collection: 'user', ids: [shopperId], replica }).then(({ documents }) => String(documents[0]?.['paymentToken'] ?? ''));
+      token.catch(() => known.delete(replica));
+      known.set(replica, token);
+    }
+    return token;
+  };
 }

@@ -6,7 +6,7 @@ import { EventSource } from 'eventsource';
 import { Journal } from './journal.ts';
 import { OrderQueue } from './order-queue.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
-import { processOrder, type OrderDeps } from './process-order.ts';
+import { paymentTokens, processOrder, type OrderDeps } from './process-order.ts';
 
 export type ProcessorLog = (line: Record<string, unknown>) => void;
 
@@ -67,6 +67,7 @@ export class OrderProcessor {
       gateway: options.gateway,
       now: options.now ?? (() => new Date()),
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
+      paymentTokenOf: paymentTokens(this.#client),
       warn: (message, fields) => this.#log({ level: 'warn', message, ...fields }),
     };
   }

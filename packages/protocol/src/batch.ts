@@ -12,14 +12,40 @@ export const precondition = z.discriminatedUnion('kind', [
 ]);
 export type Precondition = z.infer<typeof precondition>;
 
+const fieldName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'a field name');
+
 /** One write of a batch: the document's new state (a tombstone deletes) and an optional precondition. */
-export const batchOperation = z
+export const writeOperation = z
   .object({
     collection: collectionName,
     precondition: precondition.optional(),
     write: wireDocument,
   })
   .strict();
+
+/**
+ * A guarded counter: adds `by` to a number field of a live document, only
+ * while the result stays at most the document's `atMost` field and the
+ * server's clock is before its `before` field (a delivery slot's places and
+ * cutoff). Read and checked inside the batch's transaction, so concurrent
+ * batches never lose an update nor need to re-read.
+ */
+export const incrementOperation = z
+  .object({
+    collection: collectionName,
+    increment: z
+      .object({
+        id: z.string().max(36),
+        field: fieldName,
+        by: z.number().int().min(-1_000).max(1_000),
+        atMost: fieldName.optional(),
+        before: fieldName.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const batchOperation = z.union([writeOperation, incrementOperation]);
 export type BatchOperation = z.infer<typeof batchOperation>;
 
 /**
@@ -40,6 +66,10 @@ export type BatchRequest = z.infer<typeof batchRequest>;
 /** A batch either applied whole, or failed on a precondition and changed nothing. */
 export type BatchResult =
   | { ok: true; seq: number }
-  | { ok: false; reason: 'precondition'; failed: { index: number; collection: string; id: string; current: WireDocumentOrNull } }
+  | {
+      ok: false;
+      reason: 'precondition';
+      failed: { index: number; collection: string; id: string; current: WireDocumentOrNull; detail?: 'absent' | 'limit' | 'too-late' };
+    }
   | { ok: false; reason: 'deadline' };
 type WireDocumentOrNull = z.infer<typeof wireDocument> | null;

@@ -6,8 +6,9 @@ import { z } from 'zod';
  * 1 (2026-11-23): first version.
  * 2 (2026-11-23): `get` by ids; a batch may name its replica (the store's batches).
  * 3 (2026-11-23): `watch` across replicas, `lease`, a batch `deadline`, `get` of a named replica.
+ * 4 (2026-11-23): guarded `increment` operations in batches.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;

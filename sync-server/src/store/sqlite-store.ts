@@ -6,6 +6,7 @@ import type { CollectionName } from '@pourover/schemas';
 import Database from 'better-sqlite3';
 import { canonicalJson } from './canonical.ts';
 import { decide } from './decide.ts';
+import { applyIncrement } from './increment.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
 
@@ -111,18 +112,29 @@ export class SqliteStore implements Store {
       const conflicts: StoredDocument[] = [];
       writes.forEach((write, index) => {
         const target = write.replica ?? replica;
-        const row = this.#statements.get.get(target, write.collection, write.document.id);
+        const id = 'increment' in write ? write.increment.id : write.document.id;
+        const row = this.#statements.get.get(target, write.collection, id);
         const current = row ? toStored(row) : null;
-        const decision = decide(current?.document ?? null, write.document, write.expect);
-        if (decision === 'conflict') {
-          if (mode === 'all') throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current });
-          if (current) conflicts.push(current);
-          return;
+        let next: WireDocument;
+        if ('increment' in write) {
+          const result = applyIncrement(current?.document ?? null, write.increment, now);
+          if (typeof result === 'string') {
+            throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current, detail: result });
+          }
+          next = result;
+        } else {
+          const decision = decide(current?.document ?? null, write.document, write.expect);
+          if (decision === 'conflict') {
+            if (mode === 'all') throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current });
+            if (current) conflicts.push(current);
+            return;
+          }
+          if (decision === 'unchanged') return;
+          next = write.document;
         }
-        if (decision === 'unchanged') return;
         const seq = headOf(target) + 1;
         heads.set(target, seq);
-        this.#statements.put.run(target, write.collection, write.document.id, canonicalJson(write.document), seq, now.toISOString(), commitNo);
+        this.#statements.put.run(target, write.collection, id, canonicalJson(next), seq, now.toISOString(), commitNo);
       });
       for (const [name, head] of heads) this.#statements.setHead.run(name, head);
       if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);

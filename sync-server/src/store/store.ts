@@ -26,8 +26,13 @@ export type Expectation =
   | { kind: 'equals'; state: WireDocument }
   | { kind: 'none' };
 
+/** A guarded counter update, applied to the document's current state inside the commit. */
+export type Increment = { id: string; field: string; by: number; atMost?: string; before?: string };
+
 /** One document write; `replica` defaults to the commit's replica (a store batch also writes the store's own). */
-export type Write = { collection: CollectionName; document: WireDocument; expect: Expectation; replica?: string };
+export type Write =
+  | { collection: CollectionName; document: WireDocument; expect: Expectation; replica?: string }
+  | { collection: CollectionName; increment: Increment; replica?: string };
 
 /**
  * `each`: every write stands alone; those whose expectation fails are
@@ -38,8 +43,11 @@ export type CommitMode = 'each' | 'all';
 
 export type CommitResult =
   | { ok: true; seq: number; changed: boolean; conflicts: StoredDocument[] }
-  | { ok: false; reason: 'precondition'; failedIndex: number; current: StoredDocument | null }
+  | { ok: false; reason: 'precondition'; failedIndex: number; current: StoredDocument | null; detail?: IncrementRefusal }
   | { ok: false; reason: 'deadline' };
+
+/** Why a guarded increment did not apply: no live document, the limit, or the time field passed. */
+export type IncrementRefusal = 'absent' | 'limit' | 'too-late';
 
 export type CommitOptions = {
   /** Commit only if the server's clock is still before this instant (ISO-8601). */
