@@ -161,6 +161,43 @@ describe('the order processor', () => {
     expect(auditOrders(dir, placed)).toEqual([]);
   });
 
+  it('processes the snapshot, never a copy changed after it, and logs the change', async () => {
+    await place(1);
+    const [id] = [...placed.keys()];
+    const replica = placed.get(id!)!.replica;
+    const ledger = new SimulatedGateway(join(dir, 'payments.sqlite'));
+    let release: () => void = () => {};
+    let charging: () => void = () => {};
+    const charged = new Promise<void>((resolve) => (charging = resolve));
+    const held: PaymentGateway = {
+      charge: async (request) => {
+        charging();
+        await new Promise<void>((resolve) => (release = resolve));
+        return ledger.charge(request);
+      },
+      refund: (request) => ledger.refund(request),
+    };
+    const log: Record<string, unknown>[] = [];
+    const processor = inProcess(held, server.url, { log: (line) => log.push(line) });
+    await processor.start();
+    await charged;
+
+    const store = storeOwnerClient(server);
+    const { documents } = await store.sync.get.query({ collection: 'placedOrders', ids: [id!], replica });
+    const original = documents[0]!;
+    const tampered = { ...original, totalCents: 1, note: 'changed after the snapshot' };
+    expect((await store.sync.batch.mutate({ replica, operations: [{ collection: 'placedOrders', precondition: { kind: 'equals', state: original }, write: tampered }] })).ok).toBe(true);
+    release();
+
+    await waitFor('the order processed', allProcessed);
+    await processor.close();
+    ledger.close();
+    const [done] = processed();
+    expect(done).toMatchObject({ id, status: 'received', totalCents: original['totalCents'], note: original['note'] });
+    expect(log.some((line) => String(line['message']).includes('differs from the snapshot'))).toBe(true);
+    expect(auditOrders(dir, placed)).toEqual([]);
+  });
+
   it('watches again from the initial state after a malformed watch event, and loses no order', async () => {
     await place(6);
     const link = await corruptingLink(server, { find: '"kind":"initial"', replace: '"kind":"inxtial"', times: 2 });
