@@ -19,5 +19,6 @@ export function createContext(
   if (!verified.ok) return { ...deps, principal: undefined, authProblem: `the blessing is ${verified.reason}` };
   const principal = principalOf(verified.claims.sub);
   if (!principal) return { ...deps, principal: undefined, authProblem: 'the blessing names no store or device' };
+  if (deps.identity.isRevoked(principal.name)) return { ...deps, principal: undefined, authProblem: 'this device was revoked' };
   return { ...deps, principal, authProblem: undefined };
 }

@@ -3,6 +3,7 @@ import { collectionNames, homeReplica, STORE, type CollectionName, type Principa
 import { tracked } from '@trpc/server';
 import { isGranted, ownReplica } from './permissions.ts';
 import type { Store, StoredDocument } from './store/store.ts';
+import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
 
 /**
@@ -10,11 +11,18 @@ import { wakeLatch } from './wake-latch.ts';
  * its shopper's replica and the store's, in change order. Each commit wakes
  * it; it then reads from the store, so a wake-up is never a gap.
  */
-export async function* deviceStream(options: { store: Store; principal: Principal; lastEventId: string | null | undefined; signal: AbortSignal | undefined }) {
-  const { store, principal, signal } = options;
+export async function* deviceStream(options: {
+  store: Store;
+  principal: Principal;
+  guard: StreamGuard;
+  lastEventId: string | null | undefined;
+  signal: AbortSignal | undefined;
+}) {
+  const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
   const readable = new Set(collectionNames.filter((name) => isGranted(principal, homeReplica(name, own), name, 'read')));
   const latch = wakeLatch(signal);
+  guard.onRevoked(latch.wake);
   const stop = store.onCommit((replica) => {
     if (replica === own || replica === STORE) latch.wake();
   });
@@ -24,6 +32,7 @@ export async function* deviceStream(options: { store: Store; principal: Principa
     if (!resumed) yield tracked(encodePosition(position), { kind: 'ready' } satisfies StreamEvent);
     while (!signal?.aborted) {
       await latch.wait();
+      guard.check();
       for (const side of own === STORE ? (['own'] as const) : (['own', 'store'] as const)) {
         const replica = side === 'own' ? own : STORE;
         for (;;) {
@@ -42,6 +51,7 @@ export async function* deviceStream(options: { store: Store; principal: Principa
     }
   } finally {
     stop();
+    guard.release();
   }
 }
 

@@ -1,5 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpStatusOf, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
@@ -7,12 +8,14 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { STORE } from '@pourover/schemas';
 import { appRouter } from './app-router.ts';
 import { signBlessing } from './auth/blessing-token.ts';
+import { IdentityStore } from './auth/identity-store.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
+import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc } from './errors.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
-import { seedDemo } from './seed/seed.ts';
+import { seedDemo, seedDemoAccount } from './seed/seed.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import type { ServerDeps } from './trpc.ts';
@@ -35,6 +38,9 @@ export type ServerOptions = {
   seed?: boolean;
   log?: (line: LogLine) => void;
   now?: () => Date;
+  /** How long a keyed device's access token lasts (default 15 minutes). */
+  accessTokenSeconds?: number;
+  limits?: Partial<LimitSettings>;
 };
 
 export type RunningServer = {
@@ -42,8 +48,11 @@ export type RunningServer = {
   port: number;
   store: Store;
   key: ServerKey;
+  identity: IdentityStore;
   close(): Promise<void>;
 };
+
+const ACCESS_TOKEN_SECONDS = 15 * 60;
 
 /** Starts the sync server over the SQLite store in `dataDir`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -51,13 +60,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const store = new SqliteStore({ file: join(options.dataDir, 'pourover.sqlite'), now });
   const key = loadServerKey(join(options.dataDir, 'server-key.pem'));
+  const identity = new IdentityStore(join(options.dataDir, 'identity.sqlite'));
   if (options.seed) {
     await seedDemo(store, now());
+    await seedDemoAccount(identity, now());
     // The demo's store credentials, for the order processor run beside it (owner-only file).
     const token = signBlessing(key, { name: STORE, ttlSeconds: DEMO_STORE_TOKEN_SECONDS, now: now() });
     writeFileSync(join(options.dataDir, 'store.token'), `${token}\n`, { mode: 0o600 });
   }
-  const deps: ServerDeps = { store, key, devSignIn: options.seed ?? false, now };
+  const deps: ServerDeps = {
+    store,
+    key,
+    identity,
+    revocations: new EventEmitter().setMaxListeners(0),
+    accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
+    limits: new RequestLimits({ ...defaultLimits, ...options.limits }),
+    devSignIn: options.seed ?? false,
+    now,
+  };
   const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
   const blessings = new WeakMap<IncomingMessage, string>();
 
@@ -68,7 +88,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Every refusal answers with the HTTP status of its Pourover code, whatever tRPC would pick.
     responseMeta: ({ errors }) => {
       const [first] = errors;
-      return first ? { status: httpStatusOf[pouroverCodeOfTrpc(first)] } : {};
+      if (!first) return {};
+      const status = httpStatusOf[pouroverCodeOfTrpc(first)];
+      return first.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } } : { status };
     },
     createContext: (request) => {
       const context = createContext(deps, request);
@@ -144,11 +166,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     store,
     key,
+    identity,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await store.close();
+      identity.close();
     },
   };
 }

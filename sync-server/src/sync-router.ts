@@ -12,6 +12,7 @@ import { applyBatch } from './batch.ts';
 import { deviceStream } from './device-stream.ts';
 import { authorize } from './permissions.ts';
 import { applyPush } from './push.ts';
+import { guardStream } from './stream-guard.ts';
 import { authedProcedure, router } from './trpc.ts';
 import { watchCollection } from './watch.ts';
 
@@ -37,11 +38,18 @@ export const syncRouter = router({
   batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.principal, input)),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
-    deviceStream({ store: ctx.store, principal: ctx.principal, lastEventId: input.lastEventId, signal }),
+    deviceStream({ store: ctx.store, principal: ctx.principal, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
   ),
 
   watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) =>
-    watchCollection({ store: ctx.store, principal: ctx.principal, collection: input.collection, lastEventId: input.lastEventId, signal }),
+    watchCollection({
+      store: ctx.store,
+      principal: ctx.principal,
+      collection: input.collection,
+      guard: guardStream(ctx),
+      lastEventId: input.lastEventId,
+      signal,
+    }),
   ),
 
   /** A named lease for the store's workers (one order processor at a time); renew before it runs out. */

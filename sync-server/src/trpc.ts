@@ -3,11 +3,20 @@ import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from './store/store.ts';
+import type { EventEmitter } from 'node:events';
+import type { IdentityStore } from './auth/identity-store.ts';
 import type { ServerKey } from './auth/server-key.ts';
+import type { RequestLimits } from './limits.ts';
 
 export type ServerDeps = {
   store: Store;
   key: ServerKey;
+  identity: IdentityStore;
+  /** Emits 'revoked' with a device name the moment it is revoked, so its live streams end. */
+  revocations: EventEmitter;
+  /** How long an access token of a device with a key lasts. */
+  accessTokenSeconds: number;
+  limits: RequestLimits;
   /** Whether the demo's dev sign-in may bless devices without a password. */
   devSignIn: boolean;
   now: () => Date;
@@ -42,8 +51,9 @@ const typedErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(typedErrors);
 
-/** A procedure that needs a verified blessing; `ctx.principal` is set within it. */
+/** A procedure that needs a verified blessing within its rate; `ctx.principal` is set within it. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
+  ctx.limits.charge(ctx.principal.name);
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

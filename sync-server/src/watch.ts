@@ -3,6 +3,7 @@ import type { CollectionName, Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
 import { isGranted } from './permissions.ts';
 import type { Store, StoredDocument } from './store/store.ts';
+import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
 
 const watched = (rows: StoredDocument[]) => rows.map((row) => ({ replica: row.replica, document: row.document }));
@@ -28,12 +29,14 @@ export async function* watchCollection(options: {
   store: Store;
   principal: Principal;
   collection: CollectionName;
+  guard: StreamGuard;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
-  const { store, principal, collection, signal } = options;
+  const { store, principal, collection, signal, guard } = options;
   const readable = (row: StoredDocument) => isGranted(principal, row.replica, collection, 'read');
   const latch = wakeLatch(signal);
+  guard.onRevoked(latch.wake);
   const stop = store.onCommit(() => latch.wake());
   try {
     let marker: number;
@@ -52,6 +55,7 @@ export async function* watchCollection(options: {
     }
     while (!signal?.aborted) {
       await latch.wait();
+      guard.check();
       for (;;) {
         const rows = await store.watchChanges(collection, marker, MAX_ROWS);
         const commits = byCommit(rows);
@@ -68,5 +72,6 @@ export async function* watchCollection(options: {
     }
   } finally {
     stop();
+    guard.release();
   }
 }

@@ -3,3 +3,4 @@ export * from './sync.ts';
 export * from './stream.ts';
 export * from './batch.ts';
 export * from './watch.ts';
+export * from './device-proof.ts';

@@ -1,6 +1,14 @@
 export { Replica, type BeforeApply, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
 export { createSyncClient, type SyncClient, type SyncClientOptions } from './sync-client.ts';
 export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
+export {
+  DeviceCredentials,
+  indexedDBDeviceStore,
+  memoryDeviceStore,
+  type Credentials,
+  type DeviceState,
+  type DeviceStateStore,
+} from './device-credentials.ts';
 
 import { Replica, type ReplicaOptions } from './open-replica.ts';
 

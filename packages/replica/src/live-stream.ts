@@ -2,7 +2,9 @@ import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import type { RxReplicationPullStreamItem } from 'rxdb/plugins/core';
 import { BehaviorSubject, Subject } from 'rxjs';
+import type { Credentials } from './device-credentials.ts';
 import type { BeforeApply } from './open-replica.ts';
+import { errorCodeOf } from './recovery.ts';
 import type { SyncClient } from './sync-client.ts';
 
 type PullStreamItem = RxReplicationPullStreamItem<Record<string, unknown>, { seq: number }>;
@@ -24,6 +26,7 @@ export class LiveStream {
   readonly #subjects = new Map<CollectionName, Subject<PullStreamItem>>();
   readonly #client: SyncClient;
   readonly #beforeApply: BeforeApply;
+  readonly #credentials: Credentials;
   /** Per collection, the chain of events waiting for `beforeApply`, so they keep their order. */
   readonly #queues = new Map<CollectionName, Promise<void>>();
   #subscription: { unsubscribe(): void } | undefined;
@@ -31,9 +34,10 @@ export class LiveStream {
   #attempt = 0;
   #closed = false;
 
-  constructor(client: SyncClient, collections: readonly CollectionName[], beforeApply: BeforeApply) {
+  constructor(client: SyncClient, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; credentials: Credentials }) {
     this.#client = client;
-    this.#beforeApply = beforeApply;
+    this.#beforeApply = hooks.beforeApply;
+    this.#credentials = hooks.credentials;
     for (const name of collections) this.#subjects.set(name, new Subject());
   }
 
@@ -56,7 +60,7 @@ export class LiveStream {
           const connection = state.state === 'pending' ? 'open' : state.error ? 'offline' : 'connecting';
           this.state$.next({ connection, error: state.error?.message ?? null });
         },
-        onError: (error) => this.#restart(error.message),
+        onError: (error) => void this.#failed(error),
         onComplete: () => this.#restart(null),
       },
     );
@@ -79,6 +83,16 @@ export class LiveStream {
       }
     });
     this.#queues.set(event.collection, queue);
+  }
+
+  /** An expired token is refreshed and the stream reopened at once; other failures wait their turn. */
+  async #failed(error: Error) {
+    if (errorCodeOf(error) === 'UNAUTHENTICATED' && (await this.#credentials.refresh())) {
+      this.#subscription?.unsubscribe();
+      this.#subscription = undefined;
+      return this.start();
+    }
+    this.#restart(error.message);
   }
 
   /** Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step. */

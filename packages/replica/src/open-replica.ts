@@ -1,5 +1,4 @@
 import { MAX_ROWS, type PushRow, type WireDocument } from '@pourover/protocol';
-import { TRPCClientError } from '@trpc/client';
 import { collectionNames, collections, rxSchemaOf, type CollectionName } from '@pourover/schemas';
 import {
   addRxPlugin,
@@ -15,6 +14,8 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
+import type { Credentials } from './device-credentials.ts';
+import { errorCodeOf, fixedCredentials, withRecovery } from './recovery.ts';
 import { builtInRules } from './conflict-rules.ts';
 import { LiveStream } from './live-stream.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
@@ -30,8 +31,8 @@ const PUSH_BATCH = 500;
 export type ReplicaOptions = {
   /** The sync server's base URL. */
   url: string;
-  /** The device's blessing token, or a function returning the current one. */
-  blessing: string | (() => string);
+  /** The device's credentials (refreshed when they expire), or a fixed token, or a function returning the current one. */
+  blessing: string | (() => string) | Credentials;
   /** The local database's name (one IndexedDB database per name). */
   name: string;
   /** IndexedDB to use instead of the global one (fake-indexeddb in Node). */
@@ -117,7 +118,8 @@ export class Replica {
 
   /** Opens (or creates) the device's database and starts syncing every collection. */
   static async open(options: ReplicaOptions): Promise<Replica> {
-    const token = typeof options.blessing === 'string' ? () => options.blessing as string : options.blessing;
+    const credentials = typeof options.blessing === 'object' ? options.blessing : fixedCredentials(options.blessing);
+    const token = () => credentials.token();
     const dexie: RxStorage<unknown, unknown> = getRxStorageDexie(options.indexedDB ?? {});
     const db = await createRxDatabase<ReplicaCollections>({
       name: options.name,
@@ -138,12 +140,12 @@ export class Replica {
     );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
-    const stream = new LiveStream(client, collectionNames, beforeApply);
+    const stream = new LiveStream(client, collectionNames, { beforeApply, credentials });
     const unsent = new UnsentChanges();
     const replications = collectionNames.map((name) => {
       const collection = db.collections[name];
       unsent.watch(collection);
-      return replicate({ name, collection, client, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
+      return replicate({ name, collection, client, credentials, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
     });
     stream.start();
     const initialSyncDone$ = new BehaviorSubject(false);
@@ -183,7 +185,7 @@ async function pushOrRevert(client: SyncClient, collection: CollectionName, rows
   try {
     return (await client.sync.push.mutate({ collection, rows })).conflicts;
   } catch (error) {
-    if (!(error instanceof TRPCClientError) || (error.data as { code?: string } | undefined)?.code !== 'FORBIDDEN') throw error;
+    if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
     const ids = rows.map((row) => row.newDocumentState.id);
     const { documents } = await client.sync.get.query({ collection, ids });
     const current = new Map(documents.map((doc) => [doc.id, doc]));
@@ -195,6 +197,7 @@ function replicate(parts: {
   name: CollectionName;
   collection: RxCollection<Record<string, unknown>>;
   client: SyncClient;
+  credentials: Credentials;
   stream: LiveStream;
   unsent: UnsentChanges;
   beforeApply: BeforeApply;
@@ -211,7 +214,9 @@ function replicate(parts: {
       batchSize: PULL_BATCH,
       stream$: parts.stream.streamOf(name).asObservable(),
       handler: async (checkpoint, batchSize) => {
-        const result = await client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+        const result = await withRecovery(parts.credentials, () =>
+          client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize }),
+        );
         await parts.beforeApply(name, result.documents);
         return { documents: result.documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
       },
@@ -222,7 +227,7 @@ function replicate(parts: {
         const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
         const conflicts: WireDocument[] = [];
         for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
-          conflicts.push(...(await pushOrRevert(client, name, chunk as unknown as PushRow[])));
+          conflicts.push(...(await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk as unknown as PushRow[]))));
         }
         sent(conflicts.map((conflict) => conflict.id));
         return conflicts as never;

@@ -1,4 +1,6 @@
 import { shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
+import type { IdentityStore } from '../auth/identity-store.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import type { Store } from '../store/store.ts';
 import { demoCatalog } from './demo-catalog.ts';
 import { demoShopper } from './demo-shopper.ts';
@@ -19,3 +21,11 @@ export async function seedDemo(store: Store, now: Date): Promise<void> {
   await store.commit(STORE, [...writesOf('catalog', demoCatalog()), ...writesOf('availability', demoSlots(now))], 'each');
   await store.commit(shopperReplica(demoShopper.id), writesOf('user', [demoShopper]), 'each');
 }
+
+/** The demo shopper's account: demo@example.com, password `pourover-demo`. */
+export async function seedDemoAccount(identity: IdentityStore, now: Date): Promise<void> {
+  if (identity.account(demoShopper.email)) return;
+  identity.createAccount({ email: demoShopper.email, shopperId: demoShopper.id, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+}
+
+export const DEMO_PASSWORD = 'pourover-demo';

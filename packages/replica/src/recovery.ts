@@ -1,0 +1,49 @@
+import type { ErrorCode } from '@pourover/protocol';
+import { TRPCClientError } from '@trpc/client';
+import type { Credentials } from './device-credentials.ts';
+
+const RATE_LIMIT_RETRIES = 5;
+
+/** The Pourover code of a failed call, if the server gave one. */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { code?: ErrorCode } | undefined)?.code;
+}
+
+/** How long a refused call asks us to wait (its Retry-After header), in milliseconds. */
+function retryAfterMs(error: unknown): number {
+  const response = (error as { meta?: { response?: { headers?: { get(name: string): string | null } } } }).meta?.response;
+  const seconds = Number(response?.headers?.get('retry-after') ?? 1);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000;
+}
+
+/**
+ * Runs a server call, recovering from what the device can fix itself: an
+ * expired access token is refreshed once and the call repeated; a rate
+ * limit is waited out as the server asks. Anything else is the caller's.
+ */
+export async function withRecovery<T>(credentials: Credentials, call: () => Promise<T>): Promise<T> {
+  let refreshed = false;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = errorCodeOf(error);
+      if (code === 'UNAUTHENTICATED' && !refreshed) {
+        refreshed = true;
+        if (await credentials.refresh()) continue;
+      }
+      if (code === 'RATE_LIMITED' && attempt < RATE_LIMIT_RETRIES) {
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/** Credentials for a fixed token, or a function returning the current one: nothing to refresh. */
+export function fixedCredentials(blessing: string | (() => string)): Credentials {
+  const token = typeof blessing === 'string' ? () => blessing : blessing;
+  return { token, refresh: async () => false };
+}

@@ -1,0 +1,43 @@
+import { PouroverError } from '@pourover/protocol';
+import { toTrpcError } from './errors.ts';
+import type { Context } from './trpc.ts';
+
+export type StreamGuard = {
+  /** Throws (a typed error) once the stream's device has been revoked. */
+  check(): void;
+  /** Calls `wake` when the device is revoked, so a waiting stream notices at once. */
+  onRevoked(wake: () => void): void;
+  release(): void;
+};
+
+/**
+ * What every live stream holds for its lifetime: one of its blessing's
+ * stream slots (taken before the stream starts, so going over the limit is a
+ * plain 429), and a watch on revocations that ends it the moment its device
+ * is revoked.
+ */
+export function guardStream(ctx: Context & { principal: NonNullable<Context['principal']> }): StreamGuard {
+  const releaseSlot = ctx.limits.openStream(ctx.principal.name);
+  const name = ctx.principal.name;
+  let revoked = false;
+  let wake: () => void = () => {};
+  const listener = (device: string) => {
+    if (device !== name) return;
+    revoked = true;
+    wake();
+  };
+  ctx.revocations.on('revoked', listener);
+  return {
+    check() {
+      // Thrown inside the stream, after the middleware that types errors: give it its tRPC code here.
+      if (revoked) throw toTrpcError(new PouroverError('UNAUTHENTICATED', 'this device was revoked'));
+    },
+    onRevoked(callback) {
+      wake = callback;
+    },
+    release() {
+      ctx.revocations.off('revoked', listener);
+      releaseSlot();
+    },
+  };
+}
