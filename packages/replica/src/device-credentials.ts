@@ -16,6 +16,9 @@ export type Credentials = {
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
+/** The public half of a device's key, as the server takes it. */
+export type DevicePublicKey = { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+
 const toBase64Url = (bytes: ArrayBuffer) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
@@ -52,13 +55,13 @@ export class DeviceCredentials implements Credentials {
   static async open(options: {
     store: DeviceStateStore;
     client: (token: () => string) => SyncClient;
-    signIn: (publicKey: JsonWebKey) => Promise<{ token: string; blessing: string }>;
+    signIn: (publicKey: DevicePublicKey) => Promise<{ token: string; blessing: string }>;
   }): Promise<DeviceCredentials> {
     let state = await options.store.load();
     if (!state) {
       const keys = await crypto.subtle.generateKey(ECDSA, false, ['sign', 'verify']);
-      const publicKey = await crypto.subtle.exportKey('jwk', keys.publicKey);
-      const signedIn = await options.signIn(publicKey);
+      const { x = '', y = '' } = await crypto.subtle.exportKey('jwk', keys.publicKey);
+      const signedIn = await options.signIn({ kty: 'EC', crv: 'P-256', x, y });
       state = { keys, ...signedIn };
       await options.store.save(state);
     }

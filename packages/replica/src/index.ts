@@ -6,6 +6,7 @@ export {
   indexedDBDeviceStore,
   memoryDeviceStore,
   type Credentials,
+  type DevicePublicKey,
   type DeviceState,
   type DeviceStateStore,
 } from './device-credentials.ts';
