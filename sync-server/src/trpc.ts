@@ -51,9 +51,13 @@ const typedErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(typedErrors);
 
-/** A procedure that needs a verified blessing within its rate; `ctx.principal` is set within it. */
+/**
+ * A procedure that needs a verified blessing; `ctx.principal` is set within
+ * it. Devices are held to their request rate; the store's own workers (the
+ * order processor) are not.
+ */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
-  ctx.limits.charge(ctx.principal.name);
+  if (ctx.principal.kind === 'device') ctx.limits.charge(ctx.principal.name);
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
