@@ -2,7 +2,7 @@ import { PouroverError, type BatchRequest, type BatchResult } from '@pourover/pr
 import { collections, STORE, type Principal } from '@pourover/schemas';
 import { validDocument } from './documents.ts';
 import { currentPrices, normalizedDraft } from './orders/draft-writes.ts';
-import { authorize, ownReplica } from './permissions.ts';
+import { authorize, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, Write } from './store/store.ts';
 
 /**
@@ -11,9 +11,9 @@ import type { Store, Write } from './store/store.ts';
  * the store's own collections, as when an order takes a place in a delivery
  * slot; every write is checked against its replica's syncgroups.
  */
-export async function applyBatch(store: Store, principal: Principal, input: BatchRequest): Promise<BatchResult> {
+export async function applyBatch(store: Store, syncgroups: Syncgroups, principal: Principal, input: BatchRequest): Promise<BatchResult> {
   const target = input.replica ?? ownReplica(principal);
-  const replicas = input.operations.map((op) => authorize(principal, op.collection, ['write', 'batch'], target));
+  const replicas = input.operations.map((op) => authorize(syncgroups, principal, op.collection, ['write', 'batch'], target));
   if (replicas.some((replica) => replica !== target && replica !== STORE)) {
     throw new PouroverError('BAD_INPUT', 'a batch writes one replica (and the store’s own collections)');
   }

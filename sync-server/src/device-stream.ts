@@ -1,7 +1,7 @@
 import { decodePosition, encodePosition, MAX_ROWS, type StreamEvent, type StreamPosition } from '@pourover/protocol';
 import { collectionNames, homeReplica, STORE, type CollectionName, type Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
-import { isGranted, ownReplica } from './permissions.ts';
+import { isGranted, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, StoredDocument } from './store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
@@ -14,13 +14,14 @@ import { wakeLatch } from './wake-latch.ts';
 export async function* deviceStream(options: {
   store: Store;
   principal: Principal;
+  syncgroups: Syncgroups;
   guard: StreamGuard;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
   const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
-  const readable = new Set(collectionNames.filter((name) => isGranted(principal, homeReplica(name, own), name, 'read')));
+  const readable = new Set(collectionNames.filter((name) => isGranted(options.syncgroups, principal, homeReplica(name, own), name, 'read')));
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit((replica) => {

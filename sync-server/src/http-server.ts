@@ -13,6 +13,7 @@ import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc } from './errors.ts';
+import { syncgroupsOf } from './permissions.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { seedDemo, seedDemoAccount } from './seed/seed.ts';
@@ -72,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     key,
     identity,
+    syncgroups: syncgroupsOf(identity),
     revocations: new EventEmitter().setMaxListeners(0),
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits: new RequestLimits({ ...defaultLimits, ...options.limits }),

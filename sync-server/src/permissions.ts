@@ -8,7 +8,16 @@ import {
   type CollectionName,
   type Grant,
   type Principal,
+  type SyncgroupMember,
 } from '@pourover/schemas';
+import type { IdentityStore } from './auth/identity-store.ts';
+
+/** The members of a replica's syncgroup for one collection: as an admin last set them, or the registry's defaults. */
+export type Syncgroups = (replica: string, collection: CollectionName) => { members: readonly SyncgroupMember[]; version: number };
+
+export function syncgroupsOf(identity: IdentityStore): Syncgroups {
+  return (replica, collection) => identity.syncgroup(replica, collection) ?? { members: collections[collection].syncgroup, version: 0 };
+}
 
 /** The replica a principal's own requests address: the shopper's for a device, the store's for the store. */
 export function ownReplica(principal: Principal): string {
@@ -24,13 +33,14 @@ function ownerPattern(replica: string): string {
   return replica === STORE ? `${STORE}:$` : replica;
 }
 
+/** Whether a member pattern (with `$owner` resolved for `replica`) matches the principal. */
+export function memberMatches(member: SyncgroupMember, replica: string, principal: Principal): boolean {
+  return matchesPattern(member.pattern === '$owner' ? ownerPattern(replica) : member.pattern, principal.name);
+}
+
 /** Whether the syncgroup of `collection` in `replica` grants `grant` to the principal. */
-export function isGranted(principal: Principal, replica: string, collection: CollectionName, grant: Grant): boolean {
-  return collections[collection].syncgroup.some(
-    (member) =>
-      member.grants.includes(grant) &&
-      matchesPattern(member.pattern === '$owner' ? ownerPattern(replica) : member.pattern, principal.name),
-  );
+export function isGranted(syncgroups: Syncgroups, principal: Principal, replica: string, collection: CollectionName, grant: Grant): boolean {
+  return syncgroups(replica, collection).members.some((member) => member.grants.includes(grant) && memberMatches(member, replica, principal));
 }
 
 /**
@@ -40,13 +50,14 @@ export function isGranted(principal: Principal, replica: string, collection: Col
  * of `grants`.
  */
 export function authorize(
+  syncgroups: Syncgroups,
   principal: Principal,
   collection: CollectionName,
   grants: readonly Grant[],
   target: string = ownReplica(principal),
 ): string {
   const replica = homeReplica(collection, target);
-  if (!grants.some((grant) => isGranted(principal, replica, collection, grant))) {
+  if (!grants.some((grant) => isGranted(syncgroups, principal, replica, collection, grant))) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }
   return replica;

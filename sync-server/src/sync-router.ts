@@ -5,12 +5,14 @@ import {
   leaseRequest,
   pullRequest,
   pushRequest,
+  setSyncgroupRequest,
+  syncgroupRequest,
   streamInput,
   watchInput,
 } from '@pourover/protocol';
 import { applyBatch } from './batch.ts';
 import { deviceStream } from './device-stream.ts';
-import { authorize } from './permissions.ts';
+import { authorize, memberMatches } from './permissions.ts';
 import { applyPush } from './push.ts';
 import { guardStream } from './stream-guard.ts';
 import { authedProcedure, router } from './trpc.ts';
@@ -18,27 +20,27 @@ import { watchCollection } from './watch.ts';
 
 export const syncRouter = router({
   pull: authedProcedure.input(pullRequest).query(async ({ ctx, input }) => {
-    const replica = authorize(ctx.principal, input.collection, ['read']);
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
     const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
     const last = rows.at(-1);
     return { documents: rows.map((row) => row.document), checkpoint: last ? { seq: last.seq } : input.checkpoint };
   }),
 
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
-    const replica = authorize(ctx.principal, input.collection, ['read'], input.replica);
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read'], input.replica);
     const found = await Promise.all(input.ids.map((id) => ctx.store.get(replica, input.collection, id)));
     return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
   }),
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
-    const replica = authorize(ctx.principal, input.collection, ['write']);
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['write']);
     return applyPush(ctx.store, replica, input, ctx.now);
   }),
 
-  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.principal, input)),
+  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input)),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
-    deviceStream({ store: ctx.store, principal: ctx.principal, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
+    deviceStream({ store: ctx.store, principal: ctx.principal, syncgroups: ctx.syncgroups, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
   ),
 
   watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) =>
@@ -46,11 +48,32 @@ export const syncRouter = router({
       store: ctx.store,
       principal: ctx.principal,
       collection: input.collection,
+      syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
       lastEventId: input.lastEventId,
       signal,
     }),
   ),
+
+  /** A syncgroup's members and version, for one of its admins. */
+  syncgroup: authedProcedure.input(syncgroupRequest).query(({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    return { replica, ...ctx.syncgroups(replica, input.collection) };
+  }),
+
+  /**
+   * An admin adds or removes member patterns: the whole member list is
+   * replaced, only if still at the version the admin read; a spec that would
+   * leave the admin without admin is refused, so no one locks themselves out.
+   */
+  setSyncgroup: authedProcedure.input(setSyncgroupRequest).mutation(({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    const keepsAdmin = input.members.some((member) => member.grants.includes('admin') && memberMatches(member, replica, ctx.principal));
+    if (!keepsAdmin) throw new PouroverError('BAD_INPUT', 'the new members must keep you an admin');
+    const version = ctx.identity.setSyncgroup(replica, input.collection, input.members, input.version);
+    if (version === undefined) throw new PouroverError('PRECONDITION_FAILED', 'the syncgroup changed since you read it; read it again');
+    return { replica, version };
+  }),
 
   /** A named lease for the store's workers (one order processor at a time); renew before it runs out. */
   lease: authedProcedure.input(leaseRequest).mutation(async ({ ctx, input }) => {

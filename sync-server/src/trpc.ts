@@ -7,11 +7,14 @@ import type { EventEmitter } from 'node:events';
 import type { IdentityStore } from './auth/identity-store.ts';
 import type { ServerKey } from './auth/server-key.ts';
 import type { RequestLimits } from './limits.ts';
+import type { Syncgroups } from './permissions.ts';
 
 export type ServerDeps = {
   store: Store;
   key: ServerKey;
   identity: IdentityStore;
+  /** Every permission check reads the syncgroups through here. */
+  syncgroups: Syncgroups;
   /** Emits 'revoked' with a device name the moment it is revoked, so its live streams end. */
   revocations: EventEmitter;
   /** How long an access token of a device with a key lasts. */

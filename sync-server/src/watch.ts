@@ -1,7 +1,7 @@
 import { MAX_ROWS, type WatchEvent } from '@pourover/protocol';
 import type { CollectionName, Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
-import { isGranted } from './permissions.ts';
+import { isGranted, type Syncgroups } from './permissions.ts';
 import type { Store, StoredDocument } from './store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
@@ -29,12 +29,13 @@ export async function* watchCollection(options: {
   store: Store;
   principal: Principal;
   collection: CollectionName;
+  syncgroups: Syncgroups;
   guard: StreamGuard;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
   const { store, principal, collection, signal, guard } = options;
-  const readable = (row: StoredDocument) => isGranted(principal, row.replica, collection, 'read');
+  const readable = (row: StoredDocument) => isGranted(options.syncgroups, principal, row.replica, collection, 'read');
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit(() => latch.wake());

@@ -4,3 +4,4 @@ export * from './stream.ts';
 export * from './batch.ts';
 export * from './watch.ts';
 export * from './device-proof.ts';
+export * from './syncgroup.ts';

@@ -7,8 +7,9 @@ import { z } from 'zod';
  * 2 (2026-11-23): `get` by ids; a batch may name its replica (the store's batches).
  * 3 (2026-11-23): `watch` across replicas, `lease`, a batch `deadline`, `get` of a named replica.
  * 4 (2026-11-23): guarded `increment` operations in batches.
+ * 5 (2026-11-23): syncgroup specs an admin reads and replaces by version; device keys and refresh proofs.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;

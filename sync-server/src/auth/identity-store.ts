@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SyncgroupMember } from '@pourover/schemas';
 import Database from 'better-sqlite3';
 
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
@@ -11,6 +12,8 @@ const migrations: readonly string[] = [
    CREATE TABLE devices (name TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, public_key TEXT, created_at TEXT NOT NULL, revoked_at TEXT);
    CREATE INDEX devices_by_shopper ON devices (shopper_id);
    CREATE TABLE pairing_codes (code_hash TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);`,
+  `CREATE TABLE syncgroups (replica TEXT NOT NULL, collection TEXT NOT NULL, members TEXT NOT NULL, version INTEGER NOT NULL,
+     PRIMARY KEY (replica, collection)) WITHOUT ROWID;`,
 ];
 
 /** Letters and digits that can't be misread for each other (no 0/O, 1/I/L). */
@@ -103,6 +106,30 @@ export class IdentityStore {
       return { ok: true, shopperId: row.shopper_id };
     });
     return redeem.immediate();
+  }
+
+  /** A syncgroup's stored spec, if an admin ever changed it from the default. */
+  syncgroup(replica: string, collection: string): { members: SyncgroupMember[]; version: number } | undefined {
+    const row = this.#db
+      .prepare<[string, string], { members: string; version: number }>('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?')
+      .get(replica, collection);
+    return row ? { members: JSON.parse(row.members) as SyncgroupMember[], version: row.version } : undefined;
+  }
+
+  /** Replaces a syncgroup's spec if it is still at `version` (read-modify-write); returns the new version, or undefined if it moved on. */
+  setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): number | undefined {
+    const write = this.#db.transaction((): number | undefined => {
+      const current = this.syncgroup(replica, collection)?.version ?? 0;
+      if (current !== version) return undefined;
+      this.#db
+        .prepare(
+          `INSERT INTO syncgroups (replica, collection, members, version) VALUES (?, ?, ?, ?)
+           ON CONFLICT (replica, collection) DO UPDATE SET members = excluded.members, version = excluded.version`,
+        )
+        .run(replica, collection, JSON.stringify(members), version + 1);
+      return version + 1;
+    });
+    return write.immediate();
   }
 
   createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): boolean {
