@@ -82,6 +82,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
   const blessings = new WeakMap<IncomingMessage, string>();
+  /** Why a request was refused, for its log line (codes and messages only: never a token). */
+  const refusals = new WeakMap<IncomingMessage, { error: string; reason: string }>();
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -93,6 +95,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!first) return {};
       const status = httpStatusOf[pouroverCodeOfTrpc(first)];
       return first.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } } : { status };
+    },
+    onError: ({ error, req }) => {
+      const code = pouroverCodeOfTrpc(error);
+      refusals.set(req, { error: code, reason: code === 'INTERNAL' ? String(error.cause ?? error.message) : error.message });
     },
     createContext: (request) => {
       const context = createContext(deps, request);
@@ -111,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
         blessing: blessings.get(req),
+        ...refusals.get(req),
       });
     });
     route(req, res);
