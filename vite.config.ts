@@ -1,10 +1,51 @@
+import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   test: { name, root, include: ['**/*.test.ts'], ...extra },
 });
 
+/**
+ * One config for both: Vite builds the shop PWA (`apps/shop` → `apps/shop/dist`),
+ * and Vitest runs a project per package plus the cross-package `test/`.
+ */
 export default defineConfig({
+  root: 'apps/shop',
+  build: { outDir: 'dist', emptyOutDir: true },
+  plugins: [
+    preact(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      manifest: {
+        name: 'Pourover',
+        short_name: 'Pourover',
+        description: 'Order coffee from Bluebottle, online or offline.',
+        theme_color: '#2b5f8a',
+        background_color: '#f6f4f0',
+        display: 'standalone',
+        start_url: '/',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/images\//],
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        runtimeCaching: [
+          {
+            // Catalog images are addressed by content hash, so a cached one is never stale.
+            urlPattern: ({ url }) => url.pathname.startsWith('/images/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'catalog-images', expiration: { maxEntries: 500 } },
+          },
+        ],
+      },
+    }),
+  ],
   test: {
     projects: [
       project('schemas', './schemas'),
@@ -13,6 +54,8 @@ export default defineConfig({
       project('orders', './packages/orders', { testTimeout: 60_000 }),
       project('sync-server', './sync-server'),
       project('test', './test', { testTimeout: 120_000, hookTimeout: 60_000 }),
+      // End-to-end in Debian's Chromium; `npm run test:e2e` runs these alone.
+      { test: { name: 'e2e', root: './test/e2e', include: ['**/*.e2e.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
     ],
   },
 });

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the sync server on the embedded SQLite store, seeded with the
- * demo, and the order processor beside it, as two processes. Options pass
+ * demo and serving the built shop, and the order processor beside it, as
+ * two processes (`npm start` builds the shop first). Options pass
  * through to the server (`npm start -- --port 4100 --data /tmp/pourover`).
  * Ctrl-C stops both.
  */
@@ -18,7 +19,7 @@ function run(script: string, scriptArgs: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(root, script), ...scriptArgs], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-const server = run('sync-server/bin/pourover-server.ts', ['--seed', ...args]);
+const server = run('sync-server/bin/pourover-server.ts', ['--seed', '--static', join(root, 'apps/shop/dist'), ...args]);
 const children: ChildProcess[] = [server];
 let processorStarted = false;
 let buffer = '';

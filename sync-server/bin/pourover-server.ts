@@ -12,6 +12,7 @@ Options:
   --host H      address to listen on (default 127.0.0.1)
   --data DIR    folder of the SQLite file and server key (default ./data)
   --seed        seed the demo catalog, slots and shopper; enable dev sign-in
+  --static DIR  serve the built shop PWA from DIR at /
   --help        show this help
 `;
 
@@ -21,6 +22,7 @@ const options = z
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
     seed: z.boolean().default(false),
+    static: z.string().min(1).optional(),
     help: z.boolean().default(false),
   })
   .strict();
@@ -33,6 +35,7 @@ function parse() {
         host: { type: 'string' },
         data: { type: 'string' },
         seed: { type: 'boolean' },
+        static: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,6 +60,7 @@ const server = await startServer({
   host: args.host,
   dataDir: args.data,
   seed: args.seed,
+  ...(args.static ? { staticDir: args.static } : {}),
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
 process.stdout.write(`Pourover sync server listening on ${server.url} (store: ${server.store.kind}, data: ${args.data})\n`);

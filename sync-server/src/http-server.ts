@@ -17,6 +17,7 @@ import { syncgroupsOf } from './permissions.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { seedDemo, seedDemoAccount } from './seed/seed.ts';
+import { staticFiles } from './static-files.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import type { ServerDeps } from './trpc.ts';
@@ -42,6 +43,8 @@ export type ServerOptions = {
   /** How long a keyed device's access token lasts (default 15 minutes). */
   accessTokenSeconds?: number;
   limits?: Partial<LimitSettings>;
+  /** A built PWA to serve at `/` (the shop's `dist` folder). */
+  staticDir?: string;
 };
 
 export type RunningServer = {
@@ -80,6 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     devSignIn: options.seed ?? false,
     now,
   };
+  const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
   const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
   const blessings = new WeakMap<IncomingMessage, string>();
   /** Why a request was refused, for its log line (codes and messages only: never a token). */
@@ -146,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
       return res.end(found.svg);
     }
+    if (app?.(req, res, path)) return undefined;
     return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));
   }
 

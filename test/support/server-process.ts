@@ -20,14 +20,14 @@ export type ServerProcess = {
 };
 
 /** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
-export async function startServerProcess(dataDir: string, port?: number): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
   let child: ChildProcess | undefined;
 
   async function launch() {
     // node itself, with tsx as a loader: a signal reaches the server, not a wrapper process.
-    const proc = spawn(process.execPath, ['--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed'], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,47 @@
+import type { Shop } from '@pourover/orders';
+import { useEffect, useState } from 'preact/hooks';
+import { explain, formatTime } from './format.ts';
+
+type Device = { name: string; createdAt: string; revokedAt: string | null; current: boolean };
+
+/** Pairing a second device with a short code, and the shopper's devices, each revocable. */
+export function Devices({ shop }: { shop: Shop }) {
+  const [devices, setDevices] = useState<Device[]>([]);
+  const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const auth = shop.replica.client.auth;
+  const reload = () => auth.devices.query().then(setDevices, (failure: unknown) => setError(explain(failure)));
+  useEffect(() => void reload(), []);
+  const act = (work: () => Promise<unknown>) => {
+    setError(null);
+    work().then(reload, (failure: unknown) => setError(explain(failure)));
+  };
+  return (
+    <section class="devices" aria-labelledby="devices-heading">
+      <h2 id="devices-heading">Your devices</h2>
+      <button type="button" onClick={() => act(async () => setCode(await auth.createPairingCode.mutate()))}>
+        Pair another device
+      </button>
+      {code ? (
+        <p class="pairing-code" aria-live="polite">
+          On your other device choose “Pair with a code” and enter <strong data-testid="pairing-code">{code.code}</strong> before{' '}
+          {formatTime(code.expiresAt)}. It works once.
+        </p>
+      ) : null}
+      {error ? <p class="error" role="alert">{error}</p> : null}
+      <ul>
+        {devices.map((device) => (
+          <li key={device.name}>
+            {device.name.split(':').at(-1)} {device.current ? '(this device)' : ''} · added {formatTime(device.createdAt)}
+            {device.revokedAt ? ' · revoked' : null}
+            {!device.current && !device.revokedAt ? (
+              <button type="button" aria-label={`Revoke ${device.name.split(':').at(-1)}`} onClick={() => act(() => auth.revokeDevice.mutate({ device: device.name }))}>
+                Revoke
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const shopDist = fileURLToPath(new URL('../../apps/shop/dist', import.meta.url));
+
+/** Debian's Chromium, as .ci/run installs it (no browser is downloaded). */
+const CHROMIUM = process.env['POUROVER_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** Builds the shop PWA once for the run (Vite, from the root config). */
+export function buildShop() {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url)), 'build', '--logLevel', 'error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is needed for the end-to-end tests: install Debian's chromium (apt-get install chromium) or set POUROVER_CHROMIUM`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
