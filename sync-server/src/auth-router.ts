@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { PouroverError, PROOF_WINDOW_MS, refreshMessage } from '@pourover/protocol';
-import { principalOf, shopperReplica } from '@pourover/schemas';
+import { principalOf, shopperReplica, STORE } from '@pourover/schemas';
 import { z } from 'zod';
 import { signBlessing } from './auth/blessing-token.ts';
 import { devicePublicKey, verifyDeviceProof } from './auth/device-proof.ts';
-import { passwordMatches } from './auth/passwords.ts';
+import { hashPassword, passwordMatches } from './auth/passwords.ts';
 import { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';
 import { authedProcedure, publicProcedure, router, type Context } from './trpc.ts';
 
@@ -35,6 +36,25 @@ export const authRouter = router({
     if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
     return blessDevice(ctx, DEMO_SHOPPER_ID, input.device, input.publicKey);
   }),
+
+  /** The demo's store-owner sign-in, for the owner board: only on a seeded (demo) server. */
+  devStoreSignIn: publicProcedure.mutation(({ ctx }) => {
+    if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
+    return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: 12 * 3600, now: ctx.now() }), blessing: STORE };
+  }),
+
+  /** A new shopper: an account (scrypt-hashed password), an empty profile in their new replica, and this device blessed. */
+  signUp: publicProcedure
+    .input(z.object({ name: z.string().min(1).max(120), email: z.email().max(254), password: z.string().min(10, 'a password has at least 10 characters').max(256), ...newDevice }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const shopperId = randomUUID();
+      if (!ctx.identity.createAccount({ email: input.email, shopperId, passwordHash: await hashPassword(input.password) }, ctx.now())) {
+        throw new PouroverError('PRECONDITION_FAILED', 'an account with this email exists; sign in instead');
+      }
+      const profile = { id: shopperId, name: input.name, email: input.email, address: '', paymentToken: '', _deleted: false };
+      await ctx.store.commit(shopperReplica(shopperId), [{ collection: 'user', document: profile, expect: { kind: 'absent' } }], 'all');
+      return blessDevice(ctx, shopperId, input.device, input.publicKey);
+    }),
 
   /** Email and password sign-in (scrypt); the device brings its public key. */
   signIn: publicProcedure

@@ -9,6 +9,43 @@ export function shopPage(page: Page) {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
     },
+    async pairWithCode(code: string, device: string) {
+      await page.getByLabel('Pair with a code').check();
+      await page.getByLabel('Name this device').fill(device);
+      await page.getByLabel('Pairing code').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    },
+    async signUp(name: string, email: string, device: string) {
+      await page.getByLabel('Create an account').check();
+      await page.getByLabel('Name this device').fill(device);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByLabel('Email', { exact: true }).fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('a long enough password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    },
+    async go(section: 'Shop' | 'Orders' | 'Profile' | 'Devices') {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: section }).click();
+    },
+    async createPairingCode(): Promise<string> {
+      await this.go('Devices');
+      await page.getByRole('button', { name: 'Pair another device' }).click();
+      return (await page.getByTestId('pairing-code').textContent()) ?? '';
+    },
+    async chooseSlot(slotId?: string) {
+      const select = page.getByLabel('Delivery slot');
+      if (slotId) await select.selectOption(slotId);
+      else await select.selectOption({ index: 1 });
+    },
+    async place() {
+      await page.getByRole('button', { name: 'Place order' }).click();
+    },
+    /** Waits for an order with this status text on the Orders page. */
+    async waitForOrder(status: string | RegExp, timeout = 20_000) {
+      await this.go('Orders');
+      await page.locator('.order').filter({ hasText: status }).first().waitFor({ timeout });
+    },
     async waitUpToDate() {
       await page.getByRole('status').filter({ hasText: 'Up to date' }).waitFor({ timeout: 20_000 });
     },

@@ -7,12 +7,13 @@ import { DraftEditor } from './draft-editor.tsx';
 import { explain } from './format.ts';
 import { Notices } from './notices.tsx';
 import { OrdersList } from './orders-list.tsx';
+import { Profile } from './profile.tsx';
 import { resumeSession, startSession, type SignIn } from './session.ts';
 import { SignInScreen } from './sign-in.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { useObservable } from './use-observable.ts';
 
-type Page = 'shop' | 'orders' | 'devices';
+type Page = 'shop' | 'orders' | 'profile' | 'devices';
 
 export function App() {
   const [shop, setShop] = useState<Shop | null | undefined>(undefined);
@@ -40,9 +41,9 @@ function ShopScreen({ shop }: { shop: Shop }) {
         <h1>Pourover</h1>
         <StatusBar shop={shop} />
         <nav aria-label="Main">
-          {(['shop', 'orders', 'devices'] as const).map((name) => (
+          {(['shop', 'orders', 'profile', 'devices'] as const).map((name) => (
             <button type="button" key={name} aria-current={page === name ? 'page' : undefined} onClick={() => setPage(name)}>
-              {{ shop: 'Shop', orders: 'Orders', devices: 'Devices' }[name]}
+              {{ shop: 'Shop', orders: 'Orders', profile: 'Profile', devices: 'Devices' }[name]}
             </button>
           ))}
         </nav>
@@ -56,6 +57,7 @@ function ShopScreen({ shop }: { shop: Shop }) {
           </div>
         ) : null}
         {page === 'orders' ? <OrdersList orders={orders} /> : null}
+        {page === 'profile' ? <Profile shop={shop} /> : null}
         {page === 'devices' ? <Devices shop={shop} /> : null}
       </main>
     </>

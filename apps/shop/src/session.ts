@@ -5,6 +5,7 @@ import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DeviceP
 export type SignIn =
   | { kind: 'dev'; device: string }
   | { kind: 'password'; email: string; password: string; device: string }
+  | { kind: 'signUp'; name: string; email: string; password: string; device: string }
   | { kind: 'pair'; code: string; device: string };
 
 const url = location.origin;
@@ -19,6 +20,7 @@ async function openWith(signIn?: SignIn): Promise<Shop> {
       const auth = createSyncClient({ url, token: () => '' }).auth;
       if (signIn.kind === 'dev') return auth.devSignIn.mutate({ device: signIn.device, publicKey });
       if (signIn.kind === 'password') return auth.signIn.mutate({ email: signIn.email, password: signIn.password, device: signIn.device, publicKey });
+      if (signIn.kind === 'signUp') return auth.signUp.mutate({ name: signIn.name, email: signIn.email, password: signIn.password, device: signIn.device, publicKey });
       return auth.redeemPairingCode.mutate({ code: signIn.code.trim().toUpperCase(), device: signIn.device, publicKey });
     },
   });

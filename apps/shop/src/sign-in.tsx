@@ -11,14 +11,20 @@ export function SignInScreen({ onSignIn }: { onSignIn: (signIn: SignIn) => Promi
   const [email, setEmail] = useState('demo@example.com');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
+  const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const signIn: SignIn =
-      mode === 'dev' ? { kind: 'dev', device } : mode === 'password' ? { kind: 'password', email, password, device } : { kind: 'pair', code, device };
+    const signIns: Record<SignIn['kind'], SignIn> = {
+      dev: { kind: 'dev', device },
+      password: { kind: 'password', email, password, device },
+      signUp: { kind: 'signUp', name, email, password, device },
+      pair: { kind: 'pair', code, device },
+    };
+    const signIn = signIns[mode];
     onSignIn(signIn).catch((failure: unknown) => {
       setError(explain(failure));
       setBusy(false);
@@ -33,16 +39,18 @@ export function SignInScreen({ onSignIn }: { onSignIn: (signIn: SignIn) => Promi
           <legend>Sign in</legend>
           <label><input type="radio" name="mode" checked={mode === 'dev'} onChange={() => setMode('dev')} /> Demo shopper</label>
           <label><input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Email and password</label>
+          <label><input type="radio" name="mode" checked={mode === 'signUp'} onChange={() => setMode('signUp')} /> Create an account</label>
           <label><input type="radio" name="mode" checked={mode === 'pair'} onChange={() => setMode('pair')} /> Pair with a code</label>
         </fieldset>
         <label>
           Name this device
           <input value={device} onInput={(event) => setDevice(event.currentTarget.value)} pattern="[A-Za-z0-9_-]{1,64}" required />
         </label>
-        {mode === 'password' ? (
+        {mode === 'signUp' ? <label>Your name <input value={name} onInput={(event) => setName(event.currentTarget.value)} required /></label> : null}
+        {mode === 'password' || mode === 'signUp' ? (
           <>
             <label>Email <input type="email" value={email} onInput={(event) => setEmail(event.currentTarget.value)} required /></label>
-            <label>Password <input type="password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} required /></label>
+            <label>Password <input type="password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} required minLength={mode === 'signUp' ? 10 : 1} /></label>
           </>
         ) : null}
         {mode === 'pair' ? (

@@ -1,0 +1,84 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { buildShop, launchChromium, shopDist } from './browser.ts';
+import { openShop } from './shop-page.ts';
+
+/** Screenshots land here, kept as the run's artifacts (ignored by git). */
+const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WIDTHS = [375, 1280];
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+/** Runs axe-core in the page and returns the serious and critical violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+describe('the main screens', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-screens-'));
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    buildShop();
+    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(WIDTHS)('at %i px are usable, screenshotted, and have no serious accessibility violation', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const problems: Record<string, string[]> = {};
+    const check = async (page: Page, screen: string) => {
+      await page.screenshot({ path: join(artifacts, `${screen}-${width}.png`), fullPage: true });
+      problems[screen] = await seriousViolations(page);
+    };
+    const shop = await openShop(context, server.url);
+    await check(shop.page, 'sign-in');
+    await shop.signInAsDemo(`screens-${width}`);
+    await shop.waitUpToDate();
+    await shop.add('Hayes Valley Espresso');
+    await shop.chooseSlot();
+    await check(shop.page, 'shop');
+    await shop.place();
+    await shop.waitForOrder('Placed');
+    await check(shop.page, 'orders');
+    await shop.go('Profile');
+    await shop.page.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await check(shop.page, 'profile');
+    await shop.go('Devices');
+    await shop.page.getByRole('heading', { name: 'Your devices' }).waitFor();
+    await check(shop.page, 'devices');
+
+    const owner = await context.newPage();
+    await owner.goto(`${server.url}/owner`);
+    await owner.getByRole('button', { name: 'Sign in as the store (demo)' }).click();
+    await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor();
+    await check(owner, 'owner-board');
+    await owner.getByRole('button', { name: 'Slots and catalog' }).click();
+    await owner.getByRole('heading', { name: 'Delivery slots' }).waitFor();
+    await check(owner, 'owner-editors');
+
+    expect(problems).toEqual(Object.fromEntries(Object.keys(problems).map((screen) => [screen, []])));
+    await context.close();
+  });
+});

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeliverySlot } from '@pourover/schemas';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcessorProcess } from '../support/processor-process.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { storeOwnerClient } from '../support/store-owner.ts';
+import { buildShop, launchChromium, shopDist } from './browser.ts';
+import { openShop } from './shop-page.ts';
+
+describe('two shoppers racing for the last place in a slot, in real browsers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-race-'));
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    buildShop();
+    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives it to one, who sees received; the other sees rejected with the reason', async () => {
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    const slot: DeliverySlot = {
+      id: randomUUID(),
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 3_600_000).toISOString(),
+      capacity: 1,
+      taken: 0,
+      cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
+    };
+    await storeOwnerClient(server).sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
+
+    const first = await openShop(await browser.newContext(), server.url);
+    await first.signInAsDemo('first');
+    const second = await openShop(await browser.newContext(), server.url);
+    await second.signUp('Second Shopper', 'second@example.com', 'second');
+    await second.go('Profile');
+    await second.page.getByLabel('Payment method').selectOption('tok_demo_visa');
+    await second.go('Shop');
+    for (const shopper of [first, second]) {
+      await shopper.waitUpToDate();
+      await shopper.add('Giant Steps');
+      await shopper.chooseSlot(slot.id);
+    }
+    await Promise.all([first.place(), second.place()]);
+    await Promise.all([first.waitForOrder('Placed'), second.waitForOrder('Placed')]);
+
+    const processor = startProcessorProcess(server, ['--lease-ttl-ms', '2000']);
+    const outcome = async (shopper: typeof first) => {
+      await shopper.waitForOrder(/Received|Rejected/);
+      return (await shopper.page.locator('.order').first().textContent()) ?? '';
+    };
+    const outcomes = await Promise.all([outcome(first), outcome(second)]);
+    await processor.kill();
+    expect(outcomes.filter((text) => text.includes('Received'))).toHaveLength(1);
+    expect(outcomes.filter((text) => text.includes('Rejected') && text.includes('Not accepted: the delivery slot is full'))).toHaveLength(1);
+  });
+});
