@@ -2,15 +2,23 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startServer } from '../src/index.ts';
+import { postgresUrl } from '../src/store/open-store.ts';
+import { PostgresStore } from '../src/store/postgres-store.ts';
 
 const usage = `Usage: pourover-server [options]
+       pourover-server migrate --store URL
 
-Starts the Pourover sync server on an embedded SQLite store.
+Starts the Pourover sync server: on an embedded SQLite store under --data,
+or on PostgreSQL with --store, so that several servers can share one database.
+\`migrate\` brings a PostgreSQL database's schema up to date and exits (the
+server also does this when it starts).
 
 Options:
   --port N      port to listen on (default 4000; 0 picks a free one)
   --host H      address to listen on (default 127.0.0.1)
-  --data DIR    folder of the SQLite file and server key (default ./data)
+  --data DIR    folder of the server key, identities and SQLite file (default ./data)
+  --store URL   keep documents in PostgreSQL (postgres://…; default: env POUROVER_STORE)
+  --pool N      PostgreSQL connections per server (default 10)
   --seed        seed the demo catalog, slots and shopper; enable dev sign-in
   --static DIR  serve the built shop PWA from DIR at /
   --help        show this help
@@ -18,29 +26,40 @@ Options:
 
 const options = z
   .object({
+    command: z.enum(['serve', 'migrate']),
     port: z.coerce.number().int().min(0).max(65_535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
+    store: postgresUrl.optional(),
+    pool: z.coerce.number().int().min(1).max(1_000).optional(),
     seed: z.boolean().default(false),
     static: z.string().min(1).optional(),
     help: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((args) => args.command !== 'migrate' || args.store !== undefined, {
+    message: 'migrate needs --store postgres://… (the SQLite store migrates itself when it opens)',
+  });
 
 function parse() {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        store: { type: 'string' },
+        pool: { type: 'string' },
         seed: { type: 'boolean' },
         static: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
+      allowPositionals: true,
       strict: true,
     });
-    const result = options.safeParse(values);
+    if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+    const store = values.store ?? (process.env['POUROVER_STORE'] || undefined);
+    const result = options.safeParse({ ...values, command: positionals[0] ?? 'serve', ...(store ? { store } : {}) });
     if (result.success) return result.data;
     throw new Error(z.prettifyError(result.error));
   } catch (error) {
@@ -55,15 +74,31 @@ if (args.help) {
   process.exit(0);
 }
 
+if (args.command === 'migrate' && args.store !== undefined) {
+  const { from, to } = await PostgresStore.migrate(args.store);
+  process.stdout.write(from === to ? `Schema already at version ${to}\n` : `Migrated the schema from version ${from} to ${to}\n`);
+  process.exit(0);
+}
+
 const server = await startServer({
   port: args.port,
   host: args.host,
   dataDir: args.data,
+  store: args.store,
+  poolSize: args.pool,
   seed: args.seed,
   ...(args.static ? { staticDir: args.static } : {}),
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
-process.stdout.write(`Pourover sync server listening on ${server.url} (store: ${server.store.kind}, data: ${args.data})\n`);
+const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redacted(args.store)}`;
+process.stdout.write(`Pourover sync server listening on ${server.url} (store: ${server.store.kind}, ${where})\n`);
+
+/** The URL without its password, for logs. */
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -18,7 +18,7 @@ import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { seedDemo, seedDemoAccount } from './seed/seed.ts';
 import { staticFiles } from './static-files.ts';
-import { SqliteStore } from './store/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { ServerDeps } from './trpc.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -34,8 +34,12 @@ export type LogLine = Record<string, string | number | boolean | undefined>;
 export type ServerOptions = {
   port?: number;
   host?: string;
-  /** Folder of the SQLite file and the server key. */
+  /** Folder of the server key, the identity file and (unless `store` names another) the SQLite store. */
   dataDir: string;
+  /** A `postgres://` URL: keep documents in PostgreSQL, so several server nodes can share them. */
+  store?: string | undefined;
+  /** Connections in the PostgreSQL store's pool. */
+  poolSize?: number | undefined;
   /** Seeds the demo data and enables the dev sign-in. */
   seed?: boolean;
   log?: (line: LogLine) => void;
@@ -58,11 +62,18 @@ export type RunningServer = {
 
 const ACCESS_TOKEN_SECONDS = 15 * 60;
 
-/** Starts the sync server over the SQLite store in `dataDir`; resolves once it listens. */
+/** Starts the sync server over the PostgreSQL store `store` names, or the SQLite store in `dataDir`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const store = new SqliteStore({ file: join(options.dataDir, 'pourover.sqlite'), now });
+  // Only a clock given for tests overrides PostgreSQL's own, which every node shares.
+  const store = await openStore({
+    dataDir: options.dataDir,
+    store: options.store,
+    poolSize: options.poolSize,
+    now: options.now,
+    onError: (error) => log({ t: now().toISOString(), store: 'error', message: String(error) }),
+  });
   const key = loadServerKey(join(options.dataDir, 'server-key.pem'));
   const identity = new IdentityStore(join(options.dataDir, 'identity.sqlite'));
   if (options.seed) {

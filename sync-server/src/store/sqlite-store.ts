@@ -71,7 +71,7 @@ export class SqliteStore implements Store {
         `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
       ),
       live: db.prepare<[string], Row>(
-        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND json_extract(body, '$._deleted') = 0 ORDER BY commit_no`,
+        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND json_extract(body, '$._deleted') = 0 ORDER BY commit_no, replica, seq`,
       ),
       byCommit: db.prepare<[string, number, number], Row>(
         `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND commit_no > ? ORDER BY commit_no, replica, seq LIMIT ?`,

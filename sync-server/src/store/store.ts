@@ -38,6 +38,8 @@ export type Write =
  * `each`: every write stands alone; those whose expectation fails are
  * returned as conflicts and the rest apply (a push).
  * `all`: every expectation must hold or nothing applies (a batch).
+ * In both modes a refused increment refuses the whole commit: a counter
+ * guards something (a slot's places) that the other writes depend on.
  */
 export type CommitMode = 'each' | 'all';
 

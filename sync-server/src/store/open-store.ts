@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PostgresStore } from './postgres-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+/** A PostgreSQL connection URL, as `--store` and `POUROVER_STORE` take it. */
+export const postgresUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }));
+
+export type StoreChoice = {
+  /** The SQLite store's folder, used when no `store` URL is given. */
+  dataDir: string;
+  /** A `postgres://` URL: the PostgreSQL store, for several server nodes on one database. */
+  store?: string | undefined;
+  /** PostgreSQL pool size. */
+  poolSize?: number | undefined;
+  /** A clock for tests; PostgreSQL otherwise judges time by its own clock. */
+  now?: (() => Date) | undefined;
+  /** Errors of PostgreSQL connections that nobody awaits (one broke and is being replaced). */
+  onError?: ((error: unknown) => void) | undefined;
+};
+
+/** Opens the store the options name: PostgreSQL for a URL, else the embedded SQLite file. */
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  if (choice.store === undefined) {
+    return new SqliteStore({ file: join(choice.dataDir, 'pourover.sqlite'), ...(choice.now ? { now: choice.now } : {}) });
+  }
+  const url = postgresUrl.parse(choice.store);
+  return PostgresStore.open({
+    url,
+    ...(choice.poolSize !== undefined ? { poolSize: choice.poolSize } : {}),
+    ...(choice.now ? { now: choice.now } : {}),
+    ...(choice.onError ? { onError: choice.onError } : {}),
+  });
+}

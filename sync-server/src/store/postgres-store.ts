@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { WireDocument } from '@pourover/protocol';
+import type { CollectionName } from '@pourover/schemas';
+import { Pool, type PoolClient } from 'pg';
+import { z } from 'zod';
+import { commitTransaction } from './postgres-commit.ts';
+import { PostgresListener } from './postgres-listener.ts';
+import { migratePostgres } from './postgres-migrations.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
+
+/** The channel every server process on one database listens on; the payload names the replica a commit changed. */
+export const COMMIT_CHANNEL = 'pourover_commit';
+
+const notification = z.object({ from: z.string(), commit: z.number().int(), replica: z.string() });
+
+type Row = { replica: string; collection: string; body: string; seq: string; updated_at: Date; commit_no: string };
+
+const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
+
+function toStored(row: Row): StoredDocument {
+  return {
+    replica: row.replica,
+    collection: row.collection as CollectionName,
+    document: JSON.parse(row.body) as WireDocument,
+    // bigint columns arrive as strings; change positions stay far below 2^53.
+    seq: Number(row.seq),
+    updatedAt: row.updated_at.toISOString(),
+    commit: Number(row.commit_no),
+  };
+}
+
+export type PostgresStoreOptions = {
+  /** A `postgres://` connection URL. */
+  url: string;
+  /** Connections in the pool (default 10); each commit holds one for its transaction. */
+  poolSize?: number;
+  /** A clock for tests; by default the database's clock judges deadlines, increments and leases, one clock for every node. */
+  now?: () => Date;
+  /** Called with errors nobody awaits, such as a pooled or listening connection that broke (default: a line on stderr). */
+  onError?: (error: unknown) => void;
+};
+
+/**
+ * The store for several server nodes: PostgreSQL, every commit one
+ * transaction, nodes woken by each other's commits through LISTEN/NOTIFY.
+ *
+ * Ordering: a reader must never see seq n+1 before seq n commits. Each
+ * commit locks the rows of the replicas it writes (in name order, so two
+ * commits never deadlock) before reading, and keeps them to its end, so a
+ * replica's writers take their seqs one after another. The store-wide commit
+ * number comes from one counter row, locked the same way by every commit
+ * that changes something. That serializes all changing commits, across
+ * replicas, from the counter update to COMMIT (one statement and the commit's
+ * WAL flush): the price of a gap-free `watchChanges` with this simple scheme.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly #pool: Pool;
+  readonly #listener: PostgresListener;
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  readonly #instance = randomUUID();
+  readonly #now: (() => Date) | undefined;
+  /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
+  #announced = 0;
+  #listenedBefore = false;
+
+  private constructor(options: PostgresStoreOptions) {
+    const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
+    this.#now = options.now;
+    // keepAlive: a node that vanishes mid-transaction must not hold its replica locks until the kernel gives up on the socket.
+    this.#pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10, application_name: 'pourover', keepAlive: true });
+    // An idle pooled connection that breaks is dropped by the pool and replaced on next use; without a handler it would crash the process.
+    this.#pool.on('error', onError);
+    this.#listener = new PostgresListener({
+      url: options.url,
+      channel: COMMIT_CHANNEL,
+      onNotification: (payload) => this.#notified(payload),
+      onListening: () => this.#catchUp(),
+      onError,
+    });
+  }
+
+  /** Opens the store: applies pending migrations, then starts listening for other nodes' commits. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await store.#withClient((client) => migratePostgres(client));
+      await store.#listener.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Applies pending migrations and closes; for `pourover-server migrate`. */
+  static async migrate(url: string): Promise<{ from: number; to: number }> {
+    const pool = new Pool({ connectionString: url, max: 1 });
+    try {
+      const client = await pool.connect();
+      try {
+        return await migratePostgres(client);
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  }
+
+  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+    return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND seq > $3 ORDER BY seq LIMIT $4`, [
+      replica,
+      collection,
+      afterSeq,
+      limit,
+    ]);
+  }
+
+  async changesSince(replica: string, afterSeq: number, limit: number) {
+    return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [replica, afterSeq, limit]);
+  }
+
+  async head(replica: string) {
+    const { rows } = await this.#pool.query<{ head: string }>('SELECT head FROM replicas WHERE name = $1', [replica]);
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async get(replica: string, collection: CollectionName, id: string) {
+    const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [replica, collection, id]);
+    return rows[0] ?? null;
+  }
+
+  async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
+    const outcome = await this.#withClient((client) =>
+      commitTransaction(client, { replica, writes, mode, options, now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL }),
+    );
+    // Other nodes hear of it through NOTIFY; this one's listeners are told at once, and its own notifications are skipped.
+    for (const name of outcome.changed) this.#events.emit('commit', name);
+    return outcome.result;
+  }
+
+  async watchSnapshot(collection: CollectionName) {
+    // One snapshot for both reads: the documents are exactly those of the commits up to the number read.
+    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+      const { rows } = await client.query<Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND NOT deleted ORDER BY commit_no, replica, seq`,
+        [collection],
+      );
+      const counter = await client.query<{ value: string }>(`SELECT value FROM counters WHERE name = 'commit'`);
+      return { documents: rows.map(toStored), commit: Number(counter.rows[0]?.value ?? 0) };
+    });
+  }
+
+  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+    return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND commit_no > $2 ORDER BY commit_no, replica, seq LIMIT $3`, [
+      collection,
+      afterCommit,
+      limit,
+    ]);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
+    return this.#transaction('BEGIN', async (client) => {
+      const now = await this.#clock(client);
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      // A refused upsert still locks the row, so the holder read next is the one that refused it.
+      const taken = await client.query<{ holder: string }>(
+        `INSERT INTO leases AS l (name, holder, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE l.holder = excluded.holder OR l.expires_at <= $4
+         RETURNING holder`,
+        [name, holder, expiresAt.toISOString(), now.toISOString()],
+      );
+      if (taken.rows.length > 0) return { granted: true, holder, expiresAt: expiresAt.toISOString() };
+      const { rows } = await client.query<{ holder: string; expires_at: Date }>('SELECT holder, expires_at FROM leases WHERE name = $1', [name]);
+      const current = rows[0];
+      if (!current) throw new Error(`lease ${name} was refused but has no holder`);
+      return { granted: false, holder: current.holder, expiresAt: current.expires_at.toISOString() };
+    });
+  }
+
+  async releaseLease(name: string, holder: string) {
+    await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  onCommit(listener: (replica: string) => void) {
+    this.#events.on('commit', listener);
+    return () => void this.#events.off('commit', listener);
+  }
+
+  async close() {
+    this.#events.removeAllListeners();
+    await this.#listener.close();
+    await this.#pool.end();
+  }
+
+  async #rows(sql: string, params: unknown[]): Promise<StoredDocument[]> {
+    const { rows } = await this.#pool.query<Row>(sql, params);
+    return rows.map(toStored);
+  }
+
+  async #withClient<T>(use: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      const result = await use(client);
+      client.release();
+      return result;
+    } catch (error) {
+      // A connection left inside a failed transaction must not go back to the pool.
+      client.release(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  }
+
+  /** Runs `use` in a transaction begun by `begin`, committed if it returns and rolled back if it throws. */
+  async #transaction<T>(begin: string, use: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client) => {
+      await client.query(begin);
+      let result: T;
+      try {
+        result = await use(client);
+      } catch (error) {
+        // The original error matters, not a failed rollback; the connection is dropped either way.
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+      await client.query('COMMIT');
+      return result;
+    });
+  }
+
+  async #clock(client: PoolClient): Promise<Date> {
+    if (this.#now) return this.#now();
+    const { rows } = await client.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return rows[0]?.now ?? new Date();
+  }
+
+  #notified(payload: string) {
+    let parsed;
+    try {
+      parsed = notification.safeParse(JSON.parse(payload));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    this.#announced = Math.max(this.#announced, parsed.data.commit);
+    if (parsed.data.from !== this.#instance) this.#events.emit('commit', parsed.data.replica);
+  }
+
+  /**
+   * After listening (again): at open, notes the latest commit; after a
+   * reconnection, wakes listeners for every replica changed by commits it
+   * did not hear announced. That may repeat a wake-up, which is harmless:
+   * listeners re-read the store; a missed one would leave a device stale.
+   */
+  async #catchUp() {
+    if (!this.#listenedBefore) {
+      const { rows } = await this.#pool.query<{ value: string }>(`SELECT value FROM counters WHERE name = 'commit'`);
+      this.#announced = Math.max(this.#announced, Number(rows[0]?.value ?? 0));
+      this.#listenedBefore = true;
+      return;
+    }
+    const { rows } = await this.#pool.query<{ replica: string | null; last: string }>(
+      `SELECT d.replica, c.value AS last FROM counters c LEFT JOIN LATERAL
+         (SELECT DISTINCT replica FROM documents WHERE commit_no > $1) d ON true
+       WHERE c.name = 'commit'`,
+      [this.#announced],
+    );
+    for (const row of rows) {
+      this.#announced = Math.max(this.#announced, Number(row.last));
+      if (row.replica !== null) this.#events.emit('commit', row.replica);
+    }
+  }
+}
