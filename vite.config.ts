@@ -35,6 +35,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/images\//],
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Only development validates documents; shoppers never need the validator.
+        globIgnores: ['**/validate-ajv-*.js'],
         runtimeCaching: [
           {
             // Catalog images are addressed by content hash, so a cached one is never stale.

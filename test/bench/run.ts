@@ -14,6 +14,8 @@ import { benchContext } from './context.ts';
 import { progress } from './progress.ts';
 import { startPouchServer } from './pouch.ts';
 import { figuresOf, table, type Samples } from './stats.ts';
+import { buildShop, shopDist } from '../e2e/browser.ts';
+import { browserFigures } from './browser-figures.ts';
 import { orderFigures, processorFigures } from './order-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
 
@@ -23,12 +25,14 @@ const args = z
   .parse(parseArgs({ options: { quick: { type: 'boolean' } }, strict: true }).values);
 
 const size = args.quick
-  ? { orders: 1_000, runs: 2, writes: 50, streams: 100, places: 100, queued: 200, received: 10 }
-  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, received: 100 };
+  ? { orders: 1_000, runs: 2, writes: 50, streams: 100, places: 100, queued: 200, received: 10, reloads: 3 }
+  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, received: 100, reloads: 10 };
 
 const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-'));
 const step = progress(args.quick ? 'bench --quick' : 'bench');
-const server = await startServerProcess(dir);
+step('building the shop');
+buildShop();
+const server = await startServerProcess(dir, undefined, ['--static', shopDist]);
 const pouch = await startPouchServer();
 const samples: (Samples & { baseline?: string })[] = [];
 try {
@@ -39,6 +43,7 @@ try {
   samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
   samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
   samples.push(...(await processorFigures(ctx, { count: size.queued, latencySamples: size.received, step })));
+  samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
 } finally {
   await pouch.stop();
   await server.stop();

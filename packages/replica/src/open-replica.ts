@@ -11,7 +11,6 @@ import {
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
@@ -121,9 +120,11 @@ export class Replica {
     const credentials = typeof options.blessing === 'object' ? options.blessing : fixedCredentials(options.blessing);
     const token = () => credentials.token();
     const dexie: RxStorage<unknown, unknown> = getRxStorageDexie(options.indexedDB ?? {});
+    // The validator (ajv) loads only when asked for, so apps that don't validate never download it.
+    const storage = options.validate ? (await import('rxdb/plugins/validate-ajv')).wrappedValidateAjvStorage({ storage: dexie }) : dexie;
     const db = await createRxDatabase<ReplicaCollections>({
       name: options.name,
-      storage: options.validate ? wrappedValidateAjvStorage({ storage: dexie }) : dexie,
+      storage,
       multiInstance: options.multiInstance ?? true,
       eventReduce: true,
     });

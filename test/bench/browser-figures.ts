@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launchChromium, shopDist } from '../e2e/browser.ts';
+import { openShop } from '../e2e/shop-page.ts';
+import type { BenchContext } from './context.ts';
+import type { Samples } from './stats.ts';
+
+/** The JavaScript a shopper's first visit downloads: the scripts index.html loads, gzipped. */
+function firstLoadScriptBytes(): number {
+  const html = readFileSync(join(shopDist, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/src="\/(assets\/[^"]+\.js)"/g)].map((match) => match[1] ?? '');
+  return scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(shopDist, file))).length, 0);
+}
+
+/** The built shop's size, and how long an offline reload takes to show the shopper's draft again (Chromium, real IndexedDB). */
+export async function browserFigures(ctx: BenchContext, options: { reloads: number; step: (s: string) => void }): Promise<Samples[]> {
+  const kilobytes = firstLoadScriptBytes() / 1024;
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const shop = await openShop(context, ctx.server.url);
+    await shop.signInAsDemo('bench-reload');
+    await shop.waitUpToDate();
+    await shop.waitForServiceWorker();
+    const item = ctx.catalog[0]?.name ?? 'Bella Donovan';
+    await shop.add(item);
+    await shop.draftCount(item);
+    await context.setOffline(true);
+    const times: number[] = [];
+    for (let i = 0; i <= options.reloads; i += 1) {
+      options.step(`offline reload ${i}/${options.reloads}`);
+      const started = performance.now();
+      await shop.page.reload();
+      await shop.page.getByLabel(/^1 of /).first().waitFor();
+      if (i > 0) times.push(performance.now() - started);
+    }
+    await context.close();
+    return [
+      { name: 'shop first-load JavaScript (gzip)', unit: 'KiB', values: [kilobytes] },
+      { name: 'offline reload until the draft shows (Chromium)', unit: 'ms', values: times },
+    ];
+  } finally {
+    await browser.close();
+  }
+}
