@@ -80,6 +80,22 @@ describe('watching placed orders across replicas', () => {
     store.stop();
   });
 
+  it('delivers a commit larger than a page whole, and moves past it only then', async () => {
+    const store = watch(server, storeToken(server.key));
+    await until(() => store.events.some((e) => e.kind === 'initialized'), 'the initial state');
+    const before = store.events.length;
+    const many = Array.from({ length: 2_500 }, (_, i) => ({
+      collection: 'placedOrders' as const,
+      document: placed(1_000 + i),
+      expect: { kind: 'none' as const },
+    }));
+    await server.store.commit(DEMO_REPLICA, many, 'all');
+    await server.store.commit(DEMO_REPLICA, [{ collection: 'placedOrders', document: placed(9_999), expect: { kind: 'none' } }], 'all');
+    await until(() => ids(store.events.slice(before)).length >= 2_501, 'both commits');
+    expect(store.events.slice(before).map((e) => (e.kind === 'change' ? e.documents.length : 0))).toEqual([2_500, 1]);
+    store.stop();
+  });
+
   it('resumes after a marker with the changes after it, and skips none', async () => {
     const first = watch(server, storeToken(server.key));
     await until(() => first.events.some((e) => e.kind === 'initialized'), 'the initial state');

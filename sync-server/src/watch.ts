@@ -6,6 +6,13 @@ import type { Store, StoredDocument } from './store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
 
+/**
+ * The most documents one commit can write: a push or batch has at most
+ * MAX_ROWS rows, and placing a draft writes three documents (the placed
+ * order, the draft's tombstone, a draft of late edits).
+ */
+const LARGEST_COMMIT = 3 * MAX_ROWS + 1;
+
 const watched = (rows: StoredDocument[]) => rows.map((row) => ({ replica: row.replica, document: row.document }));
 
 /** Splits commit-ordered rows into the documents of each commit. */
@@ -58,17 +65,19 @@ export async function* watchCollection(options: {
       await latch.wait();
       guard.check();
       for (;;) {
-        const rows = await store.watchChanges(collection, marker, MAX_ROWS);
+        let rows = await store.watchChanges(collection, marker, MAX_ROWS);
+        // A full page holding a single commit may be only part of it: read it again with room for the largest commit.
+        if (rows.length === MAX_ROWS && byCommit(rows).length === 1) rows = await store.watchChanges(collection, marker, LARGEST_COMMIT);
         const commits = byCommit(rows);
         // A page may end inside a commit; keep that commit for the next page so it arrives whole.
-        const complete = rows.length === MAX_ROWS && commits.length > 1 ? commits.slice(0, -1) : commits;
+        const complete = rows.length >= MAX_ROWS && commits.length > 1 ? commits.slice(0, -1) : commits;
         for (const commit of complete) {
           marker = commit[0]?.commit ?? marker;
           const documents = commit.filter(readable);
           if (documents.length === 0) continue;
           yield tracked(String(marker), { kind: 'change', documents: watched(documents), resumeMarker: String(marker) } satisfies WatchEvent);
         }
-        if (rows.length < MAX_ROWS) break;
+        if (rows.length < MAX_ROWS || complete.length === 0) break;
       }
     }
   } finally {
