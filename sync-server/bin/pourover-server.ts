@@ -16,8 +16,11 @@ server also does this when it starts).
 Options:
   --port N      port to listen on (default 4000; 0 picks a free one)
   --host H      address to listen on (default 127.0.0.1)
-  --data DIR    folder of the server key, identities and SQLite file (default ./data)
-  --store URL   keep documents in PostgreSQL (postgres://…; default: env POUROVER_STORE)
+  --data DIR    folder of the server key, and without --store of the identities and
+                SQLite file (default ./data)
+  --store URL   keep documents and identities in PostgreSQL (postgres://…; default: env POUROVER_STORE)
+  --key-file F  the server's signing key, created if missing (default DIR/server-key.pem or
+                env POUROVER_KEY_FILE); every node on one database must use the same key
   --pool N      PostgreSQL connections per server (default 10)
   --seed        seed the demo catalog, slots and shopper; enable dev sign-in
   --static DIR  serve the built shop PWA from DIR at /
@@ -31,6 +34,7 @@ const options = z
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
     store: postgresUrl.optional(),
+    'key-file': z.string().min(1).optional(),
     pool: z.coerce.number().int().min(1).max(1_000).optional(),
     seed: z.boolean().default(false),
     static: z.string().min(1).optional(),
@@ -49,6 +53,7 @@ function parse() {
         host: { type: 'string' },
         data: { type: 'string' },
         store: { type: 'string' },
+        'key-file': { type: 'string' },
         pool: { type: 'string' },
         seed: { type: 'boolean' },
         static: { type: 'string' },
@@ -59,7 +64,8 @@ function parse() {
     });
     if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
     const store = values.store ?? (process.env['POUROVER_STORE'] || undefined);
-    const result = options.safeParse({ ...values, command: positionals[0] ?? 'serve', ...(store ? { store } : {}) });
+    const keyFile = values['key-file'] ?? (process.env['POUROVER_KEY_FILE'] || undefined);
+    const result = options.safeParse({ ...values, command: positionals[0] ?? 'serve', ...(store ? { store } : {}), ...(keyFile ? { 'key-file': keyFile } : {}) });
     if (result.success) return result.data;
     throw new Error(z.prettifyError(result.error));
   } catch (error) {
@@ -85,6 +91,7 @@ const server = await startServer({
   host: args.host,
   dataDir: args.data,
   store: args.store,
+  keyFile: args['key-file'],
   poolSize: args.pool,
   seed: args.seed,
   ...(args.static ? { staticDir: args.static } : {}),

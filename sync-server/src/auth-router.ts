@@ -16,9 +16,9 @@ const deviceLabel = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a device name is 
 const newDevice = { device: deviceLabel, publicKey: devicePublicKey.optional() };
 
 /** Registers a shopper's device and blesses it: short-lived when it has a key to refresh with. */
-function blessDevice(ctx: Context, shopperId: string, label: string, publicKey: JsonWebKey | undefined) {
+async function blessDevice(ctx: Context, shopperId: string, label: string, publicKey: JsonWebKey | undefined) {
   const name = `${shopperReplica(shopperId)}:${label}`;
-  if (ctx.identity.registerDevice({ name, shopperId, publicKey: publicKey ?? null }, ctx.now()) === 'revoked') {
+  if ((await ctx.identity.registerDevice({ name, shopperId, publicKey: publicKey ?? null }, ctx.now())) === 'revoked') {
     throw new PouroverError('FORBIDDEN', `the device ${label} was revoked; sign in under another device name`);
   }
   const ttlSeconds = publicKey ? ctx.accessTokenSeconds : KEYLESS_BLESSING_SECONDS;
@@ -48,7 +48,7 @@ export const authRouter = router({
     .input(z.object({ name: z.string().min(1).max(120), email: z.email().max(254), password: z.string().min(10, 'a password has at least 10 characters').max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
       const shopperId = randomUUID();
-      if (!ctx.identity.createAccount({ email: input.email, shopperId, passwordHash: await hashPassword(input.password) }, ctx.now())) {
+      if (!(await ctx.identity.createAccount({ email: input.email, shopperId, passwordHash: await hashPassword(input.password) }, ctx.now()))) {
         throw new PouroverError('PRECONDITION_FAILED', 'an account with this email exists; sign in instead');
       }
       const profile = { id: shopperId, name: input.name, email: input.email, address: '', paymentToken: '', _deleted: false };
@@ -60,7 +60,7 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ email: z.email().max(254), password: z.string().min(1).max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
-      const account = ctx.identity.account(input.email);
+      const account = await ctx.identity.account(input.email);
       if (!account || !(await passwordMatches(input.password, account.passwordHash))) {
         throw new PouroverError('UNAUTHENTICATED', 'the email or the password is wrong');
       }
@@ -70,8 +70,8 @@ export const authRouter = router({
   /** A new access token for a device that proves it holds its key: no sign-in again after days offline. */
   refresh: publicProcedure
     .input(z.object({ device: z.string().max(300), at: z.iso.datetime(), signature: z.string().max(200) }).strict())
-    .mutation(({ ctx, input }) => {
-      const record = ctx.identity.device(input.device);
+    .mutation(async ({ ctx, input }) => {
+      const record = await ctx.identity.device(input.device);
       if (!record?.publicKey) throw new PouroverError('UNAUTHENTICATED', 'this device has no key on file; sign in again');
       if (record.revokedAt) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
       if (Math.abs(Date.parse(input.at) - ctx.now().getTime()) > PROOF_WINDOW_MS) {
@@ -85,15 +85,15 @@ export const authRouter = router({
     }),
 
   /** A single-use code, valid five minutes, that blesses one more device of the caller's shopper. */
-  createPairingCode: authedProcedure.mutation(({ ctx }) => {
-    const code = ctx.identity.createPairingCode(shopperOf(ctx), PAIRING_CODE_MS, ctx.now());
+  createPairingCode: authedProcedure.mutation(async ({ ctx }) => {
+    const code = await ctx.identity.createPairingCode(shopperOf(ctx), PAIRING_CODE_MS, ctx.now());
     return { code, expiresAt: new Date(ctx.now().getTime() + PAIRING_CODE_MS).toISOString() };
   }),
 
   redeemPairingCode: publicProcedure
     .input(z.object({ code: z.string().regex(/^[A-Za-z0-9]{8}$/, 'a pairing code is 8 letters and digits'), ...newDevice }).strict())
-    .mutation(({ ctx, input }) => {
-      const redeemed = ctx.identity.redeemPairingCode(input.code, ctx.now());
+    .mutation(async ({ ctx, input }) => {
+      const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
       if (!redeemed.ok) {
         const why = { unknown: 'this pairing code is not valid', used: 'this pairing code was already used', expired: 'this pairing code has expired' };
         throw new PouroverError('UNAUTHENTICATED', why[redeemed.reason]);
@@ -101,8 +101,8 @@ export const authRouter = router({
       return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
     }),
 
-  devices: authedProcedure.query(({ ctx }) =>
-    ctx.identity.devices(shopperOf(ctx)).map((device) => ({
+  devices: authedProcedure.query(async ({ ctx }) =>
+    (await ctx.identity.devices(shopperOf(ctx))).map((device) => ({
       name: device.name,
       createdAt: device.createdAt,
       revokedAt: device.revokedAt,
@@ -111,10 +111,10 @@ export const authRouter = router({
   ),
 
   /** Revokes one of the caller's shopper's devices: refused at once on every request and live stream. */
-  revokeDevice: authedProcedure.input(z.object({ device: z.string().max(300) }).strict()).mutation(({ ctx, input }) => {
-    const record = ctx.identity.device(input.device);
+  revokeDevice: authedProcedure.input(z.object({ device: z.string().max(300) }).strict()).mutation(async ({ ctx, input }) => {
+    const record = await ctx.identity.device(input.device);
     if (!record || record.shopperId !== shopperOf(ctx)) throw new PouroverError('NOT_FOUND', 'no such device of yours');
-    if (ctx.identity.revoke(input.device, ctx.now())) ctx.revocations.emit('revoked', input.device);
+    await ctx.identity.revoke(input.device, ctx.now());
     return { revoked: input.device };
   }),
 });

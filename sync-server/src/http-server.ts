@@ -1,14 +1,14 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpStatusOf, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { STORE } from '@pourover/schemas';
 import { appRouter } from './app-router.ts';
 import { signBlessing } from './auth/blessing-token.ts';
-import { IdentityStore } from './auth/identity-store.ts';
+import type { IdentityStore } from './auth/identity-store.ts';
+import { openIdentityStore } from './auth/open-identity-store.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
 import { createContext } from './context.ts';
@@ -34,8 +34,14 @@ export type LogLine = Record<string, string | number | boolean | undefined>;
 export type ServerOptions = {
   port?: number;
   host?: string;
-  /** Folder of the server key, the identity file and (unless `store` names another) the SQLite store. */
+  /** Folder of the server key (unless `keyFile` names another), and unless `store` names PostgreSQL, the identity file and SQLite store. */
   dataDir: string;
+  /**
+   * The server's signing key (PEM, created if missing); default `<dataDir>/server-key.pem`.
+   * Every node on one PostgreSQL database must read the same key: the first node records
+   * its public key in the database, and a node with another is refused at start.
+   */
+  keyFile?: string | undefined;
   /** A `postgres://` URL: keep documents in PostgreSQL, so several server nodes can share them. */
   store?: string | undefined;
   /** Connections in the PostgreSQL store's pool. */
@@ -74,12 +80,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     now: options.now,
     onError: (error) => log({ t: now().toISOString(), store: 'error', message: String(error) }),
   });
-  const key = loadServerKey(join(options.dataDir, 'server-key.pem'));
-  const identity = new IdentityStore(join(options.dataDir, 'identity.sqlite'));
+  const key = loadServerKey(options.keyFile ?? join(options.dataDir, 'server-key.pem'));
+  let identity: IdentityStore;
+  try {
+    identity = await openIdentityStore({ dataDir: options.dataDir, store: options.store, key, onError: (error) => log({ t: now().toISOString(), identity: 'error', message: String(error) }) });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   if (options.seed) {
     await seedDemo(store, now());
     await seedDemoAccount(identity, now());
-    // The demo's store credentials, for the order processor run beside it (owner-only file).
+    // The demo's store credentials, for the order processor run beside it (owner-only file); on PostgreSQL with a key
+    // file elsewhere, nothing else has created the data folder yet.
+    mkdirSync(options.dataDir, { recursive: true });
     const token = signBlessing(key, { name: STORE, ttlSeconds: DEMO_STORE_TOKEN_SECONDS, now: now() });
     writeFileSync(join(options.dataDir, 'store.token'), `${token}\n`, { mode: 0o600 });
   }
@@ -88,7 +102,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     key,
     identity,
     syncgroups: syncgroupsOf(identity),
-    revocations: new EventEmitter().setMaxListeners(0),
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits: new RequestLimits({ ...defaultLimits, ...options.limits }),
     devSignIn: options.seed ?? false,
@@ -197,7 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.closeAllConnections();
       await closed;
       await store.close();
-      identity.close();
+      await identity.close();
     },
   };
 }

@@ -21,12 +21,12 @@ export function guardStream(ctx: Context & { principal: NonNullable<Context['pri
   const name = ctx.principal.name;
   let revoked = false;
   let wake: () => void = () => {};
-  const listener = (device: string) => {
+  // Revocations made through any server node on the same database arrive here.
+  const stopWatching = ctx.identity.onRevoked((device) => {
     if (device !== name) return;
     revoked = true;
     wake();
-  };
-  ctx.revocations.on('revoked', listener);
+  });
   return {
     check() {
       // Thrown inside the stream, after the middleware that types errors: give it its tRPC code here.
@@ -36,7 +36,7 @@ export function guardStream(ctx: Context & { principal: NonNullable<Context['pri
       wake = callback;
     },
     release() {
-      ctx.revocations.off('revoked', listener);
+      stopWatching();
       releaseSlot();
     },
   };

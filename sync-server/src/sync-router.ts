@@ -66,11 +66,11 @@ export const syncRouter = router({
    * replaced, only if still at the version the admin read; a spec that would
    * leave the admin without admin is refused, so no one locks themselves out.
    */
-  setSyncgroup: authedProcedure.input(setSyncgroupRequest).mutation(({ ctx, input }) => {
+  setSyncgroup: authedProcedure.input(setSyncgroupRequest).mutation(async ({ ctx, input }) => {
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
     const keepsAdmin = input.members.some((member) => member.grants.includes('admin') && memberMatches(member, replica, ctx.principal));
     if (!keepsAdmin) throw new PouroverError('BAD_INPUT', 'the new members must keep you an admin');
-    const version = ctx.identity.setSyncgroup(replica, input.collection, input.members, input.version);
+    const version = await ctx.identity.setSyncgroup(replica, input.collection, input.members, input.version);
     if (version === undefined) throw new PouroverError('PRECONDITION_FAILED', 'the syncgroup changed since you read it; read it again');
     return { replica, version };
   }),

@@ -3,7 +3,6 @@ import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from './store/store.ts';
-import type { EventEmitter } from 'node:events';
 import type { IdentityStore } from './auth/identity-store.ts';
 import type { ServerKey } from './auth/server-key.ts';
 import type { RequestLimits } from './limits.ts';
@@ -15,8 +14,6 @@ export type ServerDeps = {
   identity: IdentityStore;
   /** Every permission check reads the syncgroups through here. */
   syncgroups: Syncgroups;
-  /** Emits 'revoked' with a device name the moment it is revoked, so its live streams end. */
-  revocations: EventEmitter;
   /** How long an access token of a device with a key lasts. */
   accessTokenSeconds: number;
   limits: RequestLimits;

@@ -1,150 +1,50 @@
 import { createHash, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { SyncgroupMember } from '@pourover/schemas';
-import Database from 'better-sqlite3';
 
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
 export type Redemption = { ok: true; shopperId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
-
-const migrations: readonly string[] = [
-  `CREATE TABLE accounts (email TEXT PRIMARY KEY, shopper_id TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
-   CREATE TABLE devices (name TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, public_key TEXT, created_at TEXT NOT NULL, revoked_at TEXT);
-   CREATE INDEX devices_by_shopper ON devices (shopper_id);
-   CREATE TABLE pairing_codes (code_hash TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);`,
-  `CREATE TABLE syncgroups (replica TEXT NOT NULL, collection TEXT NOT NULL, members TEXT NOT NULL, version INTEGER NOT NULL,
-     PRIMARY KEY (replica, collection)) WITHOUT ROWID;`,
-];
-
-/** Letters and digits that can't be misread for each other (no 0/O, 1/I/L). */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const hashCode = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');
-
-type DeviceRow = { name: string; shopper_id: string; public_key: string | null; created_at: string; revoked_at: string | null };
-const toDevice = (row: DeviceRow): DeviceRecord => ({
-  name: row.name,
-  shopperId: row.shopper_id,
-  publicKey: row.public_key ? (JSON.parse(row.public_key) as JsonWebKey) : null,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
+export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
 
 /**
  * Who may hold blessings: shoppers' accounts, their devices (with the public
- * key each proves itself with, and whether it was revoked) and pairing codes
- * (kept only as hashes). A SQLite file of its own, beside the data store.
+ * key each proves itself with, and whether it was revoked), pairing codes
+ * (kept only as hashes) and the syncgroup specs admins set. A SQLite file
+ * beside the embedded store, or tables in the PostgreSQL database that every
+ * server node shares. Every implementation passes `identity-conformance.ts`.
+ *
+ * The two reads every request makes, `isRevoked` and `syncgroup`, answer from
+ * memory; a store shared by several nodes keeps that memory current with the
+ * other nodes' changes and calls `onRevoked` for theirs as for its own.
  */
-export class IdentityStore {
-  readonly #db: Database.Database;
-  /** Revoked device names, kept in memory: every request is checked against it. */
-  readonly #revoked = new Set<string>();
-
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    const applied = this.#db.pragma('user_version', { simple: true }) as number;
-    if (applied > migrations.length) throw new Error(`the identity file has schema version ${applied}, newer than this server knows`);
-    migrations.slice(applied).forEach((sql, index) =>
-      this.#db.transaction(() => {
-        this.#db.exec(sql);
-        this.#db.pragma(`user_version = ${applied + index + 1}`);
-      })(),
-    );
-    for (const row of this.#db.prepare<[], { name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL').all()) this.#revoked.add(row.name);
-  }
-
-  isRevoked(name: string): boolean {
-    return this.#revoked.has(name);
-  }
-
+export interface IdentityStore {
+  readonly kind: 'sqlite' | 'postgres';
+  isRevoked(name: string): boolean;
+  /** Calls `listener` with each device name revoked from now on, through this server or another. */
+  onRevoked(listener: (name: string) => void): () => void;
   /** Records a device (or gives it a new key); a revoked device name stays revoked. */
-  registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date): 'registered' | 'revoked' {
-    if (this.#revoked.has(device.name)) return 'revoked';
-    this.#db
-      .prepare(
-        `INSERT INTO devices (name, shopper_id, public_key, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key`,
-      )
-      .run(device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString());
-    return 'registered';
-  }
-
-  device(name: string): DeviceRecord | undefined {
-    const row = this.#db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE name = ?').get(name);
-    return row ? toDevice(row) : undefined;
-  }
-
-  devices(shopperId: string): DeviceRecord[] {
-    return this.#db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE shopper_id = ? ORDER BY created_at').all(shopperId).map(toDevice);
-  }
-
-  revoke(name: string, now: Date): boolean {
-    const changed = this.#db.prepare('UPDATE devices SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now.toISOString(), name).changes > 0;
-    if (changed) this.#revoked.add(name);
-    return changed;
-  }
-
+  registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date): Promise<'registered' | 'revoked'>;
+  device(name: string): Promise<DeviceRecord | undefined>;
+  devices(shopperId: string): Promise<DeviceRecord[]>;
+  /** Revokes a device; false if it was already revoked or is unknown. */
+  revoke(name: string, now: Date): Promise<boolean>;
   /** A fresh single-use pairing code for a shopper, valid for `ttlMs`. */
-  createPairingCode(shopperId: string, ttlMs: number, now: Date): string {
-    const code = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-    this.#db.prepare('INSERT INTO pairing_codes (code_hash, shopper_id, expires_at) VALUES (?, ?, ?)').run(hashCode(code), shopperId, now.getTime() + ttlMs);
-    return code;
-  }
-
+  createPairingCode(shopperId: string, ttlMs: number, now: Date): Promise<string>;
   /** Uses up a pairing code, once: the first redemption wins, later ones and late ones are refused. */
-  redeemPairingCode(code: string, now: Date): Redemption {
-    const redeem = this.#db.transaction((): Redemption => {
-      const row = this.#db
-        .prepare<[string], { shopper_id: string; expires_at: number; used_at: number | null }>('SELECT shopper_id, expires_at, used_at FROM pairing_codes WHERE code_hash = ?')
-        .get(hashCode(code));
-      if (!row) return { ok: false, reason: 'unknown' };
-      if (row.used_at !== null) return { ok: false, reason: 'used' };
-      if (row.expires_at <= now.getTime()) return { ok: false, reason: 'expired' };
-      this.#db.prepare('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ?').run(now.getTime(), hashCode(code));
-      return { ok: true, shopperId: row.shopper_id };
-    });
-    return redeem.immediate();
-  }
-
+  redeemPairingCode(code: string, now: Date): Promise<Redemption>;
   /** A syncgroup's stored spec, if an admin ever changed it from the default. */
-  syncgroup(replica: string, collection: string): { members: SyncgroupMember[]; version: number } | undefined {
-    const row = this.#db
-      .prepare<[string, string], { members: string; version: number }>('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?')
-      .get(replica, collection);
-    return row ? { members: JSON.parse(row.members) as SyncgroupMember[], version: row.version } : undefined;
-  }
-
-  /** Replaces a syncgroup's spec if it is still at `version` (read-modify-write); returns the new version, or undefined if it moved on. */
-  setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): number | undefined {
-    const write = this.#db.transaction((): number | undefined => {
-      const current = this.syncgroup(replica, collection)?.version ?? 0;
-      if (current !== version) return undefined;
-      this.#db
-        .prepare(
-          `INSERT INTO syncgroups (replica, collection, members, version) VALUES (?, ?, ?, ?)
-           ON CONFLICT (replica, collection) DO UPDATE SET members = excluded.members, version = excluded.version`,
-        )
-        .run(replica, collection, JSON.stringify(members), version + 1);
-      return version + 1;
-    });
-    return write.immediate();
-  }
-
-  createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): boolean {
-    const result = this.#db
-      .prepare('INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING')
-      .run(account.email.toLowerCase(), account.shopperId, account.passwordHash, now.toISOString());
-    return result.changes > 0;
-  }
-
-  account(email: string): { shopperId: string; passwordHash: string } | undefined {
-    const row = this.#db.prepare<[string], { shopper_id: string; password_hash: string }>('SELECT shopper_id, password_hash FROM accounts WHERE email = ?').get(email.toLowerCase());
-    return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
-  }
-
-  close() {
-    this.#db.close();
-  }
+  syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
+  /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */
+  setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): Promise<number | undefined>;
+  /** Creates an account; false if one with this email exists. */
+  createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): Promise<boolean>;
+  account(email: string): Promise<{ shopperId: string; passwordHash: string } | undefined>;
+  close(): Promise<void>;
 }
+
+/** Letters and digits that can't be misread for each other (no 0/O, 1/I/L). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export const newPairingCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+/** Codes are stored only as hashes, so a copy of the identity data can't be used to pair a device. */
+export const hashPairingCode = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');

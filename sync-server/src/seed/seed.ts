@@ -24,8 +24,8 @@ export async function seedDemo(store: Store, now: Date): Promise<void> {
 
 /** The demo shopper's account: demo@example.com, password `pourover-demo`. */
 export async function seedDemoAccount(identity: IdentityStore, now: Date): Promise<void> {
-  if (identity.account(demoShopper.email)) return;
-  identity.createAccount({ email: demoShopper.email, shopperId: demoShopper.id, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  if (await identity.account(demoShopper.email)) return;
+  await identity.createAccount({ email: demoShopper.email, shopperId: demoShopper.id, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
 }
 
 export const DEMO_PASSWORD = 'pourover-demo';

@@ -34,6 +34,31 @@ export const postgresMigrations: readonly string[] = [
    CREATE TABLE counters (name text COLLATE "C" PRIMARY KEY, value bigint NOT NULL);
    INSERT INTO counters (name, value) VALUES ('commit', 0);
    CREATE TABLE leases (name text COLLATE "C" PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);`,
+  // Identities, shared by every server node on the database (see postgres-identity-store.ts).
+  `CREATE TABLE accounts (
+     email text COLLATE "C" PRIMARY KEY,
+     shopper_id text COLLATE "C" NOT NULL UNIQUE,
+     password_hash text NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE TABLE devices (
+     name text COLLATE "C" PRIMARY KEY,
+     shopper_id text COLLATE "C" NOT NULL,
+     public_key text,
+     created_at timestamptz NOT NULL,
+     revoked_at timestamptz
+   );
+   CREATE INDEX devices_by_shopper ON devices (shopper_id, created_at);
+   CREATE INDEX devices_revoked ON devices (name) WHERE revoked_at IS NOT NULL;
+   CREATE TABLE pairing_codes (code_hash text PRIMARY KEY, shopper_id text COLLATE "C" NOT NULL, expires_at bigint NOT NULL, used_at bigint);
+   CREATE TABLE syncgroups (
+     replica text COLLATE "C" NOT NULL,
+     collection text COLLATE "C" NOT NULL,
+     members text NOT NULL,
+     version integer NOT NULL,
+     PRIMARY KEY (replica, collection)
+   );
+   CREATE TABLE server_key (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), public_key text NOT NULL);`,
 ];
 
 /** An arbitrary fixed key: server processes opening one database at once migrate it one at a time. */

@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import { syncgroupMember } from '@pourover/protocol';
+import type { SyncgroupMember } from '@pourover/schemas';
+import { Pool, type PoolClient } from 'pg';
+import { z } from 'zod';
+import { migratePostgres } from '../store/postgres-migrations.ts';
+import { PostgresListener } from '../store/postgres-listener.ts';
+import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+
+/** The channel on which every node hears of revocations and syncgroup changes made through any node. */
+export const IDENTITY_CHANNEL = 'pourover_identity';
+
+const notice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('revoked'), device: z.string() }),
+  z.object({ kind: z.literal('syncgroup'), replica: z.string(), collection: z.string() }),
+]);
+const storedMembers = z.array(syncgroupMember);
+
+type DeviceRow = { name: string; shopper_id: string; public_key: string | null; created_at: Date; revoked_at: Date | null };
+const toDevice = (row: DeviceRow): DeviceRecord => ({
+  name: row.name,
+  shopperId: row.shopper_id,
+  publicKey: row.public_key ? (JSON.parse(row.public_key) as JsonWebKey) : null,
+  createdAt: row.created_at.toISOString(),
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
+
+export type PostgresIdentityOptions = {
+  url: string;
+  /** The public half of this node's signing key (SPKI PEM): every node on the database must sign with the same key. */
+  serverPublicKey: string;
+  /** Connections in the identity pool (default 4): sign-ins, refreshes and pairing only. */
+  poolSize?: number;
+  onError?: (error: unknown) => void;
+};
+
+/**
+ * Identities in the PostgreSQL database every server node shares. The
+ * revoked devices and the syncgroup specs, which every request reads, are
+ * held in memory and kept current through LISTEN/NOTIFY: a revocation or a
+ * new spec committed through any node is announced in its transaction, so
+ * every node learns it within milliseconds, cuts the device's streams and
+ * refuses its requests. When the listening connection comes back after a
+ * break (notifications sent meanwhile are lost), both are read again.
+ */
+export class PostgresIdentityStore implements IdentityStore {
+  readonly kind = 'postgres';
+  readonly #pool: Pool;
+  readonly #listener: PostgresListener;
+  readonly #revoked = new Set<string>();
+  readonly #syncgroups = new Map<string, SyncgroupSpec>();
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  readonly #onError: (error: unknown) => void;
+
+  private constructor(options: PostgresIdentityOptions) {
+    this.#onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres identities: ${String(error)}\n`));
+    this.#pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 4, application_name: 'pourover-identity', keepAlive: true });
+    this.#pool.on('error', this.#onError);
+    this.#listener = new PostgresListener({
+      url: options.url,
+      channel: IDENTITY_CHANNEL,
+      onNotification: (payload) => this.#notified(payload),
+      onListening: () => this.#reload(),
+      onError: this.#onError,
+    });
+  }
+
+  /** Migrates, checks that this node signs with the key the other nodes use, then loads what every request reads and listens for changes. */
+  static async open(options: PostgresIdentityOptions): Promise<PostgresIdentityStore> {
+    const store = new PostgresIdentityStore(options);
+    try {
+      const client = await store.#pool.connect();
+      try {
+        await migratePostgres(client);
+        await agreeOnServerKey(client, options.serverPublicKey);
+      } finally {
+        client.release();
+      }
+      await store.#listener.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  isRevoked(name: string) {
+    return this.#revoked.has(name);
+  }
+
+  onRevoked(listener: (name: string) => void) {
+    this.#events.on('revoked', listener);
+    return () => void this.#events.off('revoked', listener);
+  }
+
+  async registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date) {
+    // One statement: a revocation committed by another node meanwhile can't be overwritten.
+    const { rows } = await this.#pool.query<{ revoked: boolean }>(
+      `INSERT INTO devices AS d (name, shopper_id, public_key, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key WHERE d.revoked_at IS NULL
+       RETURNING false AS revoked`,
+      [device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString()],
+    );
+    return rows.length > 0 ? ('registered' as const) : ('revoked' as const);
+  }
+
+  async device(name: string) {
+    const { rows } = await this.#pool.query<DeviceRow>('SELECT * FROM devices WHERE name = $1', [name]);
+    return rows[0] ? toDevice(rows[0]) : undefined;
+  }
+
+  async devices(shopperId: string) {
+    const { rows } = await this.#pool.query<DeviceRow>('SELECT * FROM devices WHERE shopper_id = $1 ORDER BY created_at, name', [shopperId]);
+    return rows.map(toDevice);
+  }
+
+  async revoke(name: string, now: Date) {
+    const { rows } = await this.#pool.query(
+      `WITH revoked AS (UPDATE devices SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL RETURNING name)
+       SELECT pg_notify($3, json_build_object('kind', 'revoked', 'device', name)::text) FROM revoked`,
+      [name, now.toISOString(), IDENTITY_CHANNEL],
+    );
+    if (rows.length === 0) return false;
+    this.#markRevoked(name);
+    return true;
+  }
+
+  async createPairingCode(shopperId: string, ttlMs: number, now: Date) {
+    const code = newPairingCode();
+    await this.#pool.query('INSERT INTO pairing_codes (code_hash, shopper_id, expires_at) VALUES ($1, $2, $3)', [
+      hashPairingCode(code),
+      shopperId,
+      now.getTime() + ttlMs,
+    ]);
+    return code;
+  }
+
+  async redeemPairingCode(code: string, now: Date): Promise<Redemption> {
+    const hash = hashPairingCode(code);
+    // The update is the decision: of two nodes redeeming one code at once, exactly one updates the row.
+    const used = await this.#pool.query<{ shopper_id: string }>(
+      'UPDATE pairing_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING shopper_id',
+      [hash, now.getTime()],
+    );
+    const redeemed = used.rows[0];
+    if (redeemed) return { ok: true, shopperId: redeemed.shopper_id };
+    const { rows } = await this.#pool.query<{ used_at: string | null }>('SELECT used_at FROM pairing_codes WHERE code_hash = $1', [hash]);
+    const row = rows[0];
+    if (!row) return { ok: false, reason: 'unknown' };
+    return { ok: false, reason: row.used_at !== null ? 'used' : 'expired' };
+  }
+
+  syncgroup(replica: string, collection: string) {
+    return this.#syncgroups.get(syncgroupKey(replica, collection));
+  }
+
+  async setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number) {
+    const next = version + 1;
+    // Insert only at version 0, update only from `version`: two admins on two nodes can't both win.
+    const { rows } = await this.#pool.query(
+      `WITH written AS (
+         INSERT INTO syncgroups AS s (replica, collection, members, version)
+         SELECT $1, $2, $3, $4 WHERE $5::integer = 0
+         ON CONFLICT (replica, collection) DO UPDATE SET members = excluded.members, version = excluded.version WHERE s.version = $5
+         RETURNING replica
+       ), updated AS (
+         UPDATE syncgroups SET members = $3, version = $4 WHERE replica = $1 AND collection = $2 AND version = $5 AND $5::integer > 0
+         RETURNING replica
+       )
+       SELECT pg_notify($6, json_build_object('kind', 'syncgroup', 'replica', $1::text, 'collection', $2::text)::text)
+       FROM (SELECT replica FROM written UNION ALL SELECT replica FROM updated) AS changed`,
+      [replica, collection, JSON.stringify(members), next, version, IDENTITY_CHANNEL],
+    );
+    if (rows.length === 0) return undefined;
+    this.#learnSyncgroup(replica, collection, { members: [...members], version: next });
+    return next;
+  }
+
+  async createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date) {
+    const result = await this.#pool.query(
+      'INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING',
+      [account.email.toLowerCase(), account.shopperId, account.passwordHash, now.toISOString()],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async account(email: string) {
+    const { rows } = await this.#pool.query<{ shopper_id: string; password_hash: string }>(
+      'SELECT shopper_id, password_hash FROM accounts WHERE email = $1',
+      [email.toLowerCase()],
+    );
+    const row = rows[0];
+    return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
+  }
+
+  async close() {
+    this.#events.removeAllListeners();
+    await this.#listener.close();
+    await this.#pool.end();
+  }
+
+  #markRevoked(name: string) {
+    if (this.#revoked.has(name)) return;
+    this.#revoked.add(name);
+    this.#events.emit('revoked', name);
+  }
+
+  /** Keeps the newer of two specs: reads of one row can finish out of order. */
+  #learnSyncgroup(replica: string, collection: string, spec: SyncgroupSpec) {
+    const key = syncgroupKey(replica, collection);
+    if ((this.#syncgroups.get(key)?.version ?? 0) < spec.version) this.#syncgroups.set(key, spec);
+  }
+
+  #notified(payload: string) {
+    let parsed;
+    try {
+      parsed = notice.safeParse(JSON.parse(payload));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const change = parsed.data;
+    if (change.kind === 'revoked') return this.#markRevoked(change.device);
+    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch(this.#onError);
+  }
+
+  /** Everything the memory holds, read again: at open, and after the listening connection came back. */
+  async #reload() {
+    const { rows } = await this.#pool.query<{ name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL');
+    for (const row of rows) this.#markRevoked(row.name);
+    await this.#readSyncgroups('', []);
+  }
+
+  async #readSyncgroups(where: string, params: string[]) {
+    const { rows } = await this.#pool.query<{ replica: string; collection: string; members: string; version: number }>(
+      `SELECT replica, collection, members, version FROM syncgroups ${where}`,
+      params,
+    );
+    for (const row of rows) this.#learnSyncgroup(row.replica, row.collection, { members: storedMembers.parse(JSON.parse(row.members)) as SyncgroupMember[], version: row.version });
+  }
+}
+
+/**
+ * Records the first node's public key and refuses a node that signs with
+ * another: its blessings would be refused by every other node, so a device
+ * would be signed out whenever the balancer sent it elsewhere.
+ */
+async function agreeOnServerKey(client: PoolClient, publicKey: string) {
+  await client.query('INSERT INTO server_key (public_key) VALUES ($1) ON CONFLICT DO NOTHING', [publicKey]);
+  const { rows } = await client.query<{ public_key: string }>('SELECT public_key FROM server_key');
+  if (rows[0]?.public_key !== publicKey) {
+    throw new Error(
+      'this node signs with another key than the nodes already on this database; give every node the same key (--key-file or POUROVER_KEY_FILE)',
+    );
+  }
+}
