@@ -1,0 +1,74 @@
+/**
+ * One device in a child process of its own (RxDB allows 13 open collections
+ * per process and a replica has six), driven by its parent over IPC: see
+ * `replica-process.ts`. Not a test file.
+ */
+import { editDraft } from '@pourover/schemas';
+import { z } from 'zod';
+import { closeDevice, openDevice, type Device } from './devices.ts';
+import { draftOrder } from './documents.ts';
+
+const request = z.object({
+  id: z.number().int(),
+  command: z.discriminatedUnion('op', [
+    z.object({ op: z.literal('open'), server: z.object({ url: z.string(), port: z.number().int() }), name: z.string() }),
+    z.object({ op: z.literal('setNote'), draftId: z.string(), note: z.string() }),
+    z.object({ op: z.literal('awaitInSync') }),
+    z.object({ op: z.literal('notes') }),
+    z.object({ op: z.literal('close') }),
+  ]),
+});
+export type ChildCommand = z.infer<typeof request>['command'];
+export type ChildResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+let device: Device | undefined;
+const live = () => {
+  if (!device) throw new Error('the device is not open');
+  return device;
+};
+
+/** Sets a draft's note the way an app does: an edit of its Yjs document, or a new draft holding it. */
+async function setNote(draftId: string, note: string) {
+  const drafts = live().replica.collections.draftOrders;
+  const existing = await drafts.findOne(draftId).exec();
+  if (!existing) return void (await drafts.insert(draftOrder(note, draftId)));
+  await existing.incrementalModify((draft) => ({ ...draft, note, ydoc: editDraft(String(draft['ydoc']), [{ kind: 'setNote', note }]) }));
+}
+
+async function run(command: ChildCommand): Promise<unknown> {
+  switch (command.op) {
+    case 'open':
+      device = await openDevice(command.server, command.name);
+      return device.token;
+    case 'setNote':
+      return setNote(command.draftId, command.note);
+    case 'awaitInSync':
+      return live().replica.awaitInSync();
+    case 'notes': {
+      const drafts = await live().replica.collections.draftOrders.find().exec();
+      return Object.fromEntries(drafts.map((draft) => [draft.primary, String(draft.get('note'))]));
+    }
+    case 'close':
+      if (device) await closeDevice(device);
+      device = undefined;
+      return undefined;
+  }
+}
+
+// One request at a time, in the order sent: a device's writes are sequential, as a user's are.
+let queue = Promise.resolve();
+process.on('message', (message: unknown) => {
+  const { id, command } = request.parse(message);
+  queue = queue.then(async () => {
+    let response: ChildResponse;
+    try {
+      response = { id, ok: true, value: await run(command) };
+    } catch (error) {
+      response = { id, ok: false, error: (error as Error).stack ?? String(error) };
+    }
+    process.send?.(response);
+    if (command.op === 'close') process.disconnect();
+  });
+});
+// Stop with the parent, however it ends.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,64 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildCommand, ChildResponse } from './replica-child.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const child = fileURLToPath(new URL('./replica-child.ts', import.meta.url));
+
+/**
+ * A device of the demo shopper (a replica on fake-indexeddb behind its own
+ * TcpLink) in a child process, so that a test can run more devices than
+ * RxDB allows in one process. Each method is one request, answered in order.
+ */
+export class ReplicaProcess {
+  readonly name: string;
+  /** The device's blessing token, once open. */
+  token = '';
+  readonly #child: ChildProcess;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #next = 0;
+
+  private constructor(name: string, proc: ChildProcess) {
+    this.name = name;
+    this.#child = proc;
+    proc.on('message', (message: ChildResponse) => {
+      const pending = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      if (message.ok) pending?.resolve(message.value);
+      else pending?.reject(new Error(`device ${name}: ${message.error}`));
+    });
+    proc.on('exit', (code) => {
+      for (const pending of this.#pending.values()) pending.reject(new Error(`device ${name}'s process exited with ${code}`));
+      this.#pending.clear();
+    });
+  }
+
+  /** Starts the process and signs the device in through `server` (a node, or a link in front of nodes). */
+  static async open(server: { url: string; port: number }, name: string): Promise<ReplicaProcess> {
+    const proc = fork(child, [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const device = new ReplicaProcess(name, proc);
+    device.token = String(await device.#call({ op: 'open', server, name }));
+    return device;
+  }
+
+  #call(command: ChildCommand): Promise<unknown> {
+    const id = (this.#next += 1);
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#child.send({ id, command });
+    });
+  }
+
+  /** Sets a draft's note locally (creating the draft if the device has none); replication sends it on. */
+  setNote = (draftId: string, note: string) => this.#call({ op: 'setNote', draftId, note }) as Promise<void>;
+  awaitInSync = () => this.#call({ op: 'awaitInSync' }) as Promise<void>;
+  /** Every draft on the device: id → note. */
+  notes = () => this.#call({ op: 'notes' }) as Promise<Record<string, string>>;
+
+  async close() {
+    if (this.#child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    await this.#call({ op: 'close' }).catch(() => {});
+    await exited;
+  }
+}
