@@ -17,12 +17,13 @@ export function buildShop() {
   });
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Chromium as the tests drive it; `args` adds switches (a fake camera, say). */
+export async function launchChromium(args: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is needed for the end-to-end tests: install Debian's chromium (apt-get install chromium) or set POUROVER_CHROMIUM`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...args],
   });
 }

@@ -52,6 +52,14 @@ describe('the main screens', () => {
       await page.screenshot({ path: join(artifacts, `${screen}-${width}.png`), fullPage: true });
       problems[screen] = await seriousViolations(page);
     };
+    const linked = await context.newPage();
+    await linked.goto(`${server.url}/pair#code=ABCD2345`);
+    expect(await linked.getByLabel('Pairing code').inputValue()).toBe('ABCD2345');
+    expect(linked.url()).toBe(`${server.url}/`);
+    // Chromium on Linux has no Barcode Detection API, so there is no scan button, and typing the code is the way.
+    expect(await linked.getByRole('button', { name: 'Scan the QR code' }).count()).toBe(0);
+    await check(linked, 'sign-in-pairing');
+    await linked.close();
     const shop = await openShop(context, server.url);
     await check(shop.page, 'sign-in');
     await shop.signInAsDemo(`screens-${width}`);
@@ -67,6 +75,8 @@ describe('the main screens', () => {
     await check(shop.page, 'profile');
     await shop.go('Devices');
     await shop.page.getByRole('heading', { name: 'Your devices' }).waitFor();
+    await shop.page.getByRole('button', { name: 'Pair another device' }).click();
+    await shop.page.getByRole('img', { name: /^QR code for pairing/ }).waitFor();
     await check(shop.page, 'devices');
 
     const owner = await context.newPage();

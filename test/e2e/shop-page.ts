@@ -1,4 +1,7 @@
+import jsQR from 'jsqr';
 import type { BrowserContext, Page } from 'playwright-core';
+
+const QR_PIXELS = 400;
 
 /** The shop as a shopper drives it: by accessible names, as a screen reader would. */
 export function shopPage(page: Page) {
@@ -13,6 +16,13 @@ export function shopPage(page: Page) {
       await page.getByLabel('Pair with a code').check();
       await page.getByLabel('Name this device').fill(device);
       await page.getByLabel('Pairing code').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    },
+    /** Opens a pairing link (what a phone's camera app does with the QR code) and signs in with the code it fills in. */
+    async pairWithLink(link: string, device: string) {
+      await page.goto(link);
+      await page.getByLabel('Name this device').fill(device);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
     },
@@ -32,6 +42,24 @@ export function shopPage(page: Page) {
       await this.go('Devices');
       await page.getByRole('button', { name: 'Pair another device' }).click();
       return (await page.getByTestId('pairing-code').textContent()) ?? '';
+    },
+    /** Decodes the pairing QR code as a camera would see it: the SVG drawn to pixels, read by an independent decoder (jsQR). */
+    async readPairingQr(): Promise<string | undefined> {
+      const pixels = await page.getByRole('img', { name: /^QR code for pairing/ }).evaluate(async (svg, size) => {
+        const copy = svg.cloneNode(true) as SVGSVGElement;
+        copy.setAttribute('width', String(size));
+        copy.setAttribute('height', String(size));
+        const image = new Image();
+        image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(copy))}`;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = size;
+        canvas.height = size;
+        const context = canvas.getContext('2d');
+        context?.drawImage(image, 0, 0, size, size);
+        return Array.from(context?.getImageData(0, 0, size, size).data ?? []);
+      }, QR_PIXELS);
+      return jsQR(Uint8ClampedArray.from(pixels), QR_PIXELS, QR_PIXELS)?.data;
     },
     async chooseSlot(slotId?: string) {
       const select = page.getByLabel('Delivery slot');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessorProcess, type ProcessorProcess } from '../support/processor-process.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { buildShop, launchChromium, shopDist } from './browser.ts';
-import { openShop } from './shop-page.ts';
+import { openShop, shopPage } from './shop-page.ts';
 
 describe('two devices of one shopper in real browsers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-two-'));
@@ -27,15 +27,18 @@ describe('two devices of one shopper in real browsers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('pair through the UI, keep both devices’ offline edits of one draft, and both see the order received', async () => {
+  it('pair through the UI’s QR code, keep both devices’ offline edits of one draft, and both see the order received', async () => {
     const phoneContext = await browser.newContext();
     const tabletContext = await browser.newContext();
     const phone = await openShop(phoneContext, server.url);
     await phone.signInAsDemo('phone');
     const code = await phone.createPairingCode();
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
-    const tablet = await openShop(tabletContext, server.url);
-    await tablet.pairWithCode(code, 'tablet');
+    const link = await phone.readPairingQr();
+    expect(link).toBe(`${server.url}/pair#code=${code}`);
+    const tablet = shopPage(await tabletContext.newPage());
+    await tablet.pairWithLink(link ?? '', 'tablet');
+    expect(tablet.page.url()).toBe(`${server.url}/`);
     await phone.go('Shop');
     await Promise.all([phone.waitUpToDate(), tablet.waitUpToDate()]);
 

@@ -1,12 +1,14 @@
 import type { OrderView, Shop } from '@pourover/orders';
 import type { CatalogItem } from '@pourover/schemas';
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
+import { AllowNotifications } from './allow-notifications.tsx';
 import { Catalog } from './catalog.tsx';
-import { Devices } from './devices.tsx';
 import { DraftEditor } from './draft-editor.tsx';
 import { explain } from './format.ts';
 import { Notices } from './notices.tsx';
 import { OrdersList } from './orders-list.tsx';
+import { pairingCodeOf } from './pairing-link.ts';
 import { Profile } from './profile.tsx';
 import { resumeSession, startSession, type SignIn } from './session.ts';
 import { SignInScreen } from './sign-in.tsx';
@@ -15,15 +17,26 @@ import { useObservable } from './use-observable.ts';
 
 type Page = 'shop' | 'orders' | 'profile' | 'devices';
 
+/** Pairing and the device list are rarely opened, so they and the QR encoder load on first use. */
+const Devices = lazy(() => import('./devices.tsx'));
+
+/** The code of the pairing link the app was opened at, taken off the address so a reload doesn't offer a spent code again. */
+function takeLinkedPairingCode(): string | undefined {
+  const code = pairingCodeOf(location.href, location.origin);
+  if (location.pathname === '/pair') history.replaceState(null, '', '/');
+  return code;
+}
+
 export function App() {
   const [shop, setShop] = useState<Shop | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [linkedCode] = useState(takeLinkedPairingCode);
   useEffect(() => {
     resumeSession().then((resumed) => setShop(resumed ?? null), (failure: unknown) => setError(explain(failure)));
   }, []);
   if (error) return <main><p class="error" role="alert">{error}</p></main>;
   if (shop === undefined) return <main><p>Opening your shop…</p></main>;
-  if (shop === null) return <SignInScreen onSignIn={async (signIn: SignIn) => setShop(await startSession(signIn))} />;
+  if (shop === null) return <SignInScreen pairingCode={linkedCode} onSignIn={async (signIn: SignIn) => setShop(await startSession(signIn))} />;
   return <ShopScreen shop={shop} />;
 }
 
@@ -56,9 +69,18 @@ function ShopScreen({ shop }: { shop: Shop }) {
             <DraftEditor shop={shop} draft={draft} />
           </div>
         ) : null}
-        {page === 'orders' ? <OrdersList orders={orders} /> : null}
+        {page === 'orders' ? (
+          <>
+            <AllowNotifications />
+            <OrdersList orders={orders} />
+          </>
+        ) : null}
         {page === 'profile' ? <Profile shop={shop} /> : null}
-        {page === 'devices' ? <Devices shop={shop} /> : null}
+        {page === 'devices' ? (
+          <Suspense fallback={<p>Loading…</p>}>
+            <Devices shop={shop} />
+          </Suspense>
+        ) : null}
       </main>
     </>
   );

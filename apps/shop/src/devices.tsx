@@ -1,11 +1,17 @@
 import type { Shop } from '@pourover/orders';
 import { useEffect, useState } from 'preact/hooks';
 import { explain, formatTime } from './format.ts';
+import { pairingUrl } from './pairing-link.ts';
+import { PairingQr } from './pairing-qr.tsx';
 
 type Device = { name: string; createdAt: string; revokedAt: string | null; current: boolean };
 
-/** Pairing a second device with a short code, and the shopper's devices, each revocable. */
-export function Devices({ shop }: { shop: Shop }) {
+/**
+ * Pairing a second device with a short code, typed or scanned as a QR code,
+ * and the shopper's devices, each revocable. Loaded when first opened, with
+ * the QR encoder, so the shop's first load stays small.
+ */
+export default function Devices({ shop }: { shop: Shop }) {
   const [devices, setDevices] = useState<Device[]>([]);
   const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -23,10 +29,13 @@ export function Devices({ shop }: { shop: Shop }) {
         Pair another device
       </button>
       {code ? (
-        <p class="pairing-code" aria-live="polite">
-          On your other device choose “Pair with a code” and enter <strong data-testid="pairing-code">{code.code}</strong> before{' '}
-          {formatTime(code.expiresAt)}. It works once.
-        </p>
+        <div aria-live="polite">
+          <p class="pairing-code">
+            On your other device choose “Pair with a code” and enter <strong data-testid="pairing-code">{code.code}</strong>, or scan this
+            code with its camera, before {formatTime(code.expiresAt)}. It works once.
+          </p>
+          <PairingQr text={pairingUrl(location.origin, code.code)} label={`QR code for pairing with code ${code.code}`} />
+        </div>
       ) : null}
       {error ? <p class="error" role="alert">{error}</p> : null}
       <ul>

@@ -1,18 +1,15 @@
 import type { Notice, Shop } from '@pourover/orders';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { formatTime } from './format.ts';
+import { notifyOnce } from './system-notifications.ts';
 import { useObservable } from './use-observable.ts';
 
 /** The order API's notices, with a system notification for new ones when the shopper allowed it. */
 export function Notices({ shop }: { shop: Shop }) {
   const notices = useObservable(shop.notices$, []);
-  const shown = useRef(new Set<string>());
   useEffect(() => {
-    for (const notice of notices) {
-      if (shown.current.has(notice.key)) continue;
-      shown.current.add(notice.key);
-      if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification('Pourover', { body: text(notice) });
-    }
+    // The notice stays on the page whether or not the system shows it too.
+    for (const notice of notices) notifyOnce(notice.key, text(notice)).catch(() => {});
   }, [notices]);
   if (notices.length === 0) return null;
   return (

@@ -1,16 +1,20 @@
 import { useState } from 'preact/hooks';
 import { explain } from './format.ts';
+import { ScanPairingCode } from './qr-scanner.tsx';
 import type { SignIn } from './session.ts';
 
 const defaultDevice = () => `device-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Signing a device in: the demo shopper, email and password, or a pairing code from another device. */
-export function SignInScreen({ onSignIn }: { onSignIn: (signIn: SignIn) => Promise<void> }) {
-  const [mode, setMode] = useState<SignIn['kind']>('dev');
+/**
+ * Signing a device in: the demo shopper, email and password, or a pairing
+ * code from another device (`pairingCode` when a pairing link opened the app).
+ */
+export function SignInScreen({ onSignIn, pairingCode }: { onSignIn: (signIn: SignIn) => Promise<void>; pairingCode?: string | undefined }) {
+  const [mode, setMode] = useState<SignIn['kind']>(pairingCode ? 'pair' : 'dev');
   const [device, setDevice] = useState(defaultDevice);
   const [email, setEmail] = useState('demo@example.com');
   const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(pairingCode ?? '');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,10 +58,13 @@ export function SignInScreen({ onSignIn }: { onSignIn: (signIn: SignIn) => Promi
           </>
         ) : null}
         {mode === 'pair' ? (
-          <label>
-            Pairing code
-            <input value={code} onInput={(event) => setCode(event.currentTarget.value)} pattern="[A-Za-z0-9]{8}" required autoComplete="one-time-code" />
-          </label>
+          <>
+            <label>
+              Pairing code
+              <input value={code} onInput={(event) => setCode(event.currentTarget.value)} pattern="[A-Za-z0-9]{8}" required autoComplete="one-time-code" />
+            </label>
+            <ScanPairingCode onCode={setCode} />
+          </>
         ) : null}
         {error ? <p class="error" role="alert">{error}</p> : null}
         <button type="submit" class="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** A pairing code as the server makes them: 8 letters and digits. */
+const pairingCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{8}$/)
+  .transform((code) => code.toUpperCase());
+
+const pairingFragment = z.object({ code: pairingCode });
+
+/** The page a pairing QR code opens: the shop's sign-in with the code filled in (in the fragment, so it never reaches a server). */
+export function pairingUrl(origin: string, code: string): string {
+  return `${origin}/pair#${new URLSearchParams({ code })}`;
+}
+
+/**
+ * The pairing code in `text`: a pairing link of this shop (a scanned QR code,
+ * or the address the app opened at) or a bare code. Anything else, including
+ * another site's link, gives undefined.
+ */
+export function pairingCodeOf(text: string, origin: string): string | undefined {
+  const bare = pairingCode.safeParse(text);
+  if (bare.success) return bare.data;
+  const url = parseUrl(text);
+  if (url?.origin !== origin || url.pathname !== '/pair') return undefined;
+  const fragment = pairingFragment.safeParse(Object.fromEntries(new URLSearchParams(url.hash.slice(1))));
+  return fragment.success ? fragment.data.code : undefined;
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readServerFile } from '../support/server-file.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { buildShop, launchChromium, shopDist } from './browser.ts';
+import { openShop, shopPage } from './shop-page.ts';
+
+const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
+
+/** The sync requests (pull, push, the live stream) a page sends from now on. */
+function syncRequestsOf(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/trpc/') && pathname.includes('sync.')) sent.push(pathname);
+  });
+  return sent;
+}
+
+function draftsOnServer(dir: string) {
+  const file = readServerFile(dir);
+  const drafts = file.documents(REPLICA, 'draftOrders').filter((row) => !row.document['_deleted']);
+  file.close();
+  return drafts;
+}
+
+describe('two tabs of one device', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-tabs-'));
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    buildShop();
+    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('show each other’s edits at once, offline too, both show the server’s state once online, and one takes over syncing when the other closes', async () => {
+    const context = await browser.newContext();
+    const first = await openShop(context, server.url);
+    await first.signInAsDemo('laptop');
+    await first.waitUpToDate();
+    const secondPage = await context.newPage();
+    const secondSyncs = syncRequestsOf(secondPage);
+    const second = shopPage(secondPage);
+    await secondPage.goto(server.url);
+    await second.page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    await second.waitUpToDate();
+
+    await context.setOffline(true);
+    await first.add('Bella Donovan');
+    expect(await second.draftCount('Bella Donovan')).toBe(1);
+    await second.add('Enamel Mug');
+    expect(await first.draftCount('Enamel Mug')).toBe(1);
+    await second.page.getByRole('button', { name: 'One more Bella Donovan' }).click();
+    await first.page.getByLabel('2 of Bella Donovan').waitFor({ timeout: 10_000 });
+
+    await context.setOffline(false);
+    await Promise.all([first.waitUpToDate(), second.waitUpToDate()]);
+    await waitFor('both tabs’ edits on the server', () => draftsOnServer(dir).some((row) => Number(row.document['itemCount']) === 3));
+    for (const tab of [first, second]) {
+      expect(await tab.draftCount('Bella Donovan')).toBe(2);
+      expect(await tab.draftCount('Enamel Mug')).toBe(1);
+    }
+    // Only the server moves an order from placing to placed, so both tabs showing it placed shows both follow the server.
+    await first.chooseSlot();
+    await first.place();
+    await Promise.all([first.waitForOrder('Placed'), second.waitForOrder('Placed')]);
+    // One tab syncs for the device, so the second sent nothing itself: no pull, no push, no live stream of its own.
+    expect(secondSyncs).toEqual([]);
+
+    await first.page.close();
+    await second.go('Shop');
+    await second.add('Ceramic Dripper');
+    await waitFor('the second tab’s edit on the server once it syncs', () => draftsOnServer(dir).some((row) => Number(row.document['itemCount']) === 1));
+    expect(secondSyncs.some((path) => path.includes('sync.stream'))).toBe(true);
+    await context.close();
+  });
+});
