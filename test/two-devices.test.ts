@@ -28,8 +28,8 @@ describe('two devices of one shopper', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pourover-two-'));
     server = await startServerProcess(dir);
-    a = await openDevice(server, `a${Date.now()}`);
-    b = await openDevice(server, `b${Date.now()}`);
+    a = await openDevice(server, 'a');
+    b = await openDevice(server, 'b');
     await Promise.all([a.replica.awaitInSync(), b.replica.awaitInSync()]);
   });
 

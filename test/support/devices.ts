@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { openReplica, type Replica } from '@pourover/replica';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
@@ -17,16 +18,18 @@ export async function devSignIn(url: string, device: string): Promise<string> {
 }
 
 /**
- * Opens a device of the demo shopper in this process: its own database in
- * fake-indexeddb, reaching the server through its own unpluggable link.
+ * Opens a device of the demo shopper in this process: a new database of its
+ * own in fake-indexeddb (which outlives a test, so a reused name would carry
+ * an earlier server's checkpoints), reaching the server through its own
+ * unpluggable link.
  */
-export async function openDevice(server: { url: string; port: number }, name: string, token?: string): Promise<Device> {
-  const blessing = token ?? (await devSignIn(server.url, name));
+export async function openDevice(server: { url: string; port: number }, name: string): Promise<Device> {
+  const blessing = await devSignIn(server.url, name);
   const link = await TcpLink.open(server);
   const replica = await openReplica({
     url: link.url,
     blessing,
-    name: `device-${name}`,
+    name: `device-${name}-${randomUUID()}`,
     indexedDB: { indexedDB, IDBKeyRange },
     EventSource,
     multiInstance: false,

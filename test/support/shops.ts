@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { openShop, type OrderView, type Shop, type ShopOptions } from '@pourover/orders';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
@@ -9,14 +10,22 @@ export type ShopDevice = { name: string; shop: Shop; link: TcpLink; token: strin
 
 type Extra = Partial<Pick<ShopOptions, 'now' | 'recheck$' | 'unreceivedAfterMs'>>;
 
-/** A device of the demo shopper with the order API, in this process, behind its own unpluggable link. */
-export async function openShopDevice(server: { url: string; port: number }, name: string, extra: Extra = {}, token?: string): Promise<ShopDevice> {
-  const blessing = token ?? (await devSignIn(server.url, name));
+/**
+ * A device of the demo shopper with the order API, in this process, behind
+ * its own unpluggable link. Its database is new (fake-indexeddb lives as long
+ * as the test file, and a device left from an earlier test would carry that
+ * server's checkpoints); `reopen()` opens the same database again.
+ */
+export async function openShopDevice(server: { url: string; port: number }, name: string, extra: Extra = {}): Promise<ShopDevice> {
+  return openShopDatabase(server, name, `shop-${name}-${randomUUID()}`, extra, await devSignIn(server.url, name));
+}
+
+async function openShopDatabase(server: { url: string; port: number }, name: string, database: string, extra: Extra, blessing: string): Promise<ShopDevice> {
   const link = await TcpLink.open(server);
   const shop = await openShop({
     url: link.url,
     blessing,
-    name: `shop-${name}`,
+    name: database,
     indexedDB: { indexedDB, IDBKeyRange },
     EventSource,
     multiInstance: false,
@@ -30,7 +39,7 @@ export async function openShopDevice(server: { url: string; port: number }, name
     link,
     token: blessing,
     async reopen() {
-      return openShopDevice(server, name, extra, blessing);
+      return openShopDatabase(server, name, database, extra, blessing);
     },
   };
   return device;
