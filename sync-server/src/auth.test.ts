@@ -163,7 +163,7 @@ describe('authorization: a blessing reaches only what its syncgroups grant', () 
 
   it('lets the store blessing push to catalog, and devices then pull the new item', async () => {
     const before = await heads(server);
-    expect(resultOf(await push('catalog', item(23), storeToken(server.key)))).toEqual({ conflicts: [] });
+    expect(resultOf(await push('catalog', item(23), storeToken(server.key)))).toEqual({ conflicts: [], seqs: [before.store + 1] });
     expect(await heads(server)).toEqual({ ...before, store: before.store + 1 });
     expect(documentsOf(await pullAll('catalog', device())).map((doc) => doc.id)).toContain(uuid(23));
   });
@@ -189,7 +189,7 @@ describe('authorization: a blessing reaches only what its syncgroups grant', () 
     const other = deviceToken(server.key, OTHER_SHOPPER, 'tablet');
     const before = await heads(server);
     const hijack = userDoc(0, { id: DEMO_SHOPPER_ID, name: 'Mallory' });
-    expect(resultOf(await push('user', hijack, other))).toEqual({ conflicts: [] });
+    expect(resultOf(await push('user', hijack, other))).toMatchObject({ conflicts: [], seqs: [1] });
     expect(await heads(server)).toEqual(before);
     expect(documentsOf(await pullAll('user', device()))).not.toContainEqual(hijack);
     expect(documentsOf(await pullAll('user', other))).toEqual([hijack]);

@@ -171,7 +171,7 @@ describe('bad input: every endpoint refuses it with a typed error, writes nothin
   it('still applies a valid push after all the bad requests, and a pull then returns it', async () => {
     const before = await heads(server);
     const answer = await post(server, 'sync.push', pushOf(fresh), token);
-    expect(resultOf<{ conflicts: unknown[] }>(answer)).toEqual({ conflicts: [] });
+    expect(resultOf<{ conflicts: unknown[] }>(answer)).toEqual({ conflicts: [], seqs: [before.shopper + 1] });
     expect(await heads(server)).toEqual({ ...before, shopper: before.shopper + 1 });
     const pulled = resultOf<{ documents: { id: string }[] }>(await pull(server, validPull, token));
     expect(pulled.documents.map((document) => document.id)).toEqual([DEMO_SHOPPER_ID, fresh.id]);

@@ -43,7 +43,13 @@ export async function* deviceStream(options: {
             position = { ...position, [side]: seq };
             const collection = run[0]?.collection as CollectionName;
             if (!readable.has(collection)) continue;
-            const event: StreamEvent = { kind: 'changes', collection, documents: run.map((row) => row.document), checkpoint: { seq } };
+            const event: StreamEvent = {
+              kind: 'changes',
+              collection,
+              documents: run.map((row) => row.document),
+              seqs: run.map((row) => row.seq),
+              checkpoint: { seq },
+            };
             yield tracked(encodePosition(position), event);
           }
           if (rows.length < MAX_ROWS) break;

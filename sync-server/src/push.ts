@@ -13,7 +13,22 @@ const REPLANS = 5;
  * current state and committed whole; if another writer got in between, the
  * plan is made again from the new state.
  */
-export async function applyPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<{ conflicts: WireDocument[] }> {
+export async function applyPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
+  const conflicts = await commitPush(store, replica, input, now);
+  return { conflicts, seqs: await seqsOf(store, replica, input) };
+}
+
+/**
+ * Where each pushed document stands after the push. Read after the commit: a
+ * later writer may already have moved it further, which only makes the
+ * device wait for that newer state.
+ */
+async function seqsOf(store: Store, replica: string, input: PushRequest): Promise<number[]> {
+  const found = await Promise.all(input.rows.map((row) => store.get(replica, input.collection, row.newDocumentState.id)));
+  return found.map((stored) => stored?.seq ?? 0);
+}
+
+async function commitPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<WireDocument[]> {
   const ids = new Set(input.rows.map((row) => row.newDocumentState.id));
   if (ids.size !== input.rows.length) throw new PouroverError('BAD_INPUT', 'a push names each document once');
   input.rows.forEach((row, index) => validDocument(input.collection, row.newDocumentState, `rows[${index}]`));
@@ -26,7 +41,7 @@ export async function applyPush(store: Store, replica: string, input: PushReques
     }));
     const result = await store.commit(replica, writes, 'each');
     if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');
-    return { conflicts: result.conflicts.map((stored) => stored.document) };
+    return result.conflicts.map((stored) => stored.document);
   }
 
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
@@ -36,7 +51,7 @@ export async function applyPush(store: Store, replica: string, input: PushReques
     );
     const writes = plans.flatMap((plan) => plan.writes);
     const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
-    if (result.ok) return { conflicts: plans.flatMap((plan) => plan.conflicts.map((stored) => stored.document)) };
+    if (result.ok) return plans.flatMap((plan) => plan.conflicts.map((stored) => stored.document));
   }
   throw new PouroverError('PRECONDITION_FAILED', 'the drafts kept changing while this push was applied; push again');
 }

@@ -23,7 +23,7 @@ export const syncRouter = router({
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
     const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
     const last = rows.at(-1);
-    return { documents: rows.map((row) => row.document), checkpoint: last ? { seq: last.seq } : input.checkpoint };
+    return { documents: rows.map((row) => row.document), seqs: rows.map((row) => row.seq), checkpoint: last ? { seq: last.seq } : input.checkpoint };
   }),
 
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {

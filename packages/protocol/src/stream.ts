@@ -31,6 +31,8 @@ export const streamEvent = z.discriminatedUnion('kind', [
     kind: z.literal('changes'),
     collection: collectionName,
     documents: z.array(wireDocument),
+    /** `seqs[i]`: where `documents[i]` stands in its replica's change log. */
+    seqs: z.array(z.number().int().min(0)),
     checkpoint,
   }),
 ]);

@@ -8,8 +8,9 @@ import { z } from 'zod';
  * 3 (2026-11-23): `watch` across replicas, `lease`, a batch `deadline`, `get` of a named replica.
  * 4 (2026-11-23): guarded `increment` operations in batches.
  * 5 (2026-11-23): syncgroup specs an admin reads and replaces by version; device keys and refresh proofs.
+ * 6 (2026-11-23): pulls, pushes and stream changes carry change-log positions (`seqs`).
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -36,7 +37,13 @@ export const pullRequest = z
   .strict();
 export type PullRequest = z.infer<typeof pullRequest>;
 
-export const pullResponse = z.object({ documents: z.array(wireDocument), checkpoint: checkpoint.nullable() });
+/**
+ * Where each document's state stands in its replica's change log (`seqs[i]`
+ * for `documents[i]`), so a device can tell an older state from a newer one.
+ */
+const seqs = z.array(z.number().int().min(0));
+
+export const pullResponse = z.object({ documents: z.array(wireDocument), seqs, checkpoint: checkpoint.nullable() });
 export type PullResponse = z.infer<typeof pullResponse>;
 
 /** One document write: the state the device last saw from the server (none for a new document), and the state it wants. */
@@ -53,8 +60,12 @@ export const pushRequest = z
   .strict();
 export type PushRequest = z.infer<typeof pushRequest>;
 
-/** The server's current state of every document whose push met a different state than assumed. */
-export const pushResponse = z.object({ conflicts: z.array(wireDocument) });
+/**
+ * The server's current state of every document whose push met a different
+ * state than assumed, and for each row (`seqs[i]` for `rows[i]`) where its
+ * document now stands in the change log: any state from before is stale.
+ */
+export const pushResponse = z.object({ conflicts: z.array(wireDocument), seqs });
 export type PushResponse = z.infer<typeof pushResponse>;
 
 /** The server's current state of some documents (tombstones included); absent ones are left out. */

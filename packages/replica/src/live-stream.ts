@@ -5,6 +5,7 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import type { Credentials } from './device-credentials.ts';
 import type { BeforeApply } from './open-replica.ts';
 import { errorCodeOf } from './recovery.ts';
+import type { SeqBook } from './seq-book.ts';
 import type { SyncClient } from './sync-client.ts';
 
 type PullStreamItem = RxReplicationPullStreamItem<Record<string, unknown>, { seq: number }>;
@@ -27,6 +28,7 @@ export class LiveStream {
   readonly #client: SyncClient;
   readonly #beforeApply: BeforeApply;
   readonly #credentials: Credentials;
+  readonly #seqs: SeqBook;
   /** Per collection, the chain of events waiting for `beforeApply`, so they keep their order. */
   readonly #queues = new Map<CollectionName, Promise<void>>();
   #subscription: { unsubscribe(): void } | undefined;
@@ -34,10 +36,11 @@ export class LiveStream {
   #attempt = 0;
   #closed = false;
 
-  constructor(client: SyncClient, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; credentials: Credentials }) {
+  constructor(client: SyncClient, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; credentials: Credentials; seqs: SeqBook }) {
     this.#client = client;
     this.#beforeApply = hooks.beforeApply;
     this.#credentials = hooks.credentials;
+    this.#seqs = hooks.seqs;
     for (const name of collections) this.#subjects.set(name, new Subject());
   }
 
@@ -75,8 +78,9 @@ export class LiveStream {
     if (!subject) return;
     const queue = (this.#queues.get(event.collection) ?? Promise.resolve()).then(async () => {
       try {
-        await this.#beforeApply(event.collection, event.documents);
-        if (!subject.closed) subject.next({ documents: event.documents, checkpoint: event.checkpoint });
+        const documents = this.#seqs.fresh(event.collection, event.documents, event.seqs);
+        await this.#beforeApply(event.collection, documents);
+        if (!subject.closed) subject.next({ documents, checkpoint: event.checkpoint });
       } catch {
         // Not written now; the collection pulls them again from its checkpoint.
         if (!subject.closed) subject.next('RESYNC');

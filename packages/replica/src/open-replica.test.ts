@@ -58,6 +58,19 @@ describe('a replica', () => {
     await replica.close();
   });
 
+  it('counts a write the server answered with a conflict as sent', async () => {
+    const replica = await open('conflicted');
+    await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle')));
+    const catalogItem = await replica.collections.catalog.findOne().exec();
+    expect(catalogItem).not.toBeNull();
+    // Only the store writes the catalog: the server refuses, and its state comes back as the conflict.
+    await catalogItem?.incrementalPatch({ name: 'Renamed by a shopper' });
+    const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
+    expect(idle.unsent).toBe(0);
+    expect((await replica.collections.catalog.findOne(catalogItem?.primary).exec())?.get('name')).not.toBe('Renamed by a shopper');
+    await replica.close();
+  });
+
   it('leaves no timer or socket behind when closed', async () => {
     // Idle keep-alive sockets of Node's shared fetch pool close after 4 s (the server's after 5 s).
     const settle = () => new Promise((resolve) => setTimeout(resolve, 5_500));

@@ -15,7 +15,8 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observa
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
 import { errorCodeOf, fixedCredentials, withRecovery } from './recovery.ts';
-import { builtInRules } from './conflict-rules.ts';
+import { SeqBook } from './seq-book.ts';
+import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import { LiveStream } from './live-stream.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
 import { UnsentChanges } from './unsent-changes.ts';
@@ -128,27 +129,29 @@ export class Replica {
       multiInstance: options.multiInstance ?? true,
       eventReduce: true,
     });
+    const seqs = new SeqBook();
     await db.addCollections(
       Object.fromEntries(
         collectionNames.map((name) => [
           name,
           {
             schema: rxSchemaOf(name),
-            conflictHandler: options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? builtInRules['field-lww'],
+            conflictHandler: seqs.judged(name, options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? fieldLastWriterWins),
           },
         ]),
       ) as never,
     );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
-    const stream = new LiveStream(client, collectionNames, { beforeApply, credentials });
+    const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
     const unsent = new UnsentChanges();
     const replications = collectionNames.map((name) => {
       const collection = db.collections[name];
       unsent.watch(collection);
-      return replicate({ name, collection, client, credentials, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
+      return replicate({ name, collection, client, credentials, seqs, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
     });
-    stream.start();
+    // Tabs share the database and only the elected tab replicates (`waitForLeadership` below), so only it needs the live stream.
+    void db.waitForLeadership().then(() => stream.start());
     const initialSyncDone$ = new BehaviorSubject(false);
     void Promise.all(replications.map((replication) => replication.awaitInitialReplication())).then(
       () => initialSyncDone$.next(true),
@@ -182,15 +185,15 @@ export class Replica {
  * as the conflict, so the collection's rule puts the device back in line. A
  * document the server does not have at all comes back deleted.
  */
-async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]): Promise<WireDocument[]> {
+async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
   try {
-    return (await client.sync.push.mutate({ collection, rows })).conflicts;
+    return await client.sync.push.mutate({ collection, rows });
   } catch (error) {
     if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
     const ids = rows.map((row) => row.newDocumentState.id);
     const { documents } = await client.sync.get.query({ collection, ids });
     const current = new Map(documents.map((doc) => [doc.id, doc]));
-    return rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true });
+    return { conflicts: rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true }), seqs: [] };
   }
 }
 
@@ -199,6 +202,7 @@ function replicate(parts: {
   collection: RxCollection<Record<string, unknown>>;
   client: SyncClient;
   credentials: Credentials;
+  seqs: SeqBook;
   stream: LiveStream;
   unsent: UnsentChanges;
   beforeApply: BeforeApply;
@@ -218,8 +222,9 @@ function replicate(parts: {
         const result = await withRecovery(parts.credentials, () =>
           client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize }),
         );
-        await parts.beforeApply(name, result.documents);
-        return { documents: result.documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
+        const documents = parts.seqs.fresh(name, result.documents, result.seqs);
+        await parts.beforeApply(name, documents);
+        return { documents: documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
       },
     },
     push: {
@@ -227,10 +232,12 @@ function replicate(parts: {
       handler: async (rows) => {
         const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
         const conflicts: WireDocument[] = [];
-        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
-          conflicts.push(...(await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk as unknown as PushRow[]))));
+        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
+          const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
+          parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState.id), result.seqs);
+          conflicts.push(...result.conflicts);
         }
-        sent(conflicts.map((conflict) => conflict.id));
+        sent();
         return conflicts as never;
       },
     },

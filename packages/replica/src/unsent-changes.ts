@@ -3,9 +3,12 @@ import { BehaviorSubject } from 'rxjs';
 
 /**
  * Counts the documents written on this device and not yet taken by the
- * server. Collection hooks fire for the app's own writes only (replication
- * writes go to storage directly), and each write bumps the document's stamp;
- * a push clears a document only if no write came after the push began.
+ * server. A write is one the app made: a change event whose context is not
+ * replication's (its writes carry `replication-…`). The tabs of a device share
+ * one database and only the leading tab pushes, so it alone counts, and it
+ * counts the other tabs' writes too (RxDB relays their events over a
+ * BroadcastChannel). Each write bumps the document's stamp; a push clears a
+ * document only if no write came after the push began.
  */
 export class UnsentChanges {
   readonly count$ = new BehaviorSubject(0);
@@ -13,22 +16,23 @@ export class UnsentChanges {
   #clock = 0;
 
   watch(collection: RxCollection) {
-    const touch = (data: { id?: unknown }) => {
-      this.#stamps.set(`${collection.name}/${String(data.id)}`, ++this.#clock);
+    collection.eventBulks$.subscribe((bulk) => {
+      if (bulk.context.startsWith('replication-') || !collection.database.isLeader()) return;
+      for (const event of bulk.events) this.#stamps.set(`${collection.name}/${event.documentId}`, ++this.#clock);
       this.count$.next(this.#stamps.size);
-    };
-    collection.postInsert((data) => touch(data), false);
-    collection.postSave((data) => touch(data), false);
-    collection.postRemove((data) => touch(data), false);
+    });
   }
 
-  /** Call when a push begins; the returned function marks the pushed ids the server took as sent. */
-  beginPush(collection: string, ids: readonly string[]): (conflicted: readonly string[]) => void {
+  /**
+   * Call when a push begins; the returned function marks the pushed ids as
+   * sent once the server answered. A conflict counts as an answer: the
+   * server's state is merged into the device's by the collection's rule, and
+   * what the merge adds is pushed again by replication, not by the app.
+   */
+  beginPush(collection: string, ids: readonly string[]): () => void {
     const started = this.#clock;
-    return (conflicted) => {
-      const refused = new Set(conflicted);
+    return () => {
       for (const id of ids) {
-        if (refused.has(id)) continue;
         const key = `${collection}/${id}`;
         if ((this.#stamps.get(key) ?? Infinity) <= started) this.#stamps.delete(key);
       }
