@@ -11,6 +11,23 @@ const destinations: Partial<Record<CollectionName, Record<string, CollectionName
 /** How long a moved order's tombstone waits for its new home before it is pulled again later. */
 const WAIT_MS = 30_000;
 
+type Tombstone = { id: string; _deleted: boolean; status?: unknown };
+
+const targetsOf = (collection: CollectionName, doc: Tombstone) => (doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined);
+
+/** Resolves once the order `doc` (of `collection`) moved to is on the device; at once if `doc` is not a moved order's tombstone. */
+export async function awaitDestination(replica: Replica, collection: CollectionName, doc: Tombstone): Promise<void> {
+  const targets = targetsOf(collection, doc);
+  if (!targets) return;
+  const { collections } = replica;
+  await firstValueFrom(
+    merge(...targets.map((target) => collections[target].findOne(doc.id).$)).pipe(
+      filter((found) => found !== null),
+      timeout(WAIT_MS),
+    ),
+  );
+}
+
 /**
  * Holds back the tombstone of an order that moved (draft → placed →
  * processed) until the order is on the device in its new collection, so the
@@ -18,23 +35,9 @@ const WAIT_MS = 30_000;
  */
 export function awaitMoveDestinations(replica: () => Promise<Replica>): BeforeApply {
   return async (collection, documents) => {
-    const routes = destinations[collection];
-    if (!routes) return;
-    const moved = documents.flatMap((doc) => {
-      const targets = doc._deleted ? routes[String(doc['status'])] : undefined;
-      return targets ? [{ id: doc.id, targets }] : [];
-    });
+    const moved = documents.filter((doc) => targetsOf(collection, doc));
     if (moved.length === 0) return;
-    const { collections } = await replica();
-    await Promise.all(
-      moved.map(({ id, targets }) =>
-        firstValueFrom(
-          merge(...targets.map((target) => collections[target].findOne(id).$)).pipe(
-            filter((doc) => doc !== null),
-            timeout(WAIT_MS),
-          ),
-        ),
-      ),
-    );
+    const ready = await replica();
+    await Promise.all(moved.map((doc) => awaitDestination(ready, collection, doc)));
   };
 }

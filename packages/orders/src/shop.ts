@@ -4,7 +4,7 @@ import { derivedFields, editDraft, emptyDraftUpdate, type CatalogItem, type Deli
 import type { RxCollection } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
 import { draftConflictHandler } from './draft-conflicts.ts';
-import { awaitMoveDestinations } from './moves.ts';
+import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
 import { orderViews, type OrderView } from './order-view.ts';
 
@@ -74,7 +74,12 @@ export class Shop {
     const replicaReady = new Promise<Replica>((resolve) => (resolveReplica = resolve));
     const replica = await openReplica({
       ...options,
-      conflictHandlers: { draftOrders: draftConflictHandler((id) => prices.get(id)) },
+      conflictHandlers: {
+        draftOrders: draftConflictHandler({
+          priceOf: (id) => prices.get(id),
+          arrived: async (tombstone) => awaitDestination(await replicaReady, 'draftOrders', tombstone),
+        }),
+      },
       beforeApply: awaitMoveDestinations(() => replicaReady),
     });
     resolveReplica(replica);
