@@ -83,6 +83,7 @@ describe('two tabs of one device', () => {
     await second.add('Ceramic Dripper');
     await waitFor('the second tab’s edit on the server once it syncs', () => draftsOnServer(dir).some((row) => Number(row.document['itemCount']) === 1));
     expect(secondSyncs.some((path) => path.includes('sync.stream'))).toBe(true);
+    await second.waitUpToDate();
     await context.close();
   });
 });
