@@ -20,9 +20,6 @@ export function normalizedDraft(draft: Draft, prices: Prices): Draft {
   return { ...draft, ...derived, ydoc: draft.ydoc || emptyDraftUpdate() };
 }
 
-/** What a shopper sees of a draft. */
-const contentOf = (draft: Draft) => JSON.stringify([draft.lines, draft.note, draft.slotId]);
-
 const expectCurrent = (current: StoredDocument | null) =>
   current ? ({ kind: 'equals', state: current.document } as const) : ({ kind: 'absent' } as const);
 
@@ -46,7 +43,7 @@ function splitDraft(order: Draft, update: string, placedUpdate: string, prices: 
   return { collection: 'draftOrders', document: draft, expect: { kind: 'assumed', state: null } };
 }
 
-export type DraftPushPlan = { writes: Write[]; conflicts: WireDocument[] };
+export type DraftPushPlan = { writes: Write[]; conflicts: StoredDocument[] };
 
 /**
  * What one pushed draft does on the server:
@@ -65,7 +62,7 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
 
   if (moved) {
     const split = next._deleted ? undefined : splitDraft(moved, next.ydoc, moved.ydoc, context.prices);
-    return { writes: split ? [split] : [], conflicts: current ? [current.document] : [] };
+    return { writes: split ? [split] : [], conflicts: current ? [current] : [] };
   }
   if (next.status === 'placing' && !next._deleted) {
     const placed = { ...normalizedDraft(next, context.prices), status: 'placed' as const, placedTime: context.now.toISOString(), _deleted: false };
@@ -82,8 +79,5 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
   }
   const ydoc = live ? mergeDrafts(live.ydoc, next.ydoc) : next.ydoc;
   const merged = normalizedDraft({ ...next, ydoc, status: 'draft', createdTime: live?.createdTime ?? next.createdTime }, context.prices);
-  // A device that shows less than the merge lacks a state it will not be sent (one behind its checkpoint, when
-  // it pushed again a write whose answer it never got): the merge goes back to it as the conflict.
-  const behind = contentOf(merged) !== contentOf(normalizedDraft(next, context.prices));
-  return { writes: [{ collection: 'draftOrders', document: merged as WireDocument, expect: expectCurrent(current) }], conflicts: behind ? [merged as WireDocument] : [] };
+  return { writes: [{ collection: 'draftOrders', document: merged as WireDocument, expect: expectCurrent(current) }], conflicts: [] };
 }
