@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { buildShop, launchChromium, shopDist } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openShop } from './shop-page.ts';
+import { servedShop } from './served-shop.ts';
 
 const SPLIT_TEXT = 'Some changes reached us after your order was placed from another device. We kept them as a new draft.';
 
@@ -38,43 +34,30 @@ function recordNotifications() {
 const shownIn = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('e2e-notifications') ?? '[]') as Shown[]);
 
 describe('system notifications', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-notify-'));
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    buildShop();
-    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedShop('notify');
 
   it('once allowed, an edit that became a new draft is also a system notification, shown once', async () => {
-    const phoneContext = await browser.newContext();
+    const phoneContext = await served.browser.newContext();
     await phoneContext.addInitScript(recordNotifications);
-    const tabletContext = await browser.newContext();
-    const phone = await openShop(phoneContext, server.url);
+    const tabletContext = await served.browser.newContext();
+    const phone = await openShop(phoneContext, served.server.url);
     await phone.signInAsDemo('phone');
     await phone.waitForServiceWorker();
     await phone.go('Orders');
     const allow = phone.page.getByRole('button', { name: 'Notify me on this device' });
     // The shopper answers the browser's question with Allow (headless Chromium cannot show the prompt itself).
-    await phoneContext.grantPermissions(['notifications'], { origin: server.url });
+    await phoneContext.grantPermissions(['notifications'], { origin: served.server.url });
     await allow.click();
     await allow.waitFor({ state: 'detached' });
 
     const code = await phone.createPairingCode();
-    const tablet = await openShop(tabletContext, server.url);
+    const tablet = await openShop(tabletContext, served.server.url);
     await tablet.pairWithCode(code, 'tablet');
     await phone.go('Shop');
     await phone.add('Bella Donovan');
     expect(await tablet.draftCount('Bella Donovan')).toBe(1);
 
-    // The phone edits offline while the tablet places the order: the phone's edit reaches the server after placing.
+    // The phone edits offline while the tablet places the order: the phone's edit reaches the served.server after placing.
     await phoneContext.setOffline(true);
     await phone.add('Enamel Mug');
     await tablet.chooseSlot();
@@ -96,8 +79,8 @@ describe('system notifications', () => {
   });
 
   it('are offered only while the shopper has not answered', async () => {
-    const context = await browser.newContext();
-    const shop = await openShop(context, server.url);
+    const context = await served.browser.newContext();
+    const shop = await openShop(context, served.server.url);
     await shop.signInAsDemo('laptop');
     await shop.go('Orders');
     const allow = shop.page.getByRole('button', { name: 'Notify me on this device' });

@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
-import { buildShop, launchChromium, shopDist } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openShop } from './shop-page.ts';
+import { servedShop } from './served-shop.ts';
 
 /** Screenshots land here, kept as the run's artifacts (ignored by git). */
 const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
@@ -29,38 +27,28 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe('the main screens', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-screens-'));
-  let server: ServerProcess;
-  let browser: Browser;
+  const served = servedShop('screens');
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(artifacts, { recursive: true });
-    buildShop();
-    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(WIDTHS)('at %i px are usable, screenshotted, and have no serious accessibility violation', async (width) => {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const context = await served.browser.newContext({ viewport: { width, height: 900 } });
     const problems: Record<string, string[]> = {};
     const check = async (page: Page, screen: string) => {
       await page.screenshot({ path: join(artifacts, `${screen}-${width}.png`), fullPage: true });
       problems[screen] = await seriousViolations(page);
     };
     const linked = await context.newPage();
-    await linked.goto(`${server.url}/pair#code=ABCD2345`);
+    await linked.goto(`${served.server.url}/pair#code=ABCD2345`);
     expect(await linked.getByLabel('Pairing code').inputValue()).toBe('ABCD2345');
-    expect(linked.url()).toBe(`${server.url}/`);
+    expect(linked.url()).toBe(`${served.server.url}/`);
     // Chromium on Linux has no Barcode Detection API, so there is no scan button, and typing the code is the way.
     expect(await linked.getByRole('button', { name: 'Scan the QR code' }).count()).toBe(0);
     await check(linked, 'sign-in-pairing');
     await linked.close();
-    const shop = await openShop(context, server.url);
+    const shop = await openShop(context, served.server.url);
     await check(shop.page, 'sign-in');
     await shop.signInAsDemo(`screens-${width}`);
     await shop.waitUpToDate();
@@ -80,7 +68,7 @@ describe('the main screens', () => {
     await check(shop.page, 'devices');
 
     const owner = await context.newPage();
-    await owner.goto(`${server.url}/owner`);
+    await owner.goto(`${served.server.url}/owner`);
     await owner.getByRole('button', { name: 'Sign in as the store (demo)' }).click();
     await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor();
     await check(owner, 'owner-board');

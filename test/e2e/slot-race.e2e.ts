@@ -1,31 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DeliverySlot } from '@pourover/schemas';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startProcessorProcess } from '../support/processor-process.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { storeOwnerClient } from '../support/store-owner.ts';
-import { buildShop, launchChromium, shopDist } from './browser.ts';
 import { openShop } from './shop-page.ts';
+import { servedShop } from './served-shop.ts';
 
 describe('two shoppers racing for the last place in a slot, in real browsers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-race-'));
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    buildShop();
-    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedShop('race');
 
   it('gives it to one, who sees received; the other sees rejected with the reason', async () => {
     const start = new Date(Date.now() + 2 * 86_400_000);
@@ -37,11 +19,11 @@ describe('two shoppers racing for the last place in a slot, in real browsers', (
       taken: 0,
       cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
     };
-    await storeOwnerClient(server).sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
+    await storeOwnerClient(served.server).sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
 
-    const first = await openShop(await browser.newContext(), server.url);
+    const first = await openShop(await served.browser.newContext(), served.server.url);
     await first.signInAsDemo('first');
-    const second = await openShop(await browser.newContext(), server.url);
+    const second = await openShop(await served.browser.newContext(), served.server.url);
     await second.signUp('Second Shopper', 'second@example.com', 'second');
     await second.go('Profile');
     await second.page.getByLabel('Payment method').selectOption('tok_demo_visa');
@@ -54,7 +36,7 @@ describe('two shoppers racing for the last place in a slot, in real browsers', (
     await Promise.all([first.place(), second.place()]);
     await Promise.all([first.waitForOrder('Placed'), second.waitForOrder('Placed')]);
 
-    const processor = startProcessorProcess(server, ['--lease-ttl-ms', '2000']);
+    const processor = startProcessorProcess(served.server, ['--lease-ttl-ms', '2000']);
     const outcome = async (shopper: typeof first) => {
       await shopper.waitForOrder(/Received|Rejected/);
       return (await shopper.page.locator('.order').first().textContent()) ?? '';

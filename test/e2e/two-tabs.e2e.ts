@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readServerFile } from '../support/server-file.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { buildShop, launchChromium, shopDist } from './browser.ts';
 import { openShop, shopPage } from './shop-page.ts';
+import { servedShop } from './served-shop.ts';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
 
@@ -29,30 +25,17 @@ function draftsOnServer(dir: string) {
 }
 
 describe('two tabs of one device', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pourover-e2e-tabs-'));
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    buildShop();
-    server = await startServerProcess(dir, undefined, ['--static', shopDist]);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedShop('tabs');
 
   it('show each other’s edits at once, offline too, both show the server’s state once online, and one takes over syncing when the other closes', async () => {
-    const context = await browser.newContext();
-    const first = await openShop(context, server.url);
+    const context = await served.browser.newContext();
+    const first = await openShop(context, served.server.url);
     await first.signInAsDemo('laptop');
     await first.waitUpToDate();
     const secondPage = await context.newPage();
     const secondSyncs = syncRequestsOf(secondPage);
     const second = shopPage(secondPage);
-    await secondPage.goto(server.url);
+    await secondPage.goto(served.server.url);
     await second.page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
     await second.waitUpToDate();
 
@@ -66,12 +49,12 @@ describe('two tabs of one device', () => {
 
     await context.setOffline(false);
     await Promise.all([first.waitUpToDate(), second.waitUpToDate()]);
-    await waitFor('both tabs’ edits on the server', () => draftsOnServer(dir).some((row) => Number(row.document['itemCount']) === 3));
+    await waitFor('both tabs’ edits on the server', () => draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 3));
     for (const tab of [first, second]) {
       expect(await tab.draftCount('Bella Donovan')).toBe(2);
       expect(await tab.draftCount('Enamel Mug')).toBe(1);
     }
-    // Only the server moves an order from placing to placed, so both tabs showing it placed shows both follow the server.
+    // Only the served.server moves an order from placing to placed, so both tabs showing it placed shows both follow the served.server.
     await first.chooseSlot();
     await first.place();
     await Promise.all([first.waitForOrder('Placed'), second.waitForOrder('Placed')]);
@@ -81,7 +64,7 @@ describe('two tabs of one device', () => {
     await first.page.close();
     await second.go('Shop');
     await second.add('Ceramic Dripper');
-    await waitFor('the second tab’s edit on the server once it syncs', () => draftsOnServer(dir).some((row) => Number(row.document['itemCount']) === 1));
+    await waitFor('the second tab’s edit on the served.server once it syncs', () => draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 1));
     expect(secondSyncs.some((path) => path.includes('sync.stream'))).toBe(true);
     await second.waitUpToDate();
     await context.close();
