@@ -29,7 +29,7 @@ describe('the order processor killed with SIGKILL at 30 random moments', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-processor-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('processes every one of 1,000 orders from 20 shoppers exactly once', async () => {
+  it('processes every one of 1,000 orders from 20 shoppers exactly once', { timeout: 300_000 }, async () => {
     const server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
     const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
