@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** The store's own blessing; every other name extends it. */
 export const STORE = 'bluebottle';
 
-const component = /^[A-Za-z0-9_.-]{1,64}$/;
+const COMPONENT = '[A-Za-z0-9_.-]{1,64}';
+const component = new RegExp(`^${COMPONENT}$`);
 
 /** A blessing name: `:`-separated components, e.g. `bluebottle:users:<id>:<device>`. */
 export const blessingName = z
@@ -37,3 +38,19 @@ export function principalOf(name: string): Principal | undefined {
 export function shopperReplica(shopperId: string): string {
   return `${STORE}:users:${shopperId}`;
 }
+
+const replicaPattern = new RegExp(`^${STORE}(:users:${COMPONENT})?$`);
+
+/**
+ * Whether `name` names a replica. There are two kinds: the store's
+ * (`bluebottle`) and a shopper's (`bluebottle:users:<shopperId>`, the id one
+ * blessing component). Anything else, `bluebottle:users` or a device's
+ * blessing, names no replica: taken as one, its `$owner` would match
+ * blessings that do not own it.
+ */
+export function isReplicaName(name: string): boolean {
+  return replicaPattern.test(name);
+}
+
+/** A replica's name, as a request names it. */
+export const replicaName = z.string().regex(replicaPattern, 'not a replica name: `bluebottle` or `bluebottle:users:<shopper>`');

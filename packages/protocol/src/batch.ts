@@ -1,4 +1,4 @@
-import { isoTime } from '@pourover/schemas';
+import { isoTime, replicaName } from '@pourover/schemas';
 import { z } from 'zod';
 import { collectionName, MAX_ROWS, wireDocument } from './sync.ts';
 
@@ -55,7 +55,7 @@ export type BatchOperation = z.infer<typeof batchOperation>;
  */
 export const batchRequest = z
   .object({
-    replica: z.string().max(300).optional(),
+    replica: replicaName.optional(),
     operations: z.array(batchOperation).min(1).max(MAX_ROWS),
     /** Apply only if the server's clock is still before this instant (a delivery slot's cutoff, say). */
     deadline: isoTime.optional(),

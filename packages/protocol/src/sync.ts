@@ -1,4 +1,4 @@
-import { collectionNames } from '@pourover/schemas';
+import { collectionNames, replicaName } from '@pourover/schemas';
 import { z } from 'zod';
 
 /**
@@ -9,8 +9,9 @@ import { z } from 'zod';
  * 4 (2026-11-23): guarded `increment` operations in batches.
  * 5 (2026-11-23): syncgroup specs an admin reads and replaces by version; device keys and refresh proofs.
  * 6 (2026-11-23): pulls, pushes and stream changes carry change-log positions (`seqs`).
+ * 7 (2026-11-23): a named replica must be a replica's name; documents nest at most MAX_DEPTH levels.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -21,11 +22,25 @@ export const collectionName = z.enum(collectionNames);
 export const checkpoint = z.object({ seq: z.number().int().min(0) }).strict();
 export type Checkpoint = z.infer<typeof checkpoint>;
 
+/** How deep a document may nest (the document itself is level 1); documents here are shallow. */
+export const MAX_DEPTH = 64;
+
+/** Whether `value` nests at most `levels` levels; stops looking past them, so any depth is safe to check. */
+function nestsWithin(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (levels === 0) return false;
+  return Object.values(value).every((inner) => nestsWithin(inner, levels - 1));
+}
+
 /**
  * A document as it travels: its fields plus `_deleted`. The fields are
- * checked against the collection's schema by whoever stores the document.
+ * checked against the collection's schema by whoever stores the document;
+ * the depth is checked here, since states that are only compared (an
+ * assumed master state, a precondition) are never checked against a schema.
  */
-export const wireDocument = z.looseObject({ id: z.string().max(36), _deleted: z.boolean() });
+export const wireDocument = z
+  .looseObject({ id: z.string().max(36), _deleted: z.boolean() })
+  .refine((document) => nestsWithin(document, MAX_DEPTH), `a document nests at most ${MAX_DEPTH} levels`);
 export type WireDocument = z.infer<typeof wireDocument>;
 
 export const pullRequest = z
@@ -74,7 +89,7 @@ export const getRequest = z
     collection: collectionName,
     ids: z.array(z.string().max(36)).min(1).max(MAX_ROWS),
     /** A replica other than the caller's own (the store reading a shopper's); checked against its syncgroups. */
-    replica: z.string().max(300).optional(),
+    replica: replicaName.optional(),
   })
   .strict();
 export type GetRequest = z.infer<typeof getRequest>;

@@ -1,4 +1,4 @@
-import { blessingName } from '@pourover/schemas';
+import { blessingName, replicaName } from '@pourover/schemas';
 import { z } from 'zod';
 import { collectionName } from './sync.ts';
 
@@ -12,13 +12,13 @@ export const memberPattern = z
 
 export const syncgroupMember = z.object({ pattern: memberPattern, grants: z.array(z.enum(grants)).min(1).max(5).readonly() }).strict();
 
-export const syncgroupRequest = z.object({ collection: collectionName, replica: z.string().max(300).optional() }).strict();
+export const syncgroupRequest = z.object({ collection: collectionName, replica: replicaName.optional() }).strict();
 
 /** Replaces a syncgroup's members if it is still at `version` (as read), so two admins never overwrite each other unseen. */
 export const setSyncgroupRequest = z
   .object({
     collection: collectionName,
-    replica: z.string().max(300).optional(),
+    replica: replicaName.optional(),
     members: z.array(syncgroupMember).min(1).max(100).readonly(),
     version: z.number().int().min(0),
   })
