@@ -2,6 +2,7 @@ import { PouroverError } from '@pourover/protocol';
 import {
   collections,
   homeReplica,
+  isReplicaName,
   matchesPattern,
   shopperReplica,
   STORE,
@@ -27,15 +28,19 @@ export function ownReplica(principal: Principal): string {
 /**
  * The pattern `$owner` stands for in a replica's syncgroups: a shopper's
  * replica name matches all their devices; the store's own replica is matched
- * exactly, since every blessing extends `bluebottle`.
+ * exactly, since every blessing extends `bluebottle`. A name that is no
+ * replica's (`bluebottle:users`, a device's blessing) has no owner: as a
+ * pattern it would match blessings that own nothing there.
  */
-function ownerPattern(replica: string): string {
+function ownerPattern(replica: string): string | undefined {
+  if (!isReplicaName(replica)) return undefined;
   return replica === STORE ? `${STORE}:$` : replica;
 }
 
 /** Whether a member pattern (with `$owner` resolved for `replica`) matches the principal. */
 export function memberMatches(member: SyncgroupMember, replica: string, principal: Principal): boolean {
-  return matchesPattern(member.pattern === '$owner' ? ownerPattern(replica) : member.pattern, principal.name);
+  const pattern = member.pattern === '$owner' ? ownerPattern(replica) : member.pattern;
+  return pattern !== undefined && matchesPattern(pattern, principal.name);
 }
 
 /** Whether the syncgroup of `collection` in `replica` grants `grant` to the principal. */
@@ -44,10 +49,21 @@ export function isGranted(syncgroups: Syncgroups, principal: Principal, replica:
 }
 
 /**
+ * What may be done with `collection` in `replica`. The store's replica holds
+ * no shopper collection (`user`, `draftOrders`, orders): they mean something
+ * only in a shopper's replica, so there the store may only read them (and
+ * finds nothing), never write or administer them.
+ */
+function grantsIn(replica: string, collection: CollectionName, grants: readonly Grant[]): readonly Grant[] {
+  return replica === STORE && collections[collection].home === 'shopper' ? grants.filter((grant) => grant === 'read') : grants;
+}
+
+/**
  * The one permission check every endpoint calls: resolves the replica that
  * holds `collection` (for the principal's own replica, or the `target`
- * replica a store request names) and refuses unless its syncgroup grants one
- * of `grants`.
+ * replica a request names) and refuses unless its syncgroup grants one of
+ * `grants`. A target that names no replica is bad input (the protocol's
+ * schemas refuse it first; this check stands behind them).
  */
 export function authorize(
   syncgroups: Syncgroups,
@@ -56,8 +72,9 @@ export function authorize(
   grants: readonly Grant[],
   target: string = ownReplica(principal),
 ): string {
+  if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
   const replica = homeReplica(collection, target);
-  if (!grants.some((grant) => isGranted(syncgroups, principal, replica, collection, grant))) {
+  if (!grantsIn(replica, collection, grants).some((grant) => isGranted(syncgroups, principal, replica, collection, grant))) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }
   return replica;
