@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
+import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, isDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
 
 const P = '00000000-0000-4000-8000-00000000000a';
 const Q = '00000000-0000-4000-8000-00000000000b';
@@ -71,5 +71,13 @@ describe('a draft’s Yjs document', () => {
       note: '',
       slotId: R,
     });
+  });
+
+  it('reads an empty update as the empty draft everywhere, and tells bytes that are no Yjs update apart (KB2)', () => {
+    const placed = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    expect(editsNotIn('', placed)).toMatchObject({ items: new Map(), note: '', touched: false });
+    expect(readDraft('')).toEqual(readDraft(emptyDraftUpdate()));
+    expect([emptyDraftUpdate(), '', placed].map(isDraftUpdate)).toEqual([true, true, true]);
+    expect(['AQID', 'abc', '!!!', 'AQEBAQ=='].map(isDraftUpdate)).toEqual([false, false, false, false]);
   });
 });

@@ -19,9 +19,14 @@ export function emptyDraftUpdate(): string {
   return EMPTY;
 }
 
+/** Applies `update` to `doc`; the empty string is the update of an empty draft. */
+function apply(doc: Y.Doc, update: string) {
+  if (update) Y.applyUpdate(doc, fromBase64(update));
+}
+
 function load(update: string): Y.Doc {
   const doc = new Y.Doc();
-  if (update) Y.applyUpdate(doc, fromBase64(update));
+  apply(doc, update);
   return doc;
 }
 
@@ -30,6 +35,20 @@ function contentOf(doc: Y.Doc): DraftContent {
   for (const [id, count] of doc.getMap<number>('items')) if (count > 0) items.set(id, count);
   const fields = doc.getMap<string | null>('fields');
   return { items, note: (fields.get('note') as string | undefined) ?? '', slotId: (fields.get('slotId') as string | null | undefined) ?? null };
+}
+
+/**
+ * Whether `update` is a draft's Yjs update (or '', the empty draft): it
+ * decodes, merges with another, and its content reads. Anything else would
+ * fail only later, deep in a merge.
+ */
+export function isDraftUpdate(update: string): boolean {
+  try {
+    contentOf(load(mergeDrafts(update, EMPTY)));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What a draft holds. */
@@ -79,7 +98,7 @@ export function editsNotIn(update: string, base: string): DraftContent & { touch
   const changedFields = new Set<string>();
   items.observe((event) => event.keysChanged.forEach((key) => changedItems.add(key)));
   fields.observe((event) => event.keysChanged.forEach((key) => changedFields.add(key)));
-  Y.applyUpdate(doc, fromBase64(update));
+  apply(doc, update);
   const kept = new Map<string, number>();
   for (const id of changedItems) {
     const count = items.get(id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, STORE, type DraftEdit, type Order } from '@pourover/schemas';
+import { validDocument } from '../documents.ts';
 import { stableId } from '../stable-id.ts';
 import type { Store, StoredDocument, Write } from '../store/store.ts';
 
@@ -14,10 +15,17 @@ export async function currentPrices(store: Store): Promise<Prices> {
   return (itemId) => prices.get(itemId);
 }
 
-/** A draft with its queryable fields derived from its Yjs document, never taken from the device. */
+/**
+ * A draft with its queryable fields derived from its Yjs document, never
+ * taken from the device. Refused as bad input unless it fits the order
+ * schema: the Yjs document is the device's too, and may name an item that is
+ * no id, a fractional count, a note too long.
+ */
 export function normalizedDraft(draft: Draft, prices: Prices): Draft {
-  const derived = derivedFields(draft.ydoc || emptyDraftUpdate(), prices);
-  return { ...draft, ...derived, ydoc: draft.ydoc || emptyDraftUpdate() };
+  const ydoc = draft.ydoc || emptyDraftUpdate();
+  const normalized = { ...draft, ...derivedFields(ydoc, prices), ydoc };
+  validDocument('draftOrders', normalized, `draft ${draft.id} as its ydoc has it`);
+  return normalized;
 }
 
 const expectCurrent = (current: StoredDocument | null) =>
@@ -66,6 +74,7 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
   }
   if (next.status === 'placing' && !next._deleted) {
     const placed = { ...normalizedDraft(next, context.prices), status: 'placed' as const, placedTime: context.now.toISOString(), _deleted: false };
+    validDocument('placedOrders', placed, `order ${placed.id} as placed`);
     const writes: Write[] = [
       { collection: 'placedOrders', document: placed, expect: { kind: 'absent' } },
       { collection: 'draftOrders', document: { ...placed, _deleted: true }, expect: expectCurrent(current) },
