@@ -1,6 +1,6 @@
 import { PouroverError, type BatchRequest, type BatchResult } from '@pourover/protocol';
 import { collections, STORE, type Principal } from '@pourover/schemas';
-import { validDocument } from './documents.ts';
+import { validDocument, validIncrement } from './documents.ts';
 import { currentPrices, normalizedDraft } from './orders/draft-writes.ts';
 import { authorize, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, Write } from './store/store.ts';
@@ -20,7 +20,9 @@ export async function applyBatch(store: Store, syncgroups: Syncgroups, principal
   const prices = await currentPrices(store);
   const writes: Write[] = input.operations.map((op, index) => {
     const replica = replicas[index] ?? target;
-    if ('increment' in op) return { replica, collection: op.collection, increment: withoutUndefined(op.increment) };
+    if ('increment' in op) {
+      return { replica, collection: op.collection, increment: validIncrement(op.collection, withoutUndefined(op.increment), `operations[${index}]`) };
+    }
     const document = validDocument(op.collection, op.write, `operations[${index}]`);
     return {
       replica,

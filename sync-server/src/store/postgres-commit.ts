@@ -71,7 +71,7 @@ async function decideAndWrite(client: PoolClient, input: CommitInput): Promise<C
     const found = current.get(key) ?? null;
     let next: WireDocument;
     if ('increment' in write) {
-      const result = applyIncrement(found?.document ?? null, write.increment, now);
+      const result = applyIncrement(found?.document ?? null, write, now);
       if (typeof result === 'string') return refused({ ok: false, reason: 'precondition', failedIndex: index, current: found, detail: result });
       next = result;
     } else {

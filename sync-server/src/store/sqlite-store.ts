@@ -117,7 +117,7 @@ export class SqliteStore implements Store {
         const current = row ? toStored(row) : null;
         let next: WireDocument;
         if ('increment' in write) {
-          const result = applyIncrement(current?.document ?? null, write.increment, now);
+          const result = applyIncrement(current?.document ?? null, write, now);
           if (typeof result === 'string') {
             throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current, detail: result });
           }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { userDoc, uuid } from '../test-support.ts';
 import { A, assumed, fromNow, none, S, slot, takePlace, to, write, type FreshStore } from './store-conformance-support.ts';
+import type { Write } from './store.ts';
 
 export function commitConformance(fresh: FreshStore): void {
   describe('pushes', () => {
@@ -184,6 +185,19 @@ export function commitConformance(fresh: FreshStore): void {
       }
       expect({ a: await store.head(A), s: await store.head(S) }).toEqual(head);
       expect(await store.get(A, 'user', uuid(1))).toBeNull();
+    });
+
+    it('never stores a count its collection’s schema refuses: below zero or past the maximum is the limit (KB4)', async () => {
+      const { store } = await fresh();
+      await store.commit(S, [write(slot(1, { capacity: 9_999, taken: 1 }), none, 'availability')], 'each');
+      const before = await store.get(S, 'availability', uuid(1));
+      const by = (field: string, amount: number): Write => ({ collection: 'availability', increment: { id: uuid(1), field, by: amount } });
+      for (const increment of [by('taken', -2), by('capacity', 2)]) {
+        expect(await store.commit(S, [increment], 'all')).toMatchObject({ ok: false, reason: 'precondition', failedIndex: 0, detail: 'limit' });
+      }
+      expect(await store.get(S, 'availability', uuid(1))).toEqual(before);
+      expect(await store.commit(S, [by('taken', -1), by('capacity', 1)], 'all')).toMatchObject({ ok: true, changed: true });
+      expect((await store.get(S, 'availability', uuid(1)))?.document).toMatchObject({ taken: 0, capacity: 10_000 });
     });
 
     it('applies an increment with the writes of a batch on another replica, in one commit', async () => {

@@ -29,9 +29,17 @@ export const ids = (rows: { document: WireDocument }[]) => rows.map((row) => row
 /** An instant `ms` from now, as the protocol writes times. */
 export const fromNow = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-/** A delivery slot: `taken` of `capacity` places, taken only before `cutoff`. */
+/** A delivery slot (valid as the schema has it): `taken` of `capacity` places, taken only before `cutoff`. */
 export function slot(n: number, fields: { capacity?: number; taken?: number; cutoff?: string } = {}, deleted = false): WireDocument {
-  return { id: uuid(n), capacity: fields.capacity ?? 2, taken: fields.taken ?? 0, cutoff: fields.cutoff ?? fromNow(3_600_000), _deleted: deleted };
+  return {
+    id: uuid(n),
+    start: fromNow(7_200_000),
+    end: fromNow(10_800_000),
+    capacity: fields.capacity ?? 2,
+    taken: fields.taken ?? 0,
+    cutoff: fields.cutoff ?? fromNow(3_600_000),
+    _deleted: deleted,
+  };
 }
 
 /** Takes a place in slot `n` (the write an order's processing makes). */
