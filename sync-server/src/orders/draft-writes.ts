@@ -47,8 +47,8 @@ function splitDraft(order: Draft, update: string, placedUpdate: string, prices: 
     { id, status: 'draft', lines: [], itemCount: 0, totalCents: 0, note: '', slotId: null, ydoc, createdTime: order.createdTime, splitFrom: order.id, _deleted: false },
     prices,
   );
-  // Made again by a retried push, it is the same draft: absent or equal is fine.
-  return { collection: 'draftOrders', document: draft, expect: { kind: 'assumed', state: null } };
+  // A retried push makes it again (its Yjs document with another client id): the one made first stays, as edited since.
+  return { collection: 'draftOrders', document: draft, expect: { kind: 'first' } };
 }
 
 export type DraftPushPlan = { writes: Write[]; conflicts: StoredDocument[] };

@@ -14,11 +14,13 @@ export type Decision = 'apply' | 'unchanged' | 'conflict';
  *   taken for one order, say).
  */
 export function decide(current: WireDocument | null, next: WireDocument, expect: Expectation): Decision {
+  if (expect.kind === 'first' && current !== null) return 'unchanged';
   const currentJson = current && canonicalJson(current);
   const same = currentJson === canonicalJson(next);
   const holds = (() => {
     switch (expect.kind) {
       case 'none':
+      case 'first':
         return true;
       case 'absent':
         return current === null || current._deleted;

@@ -1,6 +1,7 @@
 /** Conformance: commits — pushes ('each' with assumed states), batches ('all', strict preconditions), deadlines, guarded increments. */
 import { describe, expect, it } from 'vitest';
 import { userDoc, uuid } from '../test-support.ts';
+import type { Expectation } from './store.ts';
 import { A, assumed, fromNow, none, S, slot, takePlace, to, write, type FreshStore } from './store-conformance-support.ts';
 import type { Write } from './store.ts';
 
@@ -122,6 +123,21 @@ export function commitConformance(fresh: FreshStore): void {
       expect(await store.commit(A, batch, 'all')).toMatchObject({ ok: true, changed: true, seq: 2 });
       expect(await store.commit(A, batch, 'all')).toMatchObject({ ok: false, reason: 'precondition', failedIndex: 0 });
       expect(await store.head(A)).toBe(2);
+    });
+
+    it('makes a document written `first` once: made again, it is left as it stands, changed or deleted, with no conflict', async () => {
+      const { store } = await fresh();
+      const first: Expectation = { kind: 'first' };
+      expect(await store.commit(A, [write(userDoc(1), first)], 'all')).toMatchObject({ ok: true, changed: true, seq: 1 });
+      await store.commit(A, [write(userDoc(1, { name: 'Edited since' }))], 'each');
+      await store.commit(A, [write({ ...userDoc(2), _deleted: true })], 'each');
+
+      const again = await store.commit(A, [write(userDoc(1, { name: 'Made again' }), first), write(userDoc(2), first), write(userDoc(3), first)], 'all');
+
+      expect(again).toEqual({ ok: true, changed: true, seq: 4, conflicts: [] });
+      expect((await store.get(A, 'user', uuid(1)))?.document).toEqual(userDoc(1, { name: 'Edited since' }));
+      expect((await store.get(A, 'user', uuid(2)))?.document._deleted).toBe(true);
+      expect((await store.get(A, 'user', uuid(3)))?.document).toEqual(userDoc(3));
     });
 
     it('rolls back writes to another replica with the rest when a precondition fails', async () => {

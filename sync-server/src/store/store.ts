@@ -19,11 +19,15 @@ export type StoredDocument = {
  * - `assumed`: a push; the device's last seen state must still be current.
  * - `absent`: no live document (never written, or a tombstone).
  * - `equals`: the current state equals the given one.
+ * - `first`: the document was never written; if it was, in any state, the
+ *   write is left out without a conflict (a retried push makes a document
+ *   once, however it was changed since).
  */
 export type Expectation =
   | { kind: 'assumed'; state: WireDocument | null }
   | { kind: 'absent' }
   | { kind: 'equals'; state: WireDocument }
+  | { kind: 'first' }
   | { kind: 'none' };
 
 /** A guarded counter update, applied to the document's current state inside the commit. */

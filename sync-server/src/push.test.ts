@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { PushRequest, WireDocument } from '@pourover/protocol';
+import { derivedFields, editDraft, emptyDraftUpdate } from '@pourover/schemas';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyPush } from './push.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import { DEMO_REPLICA, orderDoc, tempDir, uuid } from './test-support.ts';
+
+const now = () => new Date('2026-11-23T10:00:00Z');
+const noPrices = () => undefined;
+
+function draft(ydoc: string, status: 'draft' | 'placing' = 'draft'): WireDocument {
+  return { ...orderDoc(1, { status }), ...derivedFields(ydoc, noPrices), ydoc };
+}
+
+const push = (rows: PushRequest['rows']): PushRequest => ({ collection: 'draftOrders', rows });
+
+describe('a push of drafts', () => {
+  const folder = tempDir();
+  const store = new SqliteStore({ file: join(folder.dir, 'pourover.db') });
+  afterAll(async () => {
+    await store.close();
+    folder.remove();
+  });
+
+  it('makes the draft of late edits to a placed order once: retried, it leaves that draft as edited since', async () => {
+    const created = emptyDraftUpdate();
+    await applyPush(store, DEMO_REPLICA, push([{ newDocumentState: draft(created) }]), now);
+    await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: draft(created), newDocumentState: draft(created, 'placing') }]), now);
+    const late = push([{ assumedMasterState: draft(created), newDocumentState: draft(editDraft(created, [{ kind: 'setNote', note: 'oat milk' }])) }]);
+
+    const first = await applyPush(store, DEMO_REPLICA, late, now);
+    const split = (await store.changesSince(DEMO_REPLICA, 0, 100)).map((row) => row.document).find((doc) => doc['splitFrom'] === uuid(1));
+    expect(split).toMatchObject({ note: 'oat milk', status: 'draft' });
+    const ydoc = editDraft(String(split!['ydoc']), [{ kind: 'setNote', note: 'soy milk' }]);
+    const edited = { ...split!, ...derivedFields(ydoc, noPrices), ydoc };
+    await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: split!, newDocumentState: edited }]), now);
+
+    const retried = await applyPush(store, DEMO_REPLICA, late, now);
+
+    expect(retried.conflicts).toEqual(first.conflicts);
+    expect(retried.conflicts).toMatchObject([{ id: uuid(1), status: 'placed', _deleted: true }]);
+    expect((await store.get(DEMO_REPLICA, 'draftOrders', split!.id))?.document).toMatchObject({ note: 'soy milk', _deleted: false });
+  });
+});
