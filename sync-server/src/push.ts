@@ -51,7 +51,7 @@ async function commitPush(store: Store, replica: string, input: PushRequest, now
     );
     const writes = plans.flatMap((plan) => plan.writes);
     const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
-    if (result.ok) return plans.flatMap((plan) => plan.conflicts.map((stored) => stored.document));
+    if (result.ok) return plans.flatMap((plan) => plan.conflicts);
   }
   throw new PouroverError('PRECONDITION_FAILED', 'the drafts kept changing while this push was applied; push again');
 }

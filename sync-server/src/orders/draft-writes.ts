@@ -3,6 +3,7 @@ import type { PushRow, WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, STORE, type DraftEdit, type Order } from '@pourover/schemas';
 import { validDocument } from '../documents.ts';
 import { stableId } from '../stable-id.ts';
+import { canonicalJson } from '../store/canonical.ts';
 import type { Store, StoredDocument, Write } from '../store/store.ts';
 
 type Draft = Order & { _deleted: boolean };
@@ -28,6 +29,9 @@ export function normalizedDraft(draft: Draft, prices: Prices): Draft {
   return normalized;
 }
 
+/** What a shopper sees of a draft. */
+const contentOf = (draft: Draft) => canonicalJson([draft.lines, draft.note, draft.slotId]);
+
 const expectCurrent = (current: StoredDocument | null) =>
   current ? ({ kind: 'equals', state: current.document } as const) : ({ kind: 'absent' } as const);
 
@@ -51,7 +55,7 @@ function splitDraft(order: Draft, update: string, placedUpdate: string, prices: 
   return { collection: 'draftOrders', document: draft, expect: { kind: 'first' } };
 }
 
-export type DraftPushPlan = { writes: Write[]; conflicts: StoredDocument[] };
+export type DraftPushPlan = { writes: Write[]; conflicts: WireDocument[] };
 
 /**
  * What one pushed draft does on the server:
@@ -70,7 +74,7 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
 
   if (moved) {
     const split = next._deleted ? undefined : splitDraft(moved, next.ydoc, moved.ydoc, context.prices);
-    return { writes: split ? [split] : [], conflicts: current ? [current] : [] };
+    return { writes: split ? [split] : [], conflicts: current ? [current.document] : [] };
   }
   if (next.status === 'placing' && !next._deleted) {
     const placed = { ...normalizedDraft(next, context.prices), status: 'placed' as const, placedTime: context.now.toISOString(), _deleted: false };
@@ -88,5 +92,12 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
   }
   const ydoc = live ? mergeDrafts(live.ydoc, next.ydoc) : next.ydoc;
   const merged = normalizedDraft({ ...next, ydoc, status: 'draft', createdTime: live?.createdTime ?? next.createdTime }, context.prices);
-  return { writes: [{ collection: 'draftOrders', document: merged as WireDocument, expect: expectCurrent(current) }], conflicts: [] };
+  const write: Write = { collection: 'draftOrders', document: merged as WireDocument, expect: expectCurrent(current) };
+  // A device that pushed over a state older than the server's and shows less than the merge may never be sent the
+  // merge (it pushed again, after a restart, a write whose answer it never got; the newer state lies behind its
+  // checkpoint): the merge goes back to it as the push's conflict. A device that pushed over the server's state is
+  // not answered so, whatever its own conflict rule made of the merge, so the answer cannot go back and forth.
+  const stale = live !== null && (row.assumedMasterState == null || canonicalJson(row.assumedMasterState) !== canonicalJson(live));
+  const behind = stale && contentOf(merged) !== contentOf(normalizedDraft(next, context.prices));
+  return { writes: [write], conflicts: behind ? [merged as WireDocument] : [] };
 }
