@@ -10,7 +10,7 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { placeOrder, type Shopper } from '../support/shoppers.ts';
 import type { BenchContext } from './context.ts';
-import { percentile, type Samples } from './stats.ts';
+import { percentiles, type Samples } from './stats.ts';
 import { createSyncClient } from '@pourover/replica';
 
 type Step = (s: string) => void;
@@ -22,11 +22,6 @@ const orderIn = (orders: readonly OrderView[], id: string) => orders.find((order
 function shopOf(ctx: BenchContext, token: string, name: string): Promise<Shop> {
   return openShop({ url: ctx.server.url, blessing: token, name: `${name}-${process.pid}-${++unique}`, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 });
 }
-
-const spread = (name: string, values: number[], baseline?: string): (Samples & { baseline?: string })[] => [
-  { name: `${name} p50`, unit: 'ms', values: [percentile(values, 50)], ...(baseline ? { baseline: `${baseline} p50` } : {}) },
-  { name: `${name} p99`, unit: 'ms', values: [percentile(values, 99)], ...(baseline ? { baseline: `${baseline} p99` } : {}) },
-];
 
 /** A draft edit on one device until the other device's order API shows it; placing many orders from one device. */
 export async function orderFigures(ctx: BenchContext, options: { edits: number; places: number; step: Step }): Promise<(Samples & { baseline?: string })[]> {
@@ -64,7 +59,7 @@ export async function orderFigures(ctx: BenchContext, options: { edits: number; 
   const placing = performance.now() - started;
   await a.close();
   return [
-    ...spread('draft edit A→B through the order API', edits, 'propagation A→B, 0 other streams: Pourover'),
+    ...percentiles('draft edit A→B through the order API', edits, 'propagation A→B, 0 other streams: Pourover'),
     { name: `placing ${options.places} orders from one device, until all show placed`, unit: 'ms', values: [placing] },
   ];
 }
@@ -123,6 +118,6 @@ export async function processorFigures(ctx: BenchContext, options: { count: numb
   rmSync(dir, { recursive: true, force: true });
   return [
     { name: `processor, ${options.count} queued orders`, unit: 'orders/s', values: [perSecond], durability: 'journal and ledger: SQLite, fsync per step' },
-    ...spread('placing → received on the device', latencies),
+    ...percentiles('placing → received on the device', latencies),
   ];
 }

@@ -26,6 +26,11 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
+/** The p50 and p99 of `values` as two figures, compared with `baseline`'s p50 and p99 if given. */
+export function percentiles(name: string, values: number[], baseline?: string): (Samples & { baseline?: string })[] {
+  return [50, 99].map((p) => ({ name: `${name} p${p}`, unit: 'ms', values: [percentile(values, p)], ...(baseline ? { baseline: `${baseline} p${p}` } : {}) }));
+}
+
 /** Figures from samples; each names the samples it is compared with. */
 export function figuresOf(samples: readonly (Samples & { baseline?: string })[]): Figure[] {
   const medians = new Map(samples.map((s) => [s.name, median(s.values)]));
