@@ -9,6 +9,8 @@ export type ServerProcess = {
   url: string;
   port: number;
   dataDir: string;
+  /** The process id of the server now running (for its memory, in the benchmarks). */
+  readonly pid: number | undefined;
   /** Request paths the server logged, with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
@@ -65,6 +67,9 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     url: `http://127.0.0.1:${chosen}`,
     port: chosen,
     dataDir,
+    get pid() {
+      return child?.pid;
+    },
     requests,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
