@@ -20,6 +20,10 @@ declare module 'pouchdb-core' {
   }
   export default PouchDB;
 }
+declare module 'pouchdb-browser' {
+  import PouchDB from 'pouchdb-core';
+  export default PouchDB;
+}
 declare module 'pouchdb-adapter-memory';
 declare module 'pouchdb-adapter-http';
 declare module 'pouchdb-replication';

@@ -1,0 +1,131 @@
+/**
+ * The benchmarks' side in Chromium: the device code the shop runs (replica
+ * and order API), a raw Dexie table, and PouchDB on its IndexedDB adapter,
+ * each timed in the page. The benchmark serves this page at `/__bench/` on
+ * the origin of the server it talks to, so no request is cross-origin.
+ */
+import { openShop } from '@pourover/orders';
+import { openReplica, type Replica } from '@pourover/replica';
+import type { Order } from '@pourover/schemas';
+import Dexie from 'dexie';
+import PouchDB from 'pouchdb-browser';
+import { filter, firstValueFrom, map } from 'rxjs';
+
+const url = location.origin;
+
+const elapsed = async (run: () => Promise<unknown>) => {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+};
+
+// One tab: no leader election, as in the Node benchmarks.
+const device = (token: string, name: string) => openReplica({ url, blessing: token, name, multiInstance: false });
+
+/** Deletes a device's database and stops its sync (closing a removed database may complain; it is gone either way). */
+async function discard(replica: Replica) {
+  await replica.db.remove();
+  await replica.close().catch(() => {});
+}
+
+const bench = {
+  /** A fresh device, from opening its database until it has pulled everything. */
+  async initialSync(token: string, name: string): Promise<number> {
+    let replica: Replica | undefined;
+    const ms = await elapsed(async () => {
+      replica = await device(token, name);
+      await replica.awaitInSync();
+    });
+    if (replica) await discard(replica);
+    return ms;
+  },
+
+  /** An online device writes `drafts`; until the server has taken them all. */
+  async push(token: string, name: string, drafts: Order[]): Promise<number> {
+    const replica = await device(token, name);
+    await replica.awaitInSync();
+    const ms = await elapsed(async () => {
+      await replica.collections.draftOrders.bulkInsert(drafts);
+      await replica.awaitInSync();
+    });
+    await discard(replica);
+    return ms;
+  },
+
+  /** The floor: the same documents into a plain Dexie table. */
+  async dexieBulkPut(name: string, docs: Order[]): Promise<number> {
+    const db = new Dexie(name);
+    db.version(1).stores({ orders: 'id' });
+    await db.open();
+    const ms = await elapsed(() => db.table('orders').bulkPut(docs));
+    await db.delete();
+    return ms;
+  },
+
+  /** PouchDB's initial replication from the remote database into a fresh local one. */
+  async pouchPull(remoteName: string, name: string): Promise<number> {
+    const local = new PouchDB(name);
+    const ms = await elapsed(() => local.replicate.from(new PouchDB(`${url}/${remoteName}`)));
+    await local.destroy();
+    return ms;
+  },
+
+  /** PouchDB writes `docs` locally and replicates them to the (empty) remote database. */
+  async pouchPush(remoteName: string, name: string, docs: Order[]): Promise<number> {
+    const local = new PouchDB(name);
+    const ms = await elapsed(async () => {
+      await local.bulkDocs(docs.map(({ id, ...doc }) => ({ _id: id, ...doc })));
+      await local.replicate.to(new PouchDB(`${url}/${remoteName}`));
+    });
+    await local.destroy();
+    return ms;
+  },
+
+  /**
+   * Draft edits through the order API: until the write is committed to
+   * IndexedDB, and until `orders$` shows it; then a single Dexie `put` of
+   * the same draft, the floor.
+   */
+  async draftEdits(token: string, name: string, itemId: string, edits: number) {
+    const shop = await openShop({ url, blessing: token, name, multiInstance: false });
+    await shop.replica.awaitInSync();
+    // The screen keeps its subscription to the orders.
+    const watching = shop.orders$.subscribe();
+    const draft = await shop.createDraft();
+    const committed: number[] = [];
+    const shown: number[] = [];
+    for (let i = 1; i <= edits + 10; i += 1) {
+      const count = (i % 98) + 1;
+      // Stamped when the orders emit, which may come before the write's promise resolves.
+      const seen = firstValueFrom(
+        shop.orders$.pipe(
+          filter((orders) => orders.find((order) => order.id === draft)?.items[0]?.count === count),
+          map(() => performance.now()),
+        ),
+      );
+      const started = performance.now();
+      await shop.setCount(draft, itemId, count);
+      const written = performance.now() - started;
+      const shownAt = await seen;
+      if (i <= 10) continue;
+      committed.push(written);
+      shown.push(shownAt - started);
+    }
+    const doc = (await shop.replica.collections.draftOrders.findOne(draft).exec())?.toJSON();
+    watching.unsubscribe();
+    await discard(shop.replica);
+    const db = new Dexie(`${name}-put`);
+    db.version(1).stores({ orders: 'id' });
+    await db.open();
+    const put: number[] = [];
+    for (let i = 1; i <= edits + 10; i += 1) {
+      const ms = await elapsed(() => db.table('orders').put({ ...doc, itemCount: i }));
+      if (i > 10) put.push(ms);
+    }
+    await db.delete();
+    return { committed, shown, put };
+  },
+};
+
+export type BenchPage = typeof bench;
+Object.assign(window, { bench });
