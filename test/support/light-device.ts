@@ -1,4 +1,4 @@
-import { createSyncClient, type SyncClient } from '@pourover/replica';
+import { createSyncClient, fixedCredentials, withRecovery, type Credentials, type SyncClient } from '@pourover/replica';
 import type { StreamEvent } from '@pourover/protocol';
 import { EventSource } from 'eventsource';
 import { draftOrder } from './documents.ts';
@@ -17,6 +17,7 @@ export class LightDevice {
   readonly checkpoints: number[] = [];
   readonly #push: SyncClient;
   readonly #stream: SyncClient;
+  readonly #credentials: Credentials;
   #subscription: { unsubscribe(): void } | undefined;
   #errors: unknown[] = [];
 
@@ -24,6 +25,7 @@ export class LightDevice {
     this.name = options.name;
     this.#stream = createSyncClient({ url: options.streamUrl, token: () => options.token, EventSource });
     this.#push = createSyncClient({ url: options.pushUrl, token: () => options.token });
+    this.#credentials = fixedCredentials(options.token);
   }
 
   /** Opens the live stream; resolves once the server says it listens. */
@@ -49,11 +51,20 @@ export class LightDevice {
     });
   }
 
-  /** Pushes a new draft; resolves when the server has acknowledged it. */
-  async pushDraft(id: string): Promise<void> {
+  /**
+   * Pushes a new draft; resolves when the server has acknowledged it, with
+   * when the acknowledged attempt was sent (performance.now()). A refused
+   * push is sent again after the server's Retry-After, as a device's are.
+   */
+  async pushDraft(id: string): Promise<number> {
     const draft = { ...draftOrder(`from ${this.name}`, id), _deleted: false };
-    const response = await this.#push.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: draft }] });
+    let sent = NaN;
+    const response = await withRecovery(this.#credentials, () => {
+      sent = performance.now();
+      return this.#push.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: draft }] });
+    });
     if (response.conflicts.length > 0) throw new Error(`${this.name}: the new draft ${id} met a conflict`);
+    return sent;
   }
 
   /** Errors the stream reported (a healthy stream reports none). */
