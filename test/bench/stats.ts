@@ -1,6 +1,7 @@
 /** One reported figure: the median of several runs, with their range, and its ratio to a baseline measured in the same run. */
 export type Figure = {
   name: string;
+  /** NaN (null in bench-results.json) when not measured; `durability` then says why. */
   value: number;
   unit: string;
   min: number;
@@ -9,12 +10,13 @@ export type Figure = {
   baseline: string | null;
   /** value ÷ the baseline's value (for times: above 1 is slower than the baseline). */
   ratio: number | null;
-  /** How durable each side's writes are, where it matters. */
+  /** How durable each side's writes are and other settings, where they matter. */
   durability?: string;
 };
 
 export type Samples = { name: string; unit: string; values: number[]; durability?: string };
 
+/** The middle value; NaN for no values (a figure not measured). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -41,10 +43,10 @@ export function figuresOf(samples: readonly (Samples & { baseline?: string })[])
       name: s.name,
       value: round(value),
       unit: s.unit,
-      min: round(Math.min(...s.values)),
-      max: round(Math.max(...s.values)),
+      min: round(s.values.length ? Math.min(...s.values) : NaN),
+      max: round(s.values.length ? Math.max(...s.values) : NaN),
       baseline: s.baseline ?? null,
-      ratio: base ? round(value / base) : null,
+      ratio: base && !Number.isNaN(value) ? round(value / base) : null,
       ...(s.durability ? { durability: s.durability } : {}),
     };
   });
@@ -53,8 +55,12 @@ export function figuresOf(samples: readonly (Samples & { baseline?: string })[])
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function table(figures: readonly Figure[]): string {
-  const rows = figures.map((f) => [f.name, `${f.value} ${f.unit}`, `${f.min}–${f.max}`, f.baseline ?? '', f.ratio === null ? '' : `${f.ratio}×`, f.durability ?? '']);
-  const head = ['figure', 'median', 'range', 'baseline', 'ratio', 'durability'];
+  const rows = figures.map((f) =>
+    Number.isNaN(f.value)
+      ? [f.name, 'not measured', '', f.baseline ?? '', '', f.durability ?? '']
+      : [f.name, `${f.value} ${f.unit}`, `${f.min}–${f.max}`, f.baseline ?? '', f.ratio === null ? '' : `${f.ratio}×`, f.durability ?? ''],
+  );
+  const head = ['figure', 'median', 'range', 'baseline', 'ratio', 'durability, settings'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

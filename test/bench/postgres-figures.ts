@@ -1,0 +1,150 @@
+/**
+ * The sync server on PostgreSQL, with one node and with two, next to the
+ * embedded SQLite store measured the same way in the same run: pushes per
+ * second from many devices at once, and how long a push takes to reach a
+ * device's live stream (on the other node when there are two). Uses the
+ * PostgreSQL the tests use (`POUROVER_TEST_PG_URL`, or a throwaway cluster);
+ * without one, its figures say why they were not measured.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadServerKey, signBlessing } from '@pourover/sync-server';
+import { postgresMissing, startTestPostgres, type TestPostgres } from '@pourover/sync-server/test-postgres';
+import { LightDevice } from '../support/light-device.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { percentile, type Samples } from './stats.ts';
+
+type Figures = (Samples & { baseline?: string })[];
+type Size = { runs: number; pushers: number; seconds: number; latencyPushes: number };
+type Setup = 'SQLite, one node' | 'PostgreSQL, one node' | 'PostgreSQL, two nodes';
+type Nodes = { setup: Setup; nodes: ServerProcess[]; keyFile: string };
+
+const SETUPS: Setup[] = ['SQLite, one node', 'PostgreSQL, one node', 'PostgreSQL, two nodes'];
+const BASELINE: Setup = 'SQLite, one node';
+const SIZES = { quick: { runs: 1, pushers: 20, seconds: 1, latencyPushes: 40 }, full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 } };
+const SETTINGS =
+  'SQLite: fsync per commit; PostgreSQL: the cluster’s settings (a throwaway test cluster runs with fsync off); production rate limits, a refused push waits its Retry-After';
+
+let drafts = 0;
+const draftId = () => `b0000000-0000-4000-8000-${(drafts += 1).toString(16).padStart(12, '0')}`;
+
+/**
+ * Device `n` of a run, one of ten shoppers' (n % 10): it streams from one
+ * node and pushes through the next, which with two nodes is the other one.
+ */
+function device(nodes: readonly ServerProcess[], keyFile: string, n: number, prefix: string): LightDevice {
+  const name = `bluebottle:users:be000000-0000-4000-8000-${(n % 10).toString(16).padStart(12, '0')}:${prefix}-${n}`;
+  const stream = nodes[n % nodes.length] as ServerProcess;
+  const push = nodes[(n + 1) % nodes.length] as ServerProcess;
+  return new LightDevice({ name, token: signBlessing(loadServerKey(keyFile), { name, ttlSeconds: 3600 }), streamUrl: stream.url, pushUrl: push.url });
+}
+
+/** Every pusher sends new drafts, one after another, all pushers at once, for `seconds`; pushes acknowledged per second. */
+async function pushesPerSecond(nodes: readonly ServerProcess[], keyFile: string, size: Size, run: number): Promise<number> {
+  const devices = Array.from({ length: size.pushers }, (_, n) => device(nodes, keyFile, n, `push-${run}`));
+  const started = performance.now();
+  const deadline = started + size.seconds * 1000;
+  let acknowledged = 0;
+  await Promise.all(
+    devices.map(async (device) => {
+      while (performance.now() < deadline) {
+        await device.pushDraft(draftId());
+        acknowledged += 1;
+      }
+    }),
+  );
+  return acknowledged / ((performance.now() - started) / 1000);
+}
+
+/** One device pushes drafts one at a time; each is timed from the push until it arrives on another device's stream. */
+async function streamLatencies(nodes: readonly ServerProcess[], keyFile: string, size: Size, run: number): Promise<number[]> {
+  // Devices 0 and 10 are one shopper's: the listener streams from node 1, the writer pushes through node 2 when there are two.
+  const writer = device(nodes, keyFile, 0, `latency-${run}`);
+  const listener = device(nodes, keyFile, 10, `latency-${run}`);
+  await listener.listen();
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < size.latencyPushes; i += 1) {
+      const id = draftId();
+      const sent = await writer.pushDraft(id);
+      // Polled on a timer, not spun on: the servers share the machine's two cores with this process.
+      while (!listener.arrived.has(id)) await sleep(1);
+      latencies.push((listener.arrived.get(id) ?? NaN) - sent);
+    }
+  } finally {
+    listener.close();
+  }
+  return latencies;
+}
+
+async function startNodes(setup: Setup, dir: string, databaseUrl: string | undefined): Promise<Nodes> {
+  const keyFile = join(dir, 'server-key.pem');
+  if (setup === BASELINE) return { setup, nodes: [await startServerProcess(join(dir, 'sqlite'), undefined, ['--key-file', keyFile])], keyFile };
+  const args = ['--store', databaseUrl as string, '--key-file', keyFile];
+  const count = setup === 'PostgreSQL, two nodes' ? 2 : 1;
+  const nodes = await Promise.all(Array.from({ length: count }, (_, n) => startServerProcess(join(dir, `node-${n + 1}`), undefined, args)));
+  return { setup, nodes, keyFile };
+}
+
+/** Three figures per setup, each compared with SQLite's; a figure without values is shown as not measured, with `note`. */
+function setupFigures(size: Size, values: (setup: Setup) => { pushes: number[]; p50: number[]; p99: number[] }, note?: string): Figures {
+  const pushLabel = `pushes/s, ${size.pushers} devices pushing new drafts`;
+  const against = (setup: Setup, name: string) => (setup === BASELINE ? {} : { baseline: `${name}: ${BASELINE}` });
+  return SETUPS.flatMap((setup) => [
+    { name: `${pushLabel}: ${setup}`, unit: '/s', values: values(setup).pushes, ...against(setup, pushLabel), ...(note || setup === BASELINE ? { durability: note ?? SETTINGS } : {}) },
+    { name: `push → stream p50: ${setup}`, unit: 'ms', values: values(setup).p50, ...against(setup, 'push → stream p50') },
+    { name: `push → stream p99: ${setup}`, unit: 'ms', values: values(setup).p99, ...against(setup, 'push → stream p99') },
+  ]);
+}
+
+/** The cluster, or why there is none (not installed, or it would not start): the figures then say so instead of failing the run. */
+async function postgresOrReason(): Promise<TestPostgres | string> {
+  const missing = postgresMissing();
+  if (missing) return missing;
+  try {
+    return await startTestPostgres();
+  } catch (error) {
+    return `PostgreSQL did not start: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+export async function postgresFigures(options: { quick: boolean; step: (s: string) => void }): Promise<Figures> {
+  const size = options.quick ? SIZES.quick : SIZES.full;
+  options.step('PostgreSQL figures: starting PostgreSQL and the servers');
+  const postgres = await postgresOrReason();
+  if (typeof postgres === 'string') return setupFigures(size, () => ({ pushes: [], p50: [], p99: [] }), `not measured: ${postgres}`);
+  const measured = new Map(SETUPS.map((setup) => [setup, { pushes: [] as number[], p50: [] as number[], p99: [] as number[] }]));
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-pg-'));
+  const databases: { drop(): Promise<void> }[] = [];
+  const running: Nodes[] = [];
+  try {
+    for (const setup of SETUPS) {
+      const database = setup === BASELINE ? undefined : await postgres.createDatabase();
+      if (database) databases.push(database);
+      running.push(await startNodes(setup, join(dir, setup.replace(/\W+/g, '-')), database?.url));
+    }
+    // Every setup runs at once (idle but for its turn), so that runs interleave; the warm-up run is smaller and not counted.
+    for (let run = 0; run <= size.runs; run += 1) {
+      const warmup = run === 0;
+      const sized = warmup ? { ...size, seconds: Math.min(1, size.seconds), latencyPushes: 10 } : size;
+      for (const { setup, nodes, keyFile } of running) {
+        options.step(`${setup}: run ${run}/${size.runs}${warmup ? ' (warm-up)' : ''}`);
+        const perSecond = await pushesPerSecond(nodes, keyFile, sized, run);
+        const latencies = await streamLatencies(nodes, keyFile, sized, run);
+        if (warmup) continue;
+        const figures = measured.get(setup);
+        figures?.pushes.push(perSecond);
+        figures?.p50.push(percentile(latencies, 50));
+        figures?.p99.push(percentile(latencies, 99));
+      }
+    }
+  } finally {
+    await Promise.all(running.flatMap(({ nodes }) => nodes.map((node) => node.stop())));
+    for (const database of databases) await database.drop();
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return setupFigures(size, (setup) => measured.get(setup) ?? { pushes: [], p50: [], p99: [] });
+}
