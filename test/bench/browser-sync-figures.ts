@@ -67,28 +67,32 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
     });
     const ours = await benchPage(context, ctx.server.url);
     const pouch = await benchPage(context, pouchUrl);
+    // Seeded once, and the same drafts every run: each run syncs and pushes them into fresh databases. The
+    // warm-up takes a tenth of them, which runs every code path and warms IndexedDB as well as all of them would.
+    const tenth = Math.ceil(options.count / 10);
+    options.step(`Chromium: seeding both servers with ${options.count} orders`);
+    const seeds = { warmup: await seedOrders(ctx, pouchUrl, { count: tenth, n: 0 }), measured: await seedOrders(ctx, pouchUrl, { count: options.count, n: 1 }) };
+    const allDrafts = makeOrders(options.count, ctx.catalog, 'draft', 600);
     const sync = { ours: [] as number[], floor: [] as number[], pouch: [] as number[] };
     const push = { ours: [] as number[], floor: [] as number[], pouch: [] as number[] };
     for (let run = 0; run <= options.runs; run += 1) {
-      const label = `Chromium, run ${run}/${options.runs}${run === 0 ? ' (warm-up)' : ''}`;
-      // A tenth of the documents warm up every code path and the IndexedDB databases as well as all of them would.
-      const count = run === 0 ? Math.ceil(options.count / 10) : options.count;
-      options.step(`${label}: initial sync of ${count} orders`);
-      const orders = await seedOrders(ctx, pouchUrl, { count, run });
-      const syncMs = await inPage(ours, 'initialSync', ctx.shopper(6_000 + run).token, fresh('initial'));
-      const syncFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), orders);
-      const syncPouch = await inPage(pouch, 'pouchPull', `chromium-initial-${run}`, fresh('pouch'));
-      await new RemotePouch(`${pouchUrl}/chromium-initial-${run}`).destroy();
+      const warmup = run === 0;
+      const label = `Chromium, run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`;
+      const seed = warmup ? seeds.warmup : seeds.measured;
+      options.step(`${label}: initial sync of ${seed.orders.length} orders`);
+      const syncMs = await inPage(ours, 'initialSync', seed.token, fresh('initial'));
+      const syncFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), seed.orders);
+      const syncPouch = await inPage(pouch, 'pouchPull', seed.remote, fresh('pouch'));
 
-      options.step(`${label}: push of ${count} changes`);
-      const drafts = makeOrders(count, ctx.catalog, 'draft', 600 + run);
+      const drafts = warmup ? allDrafts.slice(0, tenth) : allDrafts;
+      options.step(`${label}: push of ${drafts.length} changes`);
       const pushMs = await inPage(ours, 'push', ctx.shopper(7_000 + run).token, fresh('push'), drafts);
       const pushFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), drafts);
       const remote = new RemotePouch(`${pouchUrl}/chromium-push-${run}`);
       await remote.info();
       const pushPouch = await inPage(pouch, 'pouchPush', `chromium-push-${run}`, fresh('pouch-push'), drafts);
       await remote.destroy();
-      if (run === 0) continue;
+      if (warmup) continue;
       sync.ours.push(syncMs);
       sync.floor.push(syncFloor);
       sync.pouch.push(syncPouch);
@@ -96,6 +100,7 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
       push.floor.push(pushFloor);
       push.pouch.push(pushPouch);
     }
+    await Promise.all([seeds.warmup, seeds.measured].map(({ remote }) => new RemotePouch(`${pouchUrl}/${remote}`).destroy()));
     options.step(`Chromium: ${options.edits} draft edits`);
     const edits = await inPage(ours, 'draftEdits', ctx.shopper(8_000).token, fresh('edits'), ctx.catalog[0]?.id ?? '', options.edits);
     await context.close();
@@ -112,17 +117,14 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
   }
 }
 
-/** Puts `count` received orders in a fresh shopper's replica and in a fresh express-pouchdb database; returns them. */
-async function seedOrders(ctx: BenchContext, pouchUrl: string, options: { count: number; run: number }): Promise<Order[]> {
-  const orders = makeOrders(options.count, ctx.catalog, 'received', 500 + options.run);
-  const { replica } = ctx.shopper(6_000 + options.run);
-  // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
-  for (let start = 0; start < orders.length; start += 400) {
-    const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
-    await ctx.store.sync.batch.mutate({ replica, operations });
-  }
-  await new RemotePouch(`${pouchUrl}/chromium-initial-${options.run}`).bulkDocs(orders.map(({ id, ...order }) => ({ _id: id, ...order })));
-  return orders;
+/** Puts `count` received orders in shopper `n`'s replica and in a fresh express-pouchdb database: the device's token, the database's name, the orders. */
+async function seedOrders(ctx: BenchContext, pouchUrl: string, options: { count: number; n: number }): Promise<{ token: string; remote: string; orders: Order[] }> {
+  const orders = makeOrders(options.count, ctx.catalog, 'received', 500 + options.n);
+  const { replica, token } = ctx.shopper(6_000 + options.n);
+  await ctx.receive(replica, orders);
+  const remote = `chromium-initial-${options.n}`;
+  await new RemotePouch(`${pouchUrl}/${remote}`).bulkDocs(orders.map(({ id, ...order }) => ({ _id: id, ...order })));
+  return { token, remote, orders };
 }
 
 /** Pourover against the Dexie floor; PouchDB against Pourover (above 1: Pourover is faster). */

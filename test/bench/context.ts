@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openReplica, type Replica } from '@pourover/replica';
-import type { CatalogItem } from '@pourover/schemas';
+import type { CatalogItem, Order } from '@pourover/schemas';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
@@ -16,6 +16,8 @@ export type BenchContext = {
   shopper(n: number): { token: string; replica: string; id: string };
   /** Opens a fresh device database for a shopper (production settings: no validation). */
   device(token: string, name: string): Promise<Replica>;
+  /** Puts `orders` in a shopper's replica as processed orders, as the store does. */
+  receive(replica: string, orders: readonly Order[]): Promise<void>;
 };
 
 export async function benchContext(server: ServerProcess): Promise<BenchContext> {
@@ -33,5 +35,12 @@ export async function benchContext(server: ServerProcess): Promise<BenchContext>
     },
     device: (token, name) =>
       openReplica({ url: server.url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 }),
+    async receive(replica, orders) {
+      // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
+      for (let start = 0; start < orders.length; start += 400) {
+        const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
+        await store.sync.batch.mutate({ replica, operations });
+      }
+    },
   };
 }

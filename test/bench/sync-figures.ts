@@ -30,39 +30,47 @@ async function bulkInsertFloor(orders: Order[]): Promise<number> {
   return ms;
 }
 
+/** The warm-up's share of the documents: a tenth runs every code path as all of them would. */
+const warmupCount = (count: number) => Math.ceil(count / 10);
+
+/** `count` received orders for shopper `n`, on the Pourover server and in an express-pouchdb database. */
+async function seedBoth(ctx: BenchContext, pouchUrl: string, options: { count: number; n: number }) {
+  const shopper = ctx.shopper(1_000 + options.n);
+  const orders = makeOrders(options.count, ctx.catalog, 'received', options.n + 1);
+  await ctx.receive(shopper.replica, orders);
+  const remote = new RemotePouch(`${pouchUrl}/initial-${options.n}`);
+  await remote.bulkDocs(orders.map(({ id, ...order }) => ({ _id: id, ...order })));
+  return { shopper, orders, remote };
+}
+
 /** Figure 1: a fresh device pulls `count` orders until idle, next to the floor and PouchDB, runs interleaved. */
 export async function initialSync(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
   const label = `initial sync, ${options.count} orders`;
+  options.step(`${label}: seeding both servers`);
+  // Seeded once: every run syncs the same documents into fresh local databases.
+  const seeds = { warmup: await seedBoth(ctx, pouchUrl, { count: warmupCount(options.count), n: 0 }), measured: await seedBoth(ctx, pouchUrl, { count: options.count, n: 1 }) };
   const ours: number[] = [];
   const floor: number[] = [];
   const pouch: number[] = [];
   for (let run = 0; run <= options.runs; run += 1) {
     const warmup = run === 0;
     options.step(`${label}: run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`);
-    const shopper = ctx.shopper(1_000 + run);
-    const orders = makeOrders(options.count, ctx.catalog, 'received', run + 1);
-    // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
-    for (let start = 0; start < orders.length; start += 400) {
-      const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
-      await ctx.store.sync.batch.mutate({ replica: shopper.replica, operations });
-    }
+    const { shopper, orders, remote } = warmup ? seeds.warmup : seeds.measured;
     const device = await ctx.device(shopper.token, fresh('initial'));
     const ms = await elapsed(() => device.awaitInSync());
     await device.db.remove();
     await device.close().catch(() => {});
     const floorMs = await bulkInsertFloor(orders);
 
-    const remote = new RemotePouch(`${pouchUrl}/initial-${run}`);
-    await remote.bulkDocs(orders.map(({ id, ...order }) => ({ _id: id, ...order })));
     const local = new LocalPouch(fresh('pouch'));
     const pouchMs = await elapsed(() => local.replicate.from(remote));
     await local.destroy();
-    await remote.destroy();
     if (warmup) continue;
     ours.push(ms);
     floor.push(floorMs);
     pouch.push(pouchMs);
   }
+  await Promise.all([seeds.warmup.remote.destroy(), seeds.measured.remote.destroy()]);
   return [
     { name: `${label}: Pourover`, unit: 'ms', values: ours, baseline: `${label}: RxDB bulkInsert (floor)`, durability: SERVER_DURABILITY },
     { name: `${label}: RxDB bulkInsert (floor)`, unit: 'ms', values: floor },
@@ -73,6 +81,8 @@ export async function initialSync(ctx: BenchContext, pouchUrl: string, options: 
 /** Figure 2: one online device writes `count` changes; time until the server has them all. */
 export async function pushThroughput(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
   const label = `push, ${options.count} changes`;
+  // The same drafts every run, each run to a fresh shopper and fresh databases on both sides.
+  const all = makeOrders(options.count, ctx.catalog, 'draft', 100);
   const ours: number[] = [];
   const floor: number[] = [];
   const pouch: number[] = [];
@@ -80,7 +90,7 @@ export async function pushThroughput(ctx: BenchContext, pouchUrl: string, option
     const warmup = run === 0;
     options.step(`${label}: run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`);
     const shopper = ctx.shopper(2_000 + run);
-    const drafts = makeOrders(options.count, ctx.catalog, 'draft', 100 + run);
+    const drafts = warmup ? all.slice(0, warmupCount(options.count)) : all;
     const device = await ctx.device(shopper.token, fresh('push'));
     await device.awaitInSync();
     const ms = await elapsed(async () => {
