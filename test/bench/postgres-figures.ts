@@ -23,7 +23,7 @@ type Nodes = { setup: Setup; nodes: ServerProcess[]; keyFile: string };
 
 const SETUPS: Setup[] = ['SQLite, one node', 'PostgreSQL, one node', 'PostgreSQL, two nodes'];
 const BASELINE: Setup = 'SQLite, one node';
-const SIZES = { quick: { runs: 1, pushers: 20, seconds: 1, latencyPushes: 40 }, full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 } };
+const SIZES = { quick: { runs: 1, pushers: 10, seconds: 0.5, latencyPushes: 20 }, full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 } };
 const SETTINGS =
   'SQLite: fsync per commit; PostgreSQL: the cluster’s settings (a throwaway test cluster runs with fsync off); production rate limits, a refused push waits its Retry-After';
 

@@ -16,34 +16,61 @@ import { startPouchServer } from './pouch.ts';
 import { figuresOf, table, type Samples } from './stats.ts';
 import { buildShop, shopDist } from '../e2e/browser.ts';
 import { browserFigures } from './browser-figures.ts';
+import { chromiumSyncFigures } from './browser-sync-figures.ts';
+import { capacityFigures } from './capacity-figures.ts';
 import { orderFigures, processorFigures } from './order-figures.ts';
+import { postgresFigures } from './postgres-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
 
-const args = z
-  .object({ quick: z.boolean().default(false) })
+const GROUPS = ['sync', 'orders', 'processor', 'browser', 'chromium', 'capacity', 'postgres'] as const;
+const parsed = z
+  .object({
+    quick: z.boolean().default(false),
+    /** `--only sync,capacity`: just those groups. */
+    only: z
+      .string()
+      .transform((list) => list.split(','))
+      .pipe(z.array(z.enum(GROUPS)))
+      .optional(),
+  })
   .strict()
-  .parse(parseArgs({ options: { quick: { type: 'boolean' } }, strict: true }).values);
+  .safeParse(parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } }, strict: true }).values);
+if (!parsed.success) {
+  process.stderr.write(`bench: ${z.prettifyError(parsed.error)}\n`);
+  process.exit(2);
+}
+const args = parsed.data;
+// --quick leaves out the shop's own figures unless asked: building the shop alone takes a tenth of its budget.
+const groups: readonly string[] = args.only ?? GROUPS.filter((group) => !(args.quick && group === 'browser'));
+const wanted = (group: (typeof GROUPS)[number]) => groups.includes(group);
 
+// Budgets on a shared 2-core machine: the full run under 15 minutes, --quick (CI's smoke run) under 2.
 const size = args.quick
-  ? { orders: 1_000, runs: 2, writes: 50, streams: 100, places: 100, queued: 200, received: 10, reloads: 3 }
-  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, received: 100, reloads: 10 };
+  ? { orders: 500, runs: 2, writes: 30, streams: 100, places: 50, queued: 100, received: 5, reloads: 2, open: [200], pushers: 50, pushSeconds: 1, pushRuns: 1, chromiumRuns: 1 }
+  : { orders: 10_000, runs: 5, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, received: 100, reloads: 10, open: [1_000, 5_000], pushers: 200, pushSeconds: 5, pushRuns: 3, chromiumRuns: 2 };
 
 const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-'));
 const step = progress(args.quick ? 'bench --quick' : 'bench');
-step('building the shop');
-buildShop();
-const server = await startServerProcess(dir, undefined, ['--static', shopDist]);
+// Only the offline-reload figures load the shop; the Chromium sync figures build a page of their own.
+if (wanted('browser')) {
+  step('building the shop');
+  buildShop();
+}
+const server = await startServerProcess(dir, undefined, wanted('browser') ? ['--static', shopDist] : []);
 const pouch = await startPouchServer();
 const samples: (Samples & { baseline?: string })[] = [];
 try {
   const ctx = await benchContext(server);
-  samples.push(...(await initialSync(ctx, pouch.url, { count: size.orders, runs: size.runs, step })));
-  samples.push(...(await pushThroughput(ctx, pouch.url, { count: size.orders, runs: size.runs, step })));
-  samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })));
-  samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
-  samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
-  samples.push(...(await processorFigures(ctx, { count: size.queued, latencySamples: size.received, step })));
-  samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
+  if (wanted('sync')) samples.push(...(await initialSync(ctx, pouch.url, { count: size.orders, runs: size.runs, step })));
+  if (wanted('sync')) samples.push(...(await pushThroughput(ctx, pouch.url, { count: size.orders, runs: size.runs, step })));
+  if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })));
+  if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
+  if (wanted('orders')) samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
+  if (wanted('processor')) samples.push(...(await processorFigures(ctx, { count: size.queued, latencySamples: size.received, step })));
+  if (wanted('browser')) samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
+  if (wanted('chromium')) samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
+  if (wanted('capacity')) samples.push(...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.pushRuns, step })));
+  if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
 } finally {
   await pouch.stop();
   await server.stop();
@@ -51,6 +78,8 @@ try {
 }
 step('done\n');
 const figures = figuresOf(samples);
+const left = GROUPS.filter((group) => !wanted(group));
 process.stdout.write(`\nNode ${process.version}, devices on fake-indexeddb, servers on 127.0.0.1${args.quick ? ' (quick run)' : ''}\n\n${table(figures)}\n`);
+if (left.length) process.stdout.write(`\nLeft out: ${left.join(', ')} (npm run bench -- --only ${left.join(',')}${args.quick ? ' --quick' : ''})\n`);
 writeFileSync(fileURLToPath(new URL('../../bench-results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);
