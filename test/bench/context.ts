@@ -39,8 +39,24 @@ export async function benchContext(server: ServerProcess): Promise<BenchContext>
       // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
       for (let start = 0; start < orders.length; start += 400) {
         const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
-        await store.sync.batch.mutate({ replica, operations });
+        await sentAgainIfUnheard(() => store.sync.batch.mutate({ replica, operations }));
       }
     },
   };
+}
+
+/**
+ * Runs `request` once more if the connection closed before any answer: after
+ * a long synchronous step here (making 10,000 orders takes seconds) the
+ * client can send on a pooled keep-alive connection the server has just
+ * closed as idle. Writing the same states again would change nothing.
+ */
+async function sentAgainIfUnheard<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    const socketClosed = (error as { cause?: { cause?: { code?: string } } }).cause?.cause?.code === 'UND_ERR_SOCKET';
+    if (!socketClosed) throw error;
+    return request();
+  }
 }
