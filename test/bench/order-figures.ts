@@ -102,7 +102,7 @@ export async function processorFigures(ctx: BenchContext, options: { count: numb
   await shop.replica.awaitInSync();
   const latencies: number[] = [];
   for (let i = 0; i < options.latencySamples; i += 1) {
-    options.step(`placing → received: ${i}/${options.latencySamples}`);
+    if (i % 10 === 0) options.step(`placing → received: ${i}/${options.latencySamples}`);
     const id = await shop.createDraft();
     await shop.addItem(id, ctx.catalog[0]!.id);
     await shop.setSlot(id, slot.id);
