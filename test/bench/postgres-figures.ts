@@ -2,16 +2,18 @@
  * The sync server on PostgreSQL, with one node and with two, next to the
  * embedded SQLite store measured the same way in the same run: pushes per
  * second from many devices at once, and how long a push takes to reach a
- * device's live stream (on the other node when there are two). Uses the
- * PostgreSQL the tests use (`POUROVER_TEST_PG_URL`, or a throwaway cluster);
- * without one, its figures say why they were not measured.
+ * device's live stream (on the other node when there are two). PostgreSQL
+ * syncs every commit as SQLite does: a throwaway cluster with fsync on where
+ * PostgreSQL is installed, else the tests' server (`POUROVER_TEST_PG_URL`)
+ * with its settings stated; without either, the figures say why not.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '@pourover/sync-server/test-postgres';
+import { postgresMissing, startDurablePostgres, startTestPostgres, type TestPostgres } from '@pourover/sync-server/test-postgres';
+import { Client } from 'pg';
 import { LightDevice } from '../support/light-device.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { percentile, type Samples } from './stats.ts';
@@ -24,8 +26,7 @@ type Nodes = { setup: Setup; nodes: ServerProcess[]; keyFile: string };
 const SETUPS: Setup[] = ['SQLite, one node', 'PostgreSQL, one node', 'PostgreSQL, two nodes'];
 const BASELINE: Setup = 'SQLite, one node';
 const SIZES = { quick: { runs: 1, pushers: 10, seconds: 0.5, latencyPushes: 20 }, full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 } };
-const SETTINGS =
-  'SQLite: fsync per commit; PostgreSQL: the cluster’s settings (a throwaway test cluster runs with fsync off); production rate limits, a refused push waits its Retry-After';
+const LIMITS = 'production rate limits, a refused push waits its Retry-After';
 
 let drafts = 0;
 const draftId = () => `b0000000-0000-4000-8000-${(drafts += 1).toString(16).padStart(12, '0')}`;
@@ -88,23 +89,38 @@ async function startNodes(setup: Setup, dir: string, databaseUrl: string | undef
   return { setup, nodes, keyFile };
 }
 
-/** Three figures per setup, each compared with SQLite's; a figure without values is shown as not measured, with `note`. */
-function setupFigures(size: Size, values: (setup: Setup) => { pushes: number[]; p50: number[]; p99: number[] }, note?: string): Figures {
+/** Three figures per setup, each compared with SQLite's; SQLite's first row states the settings, or every setup's why it was not measured. */
+function setupFigures(size: Size, values: (setup: Setup) => { pushes: number[]; p50: number[]; p99: number[] }, note: { settings: string } | { missing: string }): Figures {
   const pushLabel = `pushes/s, ${size.pushers} devices pushing new drafts`;
   const against = (setup: Setup, name: string) => (setup === BASELINE ? {} : { baseline: `${name}: ${BASELINE}` });
+  const stated = (setup: Setup) => ('missing' in note ? { durability: `not measured: ${note.missing}` } : setup === BASELINE ? { durability: note.settings } : {});
   return SETUPS.flatMap((setup) => [
-    { name: `${pushLabel}: ${setup}`, unit: '/s', values: values(setup).pushes, ...against(setup, pushLabel), ...(note || setup === BASELINE ? { durability: note ?? SETTINGS } : {}) },
+    { name: `${pushLabel}: ${setup}`, unit: '/s', values: values(setup).pushes, ...against(setup, pushLabel), ...stated(setup) },
     { name: `push → stream p50: ${setup}`, unit: 'ms', values: values(setup).p50, ...against(setup, 'push → stream p50') },
     { name: `push → stream p99: ${setup}`, unit: 'ms', values: values(setup).p99, ...against(setup, 'push → stream p99') },
   ]);
 }
 
-/** The cluster, or why there is none (not installed, or it would not start): the figures then say so instead of failing the run. */
-async function postgresOrReason(): Promise<TestPostgres | string> {
-  const missing = postgresMissing();
-  if (missing) return missing;
+/** The fsync and synchronous_commit settings of the server at `url`, as the table states them. */
+async function durabilityOf(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
   try {
-    return await startTestPostgres();
+    const setting = async (name: string) => ((await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0] ?? {})[name];
+    return `fsync ${await setting('fsync')}, synchronous_commit ${await setting('synchronous_commit')}`;
+  } finally {
+    await client.end();
+  }
+}
+
+/** PostgreSQL and the settings to state, or why there is none: the figures then say so instead of failing the run. */
+async function postgresOrReason(): Promise<{ postgres: TestPostgres; settings: string } | string> {
+  try {
+    const durable = await startDurablePostgres();
+    const postgres = durable ?? (postgresMissing() === undefined ? await startTestPostgres() : undefined);
+    if (!postgres) return postgresMissing() ?? 'no PostgreSQL';
+    const where = durable ? 'a throwaway cluster' : 'the server POUROVER_TEST_PG_URL names';
+    return { postgres, settings: `SQLite: fsync per commit; PostgreSQL: ${where}, ${await durabilityOf(postgres.url)}; ${LIMITS}` };
   } catch (error) {
     return `PostgreSQL did not start: ${(error as Error).message.split('\n')[0]}`;
   }
@@ -113,8 +129,9 @@ async function postgresOrReason(): Promise<TestPostgres | string> {
 export async function postgresFigures(options: { quick: boolean; step: (s: string) => void }): Promise<Figures> {
   const size = options.quick ? SIZES.quick : SIZES.full;
   options.step('PostgreSQL figures: starting PostgreSQL and the servers');
-  const postgres = await postgresOrReason();
-  if (typeof postgres === 'string') return setupFigures(size, () => ({ pushes: [], p50: [], p99: [] }), `not measured: ${postgres}`);
+  const found = await postgresOrReason();
+  if (typeof found === 'string') return setupFigures(size, () => ({ pushes: [], p50: [], p99: [] }), { missing: found });
+  const { postgres, settings } = found;
   const measured = new Map(SETUPS.map((setup) => [setup, { pushes: [] as number[], p50: [] as number[], p99: [] as number[] }]));
   const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-pg-'));
   const databases: { drop(): Promise<void> }[] = [];
@@ -146,5 +163,5 @@ export async function postgresFigures(options: { quick: boolean; step: (s: strin
     await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return setupFigures(size, (setup) => measured.get(setup) ?? { pushes: [], p50: [], p99: [] });
+  return setupFigures(size, (setup) => measured.get(setup) ?? { pushes: [], p50: [], p99: [] }, { settings });
 }

@@ -37,7 +37,16 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (given) return server(given, async () => {});
   const missing = postgresMissing();
   if (missing) throw new Error(missing);
-  return startCluster();
+  return startCluster({ fsync: false });
+}
+
+/**
+ * A throwaway cluster of its own with fsync on, as production runs, for
+ * measurements next to a store that syncs every commit (the benchmarks);
+ * undefined where PostgreSQL is not installed.
+ */
+export async function startDurablePostgres(): Promise<TestPostgres | undefined> {
+  return postgresBinaries() ? startCluster({ fsync: true }) : undefined;
 }
 
 let databases = 0;
@@ -76,7 +85,7 @@ function postgresBinaries(): string | undefined {
   return majors[0] === undefined ? undefined : join(root, majors[0], 'bin');
 }
 
-async function startCluster(): Promise<TestPostgres> {
+async function startCluster(options: { fsync: boolean }): Promise<TestPostgres> {
   const bin = postgresBinaries() as string;
   const dir = mkdtempSync(join(tmpdir(), 'pourover-pg-'));
   // PostgreSQL refuses to run as root; the tests often do (in containers), so the cluster belongs to `postgres`.
@@ -90,8 +99,8 @@ async function startCluster(): Promise<TestPostgres> {
   let port = 0;
   for (let attempt = 1; ; attempt += 1) {
     port = await freePort();
-    // fsync off: a throwaway cluster needs no durability, and the machine is small and shared.
-    const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
+    // Tests run with fsync off: a throwaway cluster needs no durability, and the machine is small and shared.
+    const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${options.fsync ? 'on' : 'off'}`;
     try {
       await as(pgCtl, ['-D', data, '-l', join(dir, 'log'), '-w', '-o', settings, 'start']);
       break;
