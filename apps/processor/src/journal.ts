@@ -1,6 +1,6 @@
 import type { Order } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
-import { openDurableFile } from './sqlite-file.ts';
+import { GroupCommit, openDurableFile } from './sqlite-file.ts';
 
 /**
  * Where an order stands in the processor:
@@ -25,11 +25,16 @@ type Row = { id: string; replica: string; snapshot: string; step: Step; charge_i
 
 /**
  * The processor's own write-ahead journal (a SQLite file, synced on every
- * step): each order's snapshot is written before anything is done about it,
- * and each step after it happens, so a restart resumes where it stopped.
+ * commit): each order's snapshot is written before anything is done about
+ * it, and each step after it happens, so a restart resumes where it stopped.
+ *
+ * Writes are group-committed (`GroupCommit`): the steps of all orders in
+ * flight share one fsync, and each resolves only once it is on disk, so no
+ * step is acted on before it is journaled.
  */
 export class Journal {
   readonly #db: Database.Database;
+  readonly #group: GroupCommit;
 
   constructor(file: string) {
     this.#db = openDurableFile(
@@ -38,6 +43,7 @@ export class Journal {
          id TEXT PRIMARY KEY, replica TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL,
          charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`,
     );
+    this.#group = new GroupCommit(this.#db);
   }
 
   get(id: string): JournalEntry | undefined {
@@ -55,21 +61,25 @@ export class Journal {
   }
 
   /** Records the order as first seen; a later copy never replaces it. */
-  snapshot(replica: string, order: Order): JournalEntry {
-    this.#db
-      .prepare(`INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`)
-      .run(order.id, replica, JSON.stringify(order), new Date().toISOString());
-    return this.get(order.id) as JournalEntry;
+  snapshot(replica: string, order: Order): Promise<JournalEntry> {
+    const insert = this.#db.prepare(`INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`);
+    return this.#commit(order.id, () => insert.run(order.id, replica, JSON.stringify(order), new Date().toISOString()));
   }
 
-  advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): JournalEntry {
-    this.#db
-      .prepare(
-        `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
-         reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
-      )
-      .run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id);
-    return this.get(id) as JournalEntry;
+  advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): Promise<JournalEntry> {
+    const update = this.#db.prepare(
+      `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
+       reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
+    );
+    return this.#commit(id, () => update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id));
+  }
+
+  /** Commits `write` with the others waiting, and reads the order's entry as it then stands. */
+  #commit(id: string, write: () => void): Promise<JournalEntry> {
+    return this.#group.run(() => {
+      write();
+      return this.get(id) as JournalEntry;
+    });
   }
 
   counts(): Record<Step, number> {
@@ -80,7 +90,9 @@ export class Journal {
     return counts;
   }
 
+  /** Commits what is still waiting, then closes the file. */
   close() {
+    this.#group.flush();
     this.#db.close();
   }
 }

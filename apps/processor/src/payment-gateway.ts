@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { openDurableFile } from './sqlite-file.ts';
+import { GroupCommit, openDurableFile } from './sqlite-file.ts';
 
 export type ChargeRequest = { idempotencyKey: string; amountCents: number; paymentToken: string };
 export type ChargeResult = { status: 'charged'; chargeId: string } | { status: 'declined'; reason: string };
@@ -17,10 +17,12 @@ export interface PaymentGateway {
 
 /**
  * The gateway shipped for the demo and tests: a local ledger in a SQLite
- * file. Tokens starting `tok_decline` are declined.
+ * file, group-committed like the journal. Tokens starting `tok_decline` are
+ * declined.
  */
 export class SimulatedGateway implements PaymentGateway {
   readonly #db: Database.Database;
+  readonly #group: GroupCommit;
 
   constructor(file: string) {
     this.#db = openDurableFile(
@@ -31,10 +33,11 @@ export class SimulatedGateway implements PaymentGateway {
        CREATE TABLE IF NOT EXISTS refunds (
          charge_id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, amount_cents INTEGER NOT NULL, at TEXT NOT NULL);`,
     );
+    this.#group = new GroupCommit(this.#db);
   }
 
-  async charge(request: ChargeRequest): Promise<ChargeResult> {
-    const take = this.#db.transaction((): ChargeResult => {
+  charge(request: ChargeRequest): Promise<ChargeResult> {
+    return this.#group.run((): ChargeResult => {
       const existing = this.#db
         .prepare<[string], { charge_id: string | null; status: string; reason: string | null }>(
           'SELECT charge_id, status, reason FROM charges WHERE idempotency_key = ?',
@@ -61,17 +64,15 @@ export class SimulatedGateway implements PaymentGateway {
         );
       return result;
     });
-    return take.immediate();
   }
 
   async refund(request: { idempotencyKey: string; chargeId: string }): Promise<{ status: 'refunded' }> {
-    this.#db
-      .prepare(
-        `INSERT INTO refunds (charge_id, idempotency_key, amount_cents, at)
-         SELECT charge_id, ?, amount_cents, ? FROM charges WHERE charge_id = ?
-         ON CONFLICT (charge_id) DO NOTHING`,
-      )
-      .run(request.idempotencyKey, new Date().toISOString(), request.chargeId);
+    const insert = this.#db.prepare(
+      `INSERT INTO refunds (charge_id, idempotency_key, amount_cents, at)
+       SELECT charge_id, ?, amount_cents, ? FROM charges WHERE charge_id = ?
+       ON CONFLICT (charge_id) DO NOTHING`,
+    );
+    await this.#group.run(() => insert.run(request.idempotencyKey, new Date().toISOString(), request.chargeId));
     return { status: 'refunded' };
   }
 
@@ -87,6 +88,7 @@ export class SimulatedGateway implements PaymentGateway {
   }
 
   close() {
+    this.#group.flush();
     this.#db.close();
   }
 }

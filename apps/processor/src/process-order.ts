@@ -48,7 +48,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
   const resumed = journal.get(seen.id);
-  let entry = resumed ?? journal.snapshot(replica, seen);
+  let entry = resumed ?? (await journal.snapshot(replica, seen));
   if (canonical(entry.snapshot) !== canonical(seen)) {
     deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
   }
@@ -68,8 +68,8 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
     );
     entry =
       charge.status === 'charged'
-        ? journal.advance(entry.id, 'charged', { chargeId: charge.chargeId })
-        : journal.advance(entry.id, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
+        ? await journal.advance(entry.id, 'charged', { chargeId: charge.chargeId })
+        : await journal.advance(entry.id, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
   }
   if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
   if (!entry.snapshot.slotId) return rejectFor(deps, entry, 'no delivery slot was chosen');
@@ -87,7 +87,7 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
       ],
     });
     if (result.ok) {
-      journal.advance(entry.id, 'done', { outcome: 'received' });
+      await journal.advance(entry.id, 'done', { outcome: 'received' });
       return { outcome: 'received', reason: null };
     }
     if (result.reason === 'precondition' && result.failed.index === 2) {
@@ -109,15 +109,15 @@ const slotRefusals: Record<'absent' | 'limit' | 'too-late', string> = {
 };
 
 /** Journals the decision to reject before anything else, so a restart finishes the rejection rather than retrying the order. */
-function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
-  return reject(deps, deps.journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
+async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
+  return reject(deps, await deps.journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
 }
 
 /** Gives back any charge (once), then moves the order to processedOrders as rejected. */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
   if (entry.chargeId && entry.step === 'charged') {
     await withTimeout(deps.gateway.refund({ idempotencyKey: `refund:${entry.id}`, chargeId: entry.chargeId }), deps.gatewayTimeoutMs, 'the payment gateway');
-    entry = deps.journal.advance(entry.id, 'refunded');
+    entry = await deps.journal.advance(entry.id, 'refunded');
   }
   const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
   let placedNow = live(entry.snapshot);
@@ -130,7 +130,7 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
       ],
     });
     if (result.ok) {
-      deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
+      await deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
       return { outcome: 'rejected', reason };
     }
     const moved = await alreadyProcessed(deps, entry);
@@ -162,7 +162,7 @@ async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<O
   if (!processed || processed._deleted) return undefined;
   const outcome = processed['status'] === 'rejected' ? 'rejected' : 'received';
   const reason = typeof processed['rejectReason'] === 'string' ? processed['rejectReason'] : null;
-  deps.journal.advance(entry.id, 'done', { outcome, ...(reason ? { reason } : {}) });
+  await deps.journal.advance(entry.id, 'done', { outcome, ...(reason ? { reason } : {}) });
   return { outcome, reason };
 }
 
