@@ -1,22 +1,10 @@
 import { STORE } from '@pourover/schemas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './http-server.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from './store/test-postgres.ts';
+import { onPostgres } from './store/on-postgres.ts';
 import { call, deviceToken, pull, resultOf, tempDir } from './test-support.ts';
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
-  let postgres: TestPostgres;
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-  }, 60_000);
-  afterAll(() => postgres?.stop());
-
+onPostgres((postgres) => {
   describe('a server on PostgreSQL', { timeout: 30_000 }, () => {
     const cleanups: (() => Promise<void> | void)[] = [];
     afterEach(async () => {
@@ -50,4 +38,4 @@ if (missing) {
       await expect(startServer({ dataDir: folder.dir, store: 'mysql://localhost/pourover', port: 0 })).rejects.toThrow(/postgres:\/\//);
     });
   });
-}
+});

@@ -1,22 +1,11 @@
 import { Client } from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '../store/test-postgres.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onPostgres } from '../store/on-postgres.ts';
 import { identityConformance } from './identity-conformance.ts';
 import { PostgresIdentityStore } from './postgres-identity-store.ts';
 import { ephemeralServerKey, publicKeyPem } from './server-key.ts';
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
-  let postgres: TestPostgres;
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-  }, 60_000);
-  afterAll(() => postgres?.stop());
+onPostgres((postgres) => {
   const serverPublicKey = publicKeyPem(ephemeralServerKey());
 
   identityConformance('postgres', async () => {
@@ -97,4 +86,4 @@ if (missing) {
       await expect(PostgresIdentityStore.open({ url, serverPublicKey: publicKeyPem(ephemeralServerKey()) })).rejects.toThrow(/same key/);
     });
   });
-}
+});

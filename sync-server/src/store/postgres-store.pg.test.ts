@@ -1,28 +1,16 @@
 import { Client } from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { userDoc } from '../test-support.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { storeConformance } from './store-conformance.ts';
 import type { Write } from './store.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from './test-postgres.ts';
+import { onPostgres } from './on-postgres.ts';
 
 const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
 const user = (n: number, name?: string): Write => ({ collection: 'user', document: userDoc(n, name ? { name } : {}), expect: { kind: 'none' } });
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
-  let postgres: TestPostgres;
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-  }, 60_000);
-  afterAll(() => postgres?.stop());
-
+onPostgres((postgres) => {
   storeConformance('postgres', async () => {
     const database = await postgres.createDatabase();
     const open = () => PostgresStore.open({ url: database.url });
@@ -122,4 +110,4 @@ if (missing) {
       expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_version')).toEqual([{ n: postgresMigrations.length }]);
     });
   });
-}
+});
