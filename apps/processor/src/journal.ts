@@ -1,6 +1,6 @@
 import type { Order } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
-import { GroupCommit, openDurableFile } from './sqlite-file.ts';
+import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 
 /**
  * Where an order stands in the processor:
@@ -35,6 +35,7 @@ type Row = { id: string; replica: string; snapshot: string; step: Step; charge_i
 export class Journal {
   readonly #db: Database.Database;
   readonly #group: GroupCommit;
+  readonly #statements;
 
   constructor(file: string) {
     this.#db = openDurableFile(
@@ -44,10 +45,20 @@ export class Journal {
          charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`,
     );
     this.#group = new GroupCommit(this.#db);
+    this.#statements = {
+      get: this.#db.prepare<[string], Row>('SELECT * FROM orders WHERE id = ?'),
+      insert: this.#db.prepare<[string, string, string, string]>(
+        `INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`,
+      ),
+      update: this.#db.prepare<[Step, string | null, string | null, string | null, string, string]>(
+        `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
+         reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
+      ),
+    };
   }
 
   get(id: string): JournalEntry | undefined {
-    const row = this.#db.prepare<[string], Row>('SELECT * FROM orders WHERE id = ?').get(id);
+    const row = this.#statements.get.get(id);
     if (!row) return undefined;
     return {
       id: row.id,
@@ -62,16 +73,11 @@ export class Journal {
 
   /** Records the order as first seen; a later copy never replaces it. */
   snapshot(replica: string, order: Order): Promise<JournalEntry> {
-    const insert = this.#db.prepare(`INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`);
-    return this.#commit(order.id, () => insert.run(order.id, replica, JSON.stringify(order), new Date().toISOString()));
+    return this.#commit(order.id, () => this.#statements.insert.run(order.id, replica, JSON.stringify(order), new Date().toISOString()));
   }
 
   advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): Promise<JournalEntry> {
-    const update = this.#db.prepare(
-      `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
-       reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
-    );
-    return this.#commit(id, () => update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id));
+    return this.#commit(id, () => this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id));
   }
 
   /** Commits `write` with the others waiting, and reads the order's entry as it then stands. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { GroupCommit, openDurableFile } from './sqlite-file.ts';
+import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 
 export type ChargeRequest = { idempotencyKey: string; amountCents: number; paymentToken: string };
 export type ChargeResult = { status: 'charged'; chargeId: string } | { status: 'declined'; reason: string };
@@ -23,6 +23,7 @@ export interface PaymentGateway {
 export class SimulatedGateway implements PaymentGateway {
   readonly #db: Database.Database;
   readonly #group: GroupCommit;
+  readonly #statements;
 
   constructor(file: string) {
     this.#db = openDurableFile(
@@ -34,15 +35,19 @@ export class SimulatedGateway implements PaymentGateway {
          charge_id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, amount_cents INTEGER NOT NULL, at TEXT NOT NULL);`,
     );
     this.#group = new GroupCommit(this.#db);
+    this.#statements = {
+      charge: this.#db.prepare<[string], { charge_id: string | null; status: string; reason: string | null }>(
+        'SELECT charge_id, status, reason FROM charges WHERE idempotency_key = ?',
+      ),
+      insertCharge: this.#db.prepare<[string, string | null, number, string, string | null, string]>(
+        'INSERT INTO charges (idempotency_key, charge_id, amount_cents, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
   }
 
   charge(request: ChargeRequest): Promise<ChargeResult> {
     return this.#group.run((): ChargeResult => {
-      const existing = this.#db
-        .prepare<[string], { charge_id: string | null; status: string; reason: string | null }>(
-          'SELECT charge_id, status, reason FROM charges WHERE idempotency_key = ?',
-        )
-        .get(request.idempotencyKey);
+      const existing = this.#statements.charge.get(request.idempotencyKey);
       if (existing) {
         return existing.status === 'charged'
           ? { status: 'charged', chargeId: existing.charge_id ?? '' }
@@ -52,9 +57,7 @@ export class SimulatedGateway implements PaymentGateway {
       const result: ChargeResult = declined
         ? { status: 'declined', reason: request.paymentToken ? 'the card was declined' : 'no payment method on file' }
         : { status: 'charged', chargeId: `ch_${randomUUID()}` };
-      this.#db
-        .prepare('INSERT INTO charges (idempotency_key, charge_id, amount_cents, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(
+      this.#statements.insertCharge.run(
           request.idempotencyKey,
           result.status === 'charged' ? result.chargeId : null,
           request.amountCents,

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openDurableFile } from '@pourover/durable-sqlite';
 import type { SyncgroupMember } from '@pourover/schemas';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
 
 /** Forward-only schema versions of the identity file; `user_version` records how many have run. Never edit a shipped entry. */
@@ -31,12 +30,11 @@ export class SqliteIdentityStore implements IdentityStore {
   /** Revoked device names, kept in memory: every request is checked against it. */
   readonly #revoked = new Set<string>();
   readonly #events = new EventEmitter().setMaxListeners(0);
+  /** Read on every request, so prepared once. */
+  readonly #syncgroupRow: Database.Statement<[string, string], { members: string; version: number }>;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
+    this.#db = openDurableFile(file);
     const applied = this.#db.pragma('user_version', { simple: true }) as number;
     if (applied > migrations.length) throw new Error(`the identity file has schema version ${applied}, newer than this server knows`);
     migrations.slice(applied).forEach((sql, index) =>
@@ -46,6 +44,7 @@ export class SqliteIdentityStore implements IdentityStore {
       })(),
     );
     for (const row of this.#db.prepare<[], { name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL').all()) this.#revoked.add(row.name);
+    this.#syncgroupRow = this.#db.prepare('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?');
   }
 
   isRevoked(name: string): boolean {
@@ -107,9 +106,7 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined {
-    const row = this.#db
-      .prepare<[string, string], { members: string; version: number }>('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?')
-      .get(replica, collection);
+    const row = this.#syncgroupRow.get(replica, collection);
     return row ? { members: JSON.parse(row.members) as SyncgroupMember[], version: row.version } : undefined;
   }
 

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import Database from 'better-sqlite3';
@@ -30,20 +29,24 @@ class Rollback {
   constructor(readonly result: CommitResult) {}
 }
 
-/** The embedded store: one SQLite file in WAL mode, every commit one transaction. */
+/**
+ * The embedded store: one SQLite file in WAL mode, synced on every commit.
+ * Commits are grouped (`GroupCommit`): those that arrive together share one
+ * transaction and one fsync, each in a savepoint of its own, and each is
+ * answered only once the transaction is on disk.
+ */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
+  readonly #group: GroupCommit;
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #statements;
   readonly #now: () => Date;
 
   constructor(options: { file: string; now?: () => Date }) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.#db = new Database(options.file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
+    this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
+    this.#group = new GroupCommit(this.#db);
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     const db = this.#db;
@@ -103,7 +106,7 @@ export class SqliteStore implements Store {
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
-    const run = this.#db.transaction((): { result: CommitResult; changed: string[] } => {
+    const run = (): { result: CommitResult; changed: string[] } => {
       const now = this.#now();
       if (options.deadline !== undefined && now.toISOString() >= options.deadline) throw new Rollback({ ok: false, reason: 'deadline' });
       const commitNo = (this.#statements.counter.get('commit')?.value ?? 0) + 1;
@@ -140,10 +143,10 @@ export class SqliteStore implements Store {
       if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);
       const result: CommitResult = { ok: true, seq: headOf(replica), changed: heads.size > 0, conflicts };
       return { result, changed: [...heads.keys()] };
-    });
+    };
     let outcome: { result: CommitResult; changed: string[] };
     try {
-      outcome = run.immediate();
+      outcome = await this.#group.run(run);
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       throw error;
@@ -187,6 +190,8 @@ export class SqliteStore implements Store {
   }
 
   async close() {
+    // Commits already asked for are written, not dropped.
+    this.#group.flush();
     this.#events.removeAllListeners();
     this.#db.close();
   }

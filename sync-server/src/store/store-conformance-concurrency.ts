@@ -52,6 +52,8 @@ export function concurrencyConformance(fresh: FreshStore): void {
             position.commit = row.commit;
           }
           if (last) return;
+          // Between passes the reader yields to the event loop, as a request does: the embedded store commits there (group commit).
+          await new Promise((resolve) => setImmediate(resolve));
         }
       })();
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit, openDurableFile } from './sqlite-file.ts';
+import { GroupCommit, openDurableFile } from './durable-file.ts';
 
 describe('a group commit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-'));

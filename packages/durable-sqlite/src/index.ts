@@ -1,0 +1,1 @@
+export { GroupCommit, openDurableFile } from './durable-file.ts';
