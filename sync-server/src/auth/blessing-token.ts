@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ServerKey } from './server-key.ts';
 
 /** What a blessing token asserts: the holder's blessing name, until `exp` (seconds since the epoch). */
-const claims = z
+const claimsSchema = z
   .object({
     v: z.literal(1),
     sub: blessingName,
@@ -12,7 +12,7 @@ const claims = z
     exp: z.number().int(),
   })
   .strict();
-export type BlessingClaims = z.infer<typeof claims>;
+export type BlessingClaims = z.infer<typeof claimsSchema>;
 
 const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -26,8 +26,26 @@ export function signBlessing(key: ServerKey, options: { name: string; ttlSeconds
 
 export type Verification = { ok: true; claims: BlessingClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
+/** Claims of tokens whose signature was checked, by key: each request checks the lifetime, the signature only once. */
+const checked = new WeakMap<ServerKey, Map<string, BlessingClaims>>();
+const CHECKED_TOKENS = 10_000;
+
 /** Checks a token's signature and lifetime; never throws on bad input. */
 export function verifyBlessing(key: ServerKey, token: string, now: Date = new Date()): Verification {
+  const known = checked.get(key) ?? new Map<string, BlessingClaims>();
+  checked.set(key, known);
+  const claims = known.get(token) ?? checkSignature(key, token);
+  if (!('sub' in claims)) return claims;
+  if (!known.has(token)) {
+    // The oldest checked token makes room (a Map iterates in insertion order).
+    if (known.size >= CHECKED_TOKENS) known.delete(known.keys().next().value as string);
+    known.set(token, claims);
+  }
+  if (claims.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, claims };
+}
+
+function checkSignature(key: ServerKey, token: string): BlessingClaims | Extract<Verification, { ok: false }> {
   const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{86})$/.exec(token);
   if (!match) return { ok: false, reason: 'malformed' };
   const [, payload = '', signature = ''] = match;
@@ -40,8 +58,6 @@ export function verifyBlessing(key: ServerKey, token: string, now: Date = new Da
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const result = claims.safeParse(parsed);
-  if (!result.success) return { ok: false, reason: 'malformed' };
-  if (result.data.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: result.data };
+  const result = claimsSchema.safeParse(parsed);
+  return result.success ? result.data : { ok: false, reason: 'malformed' };
 }
