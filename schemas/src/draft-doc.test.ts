@@ -80,4 +80,13 @@ describe('a draft’s Yjs document', () => {
     expect([emptyDraftUpdate(), '', placed].map(isDraftUpdate)).toEqual([true, true, true]);
     expect(['AQID', 'abc', '!!!', 'AQEBAQ=='].map(isDraftUpdate)).toEqual([false, false, false, false]);
   });
+
+  it('answers the same when asked again about an update, though it remembers the drafts it has seen', () => {
+    const drafts = Array.from({ length: 1_100 }, (_, n) => editDraft(emptyDraftUpdate(), [{ kind: 'setNote', note: `note ${n}` }]));
+    const bad = ['AQID', 'AQEBAQ=='];
+    for (let pass = 0; pass < 2; pass += 1) {
+      expect(drafts.every(isDraftUpdate)).toBe(true);
+      expect(bad.map(isDraftUpdate)).toEqual([false, false]);
+    }
+  });
 });

@@ -46,17 +46,29 @@ function contentOf(doc: Y.Doc): DraftContent {
 }
 
 /**
+ * Updates found to be drafts lately: the same order comes back through a
+ * server again and again (placed, then moved by the processor), and
+ * decoding it is most of the cost of checking it.
+ */
+const knownDrafts = new Set<string>();
+const KNOWN_DRAFTS = 1_000;
+
+/**
  * Whether `update` is a draft's Yjs update (or '', the empty draft): it
  * decodes, merges with another, and its content reads. Anything else would
  * fail only later, deep in a merge.
  */
 export function isDraftUpdate(update: string): boolean {
+  if (knownDrafts.has(update)) return true;
   try {
     contentOf(load(mergeDrafts(update, EMPTY)));
-    return true;
   } catch {
     return false;
   }
+  // The oldest makes room (a Set iterates in insertion order).
+  if (knownDrafts.size >= KNOWN_DRAFTS) knownDrafts.delete(knownDrafts.values().next().value as string);
+  knownDrafts.add(update);
+  return true;
 }
 
 /** What a draft holds. */

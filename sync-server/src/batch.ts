@@ -17,7 +17,9 @@ export async function applyBatch(store: Store, syncgroups: Syncgroups, principal
   if (replicas.some((replica) => replica !== target && replica !== STORE)) {
     throw new PouroverError('BAD_INPUT', 'a batch writes one replica (and the store’s own collections)');
   }
-  const prices = await currentPrices(store);
+  const drafts = input.operations.some((op) => collections[op.collection].conflict === 'yjs-merge');
+  // Only a draft needs the catalog's prices (to derive its total); reading them is most of a small batch's cost.
+  const prices = drafts ? await currentPrices(store) : () => undefined;
   const writes: Write[] = input.operations.map((op, index) => {
     const replica = replicas[index] ?? target;
     if ('increment' in op) {
