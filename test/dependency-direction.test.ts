@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Which workspace packages each may import (DESIGN.md: schemas ← protocol ← (replica, sync-server) ← orders ← apps). */
+/** Which workspace packages each may import (DESIGN.md: schemas ← protocol ← (replica, sync-server) ← orders ← apps; durable-sqlite, a leaf, under the server and the processor). */
 const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[] }> = {
   '@pourover/schemas': { dir: 'schemas', may: [] },
+  '@pourover/durable-sqlite': { dir: 'packages/durable-sqlite', may: [] },
   '@pourover/protocol': { dir: 'packages/protocol', may: ['@pourover/schemas'] },
-  '@pourover/sync-server': { dir: 'sync-server', may: ['@pourover/schemas', '@pourover/protocol'] },
+  '@pourover/sync-server': { dir: 'sync-server', may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite'] },
   '@pourover/replica': {
     dir: 'packages/replica',
     may: ['@pourover/schemas', '@pourover/protocol'],
@@ -21,7 +22,7 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
   },
   '@pourover/processor': {
     dir: 'apps/processor',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders', '@pourover/durable-sqlite'],
   },
 };
 
