@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpStatusOf, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
+import { httpStatusOf, MAX_BATCH_CALLS, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { STORE } from '@pourover/schemas';
 import { appRouter } from './app-router.ts';
@@ -117,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
+    maxBatchSize: MAX_BATCH_CALLS,
     // Every refusal answers with the HTTP status of its Pourover code, whatever tRPC would pick.
     responseMeta: ({ errors }) => {
       const [first] = errors;

@@ -89,7 +89,7 @@ export async function processorFigures(ctx: BenchContext, options: { count: numb
   const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-proc-'));
   const gateway = new SimulatedGateway(join(dir, 'payments.sqlite'));
   const token = readFileSync(join(ctx.server.dataDir, 'store.token'), 'utf8').trim();
-  const processor = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, concurrency: 16, leaseTtlMs: 2_000 });
+  const processor = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, leaseTtlMs: 2_000 });
   options.step(`processor: processing ${options.count} orders`);
   const started = performance.now();
   await processor.runOnce();

@@ -13,7 +13,7 @@ Options:
   --ledger FILE       the simulated payment gateway's ledger (default ./data/payments.sqlite)
   --credentials FILE  a file holding the store's blessing token (default ./data/store.token);
                       the POUROVER_STORE_TOKEN environment variable takes precedence
-  --concurrency N     orders processed at once (default 8)
+  --concurrency N     orders processed at once (default 64)
   --lease-ttl-ms N    how long the processor lease lasts unless renewed (default 10000);
                       a second processor takes over this long after the first dies
   --once              process the orders placed now, then exit
@@ -26,7 +26,7 @@ const options = z
     journal: z.string().min(1).default('./data/processor-journal.sqlite'),
     ledger: z.string().min(1).default('./data/payments.sqlite'),
     credentials: z.string().min(1).default('./data/store.token'),
-    concurrency: z.coerce.number().int().min(1).max(256).default(8),
+    concurrency: z.coerce.number().int().min(1).max(256).default(64),
     'lease-ttl-ms': z.coerce.number().int().min(1_000).max(600_000).default(10_000),
     once: z.boolean().default(false),
     help: z.boolean().default(false),

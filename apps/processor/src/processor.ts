@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { watchEvent, type WatchEvent } from '@pourover/protocol';
+import { MAX_BATCH_CALLS, watchEvent, type WatchEvent } from '@pourover/protocol';
 import { createSyncClient, type SyncClient } from '@pourover/replica';
 import type { Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
@@ -57,9 +57,9 @@ export class OrderProcessor {
   #idle: (() => void) | undefined;
 
   constructor(options: ProcessorOptions) {
-    this.#options = { concurrency: 8, leaseTtlMs: 10_000, ...options };
+    this.#options = { concurrency: 64, leaseTtlMs: 10_000, ...options };
     this.#log = options.log ?? (() => {});
-    this.#client = createSyncClient({ url: options.server, token: () => options.token, EventSource });
+    this.#client = createSyncClient({ url: options.server, token: () => options.token, EventSource, batchCalls: MAX_BATCH_CALLS });
     this.#journal = new Journal(options.journal);
     this.#deps = {
       client: this.#client,

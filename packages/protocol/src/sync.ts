@@ -16,6 +16,9 @@ export const PROTOCOL_VERSION = 7;
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
 
+/** The most calls one HTTP request may batch (tRPC's `?batch=1`); each call is authorized and rate-limited on its own. */
+export const MAX_BATCH_CALLS = 100;
+
 export const collectionName = z.enum(collectionNames);
 
 /** A position in a replica's change log: every change with a greater `seq` comes after it. */
