@@ -13,6 +13,7 @@ export function openDurableFile(file: string, schema = ''): Database.Database {
 }
 
 type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Group commit over a durable file: the writes that arrive while a commit is
@@ -22,12 +23,24 @@ type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject
  * nothing is acted on before it is durable.
  */
 export class GroupCommit {
-  readonly #db: Database.Database;
+  /** Runs a write in a savepoint of its own (better-sqlite3 nests a transaction so); made once, as making one costs more than a savepoint. */
+  readonly #inSavepoint: (write: () => unknown) => unknown;
+  /** Runs the writes waiting, each in its savepoint, in one BEGIN IMMEDIATE transaction: another process sharing the file never makes it fail midway. */
+  readonly #inTransaction: (batch: readonly Pending[], outcomes: Outcome[]) => void;
   #pending: Pending[] = [];
   #scheduled = false;
 
   constructor(db: Database.Database) {
-    this.#db = db;
+    this.#inSavepoint = db.transaction((write: () => unknown) => write());
+    this.#inTransaction = db.transaction((batch: readonly Pending[], outcomes: Outcome[]) => {
+      for (const pending of batch) {
+        try {
+          outcomes.push({ ok: true, value: this.#inSavepoint(pending.write) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    }).immediate;
   }
 
   run<T>(write: () => T): Promise<T> {
@@ -45,20 +58,9 @@ export class GroupCommit {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     try {
-      // BEGIN IMMEDIATE: another process sharing the file never makes this read-then-write transaction fail midway.
-      this.#db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              outcomes.push({ ok: true, value: this.#db.transaction(pending.write)() });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      this.#inTransaction(batch, outcomes);
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
