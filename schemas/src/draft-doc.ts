@@ -12,7 +12,8 @@ import type { OrderLine } from './order.ts';
  */
 export type DraftContent = { items: Map<string, number>; note: string; slotId: string | null };
 
-const EMPTY = toBase64(Y.encodeStateAsUpdate(new Y.Doc()));
+const EMPTY_BYTES = Y.encodeStateAsUpdate(new Y.Doc());
+const EMPTY = toBase64(EMPTY_BYTES);
 
 /** The update of a draft with no content. */
 export function emptyDraftUpdate(): string {
@@ -32,9 +33,10 @@ function apply(doc: Y.Doc, update: string) {
   if (update) Y.applyUpdate(doc, fromBase64(update));
 }
 
-function load(update: string): Y.Doc {
+function load(update: string | Uint8Array): Y.Doc {
   const doc = new Y.Doc({ guid: GUID });
-  apply(doc, update);
+  if (typeof update === 'string') apply(doc, update);
+  else Y.applyUpdate(doc, update);
   return doc;
 }
 
@@ -61,7 +63,8 @@ const KNOWN_DRAFTS = 1_000;
 export function isDraftUpdate(update: string): boolean {
   if (knownDrafts.has(update)) return true;
   try {
-    contentOf(load(mergeDrafts(update, EMPTY)));
+    // Merged as bytes: going through base64 again cost a tenth of a server taking pushed drafts.
+    contentOf(load(update ? Y.mergeUpdates([fromBase64(update), EMPTY_BYTES]) : EMPTY_BYTES));
   } catch {
     return false;
   }

@@ -4,18 +4,27 @@ import { z } from 'zod';
 import type { Increment } from './store/store.ts';
 
 /**
+ * Refuses a document that does not fit its collection's schema; returns it
+ * unchanged otherwise. For a document whose `ydoc` the server made from
+ * updates that passed `validDocument`.
+ */
+export function validFields(collection: CollectionName, document: WireDocument, where: string): WireDocument {
+  const { _deleted, ...fields } = document;
+  const result = collections[collection].schema.safeParse(fields);
+  if (!result.success) {
+    throw new PouroverError('BAD_INPUT', `${where}: not a valid ${collection} document: ${z.prettifyError(result.error)}`);
+  }
+  return document;
+}
+
+/**
  * Refuses a document that does not fit its collection's schema, or an order
  * whose `ydoc` is no Yjs update (the server merges and reads it); returns it
  * unchanged otherwise.
  */
 export function validDocument(collection: CollectionName, document: WireDocument, where: string): WireDocument {
-  const { _deleted, ...fields } = document;
-  const { schema } = collections[collection];
-  const result = schema.safeParse(fields);
-  if (!result.success) {
-    throw new PouroverError('BAD_INPUT', `${where}: not a valid ${collection} document: ${z.prettifyError(result.error)}`);
-  }
-  if (schema === order && !isDraftUpdate(String(fields['ydoc']))) {
+  validFields(collection, document, where);
+  if (collections[collection].schema === order && !isDraftUpdate(String(document['ydoc']))) {
     throw new PouroverError('BAD_INPUT', `${where}: ydoc is not a Yjs update of a draft (base64 of Y.encodeStateAsUpdate)`);
   }
   return document;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, STORE, type DraftEdit, type Order } from '@pourover/schemas';
-import { validDocument } from '../documents.ts';
+import { validFields } from '../documents.ts';
 import { stableId } from '../stable-id.ts';
 import { canonicalJson } from '../store/canonical.ts';
 import type { Store, StoredDocument, Write } from '../store/store.ts';
@@ -20,12 +20,14 @@ export async function currentPrices(store: Store): Promise<Prices> {
  * A draft with its queryable fields derived from its Yjs document, never
  * taken from the device. Refused as bad input unless it fits the order
  * schema: the Yjs document is the device's too, and may name an item that is
- * no id, a fractional count, a note too long.
+ * no id, a fractional count, a note too long. The Yjs document itself must
+ * have passed `validDocument` already, or be the server's merge of ones that
+ * did: checking it again doubled the work of every pushed draft.
  */
 export function normalizedDraft(draft: Draft, prices: Prices): Draft {
   const ydoc = draft.ydoc || emptyDraftUpdate();
   const normalized = { ...draft, ...derivedFields(ydoc, prices), ydoc };
-  validDocument('draftOrders', normalized, `draft ${draft.id} as its ydoc has it`);
+  validFields('draftOrders', normalized, `draft ${draft.id} as its ydoc has it`);
   return normalized;
 }
 
@@ -78,7 +80,7 @@ export function planDraftPush(row: PushRow, current: StoredDocument | null, cont
   }
   if (next.status === 'placing' && !next._deleted) {
     const placed = { ...normalizedDraft(next, context.prices), status: 'placed' as const, placedTime: context.now.toISOString(), _deleted: false };
-    validDocument('placedOrders', placed, `order ${placed.id} as placed`);
+    validFields('placedOrders', placed, `order ${placed.id} as placed`);
     const writes: Write[] = [
       { collection: 'placedOrders', document: placed, expect: { kind: 'absent' } },
       { collection: 'draftOrders', document: { ...placed, _deleted: true }, expect: expectCurrent(current) },
