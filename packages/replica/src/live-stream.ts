@@ -78,7 +78,9 @@ export class LiveStream {
     if (!subject) return;
     const queue = (this.#queues.get(event.collection) ?? Promise.resolve()).then(async () => {
       try {
-        const documents = this.#seqs.fresh(event.collection, event.documents, event.seqs);
+        // A push's answer may come after the change it made: judged before it, the change would not count as an echo.
+        await this.#seqs.settled(event.collection);
+        const documents = this.#seqs.heard(event.collection, event.documents, event.seqs);
         await this.#beforeApply(event.collection, documents);
         if (!subject.closed) subject.next({ documents, checkpoint: event.checkpoint });
       } catch {

@@ -6,6 +6,7 @@ import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
 import { openReplica, type SyncStatus } from './index.ts';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
@@ -69,6 +70,35 @@ describe('a replica', () => {
     expect(idle.unsent).toBe(0);
     expect((await replica.collections.catalog.findOne(catalogItem?.primary).exec())?.get('name')).not.toBe('Renamed by a shopper');
     await replica.close();
+  });
+
+  it('does not look up again the drafts it pushed when the live stream brings them back', async () => {
+    const draft = () => {
+      const ydoc = emptyDraftUpdate();
+      return { id: crypto.randomUUID(), status: 'draft', ydoc, ...derivedFields(ydoc, () => undefined), createdTime: new Date().toISOString() };
+    };
+    const phone = await open('echoes-phone');
+    const laptop = await open('echoes-laptop');
+    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+    // Each state the server sends is looked up in the device's storage before RxDB decides what to write.
+    const storage = phone.collections.draftOrders.storageInstance;
+    const lookUp = storage.findDocumentsById.bind(storage);
+    const lookedUp: string[] = [];
+    storage.findDocumentsById = (ids, withDeleted) => {
+      lookedUp.push(...ids);
+      return lookUp(ids, withDeleted);
+    };
+    const mine = Array.from({ length: 5 }, draft);
+    await phone.collections.draftOrders.bulkInsert(mine);
+    // The laptop's draft comes after the phone's on the live stream: once it is on the phone, so are the echoes.
+    const theirs = draft();
+    await laptop.collections.draftOrders.insert(theirs);
+    await firstValueFrom(phone.collections.draftOrders.findOne(theirs.id).$.pipe(filter((doc) => doc !== null)));
+    await phone.awaitInSync();
+    // One echo stays, to carry the change's checkpoint.
+    expect(mine.filter((doc) => lookedUp.includes(doc.id)).length).toBeLessThanOrEqual(1);
+    expect(lookedUp).toContain(theirs.id);
+    await Promise.all([phone.close(), laptop.close()]);
   });
 
   it('leaves no timer or socket behind when closed', async () => {

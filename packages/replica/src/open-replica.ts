@@ -229,17 +229,18 @@ function replicate(parts: {
     },
     push: {
       batchSize: PUSH_BATCH,
-      handler: async (rows) => {
-        const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
-        const conflicts: WireDocument[] = [];
-        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
-          const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
-          parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState.id), result.seqs);
-          conflicts.push(...result.conflicts);
-        }
-        sent();
-        return conflicts as never;
-      },
+      handler: (rows) =>
+        parts.seqs.pushing(name, async () => {
+          const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
+          const conflicts: WireDocument[] = [];
+          for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
+            const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
+            parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState), result.seqs);
+            conflicts.push(...result.conflicts);
+          }
+          sent();
+          return conflicts as never;
+        }),
     },
   });
 }

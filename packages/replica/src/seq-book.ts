@@ -20,6 +20,10 @@ const STATES_PER_DOCUMENT = 4;
 export class SeqBook {
   readonly #seqs = new Map<string, number>();
   readonly #sent = new Map<string, SentState[]>();
+  /** The state of each document this device pushed, by content hash, where the server put it, until it comes back. */
+  readonly #pushed = new Map<string, SentState>();
+  /** The pushes under way, by collection. */
+  readonly #pushing = new Map<string, Set<Promise<unknown>>>();
 
   /** Keeps the documents not older than what the device knows, and remembers them with their positions. */
   fresh<T extends { id: string }>(collection: string, documents: readonly T[], seqs: readonly number[]): T[] {
@@ -35,12 +39,60 @@ export class SeqBook {
     });
   }
 
+  /**
+   * The documents of a live change worth handing to RxDB: the fresh ones,
+   * less the device's own pushed states coming back at the position the
+   * push was given. RxDB would read each of those and its meta data only to
+   * find it already holds it (or holds a newer local edit, to be pushed).
+   * RxDB stores a change's checkpoint only with a document to write, so the
+   * last document stays when all would go, and a restart does not pull the
+   * echoes again.
+   */
+  heard<T extends { id: string }>(collection: string, documents: readonly T[], seqs: readonly number[]): T[] {
+    const kept = documents.flatMap((document, index) => (this.#isEcho(collection, document, seqs[index] ?? 0) ? [] : [index]));
+    if (kept.length === 0 && documents.length > 0) kept.push(documents.length - 1);
+    return this.fresh(
+      collection,
+      kept.map((index) => documents[index] as T),
+      kept.map((index) => seqs[index] ?? 0),
+    );
+  }
+
+  /** Runs a push; changes that arrive meanwhile are judged (`settled`) once its answer is recorded. */
+  async pushing<T>(collection: string, push: () => Promise<T>): Promise<T> {
+    const running = this.#pushing.get(collection) ?? new Set();
+    this.#pushing.set(collection, running);
+    const pushed = push();
+    running.add(pushed);
+    try {
+      return await pushed;
+    } finally {
+      running.delete(pushed);
+    }
+  }
+
+  /** Resolves once the pushes of `collection` under way now have ended, one way or another. */
+  async settled(collection: string): Promise<void> {
+    await Promise.allSettled([...(this.#pushing.get(collection) ?? [])]);
+  }
+
   /** Records where the server put the documents a push wrote. */
-  acknowledged(collection: string, ids: readonly string[], seqs: readonly number[]) {
-    ids.forEach((id, index) => {
-      const key = `${collection}/${id}`;
-      this.#seqs.set(key, Math.max(this.#seqs.get(key) ?? 0, seqs[index] ?? 0));
+  acknowledged(collection: string, documents: readonly { id: string }[], seqs: readonly number[]) {
+    documents.forEach((document, index) => {
+      const key = `${collection}/${document.id}`;
+      const seq = seqs[index] ?? 0;
+      this.#seqs.set(key, Math.max(this.#seqs.get(key) ?? 0, seq));
+      if (seq > 0) this.#pushed.set(key, { hash: contentHash(document as unknown as Doc), seq });
     });
+  }
+
+  /** Whether `document` at `seq` is exactly the state this device pushed and the server put there. */
+  #isEcho(collection: string, document: { id: string }, seq: number): boolean {
+    const key = `${collection}/${document.id}`;
+    const pushed = this.#pushed.get(key);
+    if (pushed === undefined || pushed.seq > seq) return false;
+    this.#pushed.delete(key);
+    return pushed.seq === seq && pushed.hash === contentHash(document as unknown as Doc);
   }
 
   /**
