@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derivedFields, editDraft, editsNotIn, emptyDraftUpdate, isDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
+import { derivedFields, editDraft, editDraftWithFields, editsNotIn, emptyDraftUpdate, isDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
 
 const P = '00000000-0000-4000-8000-00000000000a';
 const Q = '00000000-0000-4000-8000-00000000000b';
@@ -71,6 +71,23 @@ describe('a draft’s Yjs document', () => {
       note: '',
       slotId: R,
     });
+  });
+
+  it('derives from an edit the same fields as from the update the edit makes (property)', () => {
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('setCount' as const), itemId: fc.constantFrom(P, Q, R), count: fc.integer({ min: 0, max: 120 }) }),
+      fc.record({ kind: fc.constant('remove' as const), itemId: fc.constantFrom(P, Q, R) }),
+      fc.record({ kind: fc.constant('setNote' as const), note: fc.string({ maxLength: 5 }) }),
+      fc.record({ kind: fc.constant('setSlot' as const), slotId: fc.constantFrom(null, 'slot-1') }),
+    );
+    const priceOf = (itemId: string) => (itemId === P ? 250 : itemId === Q ? 475 : undefined);
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), fc.array(edit, { maxLength: 4 }), (before, edits) => {
+        const { ydoc, ...fields } = editDraftWithFields(editDraft(emptyDraftUpdate(), before), edits, priceOf);
+        expect(fields).toEqual(derivedFields(ydoc, priceOf));
+      }),
+      { seed: 20261123, numRuns: 200 },
+    );
   });
 
   it('reads an empty update as the empty draft everywhere, and tells bytes that are no Yjs update apart (KB2)', () => {

@@ -85,8 +85,7 @@ export type DraftEdit =
   | { kind: 'setNote'; note: string }
   | { kind: 'setSlot'; slotId: string | null };
 
-/** Applies edits to a draft and returns its new update, compacted (deletions leave no history). */
-export function editDraft(update: string, edits: readonly DraftEdit[]): string {
+function edited(update: string, edits: readonly DraftEdit[]): Y.Doc {
   const doc = load(update);
   doc.transact(() => {
     const items = doc.getMap<number>('items');
@@ -100,7 +99,22 @@ export function editDraft(update: string, edits: readonly DraftEdit[]): string {
       else fields.set('slotId', edit.slotId);
     }
   });
-  return toBase64(Y.encodeStateAsUpdate(doc));
+  return doc;
+}
+
+/** Applies edits to a draft and returns its new update, compacted (deletions leave no history). */
+export function editDraft(update: string, edits: readonly DraftEdit[]): string {
+  return toBase64(Y.encodeStateAsUpdate(edited(update, edits)));
+}
+
+/**
+ * `editDraft` and `derivedFields` of its result in one: the fields are read
+ * from the edited document rather than from loading its update again, which
+ * was a third of the CPU of an edit on a device.
+ */
+export function editDraftWithFields(update: string, edits: readonly DraftEdit[], priceOf: (itemId: string) => number | undefined) {
+  const doc = edited(update, edits);
+  return { ydoc: toBase64(Y.encodeStateAsUpdate(doc)), ...fieldsOf(contentOf(doc), priceOf) };
 }
 
 /** Both drafts' edits in one update; the same on every device whatever the order. */
@@ -134,7 +148,10 @@ export function editsNotIn(update: string, base: string): DraftContent & { touch
 
 /** The queryable fields of an order, derived from its draft content and the catalog's prices. */
 export function derivedFields(update: string, priceOf: (itemId: string) => number | undefined) {
-  const content = readDraft(update);
+  return fieldsOf(readDraft(update), priceOf);
+}
+
+function fieldsOf(content: DraftContent, priceOf: (itemId: string) => number | undefined) {
   const lines: OrderLine[] = [...content.items]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([itemId, count]) => ({ itemId, count: Math.min(count, 99) }));

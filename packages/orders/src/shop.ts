@@ -1,6 +1,6 @@
 import { PouroverError } from '@pourover/protocol';
 import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
-import { derivedFields, editDraft, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
+import { derivedFields, editDraftWithFields, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
 import type { RxCollection } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
 import { draftConflictHandler } from './draft-conflicts.ts';
@@ -169,8 +169,7 @@ export class Shop {
         refused = true;
         return data;
       }
-      const ydoc = editDraft(current.ydoc || emptyDraftUpdate(), edits(current));
-      return { ...data, ydoc, ...derivedFields(ydoc, this.#priceOf) };
+      return { ...data, ...editDraftWithFields(current.ydoc || emptyDraftUpdate(), edits(current), this.#priceOf) };
     });
     if (refused) throw new PouroverError('PRECONDITION_FAILED', 'this order is being placed and can no longer be changed');
   }
