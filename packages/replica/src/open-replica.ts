@@ -18,6 +18,7 @@ import { errorCodeOf, fixedCredentials, withRecovery } from './recovery.ts';
 import { SeqBook } from './seq-book.ts';
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import { LiveStream } from './live-stream.ts';
+import { pullFresh } from './pull-fresh.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
@@ -219,12 +220,15 @@ function replicate(parts: {
       batchSize: PULL_BATCH,
       stream$: parts.stream.streamOf(name).asObservable(),
       handler: async (checkpoint, batchSize) => {
-        const result = await withRecovery(parts.credentials, () =>
-          client.sync.pull.query({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize }),
-        );
-        const documents = parts.seqs.fresh(name, result.documents, result.seqs);
-        await parts.beforeApply(name, documents);
-        return { documents: documents as never, checkpoint: result.checkpoint ?? checkpoint ?? { seq: 0 } };
+        const result = await pullFresh({
+          collection: name,
+          checkpoint: checkpoint ?? null,
+          limit: batchSize,
+          seqs: parts.seqs,
+          pull: (from) => withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: batchSize })),
+        });
+        await parts.beforeApply(name, result.documents);
+        return { documents: result.documents as never, checkpoint: result.checkpoint ?? { seq: 0 } };
       },
     },
     push: {
