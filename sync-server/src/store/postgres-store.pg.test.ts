@@ -71,6 +71,16 @@ onPostgres((postgres) => {
       expect(heard).toEqual([A, 'bluebottle', 'marker']);
     });
 
+    it('fails only the commit PostgreSQL refuses among commits asked for together', async () => {
+      const store = await open(await database());
+      // PostgreSQL text cannot hold a NUL character: this commit's statement fails, and with it the transaction it shares.
+      const refused: Write = { collection: 'user', document: { ...userDoc(2), id: 'nul\u0000id' }, expect: { kind: 'none' } };
+      const results = await Promise.allSettled([store.commit(A, [user(1)], 'each'), store.commit(A, [refused], 'each'), store.commit(A, [user(3)], 'each')]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.head(A)).toBe(2);
+      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
+    });
+
     it('catches up on commits made while its listening connection was down, and keeps listening after', async () => {
       const url = await database();
       const [one, two] = [await open(url), await open(url)];

@@ -4,7 +4,8 @@ import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import { Pool, type PoolClient } from 'pg';
 import { z } from 'zod';
-import { commitTransaction } from './postgres-commit.ts';
+import { commitGroup } from './postgres-commit.ts';
+import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
@@ -45,14 +46,19 @@ export type PostgresStoreOptions = {
  * The store for several server nodes: PostgreSQL, every commit one
  * transaction, nodes woken by each other's commits through LISTEN/NOTIFY.
  *
+ * Commits are grouped per node (`CommitQueue`): those asked for while a
+ * group is being written go together in the next, one transaction and one
+ * WAL flush for them all, each decided on its own.
+ *
  * Ordering: a reader must never see seq n+1 before seq n commits. Each
- * commit locks the rows of the replicas it writes (in name order, so two
- * commits never deadlock) before reading, and keeps them to its end, so a
+ * group locks the rows of the replicas it writes (in name order, so two
+ * groups never deadlock) before reading, and keeps them to its end, so a
  * replica's writers take their seqs one after another. The store-wide commit
- * number comes from one counter row, locked the same way by every commit
- * that changes something. That serializes all changing commits, across
- * replicas, from the counter update to COMMIT (one statement and the commit's
- * WAL flush): the price of a gap-free `watchChanges` with this simple scheme.
+ * numbers come from one counter row, locked the same way by every group
+ * that changes something. That serializes all changing groups, across
+ * nodes, from the counter update to COMMIT (one statement and the WAL
+ * flush): the price of a gap-free `watchChanges` with this simple scheme,
+ * paid once per group rather than once per commit.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
@@ -61,6 +67,9 @@ export class PostgresStore implements Store {
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #instance = randomUUID();
   readonly #now: (() => Date) | undefined;
+  readonly #commits = new CommitQueue((requests) =>
+    this.#withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
+  );
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
@@ -133,9 +142,7 @@ export class PostgresStore implements Store {
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
-    const outcome = await this.#withClient((client) =>
-      commitTransaction(client, { replica, writes, mode, options, now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL }),
-    );
+    const outcome = await this.#commits.commit({ replica, writes, mode, options });
     // Other nodes hear of it through NOTIFY; this one's listeners are told at once, and its own notifications are skipped.
     for (const name of outcome.changed) this.#events.emit('commit', name);
     return outcome.result;
@@ -191,6 +198,8 @@ export class PostgresStore implements Store {
   }
 
   async close() {
+    // Commits already asked for are written, not dropped.
+    await this.#commits.idle();
     this.#events.removeAllListeners();
     await this.#listener.close();
     await this.#pool.end();

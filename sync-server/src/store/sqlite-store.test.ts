@@ -41,39 +41,3 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ file })).toThrow(/newer than this server knows/);
   });
 });
-
-describe('SqliteStore commits asked for together', () => {
-  const user = (n: number) => ({ collection: 'user' as const, document: userDoc(n), expect: { kind: 'none' as const } });
-
-  it('applies each in order in one transaction, and a refused batch among them changes nothing of its own', async () => {
-    const file = nextFile();
-    const store = new SqliteStore({ file });
-    const first = userDoc(1);
-    const [written, refused, after] = await Promise.all([
-      store.commit('bluebottle', [user(1)], 'each'),
-      store.commit('bluebottle', [user(2), { collection: 'user', document: userDoc(3), expect: { kind: 'equals', state: userDoc(3, { name: 'never written' }) } }], 'all'),
-      // Sees the first commit's write: the commits run one after another, though they share a transaction.
-      store.commit('bluebottle', [{ collection: 'user', document: userDoc(1, { name: 'Renamed' }), expect: { kind: 'assumed', state: first } }], 'each'),
-    ]);
-    expect(written).toMatchObject({ ok: true, seq: 1 });
-    expect(refused).toMatchObject({ ok: false, reason: 'precondition', failedIndex: 1 });
-    expect(after).toMatchObject({ ok: true, seq: 2, conflicts: [] });
-    expect(await store.get('bluebottle', 'user', userDoc(2).id)).toBeNull();
-    await store.close();
-    const reopened = new SqliteStore({ file });
-    expect((await reopened.get('bluebottle', 'user', first.id))?.document).toMatchObject({ name: 'Renamed' });
-    expect(await reopened.head('bluebottle')).toBe(2);
-    await reopened.close();
-  });
-
-  it('writes the commits asked for before it is closed', async () => {
-    const file = nextFile();
-    const store = new SqliteStore({ file });
-    const asked = store.commit('bluebottle', [user(4)], 'each');
-    await store.close();
-    expect(await asked).toMatchObject({ ok: true, seq: 1 });
-    const reopened = new SqliteStore({ file });
-    expect(await reopened.get('bluebottle', 'user', userDoc(4).id)).not.toBeNull();
-    await reopened.close();
-  });
-});

@@ -11,6 +11,7 @@ import { logConformance } from './store-conformance-log.ts';
 import type { FreshStore, OpenedStore } from './store-conformance-support.ts';
 import { watchConformance } from './store-conformance-watch.ts';
 import type { Store } from './store.ts';
+import { togetherConformance } from './store-conformance-together.ts';
 
 /** What a store's test file hands the suite for each test: a store over empty data. */
 export type StoreUnderTest = {
@@ -55,5 +56,6 @@ export function storeConformance(name: string, open: () => Promise<StoreUnderTes
     commitConformance(fresh);
     watchConformance(fresh);
     concurrencyConformance(fresh);
+    togetherConformance(fresh);
   });
 }
