@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '@pourover/sync-server/test-postgres';
+import { onPostgres } from '@pourover/sync-server/on-postgres';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightDevice } from './support/light-device.ts';
@@ -17,16 +17,9 @@ const replicaOf = (device: number) => `bluebottle:users:${shopperId(1 + (device 
 let drafts = 0;
 const newDraftId = () => `f0000000-0000-4000-8000-${(drafts += 1).toString(16).padStart(12, '0')}`;
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
+onPostgres((postgres) => {
   describe('50 devices pushing through two server nodes at once', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-fifty-'));
-    let postgres: TestPostgres;
     let database: { url: string; drop(): Promise<void> };
     const nodes: ServerProcess[] = [];
     const devices: LightDevice[] = [];
@@ -52,7 +45,6 @@ if (missing) {
     }
 
     beforeAll(async () => {
-      postgres = await startTestPostgres();
       database = await postgres.createDatabase();
       const keyFile = join(dir, 'server-key.pem');
       for (const n of [1, 2]) nodes.push(await startServerProcess(join(dir, `node-${n}`), undefined, ['--store', database.url, '--key-file', keyFile]));
@@ -70,7 +62,6 @@ if (missing) {
       for (const device of devices) device.close();
       await Promise.all(nodes.map((node) => node.stop()));
       await database?.drop();
-      await postgres?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -122,4 +113,4 @@ if (missing) {
       await everyStreamHasEverything();
     });
   });
-}
+});

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresMissing, startTestPostgres, type TestPostgres } from '@pourover/sync-server/test-postgres';
+import { onPostgres } from '@pourover/sync-server/on-postgres';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,23 +54,15 @@ async function draftsInDatabase(url: string): Promise<Record<string, string>> {
   }
 }
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
+onPostgres((postgres) => {
   describe('two server nodes on one PostgreSQL database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-nodes-'));
-    let postgres: TestPostgres;
     let database: { url: string; drop(): Promise<void> };
     const nodes: ServerProcess[] = [];
     const links: FailoverLink[] = [];
     const devices: ReplicaProcess[] = [];
 
     beforeAll(async () => {
-      postgres = await startTestPostgres();
       database = await postgres.createDatabase();
       const shared = ['--store', database.url, '--key-file', join(dir, 'server-key.pem')];
       for (const n of [1, 2]) nodes.push(await startServerProcess(join(dir, `node-${n}`), undefined, shared));
@@ -81,7 +73,6 @@ if (missing) {
       await Promise.all(links.map((link) => link.close()));
       await Promise.all(nodes.map((node) => node.stop()));
       await database?.drop();
-      await postgres?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -145,6 +136,6 @@ if (missing) {
       }
     });
   });
-}
+});
 
 const sorted = (notes: Record<string, string>) => Object.fromEntries(Object.entries(notes).sort(([a], [b]) => (a < b ? -1 : 1)));

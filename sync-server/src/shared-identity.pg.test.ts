@@ -4,7 +4,7 @@ import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from './app-router.ts';
 import { startServer, type RunningServer } from './http-server.ts';
-import { postgresMissing, startTestPostgres, type TestPostgres } from './store/test-postgres.ts';
+import { onPostgres } from './store/on-postgres.ts';
 import { tempDir } from './test-support.ts';
 
 function client(server: RunningServer, token = '') {
@@ -21,22 +21,14 @@ function client(server: RunningServer, token = '') {
 }
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
 
-const missing = postgresMissing();
-if (missing) {
-  // Never a skip: a run without PostgreSQL must not look like one that passed.
-  it('runs against PostgreSQL', () => {
-    throw new Error(missing);
-  });
-} else {
+onPostgres((postgres) => {
   describe('two server nodes on one PostgreSQL database', { timeout: 30_000 }, () => {
-    let postgres: TestPostgres;
     let drop: () => Promise<void>;
     const folders = [tempDir(), tempDir(), tempDir()];
     let one: RunningServer;
     let two: RunningServer;
 
     beforeAll(async () => {
-      postgres = await startTestPostgres();
       const database = await postgres.createDatabase();
       drop = database.drop;
       const [a, b, keys] = folders.map((folder) => folder.dir) as [string, string, string];
@@ -49,7 +41,6 @@ if (missing) {
     afterAll(async () => {
       await Promise.all([one?.close(), two?.close()]);
       await drop?.();
-      await postgres?.stop();
       for (const folder of folders) folder.remove();
     });
 
@@ -91,4 +82,4 @@ if (missing) {
       }
     });
   });
-}
+});
