@@ -5,6 +5,16 @@ import type { Expectation } from './store.ts';
 export type Decision = 'apply' | 'unchanged' | 'conflict';
 
 /**
+ * A document's state and its canonical JSON. A store keeps the JSON it wrote
+ * (`canonicalJson` of what it parses back is that same text), so comparing
+ * states needs no encoding of the current one, and the next one is encoded
+ * once, for the comparison and for storing.
+ */
+export type Encoded = { document: WireDocument; json: string };
+
+export const encoded = (document: WireDocument): Encoded => ({ document, json: canonicalJson(document) });
+
+/**
  * Whether a write applies over the current state. Shared by every store so
  * they decide alike.
  * - `assumed` (a push) is lenient: a write equal to the current state is
@@ -13,17 +23,17 @@ export type Decision = 'apply' | 'unchanged' | 'conflict';
  *   the write conflicts, so a retried batch cannot pass twice (a second slot
  *   taken for one order, say).
  */
-export function decide(current: WireDocument | null, next: WireDocument, expect: Expectation): Decision {
+export function decide(current: Encoded | null, next: Encoded, expect: Expectation): Decision {
   if (expect.kind === 'first' && current !== null) return 'unchanged';
-  const currentJson = current && canonicalJson(current);
-  const same = currentJson === canonicalJson(next);
+  const currentJson = current?.json ?? null;
+  const same = currentJson === next.json;
   const holds = (() => {
     switch (expect.kind) {
       case 'none':
       case 'first':
         return true;
       case 'absent':
-        return current === null || current._deleted;
+        return current === null || current.document._deleted;
       case 'equals':
         return currentJson === canonicalJson(expect.state);
       case 'assumed':

@@ -1,8 +1,7 @@
 import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import type { PoolClient } from 'pg';
-import { canonicalJson } from './canonical.ts';
-import { decide } from './decide.ts';
+import { decide, encoded, type Encoded } from './decide.ts';
 import { applyIncrement } from './increment.ts';
 import type { CommitMode, CommitOptions, CommitResult, StoredDocument, Write } from './store.ts';
 
@@ -29,7 +28,7 @@ export class CommitUnknown extends Error {
 type Target = { replica: string; collection: CollectionName; id: string };
 type CurrentRow = { body: string | null; seq: string | null; updated_at: Date | null; commit_no: string | null; now: Date };
 /** A document this group writes; `ordinal` numbers the commit within the group, until the counter is taken. */
-type Put = StoredDocument & { id: string; ordinal: number };
+type Put = StoredDocument & { id: string; ordinal: number; json: string };
 
 const keyOf = (target: Target) => JSON.stringify([target.replica, target.collection, target.id]);
 
@@ -77,7 +76,7 @@ async function decideAndWrite(client: PoolClient, requests: readonly CommitReque
   const targets = requests.map(targetsOf);
   const names = [...new Set(requests.flatMap((request, index) => [request.replica, ...(targets[index] ?? []).map((target) => target.replica)]))].sort();
   const locked = await lockReplicas(client, names);
-  const { now, current } = await readCurrent(client, targets.flat(), context.now);
+  const { now, current, json } = await readCurrent(client, targets.flat(), context.now);
 
   const heads = new Map(locked);
   const puts = new Map<string, Put>();
@@ -85,12 +84,13 @@ async function decideAndWrite(client: PoolClient, requests: readonly CommitReque
   const outcomes = requests.map((request, index): CommitOutcome => {
     const { options } = request;
     if (options.deadline !== undefined && now.toISOString() >= options.deadline) return refused({ ok: false, reason: 'deadline' });
-    const staged = decideOne(request, targets[index] ?? [], { current, heads, now, ordinal: ordinal + 1 });
+    const staged = decideOne(request, targets[index] ?? [], { current, json, heads, now, ordinal: ordinal + 1 });
     if ('refused' in staged) return refused(staged.refused);
     if (staged.puts.size === 0) return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: false, conflicts: staged.conflicts }, changed: [] };
     ordinal += 1;
     for (const [key, put] of staged.puts) {
       current.set(key, put);
+      json.set(key, put.json);
       puts.set(key, put);
     }
     for (const [name, head] of staged.heads) heads.set(name, head);
@@ -110,7 +110,14 @@ type Staged = { puts: Map<string, Put>; heads: Map<string, number>; conflicts: S
 function decideOne(
   request: CommitRequest,
   targets: readonly Target[],
-  group: { current: ReadonlyMap<string, StoredDocument>; heads: ReadonlyMap<string, number>; now: Date; ordinal: number },
+  group: {
+    current: ReadonlyMap<string, StoredDocument>;
+    /** The canonical JSON of each current state, as stored. */
+    json: ReadonlyMap<string, string>;
+    heads: ReadonlyMap<string, number>;
+    now: Date;
+    ordinal: number;
+  },
 ): Staged {
   const puts = new Map<string, Put>();
   const heads = new Map<string, number>();
@@ -120,26 +127,28 @@ function decideOne(
     const key = keyOf(target);
     // A refusal reports the state before this commit: a refused commit leaves nothing, not even its own earlier writes.
     const before = group.current.get(key) ?? null;
-    const found = puts.get(key) ?? before;
-    let next: WireDocument;
+    const staged = puts.get(key);
+    const found = staged ?? before;
+    let next: Encoded;
     if ('increment' in write) {
       const result = applyIncrement(found?.document ?? null, write, group.now);
       if (typeof result === 'string') return { refused: { ok: false, reason: 'precondition', failedIndex: index, current: before, detail: result } };
-      next = result;
+      next = encoded(result);
     } else {
-      const decision = decide(found?.document ?? null, write.document, write.expect);
+      next = encoded(write.document);
+      const foundJson = staged?.json ?? group.json.get(key);
+      const decision = decide(found && foundJson !== undefined ? { document: found.document, json: foundJson } : null, next, write.expect);
       if (decision === 'conflict') {
         if (request.mode === 'all') return { refused: { ok: false, reason: 'precondition', failedIndex: index, current: before } };
         if (before) conflicts.push(before);
         continue;
       }
       if (decision === 'unchanged') continue;
-      next = write.document;
     }
     const seq = (heads.get(target.replica) ?? group.heads.get(target.replica) ?? 0) + 1;
     heads.set(target.replica, seq);
     // A later write of the same document reads this state, and only the last one is stored.
-    puts.set(key, { ...target, document: next, seq, updatedAt: group.now.toISOString(), commit: 0, ordinal: group.ordinal });
+    puts.set(key, { ...target, document: next.document, json: next.json, seq, updatedAt: group.now.toISOString(), commit: 0, ordinal: group.ordinal });
   }
   return { puts, heads, conflicts };
 }
@@ -188,9 +197,11 @@ async function readCurrent(client: PoolClient, targets: readonly Target[], clock
     [targets.map((t) => t.replica), targets.map((t) => t.collection), targets.map((t) => t.id)],
   );
   const current = new Map<string, StoredDocument>();
+  const json = new Map<string, string>();
   rows.forEach((row, index) => {
     const target = targets[index];
     if (!target || row.body === null) return;
+    json.set(keyOf(target), row.body);
     current.set(keyOf(target), {
       replica: target.replica,
       collection: target.collection,
@@ -202,7 +213,7 @@ async function readCurrent(client: PoolClient, targets: readonly Target[], clock
   });
   const now = clock ? clock() : (rows[0]?.now ?? (await client.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]?.now);
   if (!now) throw new Error('the database did not report its clock');
-  return { now, current };
+  return { now, current, json };
 }
 
 /**
@@ -241,7 +252,7 @@ async function writeChanges(
       puts.map((put) => put.replica),
       puts.map((put) => put.collection),
       puts.map((put) => put.id),
-      puts.map((put) => canonicalJson(put.document)),
+      puts.map((put) => put.json),
       puts.map((put) => put.document._deleted),
       puts.map((put) => put.seq),
       now.toISOString(),

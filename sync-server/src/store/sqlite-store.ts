@@ -3,8 +3,7 @@ import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import Database from 'better-sqlite3';
-import { canonicalJson } from './canonical.ts';
-import { decide } from './decide.ts';
+import { decide, encoded, type Encoded } from './decide.ts';
 import { applyIncrement } from './increment.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
@@ -118,26 +117,26 @@ export class SqliteStore implements Store {
         const id = 'increment' in write ? write.increment.id : write.document.id;
         const row = this.#statements.get.get(target, write.collection, id);
         const current = row ? toStored(row) : null;
-        let next: WireDocument;
+        let next: Encoded;
         if ('increment' in write) {
           const result = applyIncrement(current?.document ?? null, write, now);
           if (typeof result === 'string') {
             throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current, detail: result });
           }
-          next = result;
+          next = encoded(result);
         } else {
-          const decision = decide(current?.document ?? null, write.document, write.expect);
+          next = encoded(write.document);
+          const decision = decide(current && row ? { document: current.document, json: row.body } : null, next, write.expect);
           if (decision === 'conflict') {
             if (mode === 'all') throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current });
             if (current) conflicts.push(current);
             return;
           }
           if (decision === 'unchanged') return;
-          next = write.document;
         }
         const seq = headOf(target) + 1;
         heads.set(target, seq);
-        this.#statements.put.run(target, write.collection, id, canonicalJson(next), seq, now.toISOString(), commitNo);
+        this.#statements.put.run(target, write.collection, id, next.json, seq, now.toISOString(), commitNo);
       });
       for (const [name, head] of heads) this.#statements.setHead.run(name, head);
       if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);
