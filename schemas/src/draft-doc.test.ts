@@ -106,4 +106,14 @@ describe('a draft’s Yjs document', () => {
       expect(bad.map(isDraftUpdate)).toEqual([false, false]);
     }
   });
+
+  it('reads a draft it remembers as it reads one it decodes, and a change to what it gave changes nothing after', () => {
+    const update = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 2 }, { kind: 'setNote', note: 'ring twice' }]);
+    const decoded = readDraft(update);
+    expect(isDraftUpdate(update)).toBe(true);
+    const remembered = readDraft(update);
+    expect(remembered).toEqual(decoded);
+    remembered.items.set(Q, 5);
+    expect(readDraft(update)).toEqual({ items: new Map([[P, 2]]), note: 'ring twice', slotId: null });
+  });
 });

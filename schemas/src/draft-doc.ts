@@ -48,11 +48,12 @@ function contentOf(doc: Y.Doc): DraftContent {
 }
 
 /**
- * Updates found to be drafts lately: the same order comes back through a
- * server again and again (placed, then moved by the processor), and
- * decoding it is most of the cost of checking it.
+ * What the updates found to be drafts lately hold: the same order comes back
+ * through a server again and again (pushed, placed, moved by the
+ * processor), and decoding it is most of the cost of checking it and of
+ * reading it after.
  */
-const knownDrafts = new Set<string>();
+const knownDrafts = new Map<string, DraftContent>();
 const KNOWN_DRAFTS = 1_000;
 
 /**
@@ -62,21 +63,24 @@ const KNOWN_DRAFTS = 1_000;
  */
 export function isDraftUpdate(update: string): boolean {
   if (knownDrafts.has(update)) return true;
+  let content: DraftContent;
   try {
     // Merged as bytes: going through base64 again cost a tenth of a server taking pushed drafts.
-    contentOf(load(update ? Y.mergeUpdates([fromBase64(update), EMPTY_BYTES]) : EMPTY_BYTES));
+    content = contentOf(load(update ? Y.mergeUpdates([fromBase64(update), EMPTY_BYTES]) : EMPTY_BYTES));
   } catch {
     return false;
   }
-  // The oldest makes room (a Set iterates in insertion order).
-  if (knownDrafts.size >= KNOWN_DRAFTS) knownDrafts.delete(knownDrafts.values().next().value as string);
-  knownDrafts.add(update);
+  // The oldest makes room (a Map iterates in insertion order).
+  if (knownDrafts.size >= KNOWN_DRAFTS) knownDrafts.delete(knownDrafts.keys().next().value as string);
+  knownDrafts.set(update, content);
   return true;
 }
 
 /** What a draft holds. */
 export function readDraft(update: string): DraftContent {
-  return contentOf(load(update));
+  const known = knownDrafts.get(update);
+  // A copy: the caller may change what it is given.
+  return known ? { ...known, items: new Map(known.items) } : contentOf(load(update));
 }
 
 export type DraftEdit =
