@@ -9,17 +9,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_OPTIONS } from '@pourover/sync-server/node-options';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const { values } = parseArgs({ args, options: { data: { type: 'string' }, help: { type: 'boolean' } }, strict: false });
 const data = typeof values.data === 'string' ? values.data : './data';
 
-function run(script: string, scriptArgs: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, script), ...scriptArgs], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+function run(script: string, scriptArgs: string[], nodeOptions: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', join(root, script), ...scriptArgs], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-const server = run('sync-server/bin/pourover-server.ts', ['--seed', '--static', join(root, 'apps/shop/dist'), ...args]);
+const server = run('sync-server/bin/pourover-server.ts', ['--seed', '--static', join(root, 'apps/shop/dist'), ...args], SERVER_NODE_OPTIONS);
 const children: ChildProcess[] = [server];
 let processorStarted = false;
 let buffer = '';

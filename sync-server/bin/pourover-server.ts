@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S npx tsx --max-semi-space-size=64
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startServer } from '../src/index.ts';

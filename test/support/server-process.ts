@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_OPTIONS } from '@pourover/sync-server/node-options';
 import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,8 +29,8 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
   let child: ChildProcess | undefined;
 
   async function launch() {
-    // node itself, with tsx as a loader: a signal reaches the server, not a wrapper process.
-    const proc = spawn(process.execPath, ['--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs], {
+    // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
+    const proc = spawn(process.execPath, [...SERVER_NODE_OPTIONS, '--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
