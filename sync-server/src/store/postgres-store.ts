@@ -43,12 +43,11 @@ export type PostgresStoreOptions = {
 };
 
 /**
- * The store for several server nodes: PostgreSQL, every commit one
- * transaction, nodes woken by each other's commits through LISTEN/NOTIFY.
- *
- * Commits are grouped per node (`CommitQueue`): those asked for while a
- * group is being written go together in the next, one transaction and one
- * WAL flush for them all, each decided on its own.
+ * The store for several server nodes: PostgreSQL, nodes woken by each
+ * other's commits through LISTEN/NOTIFY. Commits are grouped per node
+ * (`CommitQueue`): those asked for while a group is being written go
+ * together in the next, one transaction and one WAL flush for them all,
+ * each decided on its own.
  *
  * Ordering: a reader must never see seq n+1 before seq n commits. Each
  * group locks the rows of the replicas it writes (in name order, so two
