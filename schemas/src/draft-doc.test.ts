@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { fromBase64 } from './base64.ts';
 import { derivedFields, editDraft, editDraftWithFields, editsNotIn, emptyDraftUpdate, isDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
 
 const P = '00000000-0000-4000-8000-00000000000a';
@@ -105,6 +107,28 @@ describe('a draft’s Yjs document', () => {
       expect(drafts.every(isDraftUpdate)).toBe(true);
       expect(bad.map(isDraftUpdate)).toEqual([false, false]);
     }
+  });
+
+  it('keeps a draft small through a thousand edits: a count changed again and again, then a note typed key by key', () => {
+    let update = emptyDraftUpdate();
+    for (let n = 1; n <= 500; n += 1) update = editDraft(update, [{ kind: 'setCount', itemId: P, count: (n % 98) + 1 }]);
+    const note = 'x'.repeat(500);
+    for (let n = 1; n <= 500; n += 1) update = editDraft(update, [{ kind: 'setNote', note: note.slice(0, n) }]);
+    expect(readDraft(update)).toMatchObject({ items: new Map([[P, (500 % 98) + 1]]), note });
+    // With each edit a new Yjs client it was about 30,000 characters more than the note itself.
+    expect(update.length - note.length).toBeLessThan(1_000);
+  });
+
+  it('goes on from one state as one Yjs client only once: a second edit of the same state is another client', () => {
+    const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
+    const [first, second] = [editDraft(base, [{ kind: 'setCount', itemId: P, count: 2 }]), editDraft(base, [{ kind: 'setCount', itemId: Q, count: 3 }])];
+    const clientsOf = (update: string) => new Set(Y.decodeUpdate(fromBase64(update)).structs.map((struct) => struct.id.client));
+    const [baseClients, firstClients, secondClients] = [base, first, second].map(clientsOf) as [Set<number>, Set<number>, Set<number>];
+    const added = (clients: Set<number>) => [...clients].filter((client) => !baseClients.has(client));
+    // The first goes on as the client that made the base; the second is a client of its own.
+    expect(firstClients).toEqual(baseClients);
+    expect(added(secondClients)).toHaveLength(1);
+    expect(readDraft(mergeDrafts(first, second)).items).toEqual(new Map([[P, 2], [Q, 3]]));
   });
 
   it('reads a draft it remembers as it reads one it decodes, and a change to what it gave changes nothing after', () => {
