@@ -27,8 +27,10 @@ export class CommitUnknown extends Error {
 
 type Target = { replica: string; collection: CollectionName; id: string };
 type CurrentRow = { body: string | null; seq: string | null; updated_at: Date | null; commit_no: string | null; now: Date };
+/** A document's state as the group sees it, with its canonical JSON as stored (`decide` compares that). */
+type Held = StoredDocument & { json: string };
 /** A document this group writes; `ordinal` numbers the commit within the group, until the counter is taken. */
-type Put = StoredDocument & { id: string; ordinal: number; json: string };
+type Put = Held & { id: string; ordinal: number };
 
 const keyOf = (target: Target) => JSON.stringify([target.replica, target.collection, target.id]);
 
@@ -76,7 +78,7 @@ async function decideAndWrite(client: PoolClient, requests: readonly CommitReque
   const targets = requests.map(targetsOf);
   const names = [...new Set(requests.flatMap((request, index) => [request.replica, ...(targets[index] ?? []).map((target) => target.replica)]))].sort();
   const locked = await lockReplicas(client, names);
-  const { now, current, json } = await readCurrent(client, targets.flat(), context.now);
+  const { now, current } = await readCurrent(client, targets.flat(), context.now);
 
   const heads = new Map(locked);
   const puts = new Map<string, Put>();
@@ -84,36 +86,33 @@ async function decideAndWrite(client: PoolClient, requests: readonly CommitReque
   const outcomes = requests.map((request, index): CommitOutcome => {
     const { options } = request;
     if (options.deadline !== undefined && now.toISOString() >= options.deadline) return refused({ ok: false, reason: 'deadline' });
-    const staged = decideOne(request, targets[index] ?? [], { current, json, heads, now, ordinal: ordinal + 1 });
+    const staged = decideOne(request, targets[index] ?? [], { current, heads, now, ordinal: ordinal + 1 });
     if ('refused' in staged) return refused(staged.refused);
     if (staged.puts.size === 0) return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: false, conflicts: staged.conflicts }, changed: [] };
     ordinal += 1;
     for (const [key, put] of staged.puts) {
       current.set(key, put);
-      json.set(key, put.json);
       puts.set(key, put);
     }
     for (const [name, head] of staged.heads) heads.set(name, head);
     return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: true, conflicts: staged.conflicts }, changed: [...staged.heads.keys()] };
   });
-  if (ordinal === 0) return outcomes;
+  if (ordinal === 0) return outcomes.map((outcome) => reported(outcome, 0));
 
   const changed = new Map([...heads].filter(([name, head]) => head !== locked.get(name)));
   const unused = names.filter((name) => locked.get(name) === 0 && !changed.has(name));
   const base = await writeChanges(client, { puts: [...puts.values()], heads: changed, unused, commits: ordinal, now, context });
-  return outcomes.map((outcome) => numbered(outcome, base));
+  return outcomes.map((outcome) => reported(outcome, base));
 }
 
-type Staged = { puts: Map<string, Put>; heads: Map<string, number>; conflicts: StoredDocument[] } | { refused: CommitResult };
+type Staged = { puts: Map<string, Put>; heads: Map<string, number>; conflicts: Held[] } | { refused: CommitResult };
 
 /** Decides one commit's writes over the group's state so far, staging what it would write. */
 function decideOne(
   request: CommitRequest,
   targets: readonly Target[],
   group: {
-    current: ReadonlyMap<string, StoredDocument>;
-    /** The canonical JSON of each current state, as stored. */
-    json: ReadonlyMap<string, string>;
+    current: ReadonlyMap<string, Held>;
     heads: ReadonlyMap<string, number>;
     now: Date;
     ordinal: number;
@@ -121,14 +120,13 @@ function decideOne(
 ): Staged {
   const puts = new Map<string, Put>();
   const heads = new Map<string, number>();
-  const conflicts: StoredDocument[] = [];
+  const conflicts: Held[] = [];
   for (const [index, write] of request.writes.entries()) {
     const target = targets[index] as Target;
     const key = keyOf(target);
     // A refusal reports the state before this commit: a refused commit leaves nothing, not even its own earlier writes.
     const before = group.current.get(key) ?? null;
-    const staged = puts.get(key);
-    const found = staged ?? before;
+    const found = puts.get(key) ?? before;
     let next: Encoded;
     if ('increment' in write) {
       const result = applyIncrement(found?.document ?? null, write, group.now);
@@ -136,8 +134,7 @@ function decideOne(
       next = encoded(result);
     } else {
       next = encoded(write.document);
-      const foundJson = staged?.json ?? group.json.get(key);
-      const decision = decide(found && foundJson !== undefined ? { document: found.document, json: foundJson } : null, next, write.expect);
+      const decision = decide(found, next, write.expect);
       if (decision === 'conflict') {
         if (request.mode === 'all') return { refused: { ok: false, reason: 'precondition', failedIndex: index, current: before } };
         if (before) conflicts.push(before);
@@ -156,14 +153,14 @@ function decideOne(
 const refused = (result: CommitResult): CommitOutcome => ({ result, changed: [] });
 
 /**
- * Reports a document an earlier commit of this group wrote (a conflict, a
- * refusal's current state) with its commit number, known once the counter is taken.
+ * The outcome as the caller sees it: each document it reports (a conflict,
+ * a refusal's current state) as stored, and one an earlier commit of this
+ * group wrote with its commit number, known once the counter is taken.
  */
-function numbered(outcome: CommitOutcome, base: number): CommitOutcome {
-  const number = (stored: StoredDocument | Put): StoredDocument => {
-    if (!('ordinal' in stored)) return stored;
-    const { replica, collection, document, seq, updatedAt, ordinal } = stored;
-    return { replica, collection, document, seq, updatedAt, commit: base + ordinal };
+function reported(outcome: CommitOutcome, base: number): CommitOutcome {
+  const number = (held: StoredDocument & { ordinal?: number }): StoredDocument => {
+    const { replica, collection, document, seq, updatedAt, commit, ordinal } = held;
+    return { replica, collection, document, seq, updatedAt, commit: ordinal === undefined ? commit : base + ordinal };
   };
   const { result } = outcome;
   if (result.ok) return { ...outcome, result: { ...result, conflicts: result.conflicts.map(number) } };
@@ -196,12 +193,10 @@ async function readCurrent(client: PoolClient, targets: readonly Target[], clock
      ORDER BY k.n`,
     [targets.map((t) => t.replica), targets.map((t) => t.collection), targets.map((t) => t.id)],
   );
-  const current = new Map<string, StoredDocument>();
-  const json = new Map<string, string>();
+  const current = new Map<string, Held>();
   rows.forEach((row, index) => {
     const target = targets[index];
     if (!target || row.body === null) return;
-    json.set(keyOf(target), row.body);
     current.set(keyOf(target), {
       replica: target.replica,
       collection: target.collection,
@@ -209,11 +204,12 @@ async function readCurrent(client: PoolClient, targets: readonly Target[], clock
       seq: Number(row.seq),
       updatedAt: (row.updated_at as Date).toISOString(),
       commit: Number(row.commit_no),
+      json: row.body,
     });
   });
   const now = clock ? clock() : (rows[0]?.now ?? (await client.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]?.now);
   if (!now) throw new Error('the database did not report its clock');
-  return { now, current, json };
+  return { now, current };
 }
 
 /**
