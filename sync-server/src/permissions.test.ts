@@ -25,7 +25,7 @@ describe('the permission check', () => {
       expect(codeOf(() => authorize(defaults, phone, 'user', ['write', 'batch'], target)), target).toBe('BAD_INPUT');
       expect(codeOf(() => authorize(defaults, store, 'placedOrders', ['batch'], target)), target).toBe('BAD_INPUT');
       // Reached without `authorize` (watch and stream check grants directly): `$owner` of such a name matches no one.
-      expect(isGranted(defaults, phone, target, 'user', 'read'), target).toBe(false);
+      expect(isGranted(defaults, phone, target, 'user', ['read']), target).toBe(false);
     }
     expect(authorize(defaults, phone, 'user', ['write'])).toBe('bluebottle:users:alice');
   });

@@ -43,9 +43,11 @@ export function memberMatches(member: SyncgroupMember, replica: string, principa
   return pattern !== undefined && matchesPattern(pattern, principal.name);
 }
 
-/** Whether the syncgroup of `collection` in `replica` grants `grant` to the principal. */
-export function isGranted(syncgroups: Syncgroups, principal: Principal, replica: string, collection: CollectionName, grant: Grant): boolean {
-  return syncgroups(replica, collection).members.some((member) => member.grants.includes(grant) && memberMatches(member, replica, principal));
+/** Whether the syncgroup of `collection` in `replica` grants the principal one of `grants` (looked up once). */
+export function isGranted(syncgroups: Syncgroups, principal: Principal, replica: string, collection: CollectionName, grants: readonly Grant[]): boolean {
+  return syncgroups(replica, collection).members.some(
+    (member) => member.grants.some((grant) => grants.includes(grant)) && memberMatches(member, replica, principal),
+  );
 }
 
 /**
@@ -74,7 +76,7 @@ export function authorize(
 ): string {
   if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
   const replica = homeReplica(collection, target);
-  if (!grantsIn(replica, collection, grants).some((grant) => isGranted(syncgroups, principal, replica, collection, grant))) {
+  if (!isGranted(syncgroups, principal, replica, collection, grantsIn(replica, collection, grants))) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }
   return replica;

@@ -42,7 +42,15 @@ export async function* watchCollection(options: {
   signal: AbortSignal | undefined;
 }) {
   const { store, principal, collection, signal, guard } = options;
-  const readable = (row: StoredDocument) => isGranted(options.syncgroups, principal, row.replica, collection, 'read');
+  // Asked afresh for each page of rows, and once per replica within it: a page holds many documents of few replicas.
+  const readableNow = () => {
+    const known = new Map<string, boolean>();
+    return (row: StoredDocument) => {
+      let readable = known.get(row.replica);
+      if (readable === undefined) known.set(row.replica, (readable = isGranted(options.syncgroups, principal, row.replica, collection, ['read'])));
+      return readable;
+    };
+  };
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit(() => latch.wake());
@@ -52,7 +60,7 @@ export async function* watchCollection(options: {
       marker = Number(options.lastEventId);
     } else {
       const snapshot = await store.watchSnapshot(collection);
-      const documents = snapshot.documents.filter(readable);
+      const documents = snapshot.documents.filter(readableNow());
       // Pages of the initial state carry `s<n>`: a watch dropped among them starts over from a new initial state.
       for (let start = 0; start < documents.length; start += MAX_ROWS) {
         const page: WatchEvent = { kind: 'initial', documents: watched(documents.slice(start, start + MAX_ROWS)) };
@@ -71,6 +79,7 @@ export async function* watchCollection(options: {
         const commits = byCommit(rows);
         // A page may end inside a commit; keep that commit for the next page so it arrives whole.
         const complete = rows.length >= MAX_ROWS && commits.length > 1 ? commits.slice(0, -1) : commits;
+        const readable = readableNow();
         for (const commit of complete) {
           marker = commit[0]?.commit ?? marker;
           const documents = commit.filter(readable);
