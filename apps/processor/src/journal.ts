@@ -36,6 +36,8 @@ export class Journal {
   readonly #db: Database.Database;
   readonly #group: GroupCommit;
   readonly #statements;
+  /** Each order's snapshot, parsed once: it never changes once written, and every step reads the entry back. */
+  readonly #snapshots = new Map<string, Order>();
 
   constructor(file: string) {
     this.#db = openDurableFile(
@@ -63,7 +65,7 @@ export class Journal {
     return {
       id: row.id,
       replica: row.replica,
-      snapshot: JSON.parse(row.snapshot) as Order,
+      snapshot: this.#snapshotOf(row),
       step: row.step,
       chargeId: row.charge_id,
       outcome: row.outcome,
@@ -71,13 +73,24 @@ export class Journal {
     };
   }
 
+  #snapshotOf(row: Row): Order {
+    let snapshot = this.#snapshots.get(row.id);
+    if (!snapshot) this.#snapshots.set(row.id, (snapshot = JSON.parse(row.snapshot) as Order));
+    return snapshot;
+  }
+
   /** Records the order as first seen; a later copy never replaces it. */
   snapshot(replica: string, order: Order): Promise<JournalEntry> {
     return this.#commit(order.id, () => this.#statements.insert.run(order.id, replica, JSON.stringify(order), new Date().toISOString()));
   }
 
-  advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): Promise<JournalEntry> {
-    return this.#commit(id, () => this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id));
+  /** Moves the order to `step`; once `done`, its parsed snapshot is let go. */
+  async advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): Promise<JournalEntry> {
+    const entry = await this.#commit(id, () =>
+      this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id),
+    );
+    if (step === 'done') this.#snapshots.delete(id);
+    return entry;
   }
 
   /** Commits `write` with the others waiting, and reads the order's entry as it then stands. */
