@@ -110,6 +110,7 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
       ...percentiles('draft edit until committed to IndexedDB (Chromium)', edits.committed, 'draft edit: Dexie put (Chromium)'),
       ...percentiles('draft edit until the order API shows it (Chromium)', edits.shown, 'draft edit: Dexie put (Chromium)'),
       ...percentiles('draft edit: Dexie put (Chromium)', edits.put),
+      ...percentiles('draft edit: RxDB incrementalModify, bare collection (Chromium)', edits.rxdb, 'draft edit: Dexie put (Chromium)'),
     ];
   } finally {
     await browser.close();

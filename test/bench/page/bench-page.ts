@@ -6,9 +6,11 @@
  */
 import { openShop } from '@pourover/orders';
 import { openReplica, type Replica } from '@pourover/replica';
-import type { Order } from '@pourover/schemas';
+import { rxSchemaOf, type Order } from '@pourover/schemas';
 import Dexie from 'dexie';
 import PouchDB from 'pouchdb-browser';
+import { createRxDatabase, type RxDocument } from 'rxdb/plugins/core';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { filter, firstValueFrom, map } from 'rxjs';
 
 const url = location.origin;
@@ -84,7 +86,8 @@ const bench = {
   /**
    * Draft edits through the order API: until the write is committed to
    * IndexedDB, and until `orders$` shows it; then a single Dexie `put` of
-   * the same draft, the floor.
+   * the same draft, the floor; then RxDB's own incremental write of it in a
+   * bare collection (no replication, no order API), what RxDB alone costs.
    */
   async draftEdits(token: string, name: string, itemId: string, edits: number) {
     const shop = await openShop({ url, blessing: token, name, multiInstance: false });
@@ -123,7 +126,18 @@ const bench = {
       if (i > 10) put.push(ms);
     }
     await db.delete();
-    return { committed, shown, put };
+    const bare = await createRxDatabase({ name: `${name}-rxdb`, storage: getRxStorageDexie(), multiInstance: false });
+    await bare.addCollections({ draftOrders: { schema: rxSchemaOf('draftOrders') as never } });
+    let current: RxDocument = await bare.collections['draftOrders']!.insert(doc);
+    const rxdb: number[] = [];
+    for (let i = 1; i <= edits + 10; i += 1) {
+      const ms = await elapsed(async () => {
+        current = await current.incrementalModify((data: Record<string, unknown>) => ({ ...data, itemCount: i }));
+      });
+      if (i > 10) rxdb.push(ms);
+    }
+    await bare.remove();
+    return { committed, shown, put, rxdb };
   },
 };
 
