@@ -23,9 +23,8 @@ export async function applyPush(store: Store, replica: string, input: PushReques
  * later writer may already have moved it further, which only makes the
  * device wait for that newer state.
  */
-async function seqsOf(store: Store, replica: string, input: PushRequest): Promise<number[]> {
-  const found = await Promise.all(input.rows.map((row) => store.get(replica, input.collection, row.newDocumentState.id)));
-  return found.map((stored) => stored?.seq ?? 0);
+function seqsOf(store: Store, replica: string, input: PushRequest): Promise<number[]> {
+  return store.seqs(replica, input.collection, input.rows.map((row) => row.newDocumentState.id));
 }
 
 async function commitPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<WireDocument[]> {

@@ -140,6 +140,15 @@ export class PostgresStore implements Store {
     return rows[0] ?? null;
   }
 
+  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+    const { rows } = await this.#pool.query<{ id: string; seq: string }>(
+      'SELECT id, seq FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])',
+      [replica, collection, ids],
+    );
+    const found = new Map(rows.map((row) => [row.id, Number(row.seq)]));
+    return ids.map((id) => found.get(id) ?? 0);
+  }
+
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
     const outcome = await this.#commits.commit({ replica, writes, mode, options });
     // Other nodes hear of it through NOTIFY; this one's listeners are told at once, and its own notifications are skipped.

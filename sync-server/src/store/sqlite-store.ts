@@ -59,6 +59,7 @@ export class SqliteStore implements Store {
       get: db.prepare<[string, string, string], Row>(
         `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
       ),
+      seq: db.prepare<[string, string, string], { seq: number }>(`SELECT seq FROM documents WHERE replica = ? AND collection = ? AND id = ?`),
       head: db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
       setHead: db.prepare<[string, number]>(
         `INSERT INTO replicas (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head`,
@@ -102,6 +103,10 @@ export class SqliteStore implements Store {
   async get(replica: string, collection: CollectionName, id: string) {
     const row = this.#statements.get.get(replica, collection, id);
     return row ? toStored(row) : null;
+  }
+
+  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+    return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {

@@ -47,6 +47,16 @@ export function logConformance(fresh: FreshStore): void {
       expect(await store.get(B, 'user', uuid(1))).toBeNull();
     });
 
+    it('tells where each named document stands, in the order asked, 0 for one never written, without reading other replicas or collections', async () => {
+      const { store } = await fresh();
+      await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');
+      await store.commit(A, [write(userDoc(1, { name: 'Renamed' })), write(orderDoc(3), none, 'draftOrders')], 'each');
+      await store.commit(B, [write(userDoc(4))], 'each');
+      expect(await store.seqs(A, 'user', [uuid(2), uuid(4), uuid(1), uuid(3)])).toEqual([2, 0, 3, 0]);
+      expect(await store.seqs(A, 'draftOrders', [uuid(3)])).toEqual([4]);
+      expect(await store.seqs(A, 'user', [])).toEqual([]);
+    });
+
     it('numbers commits store-wide: the documents of one commit share a number, and later commits of any replica have higher ones', async () => {
       const { store } = await fresh();
       await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');

@@ -75,6 +75,8 @@ export interface Store {
   /** The position of a replica's latest change (0 for none). */
   head(replica: string): Promise<number>;
   get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
+  /** Where each document stands in the replica's change log (0 for one never written), in the order of `ids`; no body is read. */
+  seqs(replica: string, collection: CollectionName, ids: readonly string[]): Promise<number[]>;
   commit(replica: string, writes: readonly Write[], mode: CommitMode, options?: CommitOptions): Promise<CommitResult>;
   /** Every live document of a collection across replicas, and the commit number they are current as of. */
   watchSnapshot(collection: CollectionName): Promise<{ documents: StoredDocument[]; commit: number }>;
