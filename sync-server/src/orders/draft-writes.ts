@@ -15,11 +15,11 @@ const readPrices = new WeakMap<Store, { seq: number; prices: Map<string, number>
 /**
  * The catalog's prices as they stand, for deriving order totals. Every
  * pushed draft needs them; they are read again only when the catalog has
- * changed since the last read (a pull after that change finds something).
+ * changed since the last read.
  */
 export async function currentPrices(store: Store): Promise<Prices> {
   const last = readPrices.get(store);
-  if (last && (await store.pull(STORE, 'catalog', last.seq, 1)).length === 0) return (itemId) => last.prices.get(itemId);
+  if (last && (await store.collectionHead(STORE, 'catalog')) === last.seq) return (itemId) => last.prices.get(itemId);
   const items = await store.pull(STORE, 'catalog', 0, 10_000);
   const prices = new Map(items.map((item) => [item.document.id, Number(item.document['priceCents'])]));
   readPrices.set(store, { seq: items.at(-1)?.seq ?? 0, prices });

@@ -135,6 +135,14 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.head ?? 0);
   }
 
+  async collectionHead(replica: string, collection: CollectionName) {
+    const { rows } = await this.#pool.query<{ seq: string }>(
+      'SELECT seq FROM documents WHERE replica = $1 AND collection = $2 ORDER BY seq DESC LIMIT 1',
+      [replica, collection],
+    );
+    return Number(rows[0]?.seq ?? 0);
+  }
+
   async get(replica: string, collection: CollectionName, id: string) {
     const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [replica, collection, id]);
     return rows[0] ?? null;

@@ -61,6 +61,9 @@ export class SqliteStore implements Store {
       ),
       seq: db.prepare<[string, string, string], { seq: number }>(`SELECT seq FROM documents WHERE replica = ? AND collection = ? AND id = ?`),
       head: db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
+      collectionHead: db.prepare<[string, string], { seq: number }>(
+        `SELECT seq FROM documents WHERE replica = ? AND collection = ? ORDER BY seq DESC LIMIT 1`,
+      ),
       setHead: db.prepare<[string, number]>(
         `INSERT INTO replicas (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head`,
       ),
@@ -98,6 +101,10 @@ export class SqliteStore implements Store {
 
   async head(replica: string) {
     return this.#statements.head.get(replica)?.head ?? 0;
+  }
+
+  async collectionHead(replica: string, collection: CollectionName) {
+    return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
   }
 
   async get(replica: string, collection: CollectionName, id: string) {

@@ -35,6 +35,17 @@ export function logConformance(fresh: FreshStore): void {
       expect(ids(await store.pull(B, 'user', 0, 100))).toEqual([uuid(1)]);
     });
 
+    it('tells the position of the latest change to each collection of a replica, tombstones included', async () => {
+      const { store } = await fresh();
+      await store.commit(A, [write(userDoc(1)), write(orderDoc(2), none, 'draftOrders')], 'each');
+      await store.commit(A, [write(userDoc(3)), write(userDoc(1, {}, true))], 'each');
+      await store.commit(B, [write(userDoc(4))], 'each');
+      expect(await store.collectionHead(A, 'user')).toBe(4);
+      expect(await store.collectionHead(A, 'draftOrders')).toBe(2);
+      expect(await store.collectionHead(A, 'catalog')).toBe(0);
+      expect(await store.collectionHead(B, 'user')).toBe(1);
+    });
+
     it('gets a document with its replica, collection, seq, server time and commit, and nothing for one never written', async () => {
       const { store } = await fresh();
       await store.commit(A, [write(userDoc(1))], 'each');

@@ -74,6 +74,8 @@ export interface Store {
   changesSince(replica: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** The position of a replica's latest change (0 for none). */
   head(replica: string): Promise<number>;
+  /** The position of the latest change to one collection of a replica (0 for none). */
+  collectionHead(replica: string, collection: CollectionName): Promise<number>;
   get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
   /** Where each document stands in the replica's change log (0 for one never written), in the order of `ids`; no body is read. */
   seqs(replica: string, collection: CollectionName, ids: readonly string[]): Promise<number[]>;
