@@ -73,9 +73,12 @@ export class Journal {
     };
   }
 
+  /** Kept only while the order is not done, so that the orders kept are those in flight. */
   #snapshotOf(row: Row): Order {
-    let snapshot = this.#snapshots.get(row.id);
-    if (!snapshot) this.#snapshots.set(row.id, (snapshot = JSON.parse(row.snapshot) as Order));
+    const kept = this.#snapshots.get(row.id);
+    if (kept) return kept;
+    const snapshot = JSON.parse(row.snapshot) as Order;
+    if (row.step !== 'done') this.#snapshots.set(row.id, snapshot);
     return snapshot;
   }
 
