@@ -1,11 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
+const LOWEST = 10_000;
+const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+
+/** The lowest port the kernel gives the local end of an outgoing connection (Linux's default where it does not say). */
+function lowestEphemeralPort(): number {
+  const low = existsSync(RANGE_FILE) ? Number(readFileSync(RANGE_FILE, 'utf8').trim().split(/\s+/)[0]) : NaN;
+  return Number.isInteger(low) && low > 0 ? low : 32_768;
+}
+
+function listenOn(port: number): Promise<number | undefined> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as AddressInfo;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's
+ * ephemeral range: a server killed and started again on it never finds it
+ * taken by the local end of some test's outgoing connection (which failed a
+ * restart once with EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  const low = lowestEphemeralPort();
+  if (low - LOWEST < 1_000) return (await listenOn(0)) ?? freePort();
+  for (;;) {
+    const port = await listenOn(LOWEST + Math.floor(Math.random() * (low - LOWEST)));
+    if (port !== undefined) return port;
+  }
 }
