@@ -45,9 +45,8 @@ async function commitPush(store: Store, replica: string, input: PushRequest, now
 
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
     const context = { prices: await currentPrices(store), now: now() };
-    const plans = await Promise.all(
-      input.rows.map(async (row) => planDraftPush(row, await store.get(replica, input.collection, row.newDocumentState.id), context)),
-    );
+    const current = await store.getMany(replica, input.collection, input.rows.map((row) => row.newDocumentState.id));
+    const plans = input.rows.map((row, index) => planDraftPush(row, current[index] ?? null, context));
     const writes = plans.flatMap((plan) => plan.writes);
     const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
     if (result.ok) return plans.flatMap((plan) => plan.conflicts);

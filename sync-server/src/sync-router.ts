@@ -28,7 +28,7 @@ export const syncRouter = router({
 
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read'], input.replica);
-    const found = await Promise.all(input.ids.map((id) => ctx.store.get(replica, input.collection, id)));
+    const found = await ctx.store.getMany(replica, input.collection, input.ids);
     return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
   }),
 

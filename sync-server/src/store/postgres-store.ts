@@ -148,6 +148,16 @@ export class PostgresStore implements Store {
     return rows[0] ?? null;
   }
 
+  async getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+    const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])`, [
+      replica,
+      collection,
+      ids,
+    ]);
+    const found = new Map(rows.map((row) => [row.document.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
   async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
     const { rows } = await this.#pool.query<{ id: string; seq: string }>(
       'SELECT id, seq FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])',

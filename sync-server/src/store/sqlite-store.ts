@@ -112,6 +112,10 @@ export class SqliteStore implements Store {
     return row ? toStored(row) : null;
   }
 
+  getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+    return Promise.all(ids.map((id) => this.get(replica, collection, id)));
+  }
+
   async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
     return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
   }

@@ -58,6 +58,16 @@ export function logConformance(fresh: FreshStore): void {
       expect(await store.get(B, 'user', uuid(1))).toBeNull();
     });
 
+    it('gets several documents of one collection in the order asked, null for one never written or in another replica or collection', async () => {
+      const { store } = await fresh();
+      await store.commit(A, [write(userDoc(1)), write(userDoc(2)), write(orderDoc(3), none, 'draftOrders')], 'each');
+      await store.commit(B, [write(userDoc(4))], 'each');
+      const got = await store.getMany(A, 'user', [uuid(2), uuid(3), uuid(1), uuid(4), uuid(2)]);
+      expect(got.map((stored) => stored && [stored.document, stored.seq])).toEqual([[userDoc(2), 2], null, [userDoc(1), 1], null, [userDoc(2), 2]]);
+      expect(got[0]).toEqual(await store.get(A, 'user', uuid(2)));
+      expect(await store.getMany(A, 'user', [])).toEqual([]);
+    });
+
     it('tells where each named document stands, in the order asked, 0 for one never written, without reading other replicas or collections', async () => {
       const { store } = await fresh();
       await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');

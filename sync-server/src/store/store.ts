@@ -77,6 +77,8 @@ export interface Store {
   /** The position of the latest change to one collection of a replica (0 for none). */
   collectionHead(replica: string, collection: CollectionName): Promise<number>;
   get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
+  /** Several documents of one collection, in the order of `ids` (null for one never written); one query on PostgreSQL. */
+  getMany(replica: string, collection: CollectionName, ids: readonly string[]): Promise<(StoredDocument | null)[]>;
   /** Where each document stands in the replica's change log (0 for one never written), in the order of `ids`; no body is read. */
   seqs(replica: string, collection: CollectionName, ids: readonly string[]): Promise<number[]>;
   commit(replica: string, writes: readonly Write[], mode: CommitMode, options?: CommitOptions): Promise<CommitResult>;
