@@ -121,3 +121,13 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec } = {
 export function homeReplica(collection: CollectionName, shopperReplicaName: string): string {
   return collections[collection].home === 'store' ? STORE : shopperReplicaName;
 }
+
+/**
+ * Whether a shopper's devices write `collection` themselves (and push it),
+ * rather than only read it: the owner's syncgroup member may `write`. The
+ * other collections change only on the server (the store's writes, moves),
+ * so a device holds them read-only.
+ */
+export function devicesWrite(collection: CollectionName): boolean {
+  return collections[collection].syncgroup.some((member) => member.pattern === OWNER && member.grants.includes('write'));
+}

@@ -2,6 +2,7 @@ export { Replica, type BeforeApply, type ReplicaOptions, type ReplicaCollections
 export { createSyncClient, type SyncClient, type SyncClientOptions } from './sync-client.ts';
 export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
 export { fixedCredentials, withRecovery } from './recovery.ts';
+export { ReadOnlyCollectionError } from './read-only.ts';
 export {
   DeviceCredentials,
   indexedDBDeviceStore,

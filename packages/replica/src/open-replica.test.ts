@@ -8,6 +8,7 @@ import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
 import { openReplica, type SyncStatus } from './index.ts';
+import { ReadOnlyCollectionError } from './read-only.ts';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 
@@ -59,17 +60,41 @@ describe('a replica', () => {
     await replica.close();
   });
 
-  it('counts a write the server answered with a conflict as sent', async () => {
-    const replica = await open('conflicted');
+  it('refuses writes from the app to a collection the device only reads, and changes nothing', async () => {
+    const replica = await open('read-only');
     await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle')));
-    const catalogItem = await replica.collections.catalog.findOne().exec();
-    expect(catalogItem).not.toBeNull();
-    // Only the store writes the catalog: the server refuses, and its state comes back as the conflict.
-    await catalogItem?.incrementalPatch({ name: 'Renamed by a shopper' });
-    const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
-    expect(idle.unsent).toBe(0);
-    expect((await replica.collections.catalog.findOne(catalogItem?.primary).exec())?.get('name')).not.toBe('Renamed by a shopper');
+    const item = await replica.collections.catalog.findOne().exec();
+    if (!item) throw new Error('the seeded catalog did not sync');
+    const before = item.toJSON();
+    await expect(item.incrementalPatch({ name: 'Renamed by a shopper' })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(item.remove()).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(replica.collections.catalog.insert({ ...before, id: crypto.randomUUID() })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(replica.collections.processedOrders.bulkUpsert([])).resolves.toEqual({ success: [], error: [] });
+    expect((await replica.collections.catalog.findOne(item.primary).exec())?.toJSON()).toEqual(before);
+    const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
+    expect(await replica.collections.catalog.count().exec()).toBe(onServer.length);
+    expect((await firstValueFrom(replica.status$)).unsent).toBe(0);
     await replica.close();
+  });
+
+  it('keeps edits of different fields made on two devices offline, and counts the conflict as sent', async () => {
+    const port = server.port;
+    const phone = await open('lww-phone');
+    const laptop = await open('lww-laptop');
+    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+    await server.close();
+    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
+    await (await laptop.collections.user.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
+    server = await startServer({ dataDir: dir, seed: true, port });
+    const idle = (replica: typeof phone) => firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
+    await Promise.all([idle(phone), idle(laptop)]);
+    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+    const onServer = (await server.store.get(`bluebottle:users:${DEMO}`, 'user', DEMO))?.document;
+    expect(onServer).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
+    for (const device of [phone, laptop]) {
+      await firstValueFrom(device.collections.user.findOne(DEMO).$.pipe(filter((doc) => doc?.get('email') === 'ada@laptop.example' && doc.get('name') === 'Ada on the phone')));
+    }
+    await Promise.all([phone.close(), laptop.close()]);
   });
 
   it('does not look up again the drafts it pushed when the live stream brings them back', async () => {

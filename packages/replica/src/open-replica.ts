@@ -1,9 +1,10 @@
 import { MAX_ROWS, type PushRow, type WireDocument } from '@pourover/protocol';
-import { collectionNames, collections, rxSchemaOf, type CollectionName } from '@pourover/schemas';
+import { collectionNames, collections, devicesWrite, rxSchemaOf, type CollectionName } from '@pourover/schemas';
 import {
   addRxPlugin,
   createRxDatabase,
   type RxCollection,
+  type ReplicationPushOptions,
   type RxConflictHandler,
   type RxDatabase,
   type RxStorage,
@@ -19,6 +20,7 @@ import { SeqBook } from './seq-book.ts';
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import { LiveStream } from './live-stream.ts';
 import { pullFresh } from './pull-fresh.ts';
+import { refuseLocalWrites } from './read-only.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
@@ -148,7 +150,8 @@ export class Replica {
     const unsent = new UnsentChanges();
     const replications = collectionNames.map((name) => {
       const collection = db.collections[name];
-      unsent.watch(collection);
+      if (devicesWrite(name)) unsent.watch(collection);
+      else refuseLocalWrites(collection);
       return replicate({ name, collection, client, credentials, seqs, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
     });
     // Tabs share the database and only the elected tab replicates (`waitForLeadership` below), so only it needs the live stream.
@@ -182,7 +185,7 @@ export class Replica {
 
 /**
  * Pushes rows; if the server refuses the device writes to this collection
- * (a shopper editing a placed order, say), the server's own state comes back
+ * (an admin took its write grant away, say), the server's own state comes back
  * as the conflict, so the collection's rule puts the device back in line. A
  * document the server does not have at all comes back deleted.
  */
@@ -198,7 +201,7 @@ async function pushOrRevert(client: SyncClient, collection: CollectionName, rows
   }
 }
 
-function replicate(parts: {
+type ReplicationParts = {
   name: CollectionName;
   collection: RxCollection<Record<string, unknown>>;
   client: SyncClient;
@@ -208,7 +211,9 @@ function replicate(parts: {
   unsent: UnsentChanges;
   beforeApply: BeforeApply;
   retryMs: number;
-}) {
+};
+
+function replicate(parts: ReplicationParts) {
   const { name, client } = parts;
   return replicateRxCollection<Record<string, unknown>, { seq: number }>({
     collection: parts.collection,
@@ -231,20 +236,26 @@ function replicate(parts: {
         return { documents: result.documents as never, checkpoint: result.checkpoint ?? { seq: 0 } };
       },
     },
-    push: {
-      batchSize: PUSH_BATCH,
-      handler: (rows) =>
-        parts.seqs.pushing(name, async () => {
-          const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
-          const conflicts: WireDocument[] = [];
-          for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
-            const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
-            parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState), result.seqs);
-            conflicts.push(...result.conflicts);
-          }
-          sent();
-          return conflicts as never;
-        }),
-    },
+    // Without a push RxDB keeps no copy of each pulled document's server state: one write per document, not two.
+    ...(devicesWrite(name) ? { push: pushOf(parts) } : {}),
   });
+}
+
+function pushOf(parts: ReplicationParts): ReplicationPushOptions<Record<string, unknown>> {
+  const { name, client } = parts;
+  return {
+    batchSize: PUSH_BATCH,
+    handler: (rows) =>
+      parts.seqs.pushing(name, async () => {
+        const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
+        const conflicts: WireDocument[] = [];
+        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
+          const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
+          parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState), result.seqs);
+          conflicts.push(...result.conflicts);
+        }
+        sent();
+        return conflicts as never;
+      }),
+  };
 }
