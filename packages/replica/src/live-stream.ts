@@ -1,14 +1,12 @@
 import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import type { RxReplicationPullStreamItem } from 'rxdb/plugins/core';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Credentials } from './device-credentials.ts';
 import type { BeforeApply } from './open-replica.ts';
+import type { PulledChange } from './pull-replication.ts';
 import { errorCodeOf } from './recovery.ts';
 import type { SeqBook } from './seq-book.ts';
 import type { SyncClient } from './sync-client.ts';
-
-type PullStreamItem = RxReplicationPullStreamItem<Record<string, unknown>, { seq: number }>;
 
 export type StreamState = { connection: 'connecting' | 'open' | 'offline'; error: string | null };
 
@@ -17,14 +15,14 @@ const MAX_DELAY_MS = 30_000;
 
 /**
  * The device's one live stream, carrying the changes of all its collections.
- * Each collection's replication reads its own `pull.stream$` from here. On a
+ * Each collection's replication reads its own changes from here. On a
  * fresh connection the server says `ready` once it listens, and every
  * collection is told to RESYNC from its checkpoint, so nothing committed
  * before is missed; a dropped connection resumes from the last tracked id.
  */
 export class LiveStream {
   readonly state$ = new BehaviorSubject<StreamState>({ connection: 'connecting', error: null });
-  readonly #subjects = new Map<CollectionName, Subject<PullStreamItem>>();
+  readonly #subjects = new Map<CollectionName, Subject<PulledChange>>();
   readonly #client: SyncClient;
   readonly #beforeApply: BeforeApply;
   readonly #credentials: Credentials;
@@ -44,8 +42,8 @@ export class LiveStream {
     for (const name of collections) this.#subjects.set(name, new Subject());
   }
 
-  /** The pull stream of one collection, for RxDB's replication. */
-  streamOf(collection: CollectionName): Subject<PullStreamItem> {
+  /** The changes of one collection, for its replication. */
+  streamOf(collection: CollectionName): Subject<PulledChange> {
     const subject = this.#subjects.get(collection);
     if (!subject) throw new Error(`no live stream for ${collection}`);
     return subject;

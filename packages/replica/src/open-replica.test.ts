@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '@pourover/sync-server';
+import { loadServerKey, signBlessing, startServer, type RunningServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
-import { openReplica, type SyncStatus } from './index.ts';
+import { createSyncClient, openReplica, type SyncStatus } from './index.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
@@ -75,6 +75,42 @@ describe('a replica', () => {
     expect(await replica.collections.catalog.count().exec()).toBe(onServer.length);
     expect((await firstValueFrom(replica.status$)).unsent).toBe(0);
     await replica.close();
+  });
+
+  it('reopened, pulls only what the store changed meanwhile in a collection it only reads, over what it held', async () => {
+    const before = await open('resume');
+    await before.awaitInSync();
+    const held = (await before.collections.catalog.find().exec()).map((doc) => doc.toJSON() as Record<string, unknown> & { id: string });
+    await before.close();
+    const renamed = held[0];
+    if (!renamed) throw new Error('the seeded catalog did not sync');
+    const added = { ...renamed, id: crypto.randomUUID(), name: 'Added by the store' };
+    const store = createSyncClient({ url: server.url, token: () => signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: 'bluebottle', ttlSeconds: 600 }) });
+    await store.sync.push.mutate({
+      collection: 'catalog',
+      rows: [
+        { assumedMasterState: { ...renamed, _deleted: false }, newDocumentState: { ...renamed, name: 'Renamed by the store', _deleted: false } },
+        { assumedMasterState: null, newDocumentState: { ...added, _deleted: false } },
+      ],
+    });
+
+    const after = await open('resume');
+    // Its first pull is still on the network: every state it pulls goes through the storage's bulkWrite.
+    const storage = after.collections.catalog.storageInstance;
+    const write = storage.bulkWrite.bind(storage);
+    const written = new Set<string>();
+    storage.bulkWrite = (rows, context) => {
+      for (const row of rows) written.add(String(row.document['id']));
+      return write(rows, context);
+    };
+    const received: string[] = [];
+    after.replicationOf('catalog').received$.subscribe((doc) => received.push(String(doc['id'])));
+    await after.awaitInSync();
+    expect([...written].sort()).toEqual([renamed.id, added.id].sort());
+    expect(received.sort()).toEqual([renamed.id, added.id].sort());
+    expect((await after.collections.catalog.findOne(renamed.id).exec())?.get('name')).toBe('Renamed by the store');
+    expect(await after.collections.catalog.count().exec()).toBe(held.length + 1);
+    await after.close();
   });
 
   it('keeps edits of different fields made on two devices offline, and counts the conflict as sent', async () => {

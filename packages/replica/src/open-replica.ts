@@ -1,35 +1,24 @@
-import { MAX_ROWS, type PushRow, type WireDocument } from '@pourover/protocol';
+import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
 import { collectionNames, collections, devicesWrite, rxSchemaOf, type CollectionName } from '@pourover/schemas';
-import {
-  addRxPlugin,
-  createRxDatabase,
-  type RxCollection,
-  type ReplicationPushOptions,
-  type RxConflictHandler,
-  type RxDatabase,
-  type RxStorage,
-} from 'rxdb/plugins/core';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
-import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { chunkBySize } from './chunk-rows.ts';
-import type { Credentials } from './device-credentials.ts';
-import { errorCodeOf, fixedCredentials, withRecovery } from './recovery.ts';
-import { SeqBook } from './seq-book.ts';
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
+import type { Credentials } from './device-credentials.ts';
 import { LiveStream } from './live-stream.ts';
 import { pullFresh } from './pull-fresh.ts';
+import { PullReplication, type CheckpointStore } from './pull-replication.ts';
 import { refuseLocalWrites } from './read-only.ts';
+import { fixedCredentials, withRecovery } from './recovery.ts';
+import { SeqBook } from './seq-book.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
+import { PULL_BATCH, replicateTwoWay } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
-
-/** Push requests stay under this many bytes of JSON (the server takes at most 1 MiB). */
-const MAX_PUSH_BYTES = 768 * 1024;
-const PULL_BATCH = MAX_ROWS;
-const PUSH_BATCH = 500;
+addRxPlugin(RxDBLocalDocumentsPlugin);
 
 export type ReplicaOptions = {
   /** The sync server's base URL. */
@@ -69,19 +58,29 @@ export type SyncStatus = {
 
 export type ReplicaCollections = { [K in CollectionName]: RxCollection<Record<string, unknown>> };
 
+/** What the replica uses of a collection's replication: RxDB's (collections the device writes) or its own pull-only one. */
+export type CollectionReplication = {
+  received$: Observable<Record<string, unknown>>;
+  error$: Observable<unknown>;
+  active$: Observable<boolean>;
+  awaitInitialReplication(): Promise<unknown>;
+  awaitInSync(): Promise<unknown>;
+  cancel(): Promise<unknown>;
+};
+
 /** A device's replica: its local RxDB database, kept in sync with the server. */
 export class Replica {
   readonly db: RxDatabase<ReplicaCollections>;
   readonly client: SyncClient;
   readonly status$: Observable<SyncStatus>;
   readonly #stream: LiveStream;
-  readonly #replications: RxReplicationState<Record<string, unknown>, { seq: number }>[];
+  readonly #replications: CollectionReplication[];
 
   private constructor(parts: {
     db: RxDatabase<ReplicaCollections>;
     client: SyncClient;
     stream: LiveStream;
-    replications: RxReplicationState<Record<string, unknown>, { seq: number }>[];
+    replications: CollectionReplication[];
     status$: Observable<SyncStatus>;
   }) {
     this.db = parts.db;
@@ -95,7 +94,7 @@ export class Replica {
     return this.db.collections;
   }
 
-  /** The replication of one collection (for its `received$`, `sent$` and `error$`). */
+  /** The replication of one collection (for its `received$` and `error$`). */
   replicationOf(name: CollectionName) {
     const index = collectionNames.indexOf(name);
     const replication = this.#replications[index];
@@ -131,6 +130,8 @@ export class Replica {
       storage,
       multiInstance: options.multiInstance ?? true,
       eventReduce: true,
+      // Keeps the pull checkpoints of the collections the device only reads.
+      localDocuments: true,
     });
     const seqs = new SeqBook();
     await db.addCollections(
@@ -148,14 +149,40 @@ export class Replica {
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
     const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
     const unsent = new UnsentChanges();
-    const replications = collectionNames.map((name) => {
+    const retryMs = options.retryMs ?? 2_000;
+    const pulls: [CollectionName, PullReplication][] = [];
+    const replications = collectionNames.map((name): CollectionReplication => {
       const collection = db.collections[name];
-      if (devicesWrite(name)) unsent.watch(collection);
-      else refuseLocalWrites(collection);
-      return replicate({ name, collection, client, credentials, seqs, stream, unsent, beforeApply, retryMs: options.retryMs ?? 2_000 });
+      if (devicesWrite(name)) {
+        unsent.watch(collection);
+        return replicateTwoWay({ name, collection, client, credentials, seqs, stream, unsent, beforeApply, retryMs });
+      }
+      refuseLocalWrites(collection);
+      const pull = new PullReplication({
+        collection,
+        limit: PULL_BATCH,
+        checkpoints: localCheckpoints(db, name),
+        retryMs,
+        pull: async (from) => {
+          const page = await pullFresh({
+            collection: name,
+            checkpoint: from,
+            limit: PULL_BATCH,
+            seqs,
+            pull: (at) => withRecovery(credentials, () => client.sync.pull.query({ collection: name, checkpoint: at, limit: PULL_BATCH })),
+          });
+          await beforeApply(name, page.documents);
+          return page;
+        },
+      });
+      pulls.push([name, pull]);
+      return pull;
     });
-    // Tabs share the database and only the elected tab replicates (`waitForLeadership` below), so only it needs the live stream.
-    void db.waitForLeadership().then(() => stream.start());
+    // Tabs share the database and only the elected tab replicates (RxDB's `waitForLeadership`), so only it needs the live stream.
+    void db.waitForLeadership().then(() => {
+      stream.start();
+      for (const [name, pull] of pulls) pull.start(stream.streamOf(name));
+    });
     const initialSyncDone$ = new BehaviorSubject(false);
     void Promise.all(replications.map((replication) => replication.awaitInitialReplication())).then(
       () => initialSyncDone$.next(true),
@@ -183,79 +210,17 @@ export class Replica {
   }
 }
 
-/**
- * Pushes rows; if the server refuses the device writes to this collection
- * (an admin took its write grant away, say), the server's own state comes back
- * as the conflict, so the collection's rule puts the device back in line. A
- * document the server does not have at all comes back deleted.
- */
-async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
-  try {
-    return await client.sync.push.mutate({ collection, rows });
-  } catch (error) {
-    if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
-    const ids = rows.map((row) => row.newDocumentState.id);
-    const { documents } = await client.sync.get.query({ collection, ids });
-    const current = new Map(documents.map((doc) => [doc.id, doc]));
-    return { conflicts: rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true }), seqs: [] };
-  }
-}
-
-type ReplicationParts = {
-  name: CollectionName;
-  collection: RxCollection<Record<string, unknown>>;
-  client: SyncClient;
-  credentials: Credentials;
-  seqs: SeqBook;
-  stream: LiveStream;
-  unsent: UnsentChanges;
-  beforeApply: BeforeApply;
-  retryMs: number;
-};
-
-function replicate(parts: ReplicationParts) {
-  const { name, client } = parts;
-  return replicateRxCollection<Record<string, unknown>, { seq: number }>({
-    collection: parts.collection,
-    replicationIdentifier: `pourover-${name}`,
-    live: true,
-    retryTime: parts.retryMs,
-    waitForLeadership: true,
-    pull: {
-      batchSize: PULL_BATCH,
-      stream$: parts.stream.streamOf(name).asObservable(),
-      handler: async (checkpoint, batchSize) => {
-        const result = await pullFresh({
-          collection: name,
-          checkpoint: checkpoint ?? null,
-          limit: batchSize,
-          seqs: parts.seqs,
-          pull: (from) => withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: batchSize })),
-        });
-        await parts.beforeApply(name, result.documents);
-        return { documents: result.documents as never, checkpoint: result.checkpoint ?? { seq: 0 } };
-      },
-    },
-    // Without a push RxDB keeps no copy of each pulled document's server state: one write per document, not two.
-    ...(devicesWrite(name) ? { push: pushOf(parts) } : {}),
-  });
-}
-
-function pushOf(parts: ReplicationParts): ReplicationPushOptions<Record<string, unknown>> {
-  const { name, client } = parts;
+/** A collection's pull checkpoint in the database's local documents; one that does not parse is dropped, and the pull starts over. */
+function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionName): CheckpointStore {
+  const id = `pull-checkpoint-${name}`;
   return {
-    batchSize: PUSH_BATCH,
-    handler: (rows) =>
-      parts.seqs.pushing(name, async () => {
-        const sent = parts.unsent.beginPush(name, rows.map((row) => String(row.newDocumentState['id'])));
-        const conflicts: WireDocument[] = [];
-        for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES) as unknown as PushRow[][]) {
-          const result = await withRecovery(parts.credentials, () => pushOrRevert(client, name, chunk));
-          parts.seqs.acknowledged(name, chunk.map((row) => row.newDocumentState), result.seqs);
-          conflicts.push(...result.conflicts);
-        }
-        sent();
-        return conflicts as never;
-      }),
+    get: async () => {
+      const stored = await db.getLocal(id);
+      const parsed = checkpointSchema.safeParse(stored?.toJSON().data);
+      return parsed.success ? parsed.data : null;
+    },
+    set: async (checkpoint) => {
+      await db.upsertLocal(id, checkpoint);
+    },
   };
 }
