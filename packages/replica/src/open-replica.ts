@@ -140,7 +140,7 @@ export class Replica {
           name,
           {
             schema: rxSchemaOf(name),
-            conflictHandler: seqs.judged(name, options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? fieldLastWriterWins),
+            conflictHandler: devicesWrite(name) ? seqs.judged(name, conflictHandlerOf(name, options)) : conflictHandlerOf(name, options),
           },
         ]),
       ) as never,
@@ -223,4 +223,9 @@ function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionNa
       await db.upsertLocal(id, checkpoint);
     },
   };
+}
+
+/** The collection's conflict rule: the app's handler for it, or the built-in one. Only RxDB's two-way replication asks it. */
+function conflictHandlerOf(name: CollectionName, options: ReplicaOptions): RxConflictHandler<Record<string, unknown>> {
+  return options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? fieldLastWriterWins;
 }

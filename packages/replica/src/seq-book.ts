@@ -24,14 +24,21 @@ export class SeqBook {
   readonly #pushed = new Map<string, SentState>();
   /** The pushes under way, by collection. */
   readonly #pushing = new Map<string, Set<Promise<unknown>>>();
+  /** The collections whose received states RxDB judges again before writing them (`judged`); only theirs are hashed. */
+  readonly #judging = new Set<string>();
 
-  /** Keeps the documents not older than what the device knows, and remembers them with their positions. */
+  /**
+   * Keeps the documents not older than what the device knows, and
+   * remembers their positions (and, in a judged collection, their states).
+   */
   fresh<T extends { id: string }>(collection: string, documents: readonly T[], seqs: readonly number[]): T[] {
+    const judging = this.#judging.has(collection);
     return documents.filter((document, index) => {
       const seq = seqs[index] ?? 0;
       const key = `${collection}/${document.id}`;
       if (seq < (this.#seqs.get(key) ?? 0)) return false;
       this.#seqs.set(key, seq);
+      if (!judging) return true;
       const hash = contentHash(document as unknown as Doc);
       const states = (this.#sent.get(key) ?? []).filter((state) => state.hash !== hash);
       this.#sent.set(key, [...states.slice(1 - STATES_PER_DOCUMENT), { hash, seq }]);
@@ -101,6 +108,7 @@ export class SeqBook {
    * it is. RxDB asks this right before it writes a state it received.
    */
   judged(collection: string, handler: RxConflictHandler<Doc>): RxConflictHandler<Doc> {
+    this.#judging.add(collection);
     return {
       isEqual: (received, local, context) =>
         (context === 'downstream-check-if-equal-1' && this.#isStale(collection, received)) || handler.isEqual(received, local, context),
