@@ -103,12 +103,14 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
     await Promise.all([seeds.warmup, seeds.measured].map(({ remote }) => new RemotePouch(`${pouchUrl}/${remote}`).destroy()));
     options.step(`Chromium: ${options.edits} draft edits`);
     const edits = await inPage(ours, 'draftEdits', ctx.shopper(8_000).token, fresh('edits'), ctx.catalog[0]?.id ?? '', options.edits);
+    const offline = await inPage(ours, 'offlineDraftEdits', ctx.shopper(8_001).token, fresh('offline-edits'), ctx.catalog[0]?.id ?? '', options.edits);
     await context.close();
     return [
       ...sideBySide(`initial sync, ${options.count} orders (Chromium)`, sync, 'PouchDB replicate'),
       ...sideBySide(`push, ${options.count} changes (Chromium)`, push, 'PouchDB bulkDocs + replicate'),
       ...percentiles('draft edit until committed to IndexedDB (Chromium)', edits.committed, 'draft edit: Dexie put (Chromium)'),
       ...percentiles('draft edit until the order API shows it (Chromium)', edits.shown, 'draft edit: Dexie put (Chromium)'),
+      ...percentiles('draft edit offline, until committed to IndexedDB (Chromium)', offline, 'draft edit: Dexie put (Chromium)'),
       ...percentiles('draft edit: Dexie put (Chromium)', edits.put),
       ...percentiles('draft edit: RxDB incrementalModify, bare collection (Chromium)', edits.rxdb, 'draft edit: Dexie put (Chromium)'),
     ];

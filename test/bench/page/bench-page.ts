@@ -139,6 +139,27 @@ const bench = {
     await bare.remove();
     return { committed, shown, put, rxdb };
   },
+
+  /**
+   * The same edits on a device that synced and then lost its server (an
+   * address nothing answers on): the write alone, with no replication of
+   * the edit before it running beside it.
+   */
+  async offlineDraftEdits(token: string, name: string, itemId: string, edits: number): Promise<number[]> {
+    const online = await openShop({ url, blessing: token, name, multiInstance: false });
+    await online.replica.awaitInSync();
+    const draft = await online.createDraft();
+    await online.replica.awaitInSync();
+    await online.replica.close();
+    const shop = await openShop({ url: 'http://127.0.0.1:9', blessing: token, name, multiInstance: false });
+    const committed: number[] = [];
+    for (let i = 1; i <= edits + 10; i += 1) {
+      const ms = await elapsed(() => shop.setCount(draft, itemId, (i % 98) + 1));
+      if (i > 10) committed.push(ms);
+    }
+    await discard(shop.replica);
+    return committed;
+  },
 };
 
 export type BenchPage = typeof bench;
