@@ -113,6 +113,22 @@ describe('a replica', () => {
     await after.close();
   });
 
+  it('opened while its server is down, keeps trying, and pulls what it only reads once the server is back', async () => {
+    const port = server.port;
+    await server.close();
+    const replica = await open('late-server');
+    const errors: unknown[] = [];
+    replica.replicationOf('catalog').error$.subscribe((error) => errors.push(error));
+    await firstValueFrom(replica.replicationOf('catalog').error$);
+    server = await startServer({ dataDir: dir, seed: true, port });
+    await replica.awaitInSync();
+    const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
+    expect(onServer.length).toBeGreaterThan(0);
+    expect(await replica.collections.catalog.count().exec()).toBe(onServer.length);
+    expect(errors.length).toBeGreaterThan(0);
+    await replica.close();
+  });
+
   it('keeps edits of different fields made on two devices offline, and counts the conflict as sent', async () => {
     const port = server.port;
     const phone = await open('lww-phone');
