@@ -8,13 +8,13 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observa
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from './device-credentials.ts';
 import { LiveStream } from './live-stream.ts';
-import { pullFresh } from './pull-fresh.ts';
+import { PULL_BATCH, serverPull } from './pull-fresh.ts';
 import { PullReplication, type CheckpointStore } from './pull-replication.ts';
 import { refuseLocalWrites } from './read-only.ts';
-import { fixedCredentials, withRecovery } from './recovery.ts';
+import { fixedCredentials } from './recovery.ts';
 import { SeqBook } from './seq-book.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
-import { PULL_BATCH, replicateTwoWay } from './two-way-replication.ts';
+import { replicateTwoWay } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
@@ -153,30 +153,15 @@ export class Replica {
     const pulls: [CollectionName, PullReplication][] = [];
     const replications = collectionNames.map((name): CollectionReplication => {
       const collection = db.collections[name];
+      const pull = serverPull({ name, client, credentials, seqs, beforeApply });
       if (devicesWrite(name)) {
         unsent.watch(collection);
-        return replicateTwoWay({ name, collection, client, credentials, seqs, stream, unsent, beforeApply, retryMs });
+        return replicateTwoWay({ name, collection, client, credentials, seqs, stream, unsent, pull, retryMs });
       }
       refuseLocalWrites(collection);
-      const pull = new PullReplication({
-        collection,
-        limit: PULL_BATCH,
-        checkpoints: localCheckpoints(db, name),
-        retryMs,
-        pull: async (from) => {
-          const page = await pullFresh({
-            collection: name,
-            checkpoint: from,
-            limit: PULL_BATCH,
-            seqs,
-            pull: (at) => withRecovery(credentials, () => client.sync.pull.query({ collection: name, checkpoint: at, limit: PULL_BATCH })),
-          });
-          await beforeApply(name, page.documents);
-          return page;
-        },
-      });
-      pulls.push([name, pull]);
-      return pull;
+      const replication = new PullReplication({ collection, pull, limit: PULL_BATCH, checkpoints: localCheckpoints(db, name), retryMs });
+      pulls.push([name, replication]);
+      return replication;
     });
     // Tabs share the database and only the elected tab replicates (RxDB's `waitForLeadership`), so only it needs the live stream.
     void db.waitForLeadership().then(() => {

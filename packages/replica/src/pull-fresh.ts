@@ -1,5 +1,35 @@
-import type { Checkpoint, PullResponse, WireDocument } from '@pourover/protocol';
+import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
+import type { CollectionName } from '@pourover/schemas';
+import type { Credentials } from './device-credentials.ts';
+import type { BeforeApply } from './open-replica.ts';
+import { withRecovery } from './recovery.ts';
 import type { SeqBook } from './seq-book.ts';
+import type { SyncClient } from './sync-client.ts';
+
+/** The most documents a pull page asks for. */
+export const PULL_BATCH = MAX_ROWS;
+
+export type ServerPull = (checkpoint: Checkpoint | null) => Promise<{ documents: WireDocument[]; checkpoint: Checkpoint | null }>;
+
+/**
+ * A collection's pull from the server, as either replication takes it: full
+ * pages of fresh states (`pullFresh`), handed to `beforeApply` before they
+ * are written.
+ */
+export function serverPull(parts: { name: CollectionName; client: SyncClient; credentials: Credentials; seqs: SeqBook; beforeApply: BeforeApply }): ServerPull {
+  const { name, client } = parts;
+  return async (checkpoint) => {
+    const page = await pullFresh({
+      collection: name,
+      checkpoint,
+      limit: PULL_BATCH,
+      seqs: parts.seqs,
+      pull: (from) => withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: PULL_BATCH })),
+    });
+    await parts.beforeApply(name, page.documents);
+    return page;
+  };
+}
 
 /**
  * One pull as RxDB's replication takes it: at least `limit` fresh documents,

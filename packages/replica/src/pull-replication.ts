@@ -2,12 +2,11 @@ import type { Checkpoint, WireDocument } from '@pourover/protocol';
 import type { BulkWriteRow, RxCollection, RxDocumentData } from 'rxdb/plugins/core';
 import { createRevision, deepEqual, now } from 'rxdb/plugins/utils';
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
+import type { ServerPull } from './pull-fresh.ts';
 
 type Doc = Record<string, unknown>;
 type Stored = RxDocumentData<Doc>;
 
-/** What a pull gives: at least a full page of fresh states, unless the server had no more (see `pullFresh`). */
-export type Pull = (checkpoint: Checkpoint | null) => Promise<{ documents: WireDocument[]; checkpoint: Checkpoint | null }>;
 export type PulledChange = 'RESYNC' | { documents: WireDocument[]; checkpoint: Checkpoint };
 
 /** Where a collection's pull checkpoint is kept between runs. */
@@ -39,7 +38,7 @@ export class PullReplication {
   readonly error$ = new Subject<unknown>();
   readonly active$ = new BehaviorSubject(false);
   readonly #collection: RxCollection<Doc>;
-  readonly #pull: Pull;
+  readonly #pull: ServerPull;
   readonly #limit: number;
   readonly #checkpoints: CheckpointStore;
   readonly #retryMs: number;
@@ -53,7 +52,7 @@ export class PullReplication {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  constructor(parts: { collection: RxCollection<Doc>; pull: Pull; limit: number; checkpoints: CheckpointStore; retryMs: number }) {
+  constructor(parts: { collection: RxCollection<Doc>; pull: ServerPull; limit: number; checkpoints: CheckpointStore; retryMs: number }) {
     this.#collection = parts.collection;
     this.#pull = parts.pull;
     this.#limit = parts.limit;

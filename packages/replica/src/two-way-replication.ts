@@ -1,12 +1,11 @@
-import { MAX_ROWS, type PushRow, type WireDocument } from '@pourover/protocol';
+import type { PushRow, WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import type { ReplicationPushOptions, RxCollection } from 'rxdb/plugins/core';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
 import type { LiveStream } from './live-stream.ts';
-import type { BeforeApply } from './open-replica.ts';
-import { pullFresh } from './pull-fresh.ts';
+import { PULL_BATCH, type ServerPull } from './pull-fresh.ts';
 import { errorCodeOf, withRecovery } from './recovery.ts';
 import type { SeqBook } from './seq-book.ts';
 import type { SyncClient } from './sync-client.ts';
@@ -14,7 +13,6 @@ import type { UnsentChanges } from './unsent-changes.ts';
 
 /** Push requests stay under this many bytes of JSON (the server takes at most 1 MiB). */
 const MAX_PUSH_BYTES = 768 * 1024;
-export const PULL_BATCH = MAX_ROWS;
 const PUSH_BATCH = 500;
 
 /**
@@ -43,13 +41,13 @@ export type ReplicationParts = {
   seqs: SeqBook;
   stream: LiveStream;
   unsent: UnsentChanges;
-  beforeApply: BeforeApply;
+  pull: ServerPull;
   retryMs: number;
 };
 
 /** RxDB's replication of a collection the device writes: pulls, pushes, and conflicts settled by the collection's rule. */
 export function replicateTwoWay(parts: ReplicationParts) {
-  const { name, client } = parts;
+  const { name } = parts;
   return replicateRxCollection<Record<string, unknown>, { seq: number }>({
     collection: parts.collection,
     replicationIdentifier: `pourover-${name}`,
@@ -59,16 +57,9 @@ export function replicateTwoWay(parts: ReplicationParts) {
     pull: {
       batchSize: PULL_BATCH,
       stream$: parts.stream.streamOf(name).asObservable(),
-      handler: async (checkpoint, batchSize) => {
-        const result = await pullFresh({
-          collection: name,
-          checkpoint: checkpoint ?? null,
-          limit: batchSize,
-          seqs: parts.seqs,
-          pull: (from) => withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: batchSize })),
-        });
-        await parts.beforeApply(name, result.documents);
-        return { documents: result.documents as never, checkpoint: result.checkpoint ?? { seq: 0 } };
+      handler: async (checkpoint) => {
+        const page = await parts.pull(checkpoint ?? null);
+        return { documents: page.documents as never, checkpoint: page.checkpoint ?? { seq: 0 } };
       },
     },
     push: pushOf(parts),
