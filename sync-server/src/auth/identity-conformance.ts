@@ -121,5 +121,18 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       expect(await identity.account('ADA@example.com')).toEqual({ shopperId: SHOPPER, passwordHash: 'h1' });
       expect(await identity.account('bob@example.com')).toBeUndefined();
     });
+
+    it('creates one account per shopper, and refuses a second one without failing, however many ask at once', async () => {
+      const { identity } = await fresh();
+      expect(await identity.createAccount({ email: 'ada@example.com', shopperId: SHOPPER, passwordHash: 'h1' }, at(0))).toBe(true);
+      expect(await identity.createAccount({ email: 'ada.two@example.com', shopperId: SHOPPER, passwordHash: 'h2' }, at(0))).toBe(false);
+      expect(await identity.account('ada.two@example.com')).toBeUndefined();
+      // Two server nodes starting together both seed the demo account: the same email and shopper at once.
+      for (let round = 0; round < 10; round += 1) {
+        const account = { email: `seed-${round}@example.com`, shopperId: `c0ffee00-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`, passwordHash: 'h' };
+        const created = await Promise.all([identity.createAccount(account, at(0)), identity.createAccount(account, at(0))]);
+        expect(created.filter(Boolean)).toHaveLength(1);
+      }
+    });
   });
 }

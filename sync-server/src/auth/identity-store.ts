@@ -35,7 +35,7 @@ export interface IdentityStore {
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
   /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */
   setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): Promise<number | undefined>;
-  /** Creates an account; false if one with this email exists. */
+  /** Creates an account; false, and nothing written, if one with this email or for this shopper exists (asked at once too). */
   createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): Promise<boolean>;
   account(email: string): Promise<{ shopperId: string; passwordHash: string } | undefined>;
   close(): Promise<void>;

@@ -179,7 +179,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date) {
     const result = await this.#pool.query(
-      'INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING',
+      'INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [account.email.toLowerCase(), account.shopperId, account.passwordHash, now.toISOString()],
     );
     return (result.rowCount ?? 0) > 0;

@@ -127,7 +127,7 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date) {
     const result = this.#db
-      .prepare('INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING')
+      .prepare('INSERT INTO accounts (email, shopper_id, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(account.email.toLowerCase(), account.shopperId, account.passwordHash, now.toISOString());
     return result.changes > 0;
   }
