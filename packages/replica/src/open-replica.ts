@@ -8,7 +8,7 @@ import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observa
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from './device-credentials.ts';
 import { LiveStream } from './live-stream.ts';
-import { PULL_BATCH, serverPull } from './pull-fresh.ts';
+import { serverPull } from './pull-fresh.ts';
 import { PullReplication, type CheckpointStore } from './pull-replication.ts';
 import { refuseLocalWrites } from './read-only.ts';
 import { fixedCredentials } from './recovery.ts';
@@ -140,7 +140,8 @@ export class Replica {
           name,
           {
             schema: rxSchemaOf(name),
-            conflictHandler: devicesWrite(name) ? seqs.judged(name, conflictHandlerOf(name, options)) : conflictHandlerOf(name, options),
+            // Only RxDB's two-way replication asks a conflict handler; the server's state simply wins in the others.
+            ...(devicesWrite(name) ? { conflictHandler: seqs.judged(name, conflictHandlerOf(name, options)) } : {}),
           },
         ]),
       ) as never,
@@ -150,7 +151,7 @@ export class Replica {
     const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
     const unsent = new UnsentChanges();
     const retryMs = options.retryMs ?? 2_000;
-    const pulls: [CollectionName, PullReplication][] = [];
+    const pulls: PullReplication[] = [];
     const replications = collectionNames.map((name): CollectionReplication => {
       const collection = db.collections[name];
       const pull = serverPull({ name, client, credentials, seqs, beforeApply });
@@ -159,14 +160,14 @@ export class Replica {
         return replicateTwoWay({ name, collection, client, credentials, seqs, stream, unsent, pull, retryMs });
       }
       refuseLocalWrites(collection);
-      const replication = new PullReplication({ collection, pull, limit: PULL_BATCH, checkpoints: localCheckpoints(db, name), retryMs });
-      pulls.push([name, replication]);
+      const replication = new PullReplication({ collection, pull, changes$: stream.streamOf(name), checkpoints: localCheckpoints(db, name), retryMs });
+      pulls.push(replication);
       return replication;
     });
     // Tabs share the database and only the elected tab replicates (RxDB's `waitForLeadership`), so only it needs the live stream.
     void db.waitForLeadership().then(() => {
       stream.start();
-      for (const [name, pull] of pulls) pull.start(stream.streamOf(name));
+      for (const pull of pulls) pull.start();
     });
     const initialSyncDone$ = new BehaviorSubject(false);
     void Promise.all(replications.map((replication) => replication.awaitInitialReplication())).then(
@@ -210,7 +211,7 @@ function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionNa
   };
 }
 
-/** The collection's conflict rule: the app's handler for it, or the built-in one. Only RxDB's two-way replication asks it. */
+/** The collection's conflict rule: the app's handler for it, or the built-in one. */
 function conflictHandlerOf(name: CollectionName, options: ReplicaOptions): RxConflictHandler<Record<string, unknown>> {
   return options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? fieldLastWriterWins;
 }

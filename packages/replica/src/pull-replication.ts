@@ -2,7 +2,7 @@ import type { Checkpoint, WireDocument } from '@pourover/protocol';
 import type { BulkWriteRow, RxCollection, RxDocumentData } from 'rxdb/plugins/core';
 import { createRevision, deepEqual, now } from 'rxdb/plugins/utils';
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
-import type { ServerPull } from './pull-fresh.ts';
+import { PULL_BATCH, type ServerPull } from './pull-fresh.ts';
 
 type Doc = Record<string, unknown>;
 type Stored = RxDocumentData<Doc>;
@@ -39,8 +39,8 @@ export class PullReplication {
   readonly active$ = new BehaviorSubject(false);
   readonly #collection: RxCollection<Doc>;
   readonly #pull: ServerPull;
-  readonly #limit: number;
   readonly #checkpoints: CheckpointStore;
+  readonly #changes$: Observable<PulledChange>;
   readonly #retryMs: number;
   readonly #firstPull: Promise<void>;
   #pulled: () => void = () => {};
@@ -52,24 +52,24 @@ export class PullReplication {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  constructor(parts: { collection: RxCollection<Doc>; pull: ServerPull; limit: number; checkpoints: CheckpointStore; retryMs: number }) {
+  constructor(parts: { collection: RxCollection<Doc>; pull: ServerPull; changes$: Observable<PulledChange>; checkpoints: CheckpointStore; retryMs: number }) {
     this.#collection = parts.collection;
     this.#pull = parts.pull;
-    this.#limit = parts.limit;
+    this.#changes$ = parts.changes$;
     this.#checkpoints = parts.checkpoints;
     this.#retryMs = parts.retryMs;
     this.#firstPull = new Promise((resolve) => (this.#pulled = resolve));
   }
 
-  /** Pulls from the stored checkpoint, then follows `changes$`. */
-  start(changes$: Observable<PulledChange>) {
+  /** Pulls from the stored checkpoint, then follows its changes. */
+  start() {
     if (this.#closed) return;
     this.#enqueue(async () => {
       this.#checkpoint = await this.#checkpoints.get();
       await this.#pullAll();
       this.#pulled();
     });
-    this.#subscription = changes$.subscribe((change) =>
+    this.#subscription = this.#changes$.subscribe((change) =>
       change === 'RESYNC' ? this.#enqueue(() => this.#pullAll()) : this.#enqueue(() => this.#apply(change.documents, change.checkpoint)),
     );
   }
@@ -129,7 +129,7 @@ export class PullReplication {
     for (;;) {
       const page = await next;
       if (this.#closed) return;
-      const more = page.documents.length >= this.#limit;
+      const more = page.documents.length >= PULL_BATCH;
       if (more) {
         next = this.#pull(page.checkpoint);
         // Awaited on the next turn; if this page's write fails first, the pull starts over and drops it.
