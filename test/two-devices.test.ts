@@ -14,6 +14,18 @@ async function notes(device: Device): Promise<string[]> {
   return drafts.map((draft) => String(draft.get('note'))).sort();
 }
 
+/**
+ * The requests the server has answered so far. It logs each once its answer
+ * is sent, a little after the device may have read it: an entry for a
+ * request made now comes after theirs.
+ */
+async function answered(server: ServerProcess) {
+  const before = server.requests.length;
+  await fetch(`${server.url}/healthz`);
+  await waitFor('the server to log its answers', async () => server.requests.slice(before).some((r) => r.path === '/healthz'));
+  return server.requests;
+}
+
 async function profile(device: Device) {
   const doc = await device.replica.collections.user.findOne(DEMO).exec();
   return doc?.toJSON();
@@ -48,10 +60,11 @@ describe('two devices of one shopper', () => {
   });
 
   it('see each other’s writes through the live stream, without pulling again', async () => {
-    const pullsBefore = server.requests.filter((r) => r.path === '/trpc/sync.pull').length;
+    const pulls = async () => (await answered(server)).filter((r) => r.path === '/trpc/sync.pull').length;
+    const pullsBefore = await pulls();
     await a.replica.collections.draftOrders.insert(draftOrder('from a'));
     await waitFor('b to see a’s draft', async () => (await notes(b)).includes('from a'));
-    const pullsAfter = server.requests.filter((r) => r.path === '/trpc/sync.pull').length;
+    const pullsAfter = await pulls();
     expect(pullsAfter).toBe(pullsBefore);
   });
 

@@ -27,11 +27,26 @@ const live = () => {
   return device;
 };
 
+/**
+ * A new draft holding `note`, or, when the draft came from the server while
+ * it was being made, the draft as it came (nothing is inserted then).
+ */
+async function insertOrFind(draftId: string, note: string) {
+  const drafts = live().replica.collections.draftOrders;
+  try {
+    await drafts.insert(draftOrder(note, draftId));
+    return null;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'CONFLICT') throw error;
+    return drafts.findOne(draftId).exec();
+  }
+}
+
 /** Sets a draft's note the way an app does: an edit of its Yjs document, or a new draft holding it. */
 async function setNote(draftId: string, note: string) {
   const drafts = live().replica.collections.draftOrders;
-  const existing = await drafts.findOne(draftId).exec();
-  if (!existing) return void (await drafts.insert(draftOrder(note, draftId)));
+  const existing = (await drafts.findOne(draftId).exec()) ?? (await insertOrFind(draftId, note));
+  if (!existing) return;
   await existing.incrementalModify((draft) => ({ ...draft, note, ydoc: editDraft(String(draft['ydoc']), [{ kind: 'setNote', note }]) }));
 }
 
