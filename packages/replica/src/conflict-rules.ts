@@ -1,4 +1,4 @@
-import type { ConflictRule } from '@pourover/schemas';
+import { derivedFields, mergeDrafts, type ConflictRule } from '@pourover/schemas';
 import type { RxConflictHandler, WithDeleted } from 'rxdb/plugins/core';
 import { deepEqual } from 'rxdb/plugins/utils';
 
@@ -30,7 +30,40 @@ export const fieldLastWriterWins: RxConflictHandler<Record<string, unknown>> = {
   },
 };
 
-/** The handler of each rule the replica knows by itself; `yjs-merge` is plugged in by the orders package. */
+/**
+ * Drafts merged as the server merges them: both Yjs documents, and the
+ * fields derived from the merge (priced by `priceOf`). A draft the server
+ * holds as gone (placed, or discarded) stays gone, and so does one the
+ * device discarded. A field rule here would disagree with the server's
+ * merge: the device would keep its note while the server kept another, and
+ * neither side would tell the other.
+ */
+export function draftMerge(priceOf: (itemId: string) => number | undefined): RxConflictHandler<Record<string, unknown>> {
+  return {
+    isEqual: sameDraft,
+    resolve: async ({ realMasterState, newDocumentState }) => {
+      if (realMasterState._deleted || newDocumentState._deleted) return realMasterState;
+      const ydoc = mergeDrafts(String(realMasterState['ydoc']), String(newDocumentState['ydoc']));
+      const status = newDocumentState['status'] === 'placing' ? 'placing' : realMasterState['status'];
+      return { ...realMasterState, ...derivedFields(ydoc, priceOf), ydoc, status };
+    },
+  };
+}
+
+/**
+ * Whether two states of a draft show the same: every field but the Yjs
+ * document, whose content the other fields are made from. Two devices'
+ * documents of one content differ in their bytes (each merge encodes anew),
+ * and replacing one by the other would make the device write the echo of
+ * each edit it pushed, and start its next edit as a new Yjs client.
+ */
+function sameDraft(a: Doc, b: Doc): boolean {
+  const { ydoc: _a, ...fieldsOfA } = a as Record<string, unknown>;
+  const { ydoc: _b, ...fieldsOfB } = b as Record<string, unknown>;
+  return deepEqual(fieldsOfA, fieldsOfB);
+}
+
+/** The handler of each rule the replica knows by itself; `yjs-merge`, which needs prices, is made with them (`draftMerge`). */
 export const builtInRules: Partial<Record<ConflictRule, RxConflictHandler<Record<string, unknown>>>> = {
   'server-wins': serverWins,
   'field-lww': fieldLastWriterWins,

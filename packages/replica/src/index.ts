@@ -1,6 +1,6 @@
 export { Replica, type BeforeApply, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
 export { createSyncClient, type SyncClient, type SyncClientOptions } from './sync-client.ts';
-export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
+export { draftMerge, fieldLastWriterWins, serverWins } from './conflict-rules.ts';
 export { fixedCredentials, withRecovery } from './recovery.ts';
 export { ReadOnlyCollectionError } from './read-only.ts';
 export {

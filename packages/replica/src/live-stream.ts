@@ -30,6 +30,9 @@ export class LiveStream {
   /** Per collection, the chain of events waiting for `beforeApply`, so they keep their order. */
   readonly #queues = new Map<CollectionName, Promise<void>>();
   #subscription: { unsubscribe(): void } | undefined;
+  #listening: () => void = () => {};
+  /** Resolves once the server first said it listens, and every collection was told to pull again. */
+  readonly listening = new Promise<void>((resolve) => (this.#listening = resolve));
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #closed = false;
@@ -70,17 +73,18 @@ export class LiveStream {
   #receive(event: StreamEvent) {
     if (event.kind === 'ready') {
       for (const subject of this.#subjects.values()) subject.next('RESYNC');
+      this.#listening();
       return;
     }
     const subject = this.#subjects.get(event.collection);
     if (!subject) return;
     const queue = (this.#queues.get(event.collection) ?? Promise.resolve()).then(async () => {
       try {
-        // A push's answer may come after the change it made: judged before it, the change would not count as an echo.
+        // A push's answer may come after the change it made: judged before it, an older change would pass as fresh.
         await this.#seqs.settled(event.collection);
-        const documents = this.#seqs.heard(event.collection, event.documents, event.seqs);
+        const { documents, seqs } = this.#seqs.fresh(event.collection, event.documents, event.seqs);
         await this.#beforeApply(event.collection, documents);
-        if (!subject.closed) subject.next({ documents, checkpoint: event.checkpoint });
+        if (!subject.closed) subject.next({ documents, seqs, checkpoint: event.checkpoint });
       } catch {
         // Not written now; the collection pulls them again from its checkpoint.
         if (!subject.closed) subject.next('RESYNC');

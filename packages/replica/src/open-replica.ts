@@ -5,7 +5,7 @@ import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
+import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from './device-credentials.ts';
 import { LiveStream } from './live-stream.ts';
 import { serverPull } from './pull-fresh.ts';
@@ -14,7 +14,7 @@ import { refuseLocalWrites } from './read-only.ts';
 import { fixedCredentials } from './recovery.ts';
 import { SeqBook } from './seq-book.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
-import { replicateTwoWay } from './two-way-replication.ts';
+import { TwoWayReplication } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
@@ -30,7 +30,7 @@ export type ReplicaOptions = {
   /** IndexedDB to use instead of the global one (fake-indexeddb in Node). */
   indexedDB?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
   EventSource?: EventSourceConstructor;
-  /** Conflict handlers by collection, replacing the built-in rule (required for `yjs-merge` collections). */
+  /** Conflict handlers by collection, replacing the built-in rule. */
   conflictHandlers?: Partial<Record<CollectionName, RxConflictHandler<Record<string, unknown>>>>;
   /** Several tabs share the database and elect one to sync (default true; false in Node). */
   multiInstance?: boolean;
@@ -58,7 +58,7 @@ export type SyncStatus = {
 
 export type ReplicaCollections = { [K in CollectionName]: RxCollection<Record<string, unknown>> };
 
-/** What the replica uses of a collection's replication: RxDB's (collections the device writes) or its own pull-only one. */
+/** What the replica uses of a collection's replication: two-way (collections the device writes) or pull-only. */
 export type CollectionReplication = {
   received$: Observable<Record<string, unknown>>;
   error$: Observable<unknown>;
@@ -102,8 +102,13 @@ export class Replica {
     return replication;
   }
 
-  /** Resolves once every collection has pulled what the server had and pushed every local write. */
+  /**
+   * Resolves once every collection has pulled what the server had and pushed
+   * every local write, and follows its live changes: the pulls the live
+   * stream asks for once it listens are waited for too.
+   */
   async awaitInSync(): Promise<void> {
+    await this.#stream.listening;
     await Promise.all(this.#replications.map((replication) => replication.awaitInSync()));
   }
 
@@ -130,44 +135,35 @@ export class Replica {
       storage,
       multiInstance: options.multiInstance ?? true,
       eventReduce: true,
-      // Keeps the pull checkpoints of the collections the device only reads.
+      // Keeps the collections' pull checkpoints.
       localDocuments: true,
     });
     const seqs = new SeqBook();
-    await db.addCollections(
-      Object.fromEntries(
-        collectionNames.map((name) => [
-          name,
-          {
-            schema: rxSchemaOf(name),
-            // Only RxDB's two-way replication asks a conflict handler; the server's state simply wins in the others.
-            ...(devicesWrite(name) ? { conflictHandler: seqs.judged(name, conflictHandlerOf(name, options)) } : {}),
-          },
-        ]),
-      ) as never,
-    );
+    await db.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name) }])) as never);
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
     const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
     const unsent = new UnsentChanges();
     const retryMs = options.retryMs ?? 2_000;
-    const pulls: PullReplication[] = [];
+    const started: (PullReplication | TwoWayReplication)[] = [];
     const replications = collectionNames.map((name): CollectionReplication => {
       const collection = db.collections[name];
-      const pull = serverPull({ name, client, credentials, seqs, beforeApply });
+      const parts = { collection, pull: serverPull({ name, client, credentials, seqs, beforeApply }), changes$: stream.streamOf(name), checkpoints: localCheckpoints(db, name), retryMs };
       if (devicesWrite(name)) {
         unsent.watch(collection);
-        return replicateTwoWay({ name, collection, client, credentials, seqs, stream, unsent, pull, retryMs });
+        const replication = new TwoWayReplication({ ...parts, name, client, credentials, seqs, unsent, handler: conflictHandlerOf(name, options, db) });
+        started.push(replication);
+        return replication;
       }
       refuseLocalWrites(collection);
-      const replication = new PullReplication({ collection, pull, changes$: stream.streamOf(name), checkpoints: localCheckpoints(db, name), retryMs });
-      pulls.push(replication);
+      const replication = new PullReplication(parts);
+      started.push(replication);
       return replication;
     });
-    // Tabs share the database and only the elected tab replicates (RxDB's `waitForLeadership`), so only it needs the live stream.
+    // Tabs share the database and only the elected tab replicates, so only it needs the live stream.
     void db.waitForLeadership().then(() => {
       stream.start();
-      for (const pull of pulls) pull.start();
+      for (const replication of started) replication.start();
     });
     const initialSyncDone$ = new BehaviorSubject(false);
     void Promise.all(replications.map((replication) => replication.awaitInitialReplication())).then(
@@ -212,6 +208,20 @@ function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionNa
 }
 
 /** The collection's conflict rule: the app's handler for it, or the built-in one. */
-function conflictHandlerOf(name: CollectionName, options: ReplicaOptions): RxConflictHandler<Record<string, unknown>> {
-  return options.conflictHandlers?.[name] ?? builtInRules[collections[name].conflict] ?? fieldLastWriterWins;
+function conflictHandlerOf(name: CollectionName, options: ReplicaOptions, db: RxDatabase<ReplicaCollections>): RxConflictHandler<Record<string, unknown>> {
+  const rule = collections[name].conflict;
+  return options.conflictHandlers?.[name] ?? builtInRules[rule] ?? (rule === 'yjs-merge' ? catalogPricedDraftMerge(db) : fieldLastWriterWins);
+}
+
+/** `draftMerge` priced from the catalog the device holds, read again for each conflict. */
+function catalogPricedDraftMerge(db: RxDatabase<ReplicaCollections>): RxConflictHandler<Record<string, unknown>> {
+  const prices = new Map<string, number>();
+  const merge = draftMerge((itemId) => prices.get(itemId));
+  return {
+    isEqual: merge.isEqual,
+    resolve: async (input, context) => {
+      for (const item of await db.collections.catalog.find().exec()) prices.set(item.primary, Number(item.get('priceCents')));
+      return merge.resolve(input, context);
+    },
+  };
 }

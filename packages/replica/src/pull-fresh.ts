@@ -9,7 +9,10 @@ import type { SyncClient } from './sync-client.ts';
 /** The most documents a pull page asks for. */
 export const PULL_BATCH = MAX_ROWS;
 
-export type ServerPull = (checkpoint: Checkpoint | null) => Promise<{ documents: WireDocument[]; checkpoint: Checkpoint | null }>;
+/** A page of fresh states, each at its position in the change log (`seqs[i]` for `documents[i]`). */
+export type PulledPage = { documents: WireDocument[]; seqs: number[]; checkpoint: Checkpoint | null };
+
+export type ServerPull = (checkpoint: Checkpoint | null) => Promise<PulledPage>;
 
 /**
  * A collection's pull from the server, as either replication takes it: full
@@ -32,7 +35,7 @@ export function serverPull(parts: { name: CollectionName; client: SyncClient; cr
 }
 
 /**
- * One pull as RxDB's replication takes it: at least `limit` fresh documents,
+ * One pull: at least `limit` fresh documents,
  * unless the server has no more. RxDB ends a pull at the first page shorter
  * than its batch size and stores that page's checkpoint; a page shortened
  * because states in it were stale (`SeqBook.fresh`) made it stop while the
@@ -46,13 +49,16 @@ export async function pullFresh(options: {
   limit: number;
   seqs: SeqBook;
   pull: (checkpoint: Checkpoint | null) => Promise<PullResponse>;
-}): Promise<{ documents: WireDocument[]; checkpoint: Checkpoint | null }> {
+}): Promise<PulledPage> {
   const documents: WireDocument[] = [];
+  const seqs: number[] = [];
   let checkpoint = options.checkpoint;
   for (;;) {
     const page = await options.pull(checkpoint);
-    documents.push(...options.seqs.fresh(options.collection, page.documents, page.seqs));
+    const fresh = options.seqs.fresh(options.collection, page.documents, page.seqs);
+    documents.push(...fresh.documents);
+    seqs.push(...fresh.seqs);
     checkpoint = page.checkpoint ?? checkpoint;
-    if (page.documents.length < options.limit || documents.length >= options.limit) return { documents, checkpoint };
+    if (page.documents.length < options.limit || documents.length >= options.limit) return { documents, seqs, checkpoint };
   }
 }
