@@ -14,7 +14,11 @@ export type CheckpointStore = { get(): Promise<Checkpoint | null>; set(checkpoin
 
 /** The context of this replication's writes; `UnsentChanges` skips every `replication-…` one. */
 export const PULL_CONTEXT = 'replication-pourover-pull';
-/** A write meets the app's write only if the app wrote meanwhile, which read-only collections refuse; a few tries are ample. */
+/**
+ * A write meets another only if the document changed since the storage
+ * answered: read-only collections refuse the app's writes, and a document
+ * the app wrote is left to its push; a few tries are ample.
+ */
 const WRITE_TRIES = 3;
 
 /**

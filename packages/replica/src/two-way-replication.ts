@@ -86,8 +86,9 @@ async function pushOrRevert(client: SyncClient, collection: CollectionName, rows
  *   it started from. A failed push is reported on `error$` and tried again
  *   after `retryMs`.
  * - The server's answer is kept in memory and recorded in the documents
- *   once pushing pauses, in one write: until then a restart pushes them
- *   again, which changes nothing on the server but its change log.
+ *   once pushing pauses, in one write, and when the replication stops:
+ *   until then a restart pushes them again, which the server takes without
+ *   a change.
  * - A conflict (the server held another state) is settled by the
  *   collection's rule and the result pushed again.
  * - Pulls and live changes go through a `PullReplication` that writes the
