@@ -1,7 +1,6 @@
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import { getChangedDocumentsSince, type RxCollection, type RxConflictHandler, type RxDocumentData } from 'rxdb/plugins/core';
-import { createRevision, now } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
@@ -37,6 +36,8 @@ const SCAN_PAGE = 1_000;
 const RESOLVE_TRIES = 5;
 
 const syncMetaOf = (held: Stored) => (held._meta as { [META]?: SyncMeta })[META];
+/** The `_meta` of a document written as the server's `state`, at the revision of that write. */
+const syncedAt = (state: WireDocument) => (rev: string) => ({ [META]: { rev, base: state } satisfies SyncMeta });
 
 /** A pushed state the server took, until it is recorded in its document. */
 type Acked = { stored: Stored; state: WireDocument; refused?: true };
@@ -264,8 +265,10 @@ export class TwoWayReplication {
     } catch (error) {
       if (this.#closed) return;
       this.error$.next(error);
-      for (const row of unanswered) if (!this.#dirty.has(row.newDocumentState.id)) this.#dirty.set(row.newDocumentState.id, row.held);
-      for (const { row } of conflicts.slice(settled)) if (!this.#dirty.has(row.newDocumentState.id)) this.#dirty.set(row.newDocumentState.id, row.held);
+      // Pushed again, unless the app wrote a newer state meanwhile.
+      for (const row of [...unanswered, ...conflicts.slice(settled).map(({ row }) => row)]) {
+        if (!this.#dirty.has(row.newDocumentState.id)) this.#dirty.set(row.newDocumentState.id, row.held);
+      }
       clearTimeout(this.#retryTimer);
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = undefined;
@@ -291,7 +294,7 @@ export class TwoWayReplication {
       const input = { realMasterState: real, newDocumentState: mine, ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState } : {}) };
       const merged = equal ? real : ((await handler.resolve(input, 'upstream-conflict')) as WireDocument);
       const synced = equal || handler.isEqual(merged, real, 'upstream-check-if-equal');
-      const document = storedState(synced ? real : merged, held, collection.database.token, (rev) => ({ [META]: { rev: synced ? rev : '', base: real } }));
+      const document = storedState(synced ? real : merged, held, collection.database.token, synced ? syncedAt(real) : () => ({ [META]: { rev: '', base: real } }));
       const { error } = await writeStored(collection, [held ? { previous: held, document } : { document }], CONTEXT);
       if (error.length > 0) continue;
       this.#acked.delete(id);
@@ -301,6 +304,11 @@ export class TwoWayReplication {
       }
       return;
     }
+  }
+
+  /** Whether the server's `document` at `seq` is not older than what the device knows of it now. */
+  #isFresh(document: WireDocument, seq: number): boolean {
+    return this.#parts.seqs.isFresh(this.#parts.name, document.id, seq);
   }
 
   /** Whether the device's state and the server's show the same, by the collection's rule. */
@@ -315,11 +323,11 @@ export class TwoWayReplication {
       held: (id) => this.#acked.get(id)?.stored,
       wanted: (document, seq) => {
         const acked = this.#acked.get(document.id);
-        return this.#parts.seqs.isFresh(this.#parts.name, document.id, seq) && (!acked || !this.#sameState(acked.state, document));
+        return this.#isFresh(document, seq) && (!acked || !this.#sameState(acked.state, document));
       },
-      stored: (document, previous) => storedState(document, previous, token(), (rev) => ({ [META]: { rev, base: document } })),
+      stored: (document, previous) => storedState(document, previous, token(), syncedAt(document)),
       // Judged again when written: a push answered since the pull may have made the state stale.
-      replaces: (held, document, seq) => this.#parts.seqs.isFresh(this.#parts.name, document.id, seq) && this.#isClean(held) && !this.#sameState(wireState(held), document),
+      replaces: (held, document, seq) => this.#isFresh(document, seq) && this.#isClean(held) && !this.#sameState(wireState(held), document),
       written: (document) => void this.#acked.delete(String(document['id'])),
     };
   }
@@ -345,11 +353,7 @@ export class TwoWayReplication {
     const entries = [...this.#acked.values()].filter((acked) => !acked.refused);
     if (entries.length === 0) return;
     const { collection } = this.#parts;
-    const rows = entries.map(({ stored, state }) => {
-      const rev = createRevision(collection.database.token, stored);
-      const meta: SyncMeta = { rev, base: state };
-      return { previous: stored, document: { ...stored, _meta: { ...stored._meta, lwt: now(), [META]: meta }, _rev: rev } as Stored };
-    });
+    const rows = entries.map(({ stored, state }) => ({ previous: stored, document: storedState(state, stored, collection.database.token, syncedAt(state)) }));
     const { error } = await writeStored(collection, rows, CONTEXT);
     const refused = new Set(error.map((failure) => failure.documentId));
     for (const acked of entries) {
