@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { loadServerKey, signBlessing, startServer, type RunningServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import type { Checkpoint, PushRow } from '@pourover/protocol';
+import { collectionNames, rxSchemaOf } from '@pourover/schemas';
+import { createRxDatabase } from 'rxdb/plugins/core';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
@@ -219,6 +224,54 @@ describe('a replica', () => {
     expect((await phone.collections.user.findOne(DEMO).exec())?.get('name')).toBe('Ada, second');
     expect((await firstValueFrom(phone.status$)).unsent).toBe(0);
     await phone.close();
+  });
+
+  it('upgraded from RxDB\'s replication, pushes over the server\'s state RxDB kept, so the fields it did not change take what other devices wrote', async () => {
+    await using phone = await open('upgrade-phone');
+    await phone.awaitInSync();
+    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada before', email: 'ada@before.example' });
+    await phone.awaitInSync();
+
+    // The laptop as it synced before: through RxDB's replication, which kept the server's states in a meta storage.
+    const old = await createRxDatabase({ name: 'upgrade-laptop', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
+    await old.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name) }])) as never);
+    const client = createSyncClient({ url: server.url, token: () => token });
+    const replication = replicateRxCollection<Record<string, unknown>, unknown>({
+      collection: old.collections['user']!,
+      replicationIdentifier: 'pourover-user',
+      live: false,
+      waitForLeadership: false,
+      pull: { handler: (checkpoint, limit) => client.sync.pull.query({ collection: 'user', checkpoint: (checkpoint as Checkpoint | undefined) ?? null, limit }) as never },
+      push: {
+        handler: async (rows) => {
+          const wire = rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState })) as PushRow[];
+          return (await client.sync.push.mutate({ collection: 'user', rows: wire })).conflicts as never;
+        },
+      },
+    });
+    await replication.awaitInitialReplication();
+    await replication.cancel();
+    // Offline, the laptop changes the email; the phone then changes the name.
+    await (await old.collections['user']!.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
+    await old.close();
+    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
+    await phone.awaitInSync();
+    const metaStorages = async () => (await indexedDB.databases()).filter((database) => database.name?.startsWith('rxdb-dexie-upgrade-laptop--0--rx-replication-meta-'));
+    expect(await metaStorages()).toHaveLength(1);
+
+    const laptop = await open('upgrade-laptop');
+    try {
+      await laptop.awaitInSync();
+      expect((await server.store.get(REPLICA, 'user', DEMO))?.document).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
+      expect((await laptop.collections.user.findOne(DEMO).exec())?.toJSON()).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
+    } finally {
+      await laptop.close();
+    }
+    expect(await metaStorages()).toHaveLength(1);
+    // Reopened, every document holds a sync state of its own: RxDB's meta storage goes.
+    await using reopened = await open('upgrade-laptop');
+    await reopened.awaitInSync();
+    expect(await metaStorages()).toEqual([]);
   });
 
   it('leaves no timer or socket behind when closed', async () => {

@@ -7,6 +7,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from './device-credentials.ts';
+import { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import { LiveStream } from './live-stream.ts';
 import { serverPull } from './pull-fresh.ts';
 import { PullReplication, type CheckpointStore } from './pull-replication.ts';
@@ -151,7 +152,7 @@ export class Replica {
       const parts = { collection, pull: serverPull({ name, client, credentials, seqs, beforeApply }), changes$: stream.streamOf(name), checkpoints: localCheckpoints(db, name), retryMs };
       if (devicesWrite(name)) {
         unsent.watch(collection);
-        const replication = new TwoWayReplication({ ...parts, name, client, credentials, seqs, unsent, handler: conflictHandlerOf(name, options, db) });
+        const replication = new TwoWayReplication({ ...parts, name, client, credentials, seqs, unsent, handler: conflictHandlerOf(name, options, db), legacy: new LegacyReplicationMeta(collection, options.indexedDB?.indexedDB) });
         started.push(replication);
         return replication;
       }

@@ -4,6 +4,7 @@ import { getChangedDocumentsSince, type RxCollection, type RxConflictHandler, ty
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
+import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
 import { PullReplication, storedState, wireState, writeStored, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
 import { errorCodeOf, withRecovery } from './recovery.ts';
@@ -55,6 +56,8 @@ export type TwoWayParts = {
   retryMs: number;
   /** The collection's conflict rule. */
   handler: RxConflictHandler<Doc>;
+  /** What RxDB's replication knew of the server, on a device that synced through it. */
+  legacy: LegacyReplicationMeta;
 };
 
 /**
@@ -107,10 +110,13 @@ export class TwoWayReplication {
   readonly #dirty = new Map<string, Stored>();
   readonly #inFlight = new Set<string>();
   readonly #acked = new Map<string, Acked>();
+  /** The server's states RxDB's replication kept, for documents written before this replication ran here. */
+  #legacyBases = new Map<string, WireDocument>();
   readonly #scanned: Promise<void>;
   #scannedResolve: () => void = () => {};
   #pushes = 0;
   #started = false;
+  #scanDone = false;
   #closed = false;
   #subscription: Subscription | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -144,6 +150,7 @@ export class TwoWayReplication {
       });
     });
     void this.#scan().then(() => {
+      this.#scanDone = true;
       this.#scannedResolve();
       this.#pump();
     });
@@ -187,18 +194,36 @@ export class TwoWayReplication {
 
   /** The server's state the device's writes of `held` started from; none for a document the server never had. */
   #baseOf(held: Stored): WireDocument | null {
-    return this.#acked.get(String(held['id']))?.state ?? syncMetaOf(held)?.base ?? null;
+    const id = String(held['id']);
+    return this.#acked.get(id)?.state ?? syncMetaOf(held)?.base ?? this.#legacyBases.get(id) ?? null;
   }
 
-  /** The documents written on this device that the server has not taken: every one whose revision is not its synced one. */
+  /**
+   * The documents written on this device that the server has not taken:
+   * every one whose revision is not its synced one. RxDB's replication
+   * meta, on a device that synced through it, is read first, and deleted
+   * once no document needs it.
+   */
   async #scan() {
-    let checkpoint: unknown;
+    const { collection, legacy } = this.#parts;
     for (;;) {
       try {
-        const page = await getChangedDocumentsSince(this.#parts.collection.storageInstance, SCAN_PAGE, checkpoint as never);
-        for (const held of page.documents as Stored[]) if (!this.#isClean(held)) this.#noteLocal(held);
-        if (page.documents.length < SCAN_PAGE) return;
-        checkpoint = page.checkpoint;
+        const bases = await legacy.bases();
+        this.#legacyBases = bases ?? new Map();
+        let needed = false;
+        let checkpoint: unknown;
+        for (;;) {
+          const page = await getChangedDocumentsSince(collection.storageInstance, SCAN_PAGE, checkpoint as never);
+          for (const held of page.documents as Stored[]) {
+            if (this.#isClean(held)) continue;
+            this.#noteLocal(held);
+            needed ||= !syncMetaOf(held) && this.#legacyBases.has(String(held['id']));
+          }
+          if (page.documents.length < SCAN_PAGE) break;
+          checkpoint = page.checkpoint;
+        }
+        if (bases && !needed) await legacy.remove();
+        return;
       } catch (error) {
         if (this.#closed) return;
         this.error$.next(error);
@@ -209,7 +234,8 @@ export class TwoWayReplication {
 
   /** Starts pushes while there are writes to push and room in flight; a document is in one push at a time. */
   #pump() {
-    if (!this.#started || this.#closed) return;
+    // Pushes wait for the scan: it reads the states RxDB's replication kept, which some pushes go over.
+    if (!this.#scanDone || this.#closed) return;
     if (this.#retryTimer !== undefined) return this.#pushActive$.next(true);
     while (this.#pushes < PUSHES_IN_FLIGHT) {
       const batch: Stored[] = [];
