@@ -226,6 +226,32 @@ describe('a replica', () => {
     await phone.close();
   });
 
+  it('pushes a burst of edits to one document at most every 50 ms, the last edit included', async () => {
+    await using phone = await open('burst');
+    await phone.awaitInSync();
+    let profile = await phone.collections.user.findOne(DEMO).exec();
+    if (!profile) throw new Error('the profile did not sync');
+    const seqs = server.store.seqs.bind(server.store);
+    const pushedAt: number[] = [];
+    server.store.seqs = (replica, collection, ids) => {
+      if (collection === 'user') pushedAt.push(performance.now());
+      return seqs(replica, collection, ids);
+    };
+    let edits = 0;
+    try {
+      // Edits for 200 ms: without spacing, one push per round trip (a few ms here).
+      for (const start = performance.now(); performance.now() - start < 200; ) profile = await profile.incrementalPatch({ name: `Ada ${++edits}` });
+      await phone.awaitInSync();
+    } finally {
+      server.store.seqs = seqs;
+    }
+    expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe(`Ada ${edits}`);
+    expect(pushedAt.length).toBeGreaterThanOrEqual(3);
+    // Measured where the server takes them, so a little jitter in arrival is allowed.
+    const gaps = pushedAt.slice(1).map((at, index) => at - (pushedAt[index] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
+  });
+
   it('upgraded from RxDB\'s replication, pushes over the server\'s state RxDB kept, so the fields it did not change take what other devices wrote', async () => {
     await using phone = await open('upgrade-phone');
     await phone.awaitInSync();

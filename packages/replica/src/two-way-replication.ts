@@ -30,6 +30,16 @@ const CONTEXT = 'replication-pourover-push';
 const MAX_PUSH_BYTES = 768 * 1024;
 const PUSH_BATCH = 500;
 const PUSHES_IN_FLIGHT = 4;
+/**
+ * A document's pushes start at least this far apart: a burst of edits to one
+ * document (a note typed, a count tapped up) goes to the server as one push
+ * every `PUSH_SPACING_MS`, the last edit included, not one per round trip.
+ * On a shared 2-core machine each push of a draft cost about 15 ms of CPU
+ * between Chromium and the server, which slowed the edits themselves from
+ * 2 to 5 ms; Liveblocks throttles a room's updates the same way (100 ms by
+ * default). An edit after a pause is pushed at once.
+ */
+const PUSH_SPACING_MS = 50;
 /** Pushes the server took are recorded in their documents once pushing has paused this long, or at the latest after `SETTLE_MAX_MS`. */
 const SETTLE_MS = 1_000;
 const SETTLE_MAX_MS = 10_000;
@@ -109,6 +119,8 @@ export class TwoWayReplication {
   /** The device's states waiting to be pushed, the newest of each document. */
   readonly #dirty = new Map<string, Stored>();
   readonly #inFlight = new Set<string>();
+  /** When each document's last push started, oldest first. */
+  readonly #pushedAt = new Map<string, number>();
   readonly #acked = new Map<string, Acked>();
   /** The server's states RxDB's replication kept, for documents written before this replication ran here. */
   #legacyBases = new Map<string, WireDocument>();
@@ -121,6 +133,7 @@ export class TwoWayReplication {
   #subscription: Subscription | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  #spacingTimer: ReturnType<typeof setTimeout> | undefined;
   #settleTimer: ReturnType<typeof setTimeout> | undefined;
   #unsettledSince: number | null = null;
   #settling: Promise<void> = Promise.resolve();
@@ -174,6 +187,7 @@ export class TwoWayReplication {
     this.#subscription?.unsubscribe();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pumpTimer);
+    clearTimeout(this.#spacingTimer);
     clearTimeout(this.#settleTimer);
     await this.#down.cancel();
     await this.#settling;
@@ -237,10 +251,18 @@ export class TwoWayReplication {
     // Pushes wait for the scan: it reads the states RxDB's replication kept, which some pushes go over.
     if (!this.#scanDone || this.#closed) return;
     if (this.#retryTimer !== undefined) return this.#pushActive$.next(true);
+    const now = Date.now();
+    this.#forgetPushesBefore(now - PUSH_SPACING_MS);
+    let soonest = Infinity;
     while (this.#pushes < PUSHES_IN_FLIGHT) {
       const batch: Stored[] = [];
       for (const [id, held] of this.#dirty) {
         if (this.#inFlight.has(id)) continue;
+        const due = (this.#pushedAt.get(id) ?? -Infinity) + PUSH_SPACING_MS;
+        if (due > now) {
+          soonest = Math.min(soonest, due);
+          continue;
+        }
         batch.push(held);
         if (batch.length === PUSH_BATCH) break;
       }
@@ -249,6 +271,8 @@ export class TwoWayReplication {
         const id = String(held['id']);
         this.#dirty.delete(id);
         this.#inFlight.add(id);
+        this.#pushedAt.delete(id);
+        this.#pushedAt.set(id, now);
       }
       this.#pushes += 1;
       void this.#push(batch).finally(() => {
@@ -257,7 +281,19 @@ export class TwoWayReplication {
         this.#pump();
       });
     }
+    if (soonest !== Infinity) {
+      clearTimeout(this.#spacingTimer);
+      this.#spacingTimer = setTimeout(() => this.#pump(), soonest - now);
+    }
     this.#pushActive$.next(this.#pushes > 0 || this.#dirty.size > 0);
+  }
+
+  /** Drops the push times that no longer hold a document back (kept in the order they were set). */
+  #forgetPushesBefore(time: number) {
+    for (const [id, at] of this.#pushedAt) {
+      if (at > time) return;
+      this.#pushedAt.delete(id);
+    }
   }
 
   async #push(batch: Stored[]) {
