@@ -97,8 +97,8 @@ async function pushOrRevert(client: SyncClient, collection: CollectionName, rows
  *
  * - The device's writes are pushed as they come, `PUSH_BATCH` documents a
  *   request and `PUSHES_IN_FLIGHT` requests at a time, each over the state
- *   it started from. A failed push is reported on `error$` and tried again
- *   after `retryMs`.
+ *   it started from; one document at most every `PUSH_SPACING_MS`. A failed
+ *   push is reported on `error$` and tried again after `retryMs`.
  * - The server's answer is kept in memory and recorded in the documents
  *   once pushing pauses, in one write, and when the replication stops:
  *   until then a restart pushes them again, which the server takes without
