@@ -43,7 +43,7 @@ export class LegacyReplicationMeta {
     }
   }
 
-  /** Deletes RxDB's storage of it: for once every document that needed it holds a sync state of ours. */
+  /** Deletes RxDB's storage of it: called once every document that needed it holds a sync state of ours. */
   async remove(): Promise<void> {
     const name = await this.#storageName();
     const factory = this.#factory();
