@@ -1,8 +1,8 @@
 import type { WireDocument } from '@pourover/protocol';
-import { getChangedDocumentsSince, getRxReplicationMetaInstanceSchema, type RxCollection, type RxStorageInstance } from 'rxdb/plugins/core';
+import { getRxReplicationMetaInstanceSchema, type RxCollection, type RxStorageInstance } from 'rxdb/plugins/core';
+import { storedPages } from './stored-pages.ts';
 
 type MetaRow = { isCheckpoint: string; itemId: string; docData?: Record<string, unknown> };
-const PAGE = 1_000;
 
 /**
  * What a device that synced through RxDB's replication (before its own
@@ -27,17 +27,14 @@ export class LegacyReplicationMeta {
     const bases = new Map<string, WireDocument>();
     const instance = await this.#open();
     try {
-      let checkpoint: unknown;
-      for (;;) {
-        const page = await getChangedDocumentsSince(instance, PAGE, checkpoint as never);
-        for (const row of page.documents) {
+      for await (const rows of storedPages(instance)) {
+        for (const row of rows) {
           if (row.isCheckpoint !== '0' || !row.docData) continue;
           const { _meta, _rev, _attachments, ...state } = row.docData;
           bases.set(row.itemId, state as WireDocument);
         }
-        if (page.documents.length < PAGE) return bases;
-        checkpoint = page.checkpoint;
       }
+      return bases;
     } finally {
       await instance.close();
     }

@@ -1,6 +1,6 @@
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import { getChangedDocumentsSince, type RxCollection, type RxConflictHandler, type RxDocumentData } from 'rxdb/plugins/core';
+import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from './device-credentials.ts';
@@ -8,6 +8,7 @@ import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
 import { PullReplication, storedState, wireState, writeStored, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
 import { errorCodeOf, withRecovery } from './recovery.ts';
+import { storedPages } from './stored-pages.ts';
 import type { SeqBook } from './seq-book.ts';
 import type { SyncClient } from './sync-client.ts';
 import type { UnsentChanges } from './unsent-changes.ts';
@@ -45,7 +46,6 @@ const PUSH_BURST = 4;
 /** Pushes the server took are recorded in their documents once pushing has paused this long, or at the latest after `SETTLE_MAX_MS`. */
 const SETTLE_MS = 1_000;
 const SETTLE_MAX_MS = 10_000;
-const SCAN_PAGE = 1_000;
 const RESOLVE_TRIES = 5;
 
 const syncMetaOf = (held: Stored) => (held._meta as { [META]?: SyncMeta })[META];
@@ -228,16 +228,12 @@ export class TwoWayReplication {
         const bases = await legacy.bases();
         this.#legacyBases = bases ?? new Map();
         let needed = false;
-        let checkpoint: unknown;
-        for (;;) {
-          const page = await getChangedDocumentsSince(collection.storageInstance, SCAN_PAGE, checkpoint as never);
-          for (const held of page.documents as Stored[]) {
+        for await (const page of storedPages(collection.storageInstance)) {
+          for (const held of page) {
             if (this.#isClean(held)) continue;
             this.#noteLocal(held);
             needed ||= !syncMetaOf(held) && this.#legacyBases.has(String(held['id']));
           }
-          if (page.documents.length < SCAN_PAGE) break;
-          checkpoint = page.checkpoint;
         }
         if (bases && !needed) await legacy.remove();
         return;
