@@ -252,6 +252,33 @@ describe('a replica', () => {
     expect(pushedAt.length).toBeLessThanOrEqual(4 + Math.ceil(spanned / 50) + 1);
   });
 
+  it('stores its pull checkpoint at most once a second while live changes come, and the latest one when closed', async () => {
+    await using phone = await open('checkpoint-phone');
+    const laptop = await open('checkpoint-laptop');
+    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+    let stores = 0;
+    const watching = laptop.db.getLocal$('pull-checkpoint-user').subscribe(() => (stores += 1));
+    const before = stores;
+    // Edits far enough apart that each is pushed, and comes to the laptop as a live change of its own.
+    const started = performance.now();
+    for (let edit = 1; edit <= 8; edit += 1) {
+      await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: `Ada ${edit}` });
+      await phone.awaitInSync();
+      await firstValueFrom(laptop.collections.user.findOne(DEMO).$.pipe(filter((doc) => doc?.get('name') === `Ada ${edit}`)));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    const span = performance.now() - started;
+    watching.unsubscribe();
+    expect(stores - before).toBeLessThanOrEqual(Math.ceil(span / 1_000) + 1);
+    await laptop.close();
+
+    const stored = await createRxDatabase({ name: 'checkpoint-laptop', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false, localDocuments: true });
+    const checkpoint = (await stored.getLocal<Checkpoint>('pull-checkpoint-user'))?.toJSON().data ?? null;
+    await stored.close();
+    const client = createSyncClient({ url: server.url, token: () => token });
+    expect((await client.sync.pull.query({ collection: 'user', checkpoint, limit: 10 })).documents).toEqual([]);
+  });
+
   it('upgraded from RxDB\'s replication, pushes over the server\'s state RxDB kept, so the fields it did not change take what other devices wrote', async () => {
     await using phone = await open('upgrade-phone');
     await phone.awaitInSync();

@@ -20,6 +20,14 @@ export const PULL_CONTEXT = 'replication-pourover-pull';
  * the app wrote is left to its push; a few tries are ample.
  */
 const WRITE_TRIES = 3;
+/**
+ * The checkpoint is stored at most once in this span, the latest one: each
+ * live change came with its own, and storing it was a write as costly as
+ * the change's (for a device's own pushes, which come back on its stream,
+ * the only write). A stored checkpoint behind the written states pulls them
+ * again at the next start, which writes nothing new.
+ */
+const CHECKPOINT_EVERY_MS = 1_000;
 
 /**
  * The pull of a collection from the server: the whole sync of a collection
@@ -54,6 +62,10 @@ export class PullReplication {
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
   #checkpoint: Checkpoint | null = null;
+  /** The checkpoint last stored, or being stored. */
+  #stored: Checkpoint | null = null;
+  #storing: Promise<void> = Promise.resolve();
+  #storeTimer: ReturnType<typeof setTimeout> | undefined;
   #subscription: Subscription | undefined;
   #wake: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -104,12 +116,15 @@ export class PullReplication {
     }
   }
 
-  /** Stops following changes; a pull under way ends without writing. */
+  /** Stops following changes; a pull under way ends without writing. The latest checkpoint is stored first. */
   async cancel(): Promise<void> {
     this.#closed = true;
     this.#subscription?.unsubscribe();
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#storeTimer);
     this.#wake?.();
+    this.#storeCheckpoint();
+    await this.#storing;
     this.active$.next(false);
   }
 
@@ -161,8 +176,24 @@ export class PullReplication {
     if (documents.length > 0) await this.#write(documents, seqs);
     if (checkpoint && checkpoint.seq > (this.#checkpoint?.seq ?? -1)) {
       this.#checkpoint = checkpoint;
-      await this.#checkpoints.set(checkpoint);
+      this.#storeTimer ??= setTimeout(() => {
+        this.#storeTimer = undefined;
+        this.#storeCheckpoint();
+      }, CHECKPOINT_EVERY_MS);
     }
+  }
+
+  /** Stores the latest checkpoint, after the one being stored; a failure is reported, and the next checkpoint tries again. */
+  #storeCheckpoint() {
+    const checkpoint = this.#checkpoint;
+    if (!checkpoint || checkpoint === this.#stored) return;
+    this.#stored = checkpoint;
+    this.#storing = this.#storing
+      .then(() => this.#checkpoints.set(checkpoint))
+      .catch((error: unknown) => {
+        if (this.#stored === checkpoint) this.#stored = null;
+        this.error$.next(error);
+      });
   }
 
   /**
