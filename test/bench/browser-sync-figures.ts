@@ -17,6 +17,8 @@ type Figures = (Samples & { baseline?: string })[];
 
 const DURABILITY = 'devices: IndexedDB; Pourover: SQLite, fsync per commit; PouchDB: express-pouchdb in memory';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+/** Online and offline draft edits alternate in this many rounds. */
+const EDIT_ROUNDS = 4;
 let unique = 0;
 const fresh = (prefix: string) => `${prefix}-${++unique}`;
 
@@ -52,9 +54,11 @@ function inPage<K extends keyof BenchPage>(page: Page, name: K, ...args: Paramet
 /**
  * In Chromium with real IndexedDB: a fresh device's initial sync and an
  * online device's push of `count` orders, next to a raw Dexie `bulkPut` of the
- * same documents in the same page and PouchDB (IndexedDB adapter) replicating
+ * same documents in the same page (the floor), RxDB's own `bulkInsert` of them
+ * on the same storage, and PouchDB (IndexedDB adapter) replicating
  * with express-pouchdb; runs interleaved. Then draft-edit latency through the
- * order API, next to a single Dexie `put`.
+ * order API, online and offline in alternating rounds, next to a single Dexie
+ * `put` and RxDB's own write of the draft.
  */
 export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; edits: number; step: Step }): Promise<Figures> {
   const dir = await buildBenchPage();
@@ -73,8 +77,8 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
     options.step(`Chromium: seeding both servers with ${options.count} orders`);
     const seeds = { warmup: await seedOrders(ctx, pouchUrl, { count: tenth, n: 0 }), measured: await seedOrders(ctx, pouchUrl, { count: options.count, n: 1 }) };
     const allDrafts = makeOrders(options.count, ctx.catalog, 'draft', 600);
-    const sync = { ours: [] as number[], floor: [] as number[], pouch: [] as number[] };
-    const push = { ours: [] as number[], floor: [] as number[], pouch: [] as number[] };
+    const sync = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
+    const push = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
     for (let run = 0; run <= options.runs; run += 1) {
       const warmup = run === 0;
       const label = `Chromium, run ${run}/${options.runs}${warmup ? ' (warm-up)' : ''}`;
@@ -82,12 +86,14 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
       options.step(`${label}: initial sync of ${seed.orders.length} orders`);
       const syncMs = await inPage(ours, 'initialSync', seed.token, fresh('initial'));
       const syncFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), seed.orders);
+      const syncRxdb = await inPage(ours, 'rxdbBulkInsert', fresh('rxdb'), seed.orders);
       const syncPouch = await inPage(pouch, 'pouchPull', seed.remote, fresh('pouch'));
 
       const drafts = warmup ? allDrafts.slice(0, tenth) : allDrafts;
       options.step(`${label}: push of ${drafts.length} changes`);
       const pushMs = await inPage(ours, 'push', ctx.shopper(7_000 + run).token, fresh('push'), drafts);
       const pushFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), drafts);
+      const pushRxdb = await inPage(ours, 'rxdbBulkInsert', fresh('rxdb'), drafts);
       const remote = new RemotePouch(`${pouchUrl}/chromium-push-${run}`);
       await remote.info();
       const pushPouch = await inPage(pouch, 'pouchPush', `chromium-push-${run}`, fresh('pouch-push'), drafts);
@@ -95,15 +101,29 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
       if (warmup) continue;
       sync.ours.push(syncMs);
       sync.floor.push(syncFloor);
+      sync.rxdb.push(syncRxdb);
       sync.pouch.push(syncPouch);
       push.ours.push(pushMs);
       push.floor.push(pushFloor);
+      push.rxdb.push(pushRxdb);
       push.pouch.push(pushPouch);
     }
     await Promise.all([seeds.warmup, seeds.measured].map(({ remote }) => new RemotePouch(`${pouchUrl}/${remote}`).destroy()));
-    options.step(`Chromium: ${options.edits} draft edits`);
-    const edits = await inPage(ours, 'draftEdits', ctx.shopper(8_000).token, fresh('edits'), ctx.catalog[0]?.id ?? '', options.edits);
-    const offline = await inPage(ours, 'offlineDraftEdits', ctx.shopper(8_001).token, fresh('offline-edits'), ctx.catalog[0]?.id ?? '', options.edits);
+    const edits = { committed: [] as number[], shown: [] as number[], put: [] as number[], rxdb: [] as number[] };
+    const offline: number[] = [];
+    const perRound = Math.ceil(options.edits / EDIT_ROUNDS);
+    for (let round = 0; round < EDIT_ROUNDS; round += 1) {
+      options.step(`Chromium: draft edits, round ${round + 1}/${EDIT_ROUNDS}: ${perRound} online and ${perRound} offline`);
+      const item = ctx.catalog[0]?.id ?? '';
+      const online = () => inPage(ours, 'draftEdits', ctx.shopper(8_000 + 2 * round).token, fresh('edits'), item, perRound);
+      const offlineEdits = () => inPage(ours, 'offlineDraftEdits', ctx.shopper(8_001 + 2 * round).token, fresh('offline-edits'), item, perRound);
+      // A B B A: whatever the page or the machine still does from the runs before weighs on both sides alike.
+      const first = round % 2 === 0 ? await online() : undefined;
+      const off = await offlineEdits();
+      const on = first ?? (await online());
+      for (const key of ['committed', 'shown', 'put', 'rxdb'] as const) edits[key].push(...on[key]);
+      offline.push(...off);
+    }
     await context.close();
     return [
       ...sideBySide(`initial sync, ${options.count} orders (Chromium)`, sync, 'PouchDB replicate'),
@@ -130,11 +150,12 @@ async function seedOrders(ctx: BenchContext, pouchUrl: string, options: { count:
   return { token, remote, orders };
 }
 
-/** Pourover against the Dexie floor; PouchDB against Pourover (above 1: Pourover is faster). */
-function sideBySide(label: string, values: { ours: number[]; floor: number[]; pouch: number[] }, pouchName: string): Figures {
+/** Pourover and RxDB's own insert against the Dexie floor; PouchDB against Pourover (above 1: Pourover is faster). */
+function sideBySide(label: string, values: { ours: number[]; floor: number[]; rxdb: number[]; pouch: number[] }, pouchName: string): Figures {
   return [
     { name: `${label}: Pourover`, unit: 'ms', values: values.ours, baseline: `${label}: Dexie bulkPut (floor)`, durability: DURABILITY },
     { name: `${label}: Dexie bulkPut (floor)`, unit: 'ms', values: values.floor },
+    { name: `${label}: RxDB bulkInsert`, unit: 'ms', values: values.rxdb, baseline: `${label}: Dexie bulkPut (floor)` },
     { name: `${label}: ${pouchName}`, unit: 'ms', values: values.pouch, baseline: `${label}: Pourover` },
   ];
 }
