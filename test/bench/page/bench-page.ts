@@ -161,11 +161,14 @@ const bench = {
     await online.replica.awaitInSync();
     await online.replica.close();
     const shop = await openShop({ url: 'http://127.0.0.1:9', blessing: token, name, multiInstance: false });
+    // The screen keeps its subscription to the orders, as online.
+    const watching = shop.orders$.subscribe();
     const committed: number[] = [];
     for (let i = 1; i <= edits + 10; i += 1) {
       const ms = await elapsed(() => shop.setCount(draft, itemId, (i % 98) + 1));
       if (i > 10) committed.push(ms);
     }
+    watching.unsubscribe();
     await discard(shop.replica);
     return committed;
   },
