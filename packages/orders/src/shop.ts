@@ -6,7 +6,7 @@ import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, 
 import { draftConflictHandler } from './draft-conflicts.ts';
 import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
-import { orderViews, type OrderView } from './order-view.ts';
+import { orderLists, type OrderView } from './order-view.ts';
 
 export type ShopOptions = Omit<ReplicaOptions, 'beforeApply' | 'conflictHandlers'> & {
   /** The clock notices are judged by (milliseconds since the epoch). */
@@ -19,8 +19,25 @@ export type ShopOptions = Omit<ReplicaOptions, 'beforeApply' | 'conflictHandlers
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-const docs = <T>(collection: RxCollection<Record<string, unknown>>) =>
-  collection.find().$.pipe(map((found) => found.map((doc) => doc.toJSON() as unknown as T)));
+/**
+ * A collection's documents, live, as plain objects. RxDB hands out the same
+ * document object while a document keeps its revision, so its plain object
+ * is kept too, and what is made of it (an order's view) is made once.
+ */
+function docs<T extends object>(collection: RxCollection<Record<string, unknown>>): Observable<T[]> {
+  const plain = new WeakMap<object, T>();
+  return collection.find().$.pipe(
+    map((found) =>
+      found.map((doc) => {
+        const known = plain.get(doc);
+        if (known) return known;
+        const made = doc.toJSON() as unknown as T;
+        plain.set(doc, made);
+        return made;
+      }),
+    ),
+  );
+}
 
 /**
  * The shopper's shop on one device: the catalog, delivery slots and every
@@ -58,7 +75,7 @@ export class Shop {
       processed: docs<Order>(collections.processedOrders),
       catalog: this.catalog$.pipe(map(byId)),
       slots: this.slots$.pipe(map(byId)),
-    }).pipe(map(orderViews), shareReplay({ bufferSize: 1, refCount: true }));
+    }).pipe(map(orderLists()), shareReplay({ bufferSize: 1, refCount: true }));
     const unreceivedAfterMs = options.unreceivedAfterMs ?? FIFTEEN_MINUTES;
     const recheck$ = (options.recheck$ ?? interval(60_000)).pipe(startWith(null));
     this.notices$ = combineLatest([this.orders$, this.#dismissed, recheck$]).pipe(
