@@ -17,8 +17,10 @@ type Figures = (Samples & { baseline?: string })[];
 
 const DURABILITY = 'devices: IndexedDB; Pourover: SQLite, fsync per commit; PouchDB: express-pouchdb in memory';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-/** Online and offline draft edits alternate in this many rounds. */
+/** The kinds of draft edit alternate in this many rounds. */
 const EDIT_ROUNDS = 4;
+/** The orders a shopper's device holds in the draft-edit figure with a history. */
+const HISTORY = 1_000;
 let unique = 0;
 const fresh = (prefix: string) => `${prefix}-${++unique}`;
 
@@ -57,8 +59,7 @@ function inPage<K extends keyof BenchPage>(page: Page, name: K, ...args: Paramet
  * same documents in the same page (the floor), RxDB's own `bulkInsert` of them
  * on the same storage, and PouchDB (IndexedDB adapter) replicating
  * with express-pouchdb; runs interleaved. Then draft-edit latency through the
- * order API, online and offline in alternating rounds, next to a single Dexie
- * `put` and RxDB's own write of the draft.
+ * order API (`draftEditFigures`).
  */
 export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; edits: number; step: Step }): Promise<Figures> {
   const dir = await buildBenchPage();
@@ -109,35 +110,54 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
       push.pouch.push(pushPouch);
     }
     await Promise.all([seeds.warmup, seeds.measured].map(({ remote }) => new RemotePouch(`${pouchUrl}/${remote}`).destroy()));
-    const edits = { committed: [] as number[], shown: [] as number[], put: [] as number[], rxdb: [] as number[] };
-    const offline: number[] = [];
-    const perRound = Math.ceil(options.edits / EDIT_ROUNDS);
-    for (let round = 0; round < EDIT_ROUNDS; round += 1) {
-      options.step(`Chromium: draft edits, round ${round + 1}/${EDIT_ROUNDS}: ${perRound} online and ${perRound} offline`);
-      const item = ctx.catalog[0]?.id ?? '';
-      const online = () => inPage(ours, 'draftEdits', ctx.shopper(8_000 + 2 * round).token, fresh('edits'), item, perRound);
-      const offlineEdits = () => inPage(ours, 'offlineDraftEdits', ctx.shopper(8_001 + 2 * round).token, fresh('offline-edits'), item, perRound);
-      // A B B A: whatever the page or the machine still does from the runs before weighs on both sides alike.
-      const first = round % 2 === 0 ? await online() : undefined;
-      const off = await offlineEdits();
-      const on = first ?? (await online());
-      for (const key of ['committed', 'shown', 'put', 'rxdb'] as const) edits[key].push(...on[key]);
-      offline.push(...off);
-    }
+    const edits = await draftEditFigures(ctx, ours, options);
     await context.close();
     return [
       ...sideBySide(`initial sync, ${options.count} orders (Chromium)`, sync, 'PouchDB replicate'),
       ...sideBySide(`push, ${options.count} changes (Chromium)`, push, 'PouchDB bulkDocs + replicate'),
-      ...percentiles('draft edit until committed to IndexedDB (Chromium)', edits.committed, 'draft edit: Dexie put (Chromium)'),
-      ...percentiles('draft edit until the order API shows it (Chromium)', edits.shown, 'draft edit: Dexie put (Chromium)'),
-      ...percentiles('draft edit offline, until committed to IndexedDB (Chromium)', offline, 'draft edit: Dexie put (Chromium)'),
-      ...percentiles('draft edit: Dexie put (Chromium)', edits.put),
-      ...percentiles('draft edit: RxDB incrementalModify, bare collection (Chromium)', edits.rxdb, 'draft edit: Dexie put (Chromium)'),
+      ...edits,
     ];
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Draft edits through the order API in alternating rounds (A B C, then
+ * C B A): online, online on a device holding `HISTORY` orders of its
+ * shopper's, and offline; each round also times a Dexie `put` of the draft
+ * and RxDB's own write of it in a bare collection.
+ */
+async function draftEditFigures(ctx: BenchContext, page: Page, options: { edits: number; step: Step }): Promise<Figures> {
+  const item = ctx.catalog[0]?.id ?? '';
+  const history = ctx.shopper(8_100);
+  await ctx.receive(history.replica, makeOrders(HISTORY, ctx.catalog, 'received', 800));
+  const edits = { committed: [] as number[], shown: [] as number[], put: [] as number[], rxdb: [] as number[] };
+  const withHistory: number[] = [];
+  const offline: number[] = [];
+  const perRound = Math.ceil(options.edits / EDIT_ROUNDS);
+  for (let round = 0; round < EDIT_ROUNDS; round += 1) {
+    options.step(`Chromium: draft edits, round ${round + 1}/${EDIT_ROUNDS}: ${perRound} online, ${perRound} with ${HISTORY} orders, ${perRound} offline`);
+    const sides = [
+      async () => {
+        const on = await inPage(page, 'draftEdits', ctx.shopper(8_000 + 2 * round).token, fresh('edits'), item, perRound);
+        for (const key of ['committed', 'shown', 'put', 'rxdb'] as const) edits[key].push(...on[key]);
+      },
+      async () => withHistory.push(...(await inPage(page, 'draftEdits', history.token, fresh('history-edits'), item, perRound)).committed),
+      async () => offline.push(...(await inPage(page, 'offlineDraftEdits', ctx.shopper(8_001 + 2 * round).token, fresh('offline-edits'), item, perRound))),
+    ];
+    // Whatever the page or the machine still does from the runs before weighs on every side alike.
+    for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
+  }
+  return [
+    ...percentiles('draft edit until committed to IndexedDB (Chromium)', edits.committed, 'draft edit: Dexie put (Chromium)'),
+    ...percentiles('draft edit until the order API shows it (Chromium)', edits.shown, 'draft edit: Dexie put (Chromium)'),
+    ...percentiles(`draft edit with ${HISTORY} orders on the device, until committed (Chromium)`, withHistory, 'draft edit until committed to IndexedDB (Chromium)'),
+    ...percentiles('draft edit offline, until committed to IndexedDB (Chromium)', offline, 'draft edit: Dexie put (Chromium)'),
+    ...percentiles('draft edit: Dexie put (Chromium)', edits.put),
+    ...percentiles('draft edit: RxDB incrementalModify, bare collection (Chromium)', edits.rxdb, 'draft edit: Dexie put (Chromium)'),
+  ];
 }
 
 /** Puts `count` received orders in shopper `n`'s replica and in a fresh express-pouchdb database: the device's token, the database's name, the orders. */
