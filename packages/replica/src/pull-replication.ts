@@ -176,10 +176,13 @@ export class PullReplication {
     if (documents.length > 0) await this.#write(documents, seqs);
     if (checkpoint && checkpoint.seq > (this.#checkpoint?.seq ?? -1)) {
       this.#checkpoint = checkpoint;
-      this.#storeTimer ??= setTimeout(() => {
-        this.#storeTimer = undefined;
-        this.#storeCheckpoint();
-      }, CHECKPOINT_EVERY_MS);
+      // A write that ends after cancel() leaves its checkpoint unstored, and no timer behind.
+      if (!this.#closed) {
+        this.#storeTimer ??= setTimeout(() => {
+          this.#storeTimer = undefined;
+          this.#storeCheckpoint();
+        }, CHECKPOINT_EVERY_MS);
+      }
     }
   }
 
