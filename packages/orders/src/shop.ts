@@ -2,6 +2,7 @@ import { PouroverError } from '@pourover/protocol';
 import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
 import { derivedFields, editDraftWithFields, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
 import type { RxCollection } from 'rxdb/plugins/core';
+import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
 import { draftConflictHandler } from './draft-conflicts.ts';
 import { awaitDestination, awaitMoveDestinations } from './moves.ts';
@@ -26,17 +27,7 @@ const FIFTEEN_MINUTES = 15 * 60_000;
  */
 function docs<T extends object>(collection: RxCollection<Record<string, unknown>>): Observable<T[]> {
   const plain = new WeakMap<object, T>();
-  return collection.find().$.pipe(
-    map((found) =>
-      found.map((doc) => {
-        const known = plain.get(doc);
-        if (known) return known;
-        const made = doc.toJSON() as unknown as T;
-        plain.set(doc, made);
-        return made;
-      }),
-    ),
-  );
+  return collection.find().$.pipe(map((found) => found.map((doc) => getFromMapOrCreate(plain, doc, () => doc.toJSON() as unknown as T))));
 }
 
 /**
