@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deviceToken, pull, resultOf, startTestServer, type TestServer } from './test-support.ts';
+import { startServer } from './http-server.ts';
+import { call, deviceToken, pull, resultOf, startTestServer, tempDir, type TestServer } from './test-support.ts';
 import { SERVER_VERSION } from './version.ts';
 
 let server: TestServer;
@@ -48,5 +51,31 @@ describe('plain HTTP routes', () => {
   it('answers 404 for a route it does not know', async () => {
     expect((await call(server, 'GET', '/nope')).status).toBe(404);
     expect((await call(server, 'POST', '/healthz', { body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('a client that sends its request slowly', () => {
+  it('is cut off once its request takes longer than the request timeout', async () => {
+    const { dir, remove } = tempDir();
+    const slow = await startServer({ dataDir: dir, port: 0, log: () => {}, requestTimeoutMs: 1_000 });
+    try {
+      const socket = connect(slow.port, '127.0.0.1');
+      await once(socket, 'connect');
+      const started = performance.now();
+      socket.write(
+        `POST /trpc/sync.push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${deviceToken(slow.key)}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"rows":`,
+      );
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const closed = once(socket, 'close').then(() => performance.now() - started);
+      const waited = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 5_000))]);
+      socket.destroy();
+      expect(waited).toBeLessThan(5_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer).toContain('the request did not arrive within 1 s');
+    } finally {
+      await slow.close();
+      remove();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpStatusOf, MAX_BATCH_CALLS, PROTOCOL_VERSION, type ErrorCode } from '@pourover/protocol';
+import { httpStatusOf, MAX_BATCH_CALLS, PouroverError, PROTOCOL_VERSION } from '@pourover/protocol';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { STORE } from '@pourover/schemas';
 import { appRouter } from './app-router.ts';
@@ -16,8 +16,11 @@ import { pouroverCodeOfTrpc } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
+import { namesLoopback, isLoopback } from './http/loopback-host.ts';
+import { errorBody, json, refuse } from './http/responses.ts';
+import { setCommonHeaders } from './http/security-headers.ts';
+import { staticFiles } from './http/static-files.ts';
 import { seedDemo, seedDemoAccount } from './seed/seed.ts';
-import { staticFiles } from './static-files.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { ServerDeps } from './trpc.ts';
@@ -55,6 +58,8 @@ export type ServerOptions = {
   limits?: Partial<LimitSettings>;
   /** A built PWA to serve at `/` (the shop's `dist` folder). */
   staticDir?: string;
+  /** How long a client may take to send a whole request (default 30 s); its headers get at most 10 s of it. */
+  requestTimeoutMs?: number;
 };
 
 export type RunningServer = {
@@ -67,6 +72,9 @@ export type RunningServer = {
 };
 
 const ACCESS_TOKEN_SECONDS = 15 * 60;
+/** How long a client may take to send its whole request, and its headers (a live stream's response is not bounded by these). */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Starts the sync server over the PostgreSQL store `store` names, or the SQLite store in `dataDir`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -93,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await seedDemoAccount(identity, now());
     // The demo's store credentials, for the order processor run beside it (owner-only file); on PostgreSQL with a key
     // file elsewhere, nothing else has created the data folder yet.
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const token = signBlessing(key, { name: STORE, ttlSeconds: DEMO_STORE_TOKEN_SECONDS, now: now() });
     writeFileSync(join(options.dataDir, 'store.token'), `${token}\n`, { mode: 0o600 });
   }
@@ -136,7 +144,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
 
-  const server = createServer((req, res) => {
+  const host = options.host ?? '127.0.0.1';
+  const loopbackOnly = isLoopback(host);
+
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // A client that sends its headers or body slowly holds a connection for seconds, not Node's default minutes.
+  const timeouts = {
+    requestTimeout,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+    connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2),
+  };
+  const server = createServer(timeouts, (req, res) => {
     const started = performance.now();
     res.on('close', () => {
       log({
@@ -149,10 +167,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ...refusals.get(req),
       });
     });
-    route(req, res);
+    // The one error boundary: nothing a request carries can end the process.
+    try {
+      setCommonHeaders(res);
+      route(req, res);
+    } catch (error) {
+      if (error instanceof PouroverError) {
+        refusals.set(req, { error: error.code, reason: error.message });
+        return refuse(res, error.code, error.message);
+      }
+      refusals.set(req, { error: 'INTERNAL', reason: String(error) });
+      refuse(res, 'INTERNAL', 'internal server error');
+    }
   });
 
   function route(req: IncomingMessage, res: ServerResponse) {
+    if (loopbackOnly && !namesLoopback(req.headers.host, host)) {
+      throw new PouroverError('FORBIDDEN', 'this server listens on loopback and answers only requests for localhost');
+    }
     const path = req.url?.split('?')[0] ?? '/';
     if (path.startsWith('/trpc/')) {
       // tRPC would answer 415 before its error table applies; every bad input is a 400 here.
@@ -182,10 +214,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Node refuses a request whose URL or headers are too large before any handler runs; answer it typed.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = tooLarge
-      ? errorBody('TOO_LARGE', 'the request line and headers exceed the server limit')
-      : errorBody('BAD_INPUT', 'malformed HTTP request');
+    const body =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? errorBody('TOO_LARGE', 'the request line and headers exceed the server limit')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? errorBody('BAD_INPUT', `the request did not arrive within ${requestTimeout / 1000} s`)
+          : errorBody('BAD_INPUT', 'malformed HTTP request');
     const status = httpStatusOf[body.error.data.code];
     const text = JSON.stringify(body);
     socket.end(
@@ -198,7 +232,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -214,14 +247,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await identity.close();
     },
   };
-}
-
-/** An error outside tRPC, shaped as tRPC's errors are, so clients read every refusal alike. */
-function errorBody(code: ErrorCode, message: string) {
-  return { error: { message, data: { code, httpStatus: httpStatusOf[code] } } };
-}
-
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

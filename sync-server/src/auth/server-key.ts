@@ -25,7 +25,7 @@ export function loadServerKey(file: string): ServerKey {
 export const publicKeyPem = (key: ServerKey) => key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 function createKeyFile(file: string) {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const aside = `${file}.${process.pid}.new`;
   const { privateKey } = generateKeyPairSync('ed25519');
   writeFileSync(aside, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
