@@ -32,12 +32,12 @@ describe('a device that was offline while the server took 5,000 changes', () => 
     const writer = createSyncClient({ url: server.url, token: () => token });
     const token = await devSignIn(server.url, 'phone');
     for (let done = 0; done < CHANGES; done += 1_000) {
-      const operations = Array.from({ length: 1_000 }, (_, i) => ({
-        collection: 'draftOrders' as const,
-        write: { ...draftOrder(`change ${done + i}`, randomUUID()), _deleted: false },
+      const rows = Array.from({ length: 1_000 }, (_, i) => ({
+        assumedMasterState: null,
+        newDocumentState: { ...draftOrder(`change ${done + i}`, randomUUID()), _deleted: false },
       }));
-      const result = await writer.sync.batch.mutate({ operations });
-      expect(result.ok).toBe(true);
+      const result = await writer.sync.push.mutate({ collection: 'draftOrders', rows });
+      expect(result.conflicts).toEqual([]);
     }
 
     const received: string[] = [];

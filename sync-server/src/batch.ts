@@ -1,7 +1,6 @@
 import { PouroverError, type BatchRequest, type BatchResult } from '@pourover/protocol';
 import { collections, STORE, type Principal } from '@pourover/schemas';
 import { validDocument, validIncrement } from './documents.ts';
-import { currentPrices, normalizedDraft } from './orders/draft-writes.ts';
 import { authorize, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, Write } from './store/store.ts';
 
@@ -17,22 +16,16 @@ export async function applyBatch(store: Store, syncgroups: Syncgroups, principal
   if (replicas.some((replica) => replica !== target && replica !== STORE)) {
     throw new PouroverError('BAD_INPUT', 'a batch writes one replica (and the store’s own collections)');
   }
-  const drafts = input.operations.some((op) => collections[op.collection].conflict === 'yjs-merge');
-  // Only a draft needs the catalog's prices (to derive its total); reading them is most of a small batch's cost.
-  const prices = drafts ? await currentPrices(store) : () => undefined;
+  // The server merges drafts and applies the order rules to them in a push; a batch would write past both.
+  const merged = input.operations.find((op) => collections[op.collection].conflict === 'yjs-merge');
+  if (merged) throw new PouroverError('FORBIDDEN', `${merged.collection} are written by push, where the server merges them; a batch may not write them`);
   const writes: Write[] = input.operations.map((op, index) => {
     const replica = replicas[index] ?? target;
     if ('increment' in op) {
       return { replica, collection: op.collection, increment: validIncrement(op.collection, withoutUndefined(op.increment), `operations[${index}]`) };
     }
     const document = validDocument(op.collection, op.write, `operations[${index}]`);
-    return {
-      replica,
-      collection: op.collection,
-      // A draft's queryable fields always follow its Yjs document, whoever writes it.
-      document: collections[op.collection].conflict === 'yjs-merge' ? normalizedDraft(document as never, prices) : document,
-      expect: op.precondition ?? { kind: 'none' as const },
-    };
+    return { replica, collection: op.collection, document, expect: op.precondition ?? { kind: 'none' as const } };
   });
   const result = await store.commit(target, writes, 'all', input.deadline ? { deadline: input.deadline } : {});
   if (result.ok) return { ok: true, seq: result.seq };

@@ -43,8 +43,10 @@ export const syncRouter = router({
     deviceStream({ store: ctx.store, principal: ctx.principal, syncgroups: ctx.syncgroups, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
   ),
 
-  watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) =>
-    watchCollection({
+  /** Every replica's changes of one collection: the store's (its order processor, its dashboards), never a device's. */
+  watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) => {
+    if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store watches collections across replicas');
+    return watchCollection({
       store: ctx.store,
       principal: ctx.principal,
       collection: input.collection,
@@ -52,8 +54,8 @@ export const syncRouter = router({
       guard: guardStream(ctx),
       lastEventId: input.lastEventId,
       signal,
-    }),
-  ),
+    });
+  }),
 
   /** A syncgroup's members and version, for one of its admins. */
   syncgroup: authedProcedure.input(syncgroupRequest).query(({ ctx, input }) => {

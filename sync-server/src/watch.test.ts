@@ -111,11 +111,16 @@ describe('watching placed orders across replicas', () => {
     resumed.stop();
   });
 
-  it('shows a shopper’s device only its own replica, and no one without a blessing', async () => {
-    const device = watch(server, deviceToken(server.key));
-    await until(() => device.events.some((e) => e.kind === 'initialized'), 'the initial state');
-    expect(ids(device.events).every((id) => id.startsWith(`${DEMO_REPLICA}/`))).toBe(true);
-    device.stop();
+  it('refuses a shopper’s device, and anyone without a blessing: watching across replicas is the store’s', async () => {
+    const errors: unknown[] = [];
+    const device = client(server, deviceToken(server.key)).sync.watch.subscribe(
+      { collection: 'placedOrders' },
+      { onData: () => errors.push('data'), onError: (error) => errors.push(error) },
+    );
+    await until(() => errors.length > 0, 'the refusal');
+    device.unsubscribe();
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { data?: { code?: string } }).data?.code).toBe('FORBIDDEN');
     const forged = signBlessing({ ...server.key, privateKey: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey }, { name: 'bluebottle', ttlSeconds: 60 });
     const refused = watch(server, forged);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -87,29 +87,32 @@ const REFUSED: Row = ['U', 'U', 'U', 'U', 'U', 'U', 'U', 'U'];
 const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
   // DESIGN: the shopper may read, write, admin user and draftOrders; only read
   // placedOrders ("write only by placing", which is a draftOrders write),
-  // processedOrders, availability and catalog.
+  // processedOrders, availability and catalog. Drafts are written by push
+  // only, where the server merges them and applies the order rules, so no
+  // batch writes them; watching across replicas is the store's alone.
   device: {
     //                 pull get  ins  upd  del  btch strm wtch
-    user:             ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
-    draftOrders:      ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
-    placedOrders:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
-    processedOrders:  ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
-    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
-    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
+    user:             ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'F'],
+    draftOrders:      ['A', 'A', 'A', 'A', 'A', 'F', 'A', 'F'],
+    placedOrders:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    processedOrders:  ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
   // Another shopper is the owner of its own replica O only. Its pulls,
   // pushes and stream address O (so they succeed there, as `O`, except
   // pushes to placedOrders and processedOrders, which no shopper may write,
   // not even in its own replica); naming D (get, batch) is refused; it reads
-  // the store's collections like every shopper and writes none of them.
+  // the store's collections like every shopper and writes none of them; no
+  // shopper watches.
   otherDevice: {
     //                 pull get  ins  upd  del  btch strm wtch
-    user:             ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'O'],
-    draftOrders:      ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'O'],
-    placedOrders:     ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'O'],
-    processedOrders:  ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'O'],
-    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
-    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'A'],
+    user:             ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
+    draftOrders:      ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
+    placedOrders:     ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
+    processedOrders:  ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
+    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
   revokedDevice: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
   expiredToken: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
