@@ -1,17 +1,23 @@
 #!/usr/bin/env -S npx tsx --max-semi-space-size=64
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { join } from 'node:path';
+import { openIdentityStore } from '../src/auth/open-identity-store.ts';
+import { createOwnerCode, OWNER_CODE_MS } from '../src/auth/owner-code.ts';
+import { loadServerKey } from '../src/auth/server-key.ts';
 import { startServer } from '../src/index.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres-store.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL
+       pourover-server owner-code [--data DIR | --store URL]
 
 Starts the Pourover sync server: on an embedded SQLite store under --data,
 or on PostgreSQL with --store, so that several servers can share one database.
 \`migrate\` brings a PostgreSQL database's schema up to date and exits (the
-server also does this when it starts).
+server also does this when it starts). \`owner-code\` prints a single-use code,
+valid one hour, with which the store owner signs in at /owner.
 
 Options:
   --port N      port to listen on (default 4000; 0 picks a free one)
@@ -29,7 +35,7 @@ Options:
 
 const options = z
   .object({
-    command: z.enum(['serve', 'migrate']),
+    command: z.enum(['serve', 'migrate', 'owner-code']),
     port: z.coerce.number().int().min(0).max(65_535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
@@ -86,6 +92,15 @@ if (args.command === 'migrate' && args.store !== undefined) {
   process.exit(0);
 }
 
+if (args.command === 'owner-code') {
+  const key = loadServerKey(args['key-file'] ?? join(args.data, 'server-key.pem'));
+  const identity = await openIdentityStore({ dataDir: args.data, store: args.store, key, onError: (error) => process.stderr.write(`${String(error)}\n`) });
+  const code = await createOwnerCode(identity, new Date());
+  await identity.close();
+  process.stdout.write(`${ownerCodeLine(code)}\n`);
+  process.exit(0);
+}
+
 const server = await startServer({
   port: args.port,
   host: args.host,
@@ -98,7 +113,13 @@ const server = await startServer({
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redacted(args.store)}`;
+if (server.ownerCode) process.stdout.write(`${ownerCodeLine(server.ownerCode)}\n`);
 process.stdout.write(`Pourover sync server listening on ${server.url} (store: ${server.store.kind}, ${where})\n`);
+
+/** How the console shows a store owner's sign-in code. */
+function ownerCodeLine(code: string): string {
+  return `Store owner sign-in code: ${code} (single use, valid ${OWNER_CODE_MS / 60_000} minutes, at /owner; \`pourover-server owner-code\` makes another)`;
+}
 
 /** The URL without its password, for logs. */
 function redacted(url: string): string {

@@ -4,6 +4,7 @@ import { principalOf, shopperReplica, STORE } from '@pourover/schemas';
 import { z } from 'zod';
 import { signBlessing } from './auth/blessing-token.ts';
 import { devicePublicKey, verifyDeviceProof } from './auth/device-proof.ts';
+import { isOwnerCode } from './auth/owner-code.ts';
 import { hashPassword, passwordMatches } from './auth/passwords.ts';
 import { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';
 import { authedProcedure, publicProcedure, router, type Context } from './trpc.ts';
@@ -11,6 +12,10 @@ import { authedProcedure, publicProcedure, router, type Context } from './trpc.t
 /** A device blessing without a key to refresh it lasts this long (the demo's dev sign-in). */
 const KEYLESS_BLESSING_SECONDS = 30 * 24 * 3600;
 const PAIRING_CODE_MS = 5 * 60_000;
+/** How long the store owner's sign-in lasts. */
+const STORE_SESSION_SECONDS = 12 * 3600;
+
+const pairingCode = z.string().regex(/^[A-Za-z0-9]{8}$/, 'a code is 8 letters and digits');
 
 const deviceLabel = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a device name is 1–64 letters, digits, _ or -');
 const newDevice = { device: deviceLabel, publicKey: devicePublicKey.optional() };
@@ -37,10 +42,13 @@ export const authRouter = router({
     return blessDevice(ctx, DEMO_SHOPPER_ID, input.device, input.publicKey);
   }),
 
-  /** The demo's store-owner sign-in, for the owner board: only on a seeded (demo) server. */
-  devStoreSignIn: publicProcedure.mutation(({ ctx }) => {
-    if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
-    return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: 12 * 3600, now: ctx.now() }), blessing: STORE };
+  /** The store owner's sign-in, with a single-use code made on the server's console (`pourover-server owner-code`). */
+  storeSignIn: publicProcedure.input(z.object({ code: pairingCode }).strict()).mutation(async ({ ctx, input }) => {
+    const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
+    if (!redeemed.ok || !isOwnerCode(redeemed.shopperId)) {
+      throw new PouroverError('UNAUTHENTICATED', 'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`');
+    }
+    return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: STORE_SESSION_SECONDS, now: ctx.now() }), blessing: STORE };
   }),
 
   /** A new shopper: an account (scrypt-hashed password), an empty profile in their new replica, and this device blessed. */
@@ -91,12 +99,12 @@ export const authRouter = router({
   }),
 
   redeemPairingCode: publicProcedure
-    .input(z.object({ code: z.string().regex(/^[A-Za-z0-9]{8}$/, 'a pairing code is 8 letters and digits'), ...newDevice }).strict())
+    .input(z.object({ code: pairingCode, ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
       const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
-      if (!redeemed.ok) {
+      if (!redeemed.ok || isOwnerCode(redeemed.shopperId)) {
         const why = { unknown: 'this pairing code is not valid', used: 'this pairing code was already used', expired: 'this pairing code has expired' };
-        throw new PouroverError('UNAUTHENTICATED', why[redeemed.reason]);
+        throw new PouroverError('UNAUTHENTICATED', why[redeemed.ok ? 'unknown' : redeemed.reason]);
       }
       return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
     }),

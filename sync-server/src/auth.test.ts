@@ -1,6 +1,7 @@
 import { STORE, type CollectionName } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from './auth/blessing-token.ts';
+import { createOwnerCode } from './auth/owner-code.ts';
 import { ephemeralServerKey } from './auth/server-key.ts';
 import { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';
 import {
@@ -193,5 +194,40 @@ describe('authorization: a blessing reaches only what its syncgroups grant', () 
     expect(await heads(server)).toEqual(before);
     expect(documentsOf(await pullAll('user', device()))).not.toContainEqual(hijack);
     expect(documentsOf(await pullAll('user', other))).toEqual([hijack]);
+  });
+});
+
+describe('the store owner’s sign-in', () => {
+  const signInAsStore = (code: string) =>
+    call(server, 'POST', '/trpc/auth.storeSignIn', { body: JSON.stringify({ code }), headers: { 'content-type': 'application/json' } });
+
+  it('hands no store blessing to a caller without a code: the demo’s open sign-in is gone', async () => {
+    const answer = await call(server, 'POST', '/trpc/auth.devStoreSignIn', { body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(404);
+    expect(errorOf(await signInAsStore('AAAAAAAA'))?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('blesses the store for the code the server made at start, once', async () => {
+    const code = server.ownerCode ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{8}$/);
+    const { token, blessing } = resultOf<{ token: string; blessing: string }>(await signInAsStore(code));
+    expect(blessing).toBe(STORE);
+    const catalog = await pull(server, { collection: 'catalog', checkpoint: null, limit: 1 }, token);
+    expect(catalog.status).toBe(200);
+    expect(errorOf(await signInAsStore(code))?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps the owner’s codes and the shoppers’ pairing codes apart', async () => {
+    const pairing = resultOf<{ code: string }>(
+      await call(server, 'POST', '/trpc/auth.createPairingCode', { token: deviceToken(server.key), body: '{}', headers: { 'content-type': 'application/json' } }),
+    ).code;
+    expect(errorOf(await signInAsStore(pairing))?.code).toBe('UNAUTHENTICATED');
+    const owner = await createOwnerCode(server.identity, new Date());
+    const redeemed = await call(server, 'POST', '/trpc/auth.redeemPairingCode', {
+      body: JSON.stringify({ code: owner, device: 'sneaky' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(errorOf(redeemed)?.code).toBe('UNAUTHENTICATED');
+    expect(await server.identity.device(`${STORE}:users:${STORE}:sneaky`)).toBeUndefined();
   });
 });

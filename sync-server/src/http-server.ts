@@ -9,6 +9,7 @@ import { appRouter } from './app-router.ts';
 import { signBlessing } from './auth/blessing-token.ts';
 import type { IdentityStore } from './auth/identity-store.ts';
 import { openIdentityStore } from './auth/open-identity-store.ts';
+import { createOwnerCode } from './auth/owner-code.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
 import { createContext } from './context.ts';
@@ -68,6 +69,8 @@ export type RunningServer = {
   store: Store;
   key: ServerKey;
   identity: IdentityStore;
+  /** On a seeded server, a store owner's sign-in code made at start, for the console to show once. */
+  ownerCode: string | undefined;
   close(): Promise<void>;
 };
 
@@ -96,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await store.close();
     throw error;
   }
+  let ownerCode: string | undefined;
   if (options.seed) {
     await seedDemo(store, now());
     await seedDemoAccount(identity, now());
@@ -104,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const token = signBlessing(key, { name: STORE, ttlSeconds: DEMO_STORE_TOKEN_SECONDS, now: now() });
     writeFileSync(join(options.dataDir, 'store.token'), `${token}\n`, { mode: 0o600 });
+    ownerCode = await createOwnerCode(identity, now());
   }
   const deps: ServerDeps = {
     store,
@@ -239,6 +244,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     key,
     identity,
+    ownerCode,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

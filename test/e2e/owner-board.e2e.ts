@@ -8,7 +8,8 @@ describe('the store owner’s board', () => {
   it('shows a newly placed order without a reload', async () => {
     const owner = await (await served.browser.newContext()).newPage();
     await owner.goto(`${served.server.url}/owner`);
-    await owner.getByRole('button', { name: 'Sign in as the store (demo)' }).click();
+    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
+    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
     await owner.getByRole('heading', { name: /^Placed \(0\)$/ }).waitFor();
 
     const shopper = await openShop(await served.browser.newContext(), served.server.url);

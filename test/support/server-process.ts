@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { SERVER_NODE_OPTIONS } from '@pourover/sync-server/node-options';
 import { freePort } from './free-port.ts';
@@ -12,6 +13,10 @@ export type ServerProcess = {
   dataDir: string;
   /** The process id of the server now running (for its memory, in the benchmarks). */
   readonly pid: number | undefined;
+  /** The store owner's sign-in code the seeded server printed when it last started. */
+  readonly ownerCode: string | undefined;
+  /** A new store owner's sign-in code, made as an operator does, with `pourover-server owner-code`. */
+  newOwnerCode(): Promise<string>;
   /** Request paths the server logged, with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
@@ -22,11 +27,15 @@ export type ServerProcess = {
   restart(): Promise<void>;
 };
 
+/** Whether a server argument names where identities live (`owner-code` must open the same ones). */
+const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
+
 /** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
 export async function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
   let child: ChildProcess | undefined;
+  let ownerCode: string | undefined;
 
   async function launch() {
     // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
@@ -45,6 +54,7 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
         buffer = lines.pop() ?? '';
         for (const line of lines) {
           if (line.startsWith('Pourover sync server listening')) resolve();
+          ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
             const entry = JSON.parse(line) as { path: string; blessing?: string; status: number };
             requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
@@ -70,6 +80,15 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     dataDir,
     get pid() {
       return child?.pid;
+    },
+    get ownerCode() {
+      return ownerCode;
+    },
+    async newOwnerCode() {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', bin, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)], { cwd: root });
+      const code = /^Store owner sign-in code: (\w+)/m.exec(stdout)?.[1];
+      if (!code) throw new Error(`owner-code printed no code: ${stdout}`);
+      return code;
     },
     requests,
     kill: () => end('SIGKILL'),

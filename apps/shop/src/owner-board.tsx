@@ -136,10 +136,13 @@ function Editors({ client }: { client: SyncClient }) {
 export default function OwnerView() {
   const [client, setClient] = useState<SyncClient | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState('');
   const [tab, setTab] = useState<'board' | 'editors'>('board');
-  const signIn = async () => {
+  const signIn = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
     try {
-      const { token } = await createSyncClient({ url: location.origin, token: () => '' }).auth.devStoreSignIn.mutate();
+      const { token } = await createSyncClient({ url: location.origin, token: () => '' }).auth.storeSignIn.mutate({ code: code.trim() });
       // The client is a callable proxy: pass it through an updater, or Preact would call it as one.
       const signedIn = createSyncClient({ url: location.origin, token: () => token });
       setClient(() => signedIn);
@@ -152,7 +155,13 @@ export default function OwnerView() {
       <main>
         <h1>Bluebottle — store owner</h1>
         {error ? <p class="error" role="alert">{error}</p> : null}
-        <button type="button" class="primary" onClick={() => void signIn()}>Sign in as the store (demo)</button>
+        <form onSubmit={(event) => void signIn(event)}>
+          <label>
+            Sign-in code from the server’s console
+            <input name="code" autocomplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="primary">Sign in as the store</button>
+        </form>
       </main>
     );
   }

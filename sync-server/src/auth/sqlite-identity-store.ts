@@ -35,6 +35,8 @@ export class SqliteIdentityStore implements IdentityStore {
 
   constructor(file: string) {
     this.#db = openDurableFile(file);
+    // `pourover-server owner-code` writes a code into this file while the server runs.
+    this.#db.pragma('busy_timeout = 5000');
     const applied = this.#db.pragma('user_version', { simple: true }) as number;
     if (applied > migrations.length) throw new Error(`the identity file has schema version ${applied}, newer than this server knows`);
     migrations.slice(applied).forEach((sql, index) =>
