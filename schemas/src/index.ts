@@ -6,5 +6,6 @@ export * from './order.ts';
 export * from './blessing.ts';
 export * from './registry.ts';
 export * from './rx-schema.ts';
+export * from './schema-versions.ts';
 export * from './base64.ts';
 export * from './draft-doc.ts';

@@ -8,12 +8,20 @@ import { cents, docId, isoTime } from './primitives.ts';
 export const orderStatuses = ['draft', 'placing', 'placed', 'received', 'rejected'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/** The most of one item an order may hold. */
+export const MAX_ITEM_COUNT = 99;
+
 export const orderLine = z
   .object({
     itemId: docId,
-    count: z.number().int().min(1).max(99),
+    count: z.number().int().min(1).max(MAX_ITEM_COUNT),
+    /** The item's price when the order was placed; set by the server on placed orders only. */
+    unitCents: cents.optional(),
   })
   .strict();
+
+/** Why the server did not place a draft the shopper placed, and when; set by the server only, cleared by the draft's next write. */
+export const placingRefusal = z.object({ reason: z.string().max(500), at: isoTime }).strict();
 
 /**
  * One order, in whichever collection it lives. `lines`, `itemCount` and
@@ -36,8 +44,15 @@ export const order = z
     rejectReason: z.string().max(500).optional(),
     /** Set on a draft the server made of edits that reached it after this order was placed. */
     splitFrom: docId.optional(),
+    /**
+     * The payment method the order is charged with: on a placing draft, the
+     * one the shopper saw; on a placed order, the one the server recorded.
+     */
+    paymentToken: z.string().max(200).optional(),
+    refusal: placingRefusal.optional(),
   })
   .strict();
 
 export type Order = z.infer<typeof order>;
 export type OrderLine = z.infer<typeof orderLine>;
+export type PlacingRefusal = z.infer<typeof placingRefusal>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collections, type CollectionName } from './registry.ts';
+import { schemaVersions } from './schema-versions.ts';
 
 /** The subset of RxDB's `RxJsonSchema` we produce; structurally assignable to it. */
 export type DerivedRxSchema = {
@@ -13,12 +14,6 @@ export type DerivedRxSchema = {
   indexes?: string[][];
 };
 
-/**
- * Bumped whenever a document schema changes shape, so RxDB migrates local
- * databases rather than reading them with the wrong schema.
- */
-export const RX_SCHEMA_VERSION = 0;
-
 /** RxDB's JSON schema of a collection, derived from its zod schema (the one source of truth). */
 export function rxSchemaOf(name: CollectionName): DerivedRxSchema {
   const spec = collections[name];
@@ -28,7 +23,7 @@ export function rxSchemaOf(name: CollectionName): DerivedRxSchema {
   };
   return {
     title: name,
-    version: RX_SCHEMA_VERSION,
+    version: schemaVersions[name],
     primaryKey: spec.primaryKey,
     type: 'object',
     properties: json.properties,

@@ -1,8 +1,9 @@
 import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
-import { collectionNames, collections, devicesWrite, rxSchemaOf, type CollectionName } from '@pourover/schemas';
+import { collectionNames, collections, devicesWrite, migrations, rxSchemaOf, type CollectionName } from '@pourover/schemas';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
@@ -20,6 +21,7 @@ import { UnsentChanges } from './unsent-changes.ts';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export type ReplicaOptions = {
   /** The sync server's base URL. */
@@ -140,7 +142,8 @@ export class Replica {
       localDocuments: true,
     });
     const seqs = new SeqBook();
-    await db.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name) }])) as never);
+    // A database of older schema versions is migrated here, before anything syncs; each document keeps its `_rev` and `_meta`, so what was unsent stays unsent and nothing synced is pushed again.
+    await db.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrationStrategies: migrations[name] }])) as never);
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
     const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { collectionNames, migrations, rxSchemaOf, schemaVersions } from './index.ts';
+
+/**
+ * Every shape each collection's documents ever had, by version. When this
+ * test fails, a schema changed: bump its version in `schema-versions.ts`,
+ * add the migration from the version before, and add the new hash here.
+ * Never change a hash already here: devices hold documents of that shape.
+ */
+const HISTORY: Record<string, readonly string[]> = {
+  user: ['f51eb885b8d871c5'],
+  draftOrders: ['cb2421eeb2878ca5', '22cd144c447a4a02'],
+  placedOrders: ['3d7138a158a7f205', '71344bb6409dca54'],
+  processedOrders: ['b6c33e0f728a2b92', '38e702aec88b3f29'],
+  availability: ['1c331ae77a412e52'],
+  catalog: ['94dc0ea4e1dae255'],
+};
+
+function shapeHash(name: (typeof collectionNames)[number]): string {
+  const { version: _version, ...shape } = rxSchemaOf(name);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
+}
+
+describe('the document schemas', () => {
+  it.each(collectionNames)('%s changes shape only with a new version, recorded in the history', (name) => {
+    const history = HISTORY[name] ?? [];
+    expect(schemaVersions[name], 'the version is the newest in the history').toBe(history.length - 1);
+    expect(shapeHash(name), `the shape of version ${schemaVersions[name]}`).toBe(history.at(-1));
+  });
+
+  it.each(collectionNames)('%s has a migration into every version after the first', (name) => {
+    for (let version = 1; version <= schemaVersions[name]; version += 1) expect(migrations[name][version], `into version ${version}`).toBeTypeOf('function');
+  });
+});

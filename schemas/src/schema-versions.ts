@@ -1,0 +1,37 @@
+import type { CollectionName } from './registry.ts';
+
+/** A document of one schema version made into one of the next; `null` drops it. */
+export type DocumentMigration = (document: Record<string, unknown>) => Record<string, unknown> | null;
+
+/** Version 0 of an order is valid in version 1 as it is: the fields version 1 adds are optional. */
+const unchanged: DocumentMigration = (document) => document;
+
+/**
+ * Each collection's document schema, versioned: a change of shape bumps
+ * the version and adds the migration from the one before (the schema
+ * history test fails until both are done). Devices run the migrations when
+ * they open their database, and keep their unsent writes through them.
+ *
+ * Orders:
+ * - 1 (2026-12-04): placed orders record each line's `unitCents` and the
+ *   `paymentToken` they are charged with; a draft the server would not place
+ *   carries the `refusal`.
+ */
+export const schemaVersions: { readonly [K in CollectionName]: number } = {
+  user: 0,
+  draftOrders: 1,
+  placedOrders: 1,
+  processedOrders: 1,
+  availability: 0,
+  catalog: 0,
+};
+
+/** `migrations[collection][v]` makes a document of version v − 1 into one of version v. */
+export const migrations: { readonly [K in CollectionName]: Readonly<Record<number, DocumentMigration>> } = {
+  user: {},
+  draftOrders: { 1: unchanged },
+  placedOrders: { 1: unchanged },
+  processedOrders: { 1: unchanged },
+  availability: {},
+  catalog: {},
+};
