@@ -6,6 +6,7 @@ import type { CatalogItem, Order } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
+import { openSlot } from './support/open-slot.ts';
 import { closeShopDevice, openShopDevice, orderIn, until, type ShopDevice } from './support/shops.ts';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
@@ -33,7 +34,7 @@ describe('a device killed while placing an order', () => {
   it.each(moments)('never loses the order and places it once (killed %o)', async (moment) => {
     let device: ShopDevice = await openShopDevice(server, 'phone');
     items ??= await until(device.shop.catalog$, 'the catalog', (list) => list.length >= 12);
-    const id = await device.shop.createDraft();
+    const id = await device.shop.createDraft({ slotId: (await openSlot(device.shop)).id });
     await device.shop.addItem(id, items[0]!.id, 2);
     await device.shop.replica.awaitInSync();
     if (moment.offline) device.link.unplug();
@@ -56,7 +57,7 @@ describe('a device killed while placing an order', () => {
       file.documents(REPLICA, collection).filter((row) => !(row.document as Order & { _deleted: boolean })._deleted);
     expect(live('placedOrders').filter((row) => row.id === id)).toHaveLength(1);
     expect(live('draftOrders').filter((row) => row.id === id || row.document['splitFrom'] === id)).toEqual([]);
-    expect((live('placedOrders').find((row) => row.id === id)?.document as Order).lines).toEqual([{ itemId: items[0]!.id, count: 2 }]);
+    expect((live('placedOrders').find((row) => row.id === id)?.document as Order).lines).toEqual([{ itemId: items[0]!.id, count: 2, unitCents: items[0]!.priceCents }]);
     file.close();
     await closeShopDevice(device);
   });

@@ -5,6 +5,7 @@ import type { Order } from '@pourover/schemas';
 import { firstValueFrom, Subject } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from './support/server-process.ts';
+import { openSlot } from './support/open-slot.ts';
 import { closeShopDevice, openShopDevice, orderIn, until } from './support/shops.ts';
 import { receiveOrder, storeOwnerClient } from './support/store-owner.ts';
 
@@ -21,7 +22,7 @@ describe('unreceived-order notices', () => {
     const recheck$ = new Subject<void>();
     const device = await openShopDevice(server, 'phone', { now: () => Date.now() + skew, recheck$, unreceivedAfterMs: 15 * MINUTE });
     const [item] = await until(device.shop.catalog$, 'the catalog', (list) => list.length > 0);
-    const id = await device.shop.createDraft();
+    const id = await device.shop.createDraft({ slotId: (await openSlot(device.shop)).id });
     await device.shop.addItem(id, item!.id);
     await device.shop.place(id);
     await until(device.shop.orders$, 'placed', (orders) => orderIn(orders, id)?.status === 'placed');

@@ -8,6 +8,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
+import { openSlot } from './support/open-slot.ts';
 import { closeShopDevice, countsOf, openShopDevice, orderIn, until, type ShopDevice } from './support/shops.ts';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
@@ -41,7 +42,7 @@ describe('placing an order', () => {
   }
 
   async function draftWith(device: ShopDevice, ...picks: number[]) {
-    const id = await device.shop.createDraft();
+    const id = await device.shop.createDraft({ slotId: (await openSlot(device.shop)).id });
     for (const pick of picks) await device.shop.addItem(id, items[pick]!.id);
     return id;
   }
@@ -80,7 +81,7 @@ describe('placing an order', () => {
       list.some((o) => o.splitFrom === id) && orderIn(list, id)?.status === 'placed');
     expect(countsOf(orderIn(orders, id))).toEqual({ [items[0]!.id]: 1 });
     expect(countsOf(orders.find((o) => o.splitFrom === id))).toEqual({ [items[3]!.id]: 2 });
-    expect(serverOrders('placedOrders').find((o) => o.id === id)?.lines).toEqual([{ itemId: items[0]!.id, count: 1 }]);
+    expect(serverOrders('placedOrders').find((o) => o.id === id)?.lines).toEqual([{ itemId: items[0]!.id, count: 1, unitCents: items[0]!.priceCents }]);
   });
 
   it('places exactly what the placing device saw when another device’s edit reached the server first', async () => {

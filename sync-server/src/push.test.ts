@@ -1,17 +1,14 @@
 import { join } from 'node:path';
 import type { PushRequest, WireDocument } from '@pourover/protocol';
-import { derivedFields, editDraft, emptyDraftUpdate } from '@pourover/schemas';
+import { derivedFields, editDraft } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPush } from './push.ts';
+import { seedDemo } from './seed/seed.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
-import { DEMO_REPLICA, orderDoc, tempDir, uuid } from './test-support.ts';
+import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from './test-support.ts';
 
 const now = () => new Date('2026-11-23T10:00:00Z');
 const noPrices = () => undefined;
-
-function draft(ydoc: string, status: 'draft' | 'placing' = 'draft'): WireDocument {
-  return { ...orderDoc(1, { status }), ...derivedFields(ydoc, noPrices), ydoc };
-}
 
 const push = (rows: PushRequest['rows']): PushRequest => ({ collection: 'draftOrders', rows });
 
@@ -24,9 +21,15 @@ describe('a push of drafts', () => {
   });
 
   it('makes the draft of late edits to a placed order once: retried, it leaves that draft as edited since', async () => {
-    const created = emptyDraftUpdate();
+    await seedDemo(store, now());
+    const placeable = await placeableDraft(store, 1, { now: now() });
+    const created = String(placeable['ydoc']);
+    const [line] = placeable['lines'] as { itemId: string }[];
+    const priceOf = (id: string) => (id === line?.itemId ? Number(placeable['totalCents']) : undefined);
+    const draft = (ydoc: string, status: 'draft' | 'placing' = 'draft'): WireDocument => ({ ...placeable, status, ...derivedFields(ydoc, priceOf), ydoc });
     await applyPush(store, DEMO_REPLICA, push([{ newDocumentState: draft(created) }]), now);
     await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: draft(created), newDocumentState: draft(created, 'placing') }]), now);
+    expect(await store.get(DEMO_REPLICA, 'placedOrders', uuid(1))).toMatchObject({ document: { status: 'placed' } });
     const late = push([{ assumedMasterState: draft(created), newDocumentState: draft(editDraft(created, [{ kind: 'setNote', note: 'oat milk' }])) }]);
 
     const first = await applyPush(store, DEMO_REPLICA, late, now);

@@ -1,7 +1,9 @@
 import { PouroverError, type PushRequest, type WireDocument } from '@pourover/protocol';
 import { collections } from '@pourover/schemas';
 import { validDocument } from './documents.ts';
-import { currentPrices, planDraftPush } from './orders/draft-writes.ts';
+import { currentCatalog } from './orders/current-catalog.ts';
+import { planDraftPush } from './orders/draft-writes.ts';
+import { placingContexts } from './orders/placing-facts.ts';
 import type { Store } from './store/store.ts';
 
 /** How often a push whose reads went stale before its commit is planned again. */
@@ -44,9 +46,12 @@ async function commitPush(store: Store, replica: string, input: PushRequest, now
   }
 
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
-    const context = { prices: await currentPrices(store), now: now() };
-    const current = await store.getMany(replica, input.collection, input.rows.map((row) => row.newDocumentState.id));
-    const plans = input.rows.map((row, index) => planDraftPush(row, current[index] ?? null, context));
+    const base = { catalog: await currentCatalog(store), now: now() };
+    const [current, placing] = await Promise.all([
+      store.getMany(replica, input.collection, input.rows.map((row) => row.newDocumentState.id)),
+      placingContexts(store, replica, input.rows, base),
+    ]);
+    const plans = input.rows.map((row, index) => planDraftPush(row, current[index] ?? null, { ...base, placing: placing.get(row.newDocumentState.id) }));
     const writes = plans.flatMap((plan) => plan.writes);
     const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
     if (result.ok) return plans.flatMap((plan) => plan.conflicts);

@@ -5,11 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { order, shopperReplica, STORE, userProfile, type Order, type UserProfile } from '@pourover/schemas';
+import { derivedFields, editDraft, emptyDraftUpdate, order, shopperReplica, STORE, userProfile, type DraftEdit, type Order, type UserProfile } from '@pourover/schemas';
 import type { WireDocument } from '@pourover/protocol';
 import { signBlessing } from './auth/blessing-token.ts';
 import type { ServerKey } from './auth/server-key.ts';
 import { startServer, type RunningServer } from './http-server.ts';
+import type { Store } from './store/store.ts';
 import { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';
 
 export const DEMO_REPLICA = shopperReplica(DEMO_SHOPPER_ID);
@@ -45,6 +46,22 @@ export function orderDoc(n: number, fields: Partial<Order> = {}): WireDocument {
     ...fields,
   });
   return { ...fieldsOf, _deleted: false };
+}
+
+/**
+ * A draft the order rules place: one of the store's first available item,
+ * the first slot still open at `now`, priced from the catalog, with a
+ * payment method; `edits` go into its Yjs document after those.
+ */
+export async function placeableDraft(store: Store, n: number, options: { now?: Date; edits?: DraftEdit[] } = {}): Promise<WireDocument> {
+  const now = (options.now ?? new Date()).toISOString();
+  const items = (await store.pull(STORE, 'catalog', 0, 1_000)).map((row) => row.document).filter((item) => !item._deleted && item['available'] === true);
+  const slots = (await store.pull(STORE, 'availability', 0, 1_000)).map((row) => row.document).filter((slot) => !slot._deleted && String(slot['cutoff']) > now);
+  const [item] = items;
+  const [slot] = slots;
+  if (!item || !slot) throw new Error('the store holds no available item or open slot: seed it first');
+  const ydoc = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: item.id, count: 1 }, { kind: 'setSlot', slotId: slot.id }, ...(options.edits ?? [])]);
+  return orderDoc(n, { ydoc, ...derivedFields(ydoc, (id) => (id === item.id ? Number(item['priceCents']) : undefined)), paymentToken: 'tok_test_visa' });
 }
 
 export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };

@@ -20,6 +20,7 @@ import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { filter, firstValueFrom, timeout, type Subscription } from 'rxjs';
 import { devSignIn } from './devices.ts';
+import { openSlot } from './open-slot.ts';
 import { TcpLink } from './tcp-link.ts';
 
 export type DeviceWorkerData = { name: string; serverUrl: string; serverPort: number };
@@ -197,7 +198,8 @@ async function handle(device: Device, request: RequestMessage): Promise<unknown>
       return undefined;
     }
     case 'createDraft':
-      return device.live.createDraft();
+      // For a slot that takes orders, so that placing it is not refused for want of one.
+      return device.live.createDraft({ slotId: (await openSlot(device.live)).id });
     case 'addItem': {
       const [orderId, itemId, count] = request.args;
       return device.edit(orderId, countOf(itemId), (shop) => shop.addItem(orderId, itemId, count));

@@ -21,7 +21,14 @@ export async function createShopper(server: { url: string; dataDir: string }, n:
   return { id, replica, client };
 }
 
-/** Places an order the way a device does: a draft pushed as `placing`, which the server moves. */
+/** The server would not place an order; `reason` is the refusal the draft came back with. */
+export class PlacingRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`the server refused to place the order: ${reason}`);
+  }
+}
+
+/** Places an order the way a device does: a draft pushed as `placing`, which the server moves, or refuses (`PlacingRefused`). */
 export async function placeOrder(
   shopper: Shopper,
   order: { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null },
@@ -32,6 +39,8 @@ export async function placeOrder(
   ]);
   const prices = new Map(order.items.map(({ item }) => [item.id, item.priceCents]));
   const draft: Order = { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
-  await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
+  const answer = await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
+  const refusal = answer.conflicts.find((conflict) => conflict.id === order.id)?.['refusal'] as { reason: string } | undefined;
+  if (refusal) throw new PlacingRefused(refusal.reason);
   return draft;
 }

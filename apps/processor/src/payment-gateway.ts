@@ -17,8 +17,8 @@ export interface PaymentGateway {
 
 /**
  * The gateway shipped for the demo and tests: a local ledger in a SQLite
- * file, group-committed like the journal. Tokens starting `tok_decline` are
- * declined.
+ * file, group-committed like the journal, recording each charge with the
+ * payment token it was made on. Tokens starting `tok_decline` are declined.
  */
 export class SimulatedGateway implements PaymentGateway {
   readonly #db: Database.Database;
@@ -30,17 +30,20 @@ export class SimulatedGateway implements PaymentGateway {
       file,
       `CREATE TABLE IF NOT EXISTS charges (
          idempotency_key TEXT PRIMARY KEY, charge_id TEXT, amount_cents INTEGER NOT NULL,
-         status TEXT NOT NULL, reason TEXT, at TEXT NOT NULL);
+         status TEXT NOT NULL, reason TEXT, at TEXT NOT NULL, payment_token TEXT);
        CREATE TABLE IF NOT EXISTS refunds (
          charge_id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, amount_cents INTEGER NOT NULL, at TEXT NOT NULL);`,
     );
+    // A ledger written before charges recorded the payment token they were made on.
+    const columns = this.#db.prepare<[], { name: string }>('PRAGMA table_info(charges)').all();
+    if (!columns.some((column) => column.name === 'payment_token')) this.#db.exec('ALTER TABLE charges ADD COLUMN payment_token TEXT');
     this.#group = new GroupCommit(this.#db);
     this.#statements = {
       charge: this.#db.prepare<[string], { charge_id: string | null; status: string; reason: string | null }>(
         'SELECT charge_id, status, reason FROM charges WHERE idempotency_key = ?',
       ),
-      insertCharge: this.#db.prepare<[string, string | null, number, string, string | null, string]>(
-        'INSERT INTO charges (idempotency_key, charge_id, amount_cents, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      insertCharge: this.#db.prepare<[string, string | null, number, string, string | null, string, string]>(
+        'INSERT INTO charges (idempotency_key, charge_id, amount_cents, status, reason, at, payment_token) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
     };
   }
@@ -64,6 +67,7 @@ export class SimulatedGateway implements PaymentGateway {
           result.status,
           result.status === 'declined' ? result.reason : null,
           new Date().toISOString(),
+          request.paymentToken,
         );
       return result;
     });

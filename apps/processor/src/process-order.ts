@@ -1,6 +1,7 @@
 import type { WireDocument } from '@pourover/protocol';
 import type { SyncClient } from '@pourover/replica';
 import type { Order } from '@pourover/schemas';
+import { chargeRefusal } from './charge-check.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
 
@@ -11,7 +12,8 @@ export type OrderDeps = {
   now: () => Date;
   /** How long a gateway call may take before it counts as failed (and is retried later). */
   gatewayTimeoutMs: number;
-  paymentTokenOf: (replica: string) => Promise<string>;
+  /** The payment token on a shopper's profile now, for an order placed before orders recorded theirs. */
+  profileToken: (replica: string) => Promise<string>;
   warn: (message: string, fields: Record<string, unknown>) => void;
 };
 
@@ -60,7 +62,10 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
   }
 
   if (entry.step === 'snapshotted') {
-    const token = await deps.paymentTokenOf(replica);
+    const refusal = chargeRefusal(entry.snapshot);
+    if (refusal) return rejectFor(deps, entry, refusal);
+    // What the shopper saw when placing is what is charged.
+    const token = entry.snapshot.paymentToken ?? (await deps.profileToken(replica));
     const charge = await withTimeout(
       deps.gateway.charge({ idempotencyKey: entry.id, amountCents: entry.snapshot.totalCents, paymentToken: token }),
       deps.gatewayTimeoutMs,
@@ -166,17 +171,11 @@ async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<O
   return { outcome, reason };
 }
 
-/** The payment token on a shopper's profile, read once per shopper and kept. */
-export function paymentTokens(client: SyncClient): (replica: string) => Promise<string> {
-  const known = new Map<string, Promise<string>>();
-  return (replica) => {
-    let token = known.get(replica);
-    if (!token) {
-      const shopperId = replica.split(':')[2] ?? '';
-      token = client.sync.get.query({ collection: 'user', ids: [shopperId], replica }).then(({ documents }) => String(documents[0]?.['paymentToken'] ?? ''));
-      token.catch(() => known.delete(replica));
-      known.set(replica, token);
-    }
-    return token;
+/** The payment token on a shopper's profile as it stands, read for each order that needs it: a shopper may change cards at any time. */
+export function profileTokens(client: SyncClient): (replica: string) => Promise<string> {
+  return async (replica) => {
+    const shopperId = replica.split(':')[2] ?? '';
+    const { documents } = await client.sync.get.query({ collection: 'user', ids: [shopperId], replica });
+    return String(documents[0]?.['paymentToken'] ?? '');
   };
 }

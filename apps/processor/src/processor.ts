@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_BATCH_CALLS, watchEvent, type WatchEvent } from '@pourover/protocol';
+import { MAX_BATCH_CALLS, type WatchEvent } from '@pourover/protocol';
 import { createSyncClient, type SyncClient } from '@pourover/replica';
 import type { Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
 import { Journal } from './journal.ts';
 import { OrderQueue } from './order-queue.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
-import { paymentTokens, processOrder, type OrderDeps } from './process-order.ts';
+import { RestartingWatch } from './restarting-watch.ts';
+import { processOrder, profileTokens, type OrderDeps } from './process-order.ts';
 
 export type ProcessorLog = (line: Record<string, unknown>) => void;
 
@@ -29,7 +30,6 @@ export type ProcessorOptions = {
 export type ProcessorStats = { processed: number; rejected: number; pending: number; failures: number; holdsLease: boolean };
 
 const LEASE = 'order-processor';
-const BASE_WATCH_RETRY_MS = 250;
 
 /**
  * The store's order processor: holds the processor lease, watches every
@@ -47,11 +47,10 @@ export class OrderProcessor {
   readonly #holder = randomUUID();
   readonly #listeners = new Set<(stats: ProcessorStats) => void>();
   readonly #stats: ProcessorStats = { processed: 0, rejected: 0, pending: 0, failures: 0, holdsLease: false };
-  #watch: { unsubscribe(): void } | undefined;
+  readonly #watch: RestartingWatch;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #pumpScheduled = false;
   #running = 0;
-  #watchAttempts = 0;
   #initialized = false;
   #closed = false;
   #idle: (() => void) | undefined;
@@ -67,9 +66,19 @@ export class OrderProcessor {
       gateway: options.gateway,
       now: options.now ?? (() => new Date()),
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
-      paymentTokenOf: paymentTokens(this.#client),
+      profileToken: profileTokens(this.#client),
       warn: (message, fields) => this.#log({ level: 'warn', message, ...fields }),
     };
+    this.#watch = new RestartingWatch({
+      subscribe: (handlers) => this.#client.sync.watch.subscribe({ collection: 'placedOrders' }, handlers),
+      onEvent: (event) => this.#receive(event),
+      onRestart: (why, delayMs) => this.#log({ level: 'warn', message: `watching again from the initial state in ${Math.round(delayMs)} ms: ${why}` }),
+    });
+  }
+
+  /** How many times the watch stopped and was started again from the initial state. */
+  get watchRestarts(): number {
+    return this.#watch.restarts;
   }
 
   get stats(): ProcessorStats {
@@ -98,7 +107,7 @@ export class OrderProcessor {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#watch?.unsubscribe();
+    this.#watch.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     while (this.#running > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     if (this.#stats.holdsLease) await this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs: 1_000 }).catch(() => {});
@@ -131,7 +140,7 @@ export class OrderProcessor {
           if (lease.granted) return this.#later(ttlMs / 3, renew);
           this.#log({ level: 'warn', message: 'lost the processor lease; waiting to take it again', holder: lease.holder });
           this.#setStats({ holdsLease: false });
-          this.#watch?.unsubscribe();
+          this.#watch.stop();
           void this.start();
         },
         () => this.#later(ttlMs / 10, renew),
@@ -142,35 +151,7 @@ export class OrderProcessor {
 
   #startWatch() {
     if (this.#closed || !this.#stats.holdsLease) return;
-    this.#watch?.unsubscribe();
-    this.#watch = this.#client.sync.watch.subscribe(
-      { collection: 'placedOrders' },
-      {
-        onData: (envelope) => {
-          const parsed = watchEvent.safeParse((envelope as { data?: unknown }).data);
-          if (!parsed.success) return this.#rewatch('a malformed watch event');
-          this.#watchAttempts = 0;
-          this.#receive(parsed.data);
-        },
-        // tRPC would reconnect on its own and resume from the last marker; a stopped watch starts over instead.
-        onConnectionStateChange: (state) => {
-          if (state.state === 'connecting' && state.error) this.#rewatch(`the watch connection failed: ${state.error.message}`);
-        },
-        onError: (error) => this.#rewatch(error.message),
-        onComplete: () => this.#rewatch('the server ended the watch'),
-      },
-    );
-  }
-
-  /** Watches again from the initial state, after a delay that grows with each failure. */
-  #rewatch(why: string) {
-    this.#watch?.unsubscribe();
-    this.#watch = undefined;
-    if (this.#closed) return;
-    this.#log({ level: 'warn', message: `watching again from the initial state: ${why}` });
-    const delay = Math.min(30_000, BASE_WATCH_RETRY_MS * 2 ** this.#watchAttempts) * (0.5 + Math.random() / 2);
-    this.#watchAttempts += 1;
-    this.#later(delay, () => this.#startWatch());
+    this.#watch.start();
   }
 
   #receive(event: WatchEvent) {

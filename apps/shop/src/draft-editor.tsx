@@ -53,6 +53,7 @@ export function DraftEditor({ shop, draft }: { shop: Shop; draft: OrderView | un
       </label>
       <p class="total">Total {formatCents(draft.totalCents)}</p>
       {error ? <p class="error" role="alert">{error}</p> : null}
+      {draft.refusal ? <p class="error">Not placed: {draft.refusal.reason}.</p> : null}
       <button
         type="button"
         class="primary"

@@ -1,4 +1,4 @@
-import type { CatalogItem, DeliverySlot, Order, OrderStatus } from '@pourover/schemas';
+import type { CatalogItem, DeliverySlot, Order, OrderStatus, PlacingRefusal } from '@pourover/schemas';
 
 export type OrderItemView = { itemId: string; name: string; priceCents: number; count: number; lineCents: number };
 
@@ -17,6 +17,8 @@ export type OrderView = {
   rejectReason?: string;
   /** The order whose late edits this draft holds. */
   splitFrom?: string;
+  /** Why the server did not place this draft when the shopper placed it. */
+  refusal?: PlacingRefusal;
 };
 
 export type OrderSources = {
@@ -30,7 +32,8 @@ export type OrderSources = {
 function view(order: Order, sources: OrderSources): OrderView {
   const items = order.lines.map((line) => {
     const item = sources.catalog.get(line.itemId);
-    const priceCents = item?.priceCents ?? 0;
+    // A placed order is charged at the prices it was placed at; a draft at today's.
+    const priceCents = line.unitCents ?? item?.priceCents ?? 0;
     return { itemId: line.itemId, name: item?.name ?? 'Unknown item', priceCents, count: line.count, lineCents: priceCents * line.count };
   });
   return {
@@ -46,6 +49,7 @@ function view(order: Order, sources: OrderSources): OrderView {
     ...(order.receivedTime ? { receivedTime: order.receivedTime } : {}),
     ...(order.rejectReason ? { rejectReason: order.rejectReason } : {}),
     ...(order.splitFrom ? { splitFrom: order.splitFrom } : {}),
+    ...(order.refusal ? { refusal: order.refusal } : {}),
   };
 }
 

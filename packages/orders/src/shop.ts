@@ -1,6 +1,6 @@
 import { PouroverError } from '@pourover/protocol';
 import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
-import { derivedFields, editDraftWithFields, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
+import { derivedFields, editDraft, editDraftWithFields, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
 import type { RxCollection } from 'rxdb/plugins/core';
 import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
@@ -99,10 +99,10 @@ export class Shop {
     return shop;
   }
 
-  /** Starts a new, empty draft and returns its id. */
-  async createDraft(): Promise<string> {
+  /** Starts a new draft, empty or for a delivery slot, and returns its id. */
+  async createDraft(options: { slotId?: string } = {}): Promise<string> {
     const id = crypto.randomUUID();
-    const ydoc = emptyDraftUpdate();
+    const ydoc = options.slotId ? editDraft(emptyDraftUpdate(), [{ kind: 'setSlot', slotId: options.slotId }]) : emptyDraftUpdate();
     const draft: Order = {
       id,
       status: 'draft',
@@ -136,13 +136,17 @@ export class Shop {
 
   /**
    * Places a draft: one atomic write on the device marks it `placing`, with
-   * its content exactly as the shopper sees it; the server moves it.
+   * its content exactly as the shopper sees it and the payment method their
+   * profile shows (the server takes the profile's when the device has none
+   * yet); the server moves it, or tells why not (`refusal`).
    */
   async place(orderId: string): Promise<void> {
+    const paymentToken = await this.#paymentToken();
     const doc = await this.#draft(orderId);
     await doc.incrementalModify((data) => {
       if (data['status'] !== 'draft') return data;
-      return { ...data, status: 'placing' };
+      const { refusal: _refusal, ...draft } = data;
+      return { ...draft, status: 'placing', ...(paymentToken ? { paymentToken } : {}) };
     });
   }
 
@@ -162,6 +166,12 @@ export class Shop {
 
   readonly #priceOf = (itemId: string) => this.#prices.get(itemId);
 
+  /** The payment method the shopper's profile shows on this device ('' for none). */
+  async #paymentToken(): Promise<string> {
+    const profile = await this.replica.collections.user.findOne().exec();
+    return String(profile?.get('paymentToken') ?? '');
+  }
+
   async #draft(orderId: string) {
     const doc = await this.replica.collections.draftOrders.findOne(orderId).exec();
     if (!doc) throw new PouroverError('NOT_FOUND', `there is no draft ${orderId} on this device`);
@@ -177,7 +187,9 @@ export class Shop {
         refused = true;
         return data;
       }
-      return { ...data, ...editDraftWithFields(current.ydoc || emptyDraftUpdate(), edits(current), this.#priceOf) };
+      // An edit answers a refused placing: the reason no longer holds for what the shopper now sees.
+      const { refusal: _refusal, ...draft } = data;
+      return { ...draft, ...editDraftWithFields(current.ydoc || emptyDraftUpdate(), edits(current), this.#priceOf) };
     });
     if (refused) throw new PouroverError('PRECONDITION_FAILED', 'this order is being placed and can no longer be changed');
   }

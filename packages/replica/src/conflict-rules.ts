@@ -34,7 +34,8 @@ export const fieldLastWriterWins: RxConflictHandler<Record<string, unknown>> = {
  * Drafts merged as the server merges them: both Yjs documents, and the
  * fields derived from the merge (priced by `priceOf`). A draft the server
  * holds as gone (placed, or discarded) stays gone, and so does one the
- * device discarded. A field rule here would disagree with the server's
+ * device discarded; a draft whose placing the server refused (it carries
+ * the `refusal`) is a draft again. A field rule here would disagree with the server's
  * merge: the device would keep its note while the server kept another, and
  * neither side would tell the other.
  */
@@ -44,7 +45,9 @@ export function draftMerge(priceOf: (itemId: string) => number | undefined): RxC
     resolve: async ({ realMasterState, newDocumentState }) => {
       if (realMasterState._deleted || newDocumentState._deleted) return realMasterState;
       const ydoc = mergeDrafts(String(realMasterState['ydoc']), String(newDocumentState['ydoc']));
-      const status = newDocumentState['status'] === 'placing' ? 'placing' : realMasterState['status'];
+      // A draft placed here stays placed until the server moves it, unless the server refused to place it: then it is a draft again.
+      const refused = realMasterState['refusal'] !== undefined;
+      const status = newDocumentState['status'] === 'placing' && !refused ? 'placing' : realMasterState['status'];
       return { ...realMasterState, ...derivedFields(ydoc, priceOf), ydoc, status };
     },
   };

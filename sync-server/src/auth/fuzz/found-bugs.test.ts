@@ -5,7 +5,7 @@
 import { editDraft, emptyDraftUpdate, type CollectionName, type DraftEdit } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOPPER_ID } from '../../seed/demo-shopper.ts';
-import { orderDoc, userDoc, uuid } from '../../test-support.ts';
+import { orderDoc, placeableDraft, userDoc, uuid } from '../../test-support.ts';
 import { signBlessing } from '../blessing-token.ts';
 import { snapshotOf, startProbeServer, type ProbeServer } from '../probe/probe-server.ts';
 import { D } from './callers.ts';
@@ -50,8 +50,10 @@ describe('bugs the fuzz found', () => {
 
   // KB2b (draft-writes.ts splitDraft → editsNotIn(update = '') → Y.applyUpdate of no bytes threw).
   it('KB2: reads an empty ydoc pushed over a draft already placed as an empty draft: no new draft, the device told it moved', async () => {
-    expect((await push('draftOrders', draft(2))).status).toBe(200);
-    expect((await push('draftOrders', draft(2, { status: 'placing' }))).status).toBe(200);
+    const placeable = await placeableDraft(server.store, 2);
+    expect((await push('draftOrders', placeable)).status).toBe(200);
+    expect((await push('draftOrders', { ...placeable, status: 'placing' })).status).toBe(200);
+    expect((await stored(D, 'placedOrders', uuid(2)))?.['status']).toBe('placed');
     const before = snapshot();
     const answer = await push('draftOrders', draft(2, { ydoc: '' }));
     expect(answer.status, answer.text).toBe(200);
