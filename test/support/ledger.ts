@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type LedgerCharge = { key: string; status: string; amountCents: number; paymentToken: string | null; refundedCents: number };
+
+/** Every charge the simulated gateway recorded in a data folder's ledger, with the token it was made on and what was refunded of it. */
+export function ledgerCharges(dataDir: string): LedgerCharge[] {
+  const ledger = new Database(join(dataDir, 'payments.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return ledger
+      .prepare<[], LedgerCharge>(
+        `SELECT c.idempotency_key AS key, c.status, c.amount_cents AS amountCents, c.payment_token AS paymentToken,
+                COALESCE(r.amount_cents, 0) AS refundedCents
+         FROM charges c LEFT JOIN refunds r ON r.charge_id = c.charge_id`,
+      )
+      .all();
+  } finally {
+    ledger.close();
+  }
+}
