@@ -16,7 +16,7 @@ export function auditOrders(dataDir: string, placed: ReadonlyMap<string, { repli
   const rows = db.prepare<[], Row>(`SELECT replica, collection, id, body FROM documents WHERE collection IN ('placedOrders', 'processedOrders', 'availability')`).all();
   db.close();
   const live = rows.map((row) => ({ ...row, doc: JSON.parse(row.body) as Record<string, unknown> })).filter((row) => !row.doc['_deleted']);
-  const processed = new Map(live.filter((row) => row.collection === 'processedOrders').map((row) => [row.id, row.doc as unknown as Order]));
+  const processed = new Map(live.filter((row) => row.collection === 'processedOrders').map((row) => [row.id, { replica: row.replica, order: row.doc as unknown as Order }]));
   for (const row of live.filter((r) => r.collection === 'placedOrders')) problems.push(`order ${row.id} is still placed`);
   for (const [id] of placed) if (!processed.has(id)) problems.push(`order ${id} was never processed`);
 
@@ -29,8 +29,9 @@ export function auditOrders(dataDir: string, placed: ReadonlyMap<string, { repli
     .all();
   ledger.close();
   const net = new Map(charges.map((charge) => [charge.key, charge]));
-  for (const [id, order] of processed) {
-    const charge = net.get(id);
+  for (const [id, { replica, order }] of processed) {
+    // The processor's charges are keyed by the order's replica and id.
+    const charge = net.get(`${replica}/${id}`);
     if (order.status === 'received' && charge?.net !== placed.get(id)?.totalCents) {
       problems.push(`received order ${id} has net charge ${String(charge?.net)} instead of ${String(placed.get(id)?.totalCents)}`);
     }
@@ -40,7 +41,7 @@ export function auditOrders(dataDir: string, placed: ReadonlyMap<string, { repli
 
   const slots = live.filter((row) => row.collection === 'availability').map((row) => row.doc as unknown as DeliverySlot);
   for (const slot of slots) {
-    const received = [...processed.values()].filter((order) => order.status === 'received' && order.slotId === slot.id).length;
+    const received = [...processed.values()].filter(({ order }) => order.status === 'received' && order.slotId === slot.id).length;
     if (slot.taken > slot.capacity) problems.push(`slot ${slot.id} has ${slot.taken} taken of ${slot.capacity}`);
     if (slot.taken !== received) problems.push(`slot ${slot.id} counts ${slot.taken} taken but holds ${received} received orders`);
   }

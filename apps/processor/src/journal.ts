@@ -16,12 +16,51 @@ export type JournalEntry = {
   replica: string;
   snapshot: Order;
   step: Step;
+  /** The payment gateway's idempotency key for the order's charge (its refund's is derived from it). */
+  chargeKey: string;
   chargeId: string | null;
   outcome: 'received' | 'rejected' | null;
   reason: string | null;
 };
 
-type Row = { id: string; replica: string; snapshot: string; step: Step; charge_id: string | null; outcome: JournalEntry['outcome']; reason: string | null };
+type Row = {
+  id: string;
+  replica: string;
+  snapshot: string;
+  step: Step;
+  charge_key: string;
+  charge_id: string | null;
+  outcome: JournalEntry['outcome'];
+  reason: string | null;
+};
+
+/**
+ * An order's key for the journal and the gateway: its id within its
+ * shopper's replica. Ids are the devices' to choose, so two shoppers may
+ * hold the same one; neither may take the other's place.
+ */
+export const orderKey = (replica: string, id: string) => `${replica}/${id}`;
+
+const ORDERS_TABLE = `CREATE TABLE IF NOT EXISTS orders (
+  replica TEXT NOT NULL, id TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL, charge_key TEXT NOT NULL,
+  charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (replica, id))`;
+
+/**
+ * Brings a journal written before orders were keyed by replica to this
+ * layout: every entry keeps the charge key it was charged with (its bare
+ * id), so none is charged again under another.
+ */
+function migrate(db: Database.Database) {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(orders)').all();
+  if (columns.length === 0 || columns.some((column) => column.name === 'charge_key')) return db.exec(ORDERS_TABLE);
+  db.transaction(() => {
+    db.exec('ALTER TABLE orders RENAME TO orders_by_id');
+    db.exec(ORDERS_TABLE);
+    db.exec(`INSERT INTO orders (replica, id, snapshot, step, charge_key, charge_id, outcome, reason, updated_at)
+             SELECT replica, id, snapshot, step, id, charge_id, outcome, reason, updated_at FROM orders_by_id`);
+    db.exec('DROP TABLE orders_by_id');
+  })();
+}
 
 /**
  * The processor's own write-ahead journal (a SQLite file, synced on every
@@ -40,33 +79,30 @@ export class Journal {
   readonly #snapshots = new Map<string, Order>();
 
   constructor(file: string) {
-    this.#db = openDurableFile(
-      file,
-      `CREATE TABLE IF NOT EXISTS orders (
-         id TEXT PRIMARY KEY, replica TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL,
-         charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`,
-    );
+    this.#db = openDurableFile(file);
+    migrate(this.#db);
     this.#group = new GroupCommit(this.#db);
     this.#statements = {
-      get: this.#db.prepare<[string], Row>('SELECT * FROM orders WHERE id = ?'),
-      insert: this.#db.prepare<[string, string, string, string]>(
-        `INSERT INTO orders (id, replica, snapshot, step, updated_at) VALUES (?, ?, ?, 'snapshotted', ?) ON CONFLICT (id) DO NOTHING`,
+      get: this.#db.prepare<[string, string], Row>('SELECT * FROM orders WHERE replica = ? AND id = ?'),
+      insert: this.#db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO orders (replica, id, snapshot, charge_key, step, updated_at) VALUES (?, ?, ?, ?, 'snapshotted', ?) ON CONFLICT DO NOTHING`,
       ),
-      update: this.#db.prepare<[Step, string | null, string | null, string | null, string, string]>(
+      update: this.#db.prepare<[Step, string | null, string | null, string | null, string, string, string]>(
         `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
-         reason = COALESCE(?, reason), updated_at = ? WHERE id = ?`,
+         reason = COALESCE(?, reason), updated_at = ? WHERE replica = ? AND id = ?`,
       ),
     };
   }
 
-  get(id: string): JournalEntry | undefined {
-    const row = this.#statements.get.get(id);
+  get(replica: string, id: string): JournalEntry | undefined {
+    const row = this.#statements.get.get(replica, id);
     if (!row) return undefined;
     return {
       id: row.id,
       replica: row.replica,
       snapshot: this.#snapshotOf(row),
       step: row.step,
+      chargeKey: row.charge_key,
       chargeId: row.charge_id,
       outcome: row.outcome,
       reason: row.reason,
@@ -75,32 +111,39 @@ export class Journal {
 
   /** Kept only while the order is not done, so that the orders kept are those in flight. */
   #snapshotOf(row: Row): Order {
-    const kept = this.#snapshots.get(row.id);
+    const key = orderKey(row.replica, row.id);
+    const kept = this.#snapshots.get(key);
     if (kept) return kept;
     const snapshot = JSON.parse(row.snapshot) as Order;
-    if (row.step !== 'done') this.#snapshots.set(row.id, snapshot);
+    if (row.step !== 'done') this.#snapshots.set(key, snapshot);
     return snapshot;
   }
 
   /** Records the order as first seen; a later copy never replaces it. */
   snapshot(replica: string, order: Order): Promise<JournalEntry> {
-    return this.#commit(order.id, () => this.#statements.insert.run(order.id, replica, JSON.stringify(order), new Date().toISOString()));
+    const key = orderKey(replica, order.id);
+    return this.#commit(replica, order.id, () => this.#statements.insert.run(replica, order.id, JSON.stringify(order), key, new Date().toISOString()));
   }
 
   /** Moves the order to `step`; once `done`, its parsed snapshot is let go. */
-  async advance(id: string, step: Step, fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {}): Promise<JournalEntry> {
-    const entry = await this.#commit(id, () =>
-      this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), id),
+  async advance(
+    entry: Pick<JournalEntry, 'replica' | 'id'>,
+    step: Step,
+    fields: Partial<Pick<JournalEntry, 'chargeId' | 'outcome' | 'reason'>> = {},
+  ): Promise<JournalEntry> {
+    const { replica, id } = entry;
+    const advanced = await this.#commit(replica, id, () =>
+      this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), replica, id),
     );
-    if (step === 'done') this.#snapshots.delete(id);
-    return entry;
+    if (step === 'done') this.#snapshots.delete(orderKey(replica, id));
+    return advanced;
   }
 
   /** Commits `write` with the others waiting, and reads the order's entry as it then stands. */
-  #commit(id: string, write: () => void): Promise<JournalEntry> {
+  #commit(replica: string, id: string, write: () => void): Promise<JournalEntry> {
     return this.#group.run(() => {
       write();
-      return this.get(id) as JournalEntry;
+      return this.get(replica, id) as JournalEntry;
     });
   }
 

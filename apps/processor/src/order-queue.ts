@@ -1,4 +1,5 @@
 import type { Order } from '@pourover/schemas';
+import { orderKey } from './journal.ts';
 
 type Pending = { replica: string; order: Order; attempts: number; notBefore: number };
 
@@ -6,44 +7,47 @@ const BASE_RETRY_MS = 250;
 const MAX_RETRY_MS = 30_000;
 
 /**
- * Placed orders waiting to be processed, once each: an order seen again
- * while waiting or in progress is not queued twice; a failed one waits
- * longer after each failure (with jitter) before it is tried again.
+ * Placed orders waiting to be processed, once each (by replica and id): an
+ * order seen again while waiting or in progress is not queued twice; a
+ * failed one waits longer after each failure (with jitter) before it is
+ * tried again.
  */
 export class OrderQueue {
   readonly #waiting = new Map<string, Pending>();
   readonly #running = new Set<string>();
 
   add(replica: string, order: Order) {
-    if (this.#running.has(order.id) || this.#waiting.has(order.id)) return;
-    this.#waiting.set(order.id, { replica, order, attempts: 0, notBefore: 0 });
+    const key = orderKey(replica, order.id);
+    if (this.#running.has(key) || this.#waiting.has(key)) return;
+    this.#waiting.set(key, { replica, order, attempts: 0, notBefore: 0 });
   }
 
   /** Forgets a waiting order (it left placedOrders). */
-  drop(id: string) {
-    this.#waiting.delete(id);
+  drop(replica: string, id: string) {
+    this.#waiting.delete(orderKey(replica, id));
   }
 
   /** Takes the next order that may run now. */
   take(now: number): Pending | undefined {
-    for (const [id, pending] of this.#waiting) {
+    for (const [key, pending] of this.#waiting) {
       if (pending.notBefore > now) continue;
-      this.#waiting.delete(id);
-      this.#running.add(id);
+      this.#waiting.delete(key);
+      this.#running.add(key);
       return pending;
     }
     return undefined;
   }
 
-  finished(id: string) {
-    this.#running.delete(id);
+  finished(pending: Pending) {
+    this.#running.delete(orderKey(pending.replica, pending.order.id));
   }
 
   failed(pending: Pending, now: number) {
-    this.#running.delete(pending.order.id);
+    const key = orderKey(pending.replica, pending.order.id);
+    this.#running.delete(key);
     const attempts = pending.attempts + 1;
     const delay = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** attempts) * (0.5 + Math.random() / 2);
-    this.#waiting.set(pending.order.id, { ...pending, attempts, notBefore: now + delay });
+    this.#waiting.set(key, { ...pending, attempts, notBefore: now + delay });
   }
 
   /** When the earliest waiting order may run, if any is waiting. */

@@ -49,7 +49,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  */
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
-  const resumed = journal.get(seen.id);
+  const resumed = journal.get(replica, seen.id);
   let entry = resumed ?? (await journal.snapshot(replica, seen));
   if (canonical(entry.snapshot) !== canonical(seen)) {
     deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
@@ -67,14 +67,14 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
     // What the shopper saw when placing is what is charged.
     const token = entry.snapshot.paymentToken ?? (await deps.profileToken(replica));
     const charge = await withTimeout(
-      deps.gateway.charge({ idempotencyKey: entry.id, amountCents: entry.snapshot.totalCents, paymentToken: token }),
+      deps.gateway.charge({ idempotencyKey: entry.chargeKey, amountCents: entry.snapshot.totalCents, paymentToken: token }),
       deps.gatewayTimeoutMs,
       'the payment gateway',
     );
     entry =
       charge.status === 'charged'
-        ? await journal.advance(entry.id, 'charged', { chargeId: charge.chargeId })
-        : await journal.advance(entry.id, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
+        ? await journal.advance(entry, 'charged', { chargeId: charge.chargeId })
+        : await journal.advance(entry, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
   }
   if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
   if (!entry.snapshot.slotId) return rejectFor(deps, entry, 'no delivery slot was chosen');
@@ -92,7 +92,7 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
       ],
     });
     if (result.ok) {
-      await journal.advance(entry.id, 'done', { outcome: 'received' });
+      await journal.advance(entry, 'done', { outcome: 'received' });
       return { outcome: 'received', reason: null };
     }
     if (result.reason === 'precondition' && result.failed.index === 2) {
@@ -115,14 +115,14 @@ const slotRefusals: Record<'absent' | 'limit' | 'too-late', string> = {
 
 /** Journals the decision to reject before anything else, so a restart finishes the rejection rather than retrying the order. */
 async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
-  return reject(deps, await deps.journal.advance(entry.id, entry.step, { outcome: 'rejected', reason }), reason);
+  return reject(deps, await deps.journal.advance(entry, entry.step, { outcome: 'rejected', reason }), reason);
 }
 
 /** Gives back any charge (once), then moves the order to processedOrders as rejected. */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
   if (entry.chargeId && entry.step === 'charged') {
-    await withTimeout(deps.gateway.refund({ idempotencyKey: `refund:${entry.id}`, chargeId: entry.chargeId }), deps.gatewayTimeoutMs, 'the payment gateway');
-    entry = await deps.journal.advance(entry.id, 'refunded');
+    await withTimeout(deps.gateway.refund({ idempotencyKey: `refund:${entry.chargeKey}`, chargeId: entry.chargeId }), deps.gatewayTimeoutMs, 'the payment gateway');
+    entry = await deps.journal.advance(entry, 'refunded');
   }
   const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
   let placedNow = live(entry.snapshot);
@@ -135,7 +135,7 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
       ],
     });
     if (result.ok) {
-      await deps.journal.advance(entry.id, 'done', { outcome: 'rejected', reason });
+      await deps.journal.advance(entry, 'done', { outcome: 'rejected', reason });
       return { outcome: 'rejected', reason };
     }
     const moved = await alreadyProcessed(deps, entry);
@@ -167,7 +167,7 @@ async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<O
   if (!processed || processed._deleted) return undefined;
   const outcome = processed['status'] === 'rejected' ? 'rejected' : 'received';
   const reason = typeof processed['rejectReason'] === 'string' ? processed['rejectReason'] : null;
-  await deps.journal.advance(entry.id, 'done', { outcome, ...(reason ? { reason } : {}) });
+  await deps.journal.advance(entry, 'done', { outcome, ...(reason ? { reason } : {}) });
   return { outcome, reason };
 }
 

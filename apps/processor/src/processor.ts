@@ -161,7 +161,7 @@ export class OrderProcessor {
       return;
     }
     for (const { replica, document } of event.documents) {
-      if (document._deleted || document['status'] !== 'placed') this.#queue.drop(document.id);
+      if (document._deleted || document['status'] !== 'placed') this.#queue.drop(replica, document.id);
       else {
         const { _deleted, ...order } = document;
         this.#queue.add(replica, order as unknown as Order);
@@ -178,7 +178,7 @@ export class OrderProcessor {
       const started = performance.now();
       processOrder(this.#deps, pending.replica, pending.order).then(
         (result) => {
-          this.#queue.finished(pending.order.id);
+          this.#queue.finished(pending);
           this.#log({
             level: 'info',
             order: pending.order.id,

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { derivedFields, emptyDraftUpdate, type Order } from '@pourover/schemas';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Journal } from './journal.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pourover-journal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ID = '00000000-0000-4000-8000-000000000001';
+const order: Order = { id: ID, status: 'placed', ydoc: emptyDraftUpdate(), ...derivedFields(emptyDraftUpdate(), () => 0), createdTime: '2026-12-04T10:00:00.000Z' };
+const alice = 'bluebottle:users:alice';
+const bob = 'bluebottle:users:bob';
+
+describe('the processor’s journal', () => {
+  it('keeps two shoppers’ orders of one id apart, each charged under its own key', async () => {
+    const journal = new Journal(join(dir, 'apart.sqlite'));
+    await journal.snapshot(alice, order);
+    await journal.snapshot(bob, { ...order, note: 'bob’s' });
+    await journal.advance({ replica: alice, id: ID }, 'done', { outcome: 'received' });
+    expect(journal.get(alice, ID)).toMatchObject({ step: 'done', chargeKey: `${alice}/${ID}` });
+    expect(journal.get(bob, ID)).toMatchObject({ step: 'snapshotted', chargeKey: `${bob}/${ID}`, snapshot: { note: 'bob’s' } });
+    journal.close();
+  });
+
+  it('opens a journal of the layout keyed by id alone, keeping each entry’s charge key, so nothing is charged twice', () => {
+    const file = join(dir, 'by-id.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE orders (id TEXT PRIMARY KEY, replica TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL,
+              charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`);
+    old.prepare(`INSERT INTO orders VALUES (?, ?, ?, 'snapshotted', NULL, NULL, NULL, ?)`).run(ID, alice, JSON.stringify(order), '2026-12-04T10:00:00.000Z');
+    old.close();
+    const journal = new Journal(file);
+    expect(journal.get(alice, ID)).toMatchObject({ step: 'snapshotted', chargeKey: ID, snapshot: order });
+    journal.close();
+  });
+});
