@@ -25,8 +25,14 @@ export function streamAdmission(deps: ServerDeps, options: { subscriptions: Read
     const found = await streamPrincipal(deps, req, url.searchParams.get('connectionParams'));
     if (!found.principal) throw new PouroverError('UNAUTHENTICATED', found.problem);
     const release = await deps.limits.streams.take(found.principal, deps.limits.addressOf(req));
+    // A client gone while it was admitted has closed its response already: its places go back at once.
+    if (res.closed) {
+      release();
+      return false;
+    }
     res.once('close', release);
     admitted.set(req, found.principal);
+    return true;
   }
 
   return {
@@ -34,7 +40,7 @@ export function streamAdmission(deps: ServerDeps, options: { subscriptions: Read
       const url = new URL(req.url ?? '/', 'http://server');
       const procedures = url.pathname.replace(/^\/trpc\//, '').split(',');
       if (!procedures.some((name) => options.subscriptions.has(name))) return next();
-      admitStream(req, res, url).then(next, (error: unknown) => {
+      admitStream(req, res, url).then((open) => (open ? next() : undefined), (error: unknown) => {
         const refusal = error instanceof PouroverError ? error : new PouroverError('INTERNAL', 'internal server error', { cause: error });
         options.onRefused(req, refusal);
         refuse(res, refusal);
