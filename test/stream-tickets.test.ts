@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openReplica } from '@pourover/replica';
+import { createSyncClient, DeviceCredentials, memoryDeviceStore, openReplica } from '@pourover/replica';
 import { startServer, type LogLine } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
+import { draftOrder } from './support/documents.ts';
+import { TcpLink } from './support/tcp-link.ts';
+import { waitFor } from './support/wait-for.ts';
 import { errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
 
 /** The `eventsource` package's EventSource, noting every URL a stream is opened at. */
@@ -94,6 +97,44 @@ describe('live streams open with single-use tickets, never with a token in their
       expect(next.headers['content-type']).toMatch(/text\/event-stream/);
     } finally {
       for (const stream of open) stream.close();
+      await server.close();
+    }
+  });
+
+  it('opens a device’s stream again, after its token expired offline, with a ticket asked for with the refreshed token', async () => {
+    const log: LogLine[] = [];
+    const server = await startServer({ dataDir: join(dir, 'expiry'), seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const credentials = await DeviceCredentials.open({
+      store: memoryDeviceStore(),
+      client: (token) => createSyncClient({ url: server.url, token }),
+      signIn: (publicKey) => createSyncClient({ url: server.url, token: () => '' }).auth.devSignIn.mutate({ device: 'laptop', publicKey }),
+    });
+    const link = await TcpLink.open(server);
+    const replica = await openReplica({
+      url: link.url,
+      blessing: credentials,
+      name: `tickets-expiry-${Date.now()}`,
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+      retryMs: 250,
+    });
+    try {
+      await replica.awaitInSync();
+      link.unplug();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      link.plug();
+      // Written on the server alone: only a live stream that opened again brings it to the device.
+      const draft = draftOrder('written while the device was away');
+      await server.store.commit('bluebottle:users:c0ffee00-0000-4000-8000-000000000001', [{ collection: 'draftOrders', document: { ...draft, _deleted: false }, expect: { kind: 'absent' } }], 'all');
+      await waitFor('the server’s draft on the device', async () => (await replica.collections.draftOrders.findOne(draft.id).exec()) !== null);
+      const ticketAnswers = log.filter((line) => line['path'] === '/trpc/auth.streamTicket').map((line) => line['status']);
+      expect(ticketAnswers).toContain(401);
+      expect(ticketAnswers.at(-1)).toBe(200);
+      expect(log.some((line) => line['path'] === '/trpc/auth.refresh' && line['status'] === 200)).toBe(true);
+    } finally {
+      await replica.close();
+      await link.close();
       await server.close();
     }
   });
