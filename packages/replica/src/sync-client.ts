@@ -1,8 +1,6 @@
 import type { AppRouter } from '@pourover/sync-server';
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 
-type Fetch = NonNullable<Parameters<typeof httpLink>[0]['fetch']>;
-
 export type EventSourceConstructor = NonNullable<Parameters<typeof httpSubscriptionLink>[0]['EventSource']>;
 
 export type SyncClientOptions = {
@@ -18,8 +16,6 @@ export type SyncClientOptions = {
    * answered on its own.
    */
   batchCalls?: number;
-  /** The fetch requests (and, with the `eventsource` package, live streams) go through; the global one by default. */
-  fetch?: Fetch;
 };
 
 /**
@@ -33,7 +29,6 @@ export type SyncClientOptions = {
 export function createSyncClient(options: SyncClientOptions) {
   const url = `${options.url}/trpc`;
   const headers = () => ({ authorization: `Bearer ${options.token()}` });
-  const custom = options.fetch ? { fetch: options.fetch } : {};
   const requests = options.batchCalls
     ? httpBatchLink({
         url,
@@ -41,10 +36,9 @@ export function createSyncClient(options: SyncClientOptions) {
         // Batched queries travel in the URL: well under the 16 KiB of headers Node takes.
         maxURLLength: 8_000,
         headers,
-        ...custom,
       })
-    : httpLink({ url, headers, ...custom });
-  const tickets = createTRPCClient<AppRouter>({ links: [httpLink({ url, headers, ...custom })] });
+    : httpLink({ url, headers });
+  const tickets = createTRPCClient<AppRouter>({ links: [httpLink({ url, headers })] });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -53,8 +47,6 @@ export function createSyncClient(options: SyncClientOptions) {
           url,
           connectionParams: async () => ({ ticket: (await tickets.auth.streamTicket.mutate()).ticket }),
           ...(options.EventSource ? { EventSource: options.EventSource } : {}),
-          // The `eventsource` package takes a fetch as tRPC's links do; a browser's EventSource takes none.
-          ...(options.fetch ? { eventSourceOptions: custom as never } : {}),
         }),
         false: requests,
       }),
