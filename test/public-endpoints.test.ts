@@ -67,7 +67,8 @@ describe('the public endpoints: limited per address and per email, answering ali
     const signInMs = performance.now() - started;
     const statuses = (await attack).map((answer) => answer.status);
     expect(legitimate.status).toBe(200);
-    expect(signInMs, 'the shopper’s sign-in, in ms, during the attack').toBeLessThan(1_500);
+    // Behind 200 hashes it would wait for all of them (18 s on a loaded machine); ahead of them, for about one.
+    expect(signInMs, 'the shopper’s sign-in, in ms, during the attack').toBeLessThan(3_000);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(180);
     expect(statuses.every((status) => status === 429 || status === 401)).toBe(true);
   });

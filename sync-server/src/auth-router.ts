@@ -58,11 +58,14 @@ function shopperOf(ctx: Context & { principal: NonNullable<Context['principal']>
   return ctx.principal.shopperId;
 }
 
+/**
+ * The public procedures here (sign-in, sign-up, dev sign-in, pairing redemption, refresh) were each counted
+ * against their client address before tRPC read them (limits/admission.ts); an email is held here.
+ */
 export const authRouter = router({
   /** The demo's sign-in: blesses a new device of the demo shopper. Only when the server runs seeded. */
   devSignIn: publicProcedure.input(z.object(newDevice).strict()).mutation(async ({ ctx, input }) => {
     if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
-    await ctx.limits.publicAttempts.admit(callerOf(ctx));
     return blessDevice(ctx, DEMO_SHOPPER_ID, input.device, input.publicKey);
   }),
 
@@ -81,7 +84,7 @@ export const authRouter = router({
     .input(z.object({ name: z.string().min(1).max(120), email: z.email().max(254), password: z.string().min(10, 'a password has at least 10 characters').max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
       const caller = callerOf(ctx, input.email);
-      await ctx.limits.publicAttempts.admit(caller);
+      await ctx.limits.publicAttempts.admitEmail(input.email);
       const shopperId = randomUUID();
       const passwordHash = await ctx.limits.hashes.run(ctx.address, () => hashPassword(input.password));
       if (!(await ctx.identity.createAccount({ email: input.email, shopperId, passwordHash }, ctx.now()))) {
@@ -100,7 +103,7 @@ export const authRouter = router({
     .input(z.object({ email: z.email().max(254), password: z.string().min(1).max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
       const caller = callerOf(ctx, input.email);
-      await ctx.limits.publicAttempts.admit(caller);
+      await ctx.limits.publicAttempts.admitEmail(input.email);
       const account = await ctx.identity.account(input.email);
       if (!(await checkPassword(ctx, input.password, account)) || !account) throw await failedAttempt(ctx, caller, WRONG_CREDENTIALS);
       await ctx.limits.publicAttempts.succeeded(caller);
@@ -111,7 +114,6 @@ export const authRouter = router({
   refresh: publicProcedure
     .input(z.object({ device: z.string().max(300), at: z.iso.datetime(), signature: z.string().max(200) }).strict())
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.publicAttempts.admit(callerOf(ctx));
       const record = await ctx.identity.device(input.device);
       if (!record?.publicKey) throw new PouroverError('UNAUTHENTICATED', 'this device has no key on file; sign in again');
       if (record.revokedAt) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
@@ -135,7 +137,6 @@ export const authRouter = router({
   redeemPairingCode: publicProcedure
     .input(z.object({ code: z.string().regex(/^[A-Za-z0-9]{8}$/, 'a pairing code is 8 letters and digits'), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.publicAttempts.admit(callerOf(ctx));
       const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
       if (!redeemed.ok) {
         const why = { unknown: 'this pairing code is not valid', used: 'this pairing code was already used', expired: 'this pairing code has expired' };

@@ -13,7 +13,7 @@ import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import type { LimitOverrides } from './limits/limit-settings.ts';
 import { openLimits } from './limits/open-limits.ts';
 import { RateLimited } from './limits/rate-limited.ts';
-import { streamAdmission, subscriptionsOf } from './limits/stream-admission.ts';
+import { admission as requestAdmission, subscriptionsOf } from './limits/admission.ts';
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
@@ -117,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const blessings = new WeakMap<IncomingMessage, string>();
   /** Why a request was refused, for its log line (codes and messages only: never a token). */
   const refusals = new WeakMap<IncomingMessage, { error: string; reason: string }>();
-  const admission = streamAdmission(deps, {
+  const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
     onRefused: (req, error) => refusals.set(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
   });

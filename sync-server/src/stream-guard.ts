@@ -13,7 +13,7 @@ export type StreamGuard = {
 /**
  * What every live stream holds for its lifetime: a watch on revocations that
  * ends it the moment its device is revoked. (Its places under the stream
- * limits were taken before tRPC saw the request, by stream-admission.ts, and
+ * limits were taken before tRPC saw the request, by limits/admission.ts, and
  * are given back when the response closes.)
  */
 export function guardStream(ctx: Context & { principal: NonNullable<Context['principal']> }): StreamGuard {

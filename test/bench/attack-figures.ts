@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '../support/server-process.ts';
@@ -16,13 +16,14 @@ export type AttackSize = { devices: number; signIns: number; guesses: number; at
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const randomCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
 
-/** One public call from `from` on a connection of its own; resolves with the status (0 if the connection failed). */
-function publicCall(url: string, procedure: string, input: unknown, from: string): Promise<number> {
+/** One public call, on a connection of its own from `from` or through `agent`; resolves with the status (0 if the connection failed). */
+function publicCall(url: string, procedure: string, input: unknown, via: { from: string } | { agent: Agent }): Promise<number> {
   const body = JSON.stringify(input);
+  const connection = 'agent' in via ? { agent: via.agent } : { agent: false as const, localAddress: via.from };
   return new Promise((resolve) => {
     const req = request(
       `${url}/trpc/${procedure}`,
-      { method: 'POST', agent: false, localAddress: from, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
+      { method: 'POST', ...connection, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
       (res) => {
         res.resume();
         res.once('end', () => resolve(res.statusCode ?? 0));
@@ -35,22 +36,30 @@ function publicCall(url: string, procedure: string, input: unknown, from: string
 
 type AttackCounts = { signIns: number[]; guesses: number[] };
 
-/** The issue's attack: every wrong-password sign-in at once, and pairing-code guesses 50 at a time, from a few addresses. */
+/**
+ * The issue's attack, from a few addresses: every wrong-password sign-in at
+ * once, each on a connection of its own, and pairing-code guesses 50 at a
+ * time over keep-alive connections (10 per address), as a tool that guesses
+ * fast would send them.
+ */
 async function attack(url: string, size: AttackSize, run: number): Promise<AttackCounts> {
   const from = (n: number) => loopbackAddress((n % size.attackers) + run * size.attackers, 4);
   const signIns = Promise.all(
-    Array.from({ length: size.signIns }, (_, n) => publicCall(url, 'auth.signIn', { email: 'demo@example.com', password: `guess-${run}-${n}`, device: 'phone' }, from(n))),
+    Array.from({ length: size.signIns }, (_, n) => publicCall(url, 'auth.signIn', { email: 'demo@example.com', password: `guess-${run}-${n}`, device: 'phone' }, { from: from(n) })),
   );
+  const agents = Array.from({ length: size.attackers }, (_, n) => new Agent({ keepAlive: true, maxSockets: 10, localAddress: from(n) }));
   const guesses: number[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: 50 }, async () => {
+    Array.from({ length: 50 }, async (_, worker) => {
+      const agent = agents[worker % agents.length] as Agent;
       while (next < size.guesses) {
         const n = next++;
-        guesses.push(await publicCall(url, 'auth.redeemPairingCode', { code: randomCode(), device: `guess-${n}` }, from(n)));
+        guesses.push(await publicCall(url, 'auth.redeemPairingCode', { code: randomCode(), device: `guess-${n}` }, { agent }));
       }
     }),
   );
+  for (const agent of agents) agent.destroy();
   return { signIns: await signIns, guesses };
 }
 

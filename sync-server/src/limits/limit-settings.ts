@@ -44,7 +44,7 @@ export const defaultLimits: LimitSettings = {
     failures: { failures: 10, seconds: 15 * MINUTE, lockSeconds: 15 * MINUTE },
   },
   email: { failures: { failures: 10, seconds: 15 * MINUTE, lockSeconds: 15 * MINUTE } },
-  node: { streams: 10_000, hashes: 2, queuedHashes: 32, hashesPerAddress: 2 },
+  node: { streams: 10_000, hashes: 1, queuedHashes: 32, hashesPerAddress: 2 },
   streamTicketSeconds: 30,
   trustedProxies: 0,
 };

@@ -3,22 +3,26 @@ import { httpStatusOf, PouroverError, streamConnectionParams } from '@pourover/p
 import type { Principal } from '@pourover/schemas';
 import { authenticate, principalNamed, type Authentication } from '../context.ts';
 import type { ServerDeps } from '../trpc.ts';
+import { publicEndpoints } from './public-attempts.ts';
 import { RateLimited } from './rate-limited.ts';
 
-export type StreamAdmission = {
+export type Admission = {
   /**
    * Lets a request through to `next`. A live stream (a call of one of the
    * `subscriptions`) is first authenticated, by its stream ticket or a
    * bearer header, and takes its places under the stream limits, given back
    * when its response closes; a refusal is answered here (401, or 429 with
-   * Retry-After) before any event-stream response starts.
+   * Retry-After) before any event-stream response starts. Calls of the
+   * public endpoints are counted against their address's budget here, and
+   * refused here when it is spent or locked out: a flood of them never
+   * reaches tRPC.
    */
   admit(req: IncomingMessage, res: ServerResponse, next: () => void): void;
   /** The principal a stream was admitted as. */
   principalOf(req: IncomingMessage): Principal | undefined;
 };
 
-export function streamAdmission(deps: ServerDeps, options: { subscriptions: ReadonlySet<string>; onRefused: (req: IncomingMessage, error: PouroverError) => void }): StreamAdmission {
+export function admission(deps: ServerDeps, options: { subscriptions: ReadonlySet<string>; onRefused: (req: IncomingMessage, error: PouroverError) => void }): Admission {
   const admitted = new WeakMap<IncomingMessage, Principal>();
 
   async function admitStream(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -35,16 +39,22 @@ export function streamAdmission(deps: ServerDeps, options: { subscriptions: Read
     return true;
   }
 
+  const refused = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
+    const refusal = error instanceof PouroverError ? error : new PouroverError('INTERNAL', 'internal server error', { cause: error });
+    options.onRefused(req, refusal);
+    refuse(res, refusal);
+  };
+
   return {
     admit(req, res, next) {
       const url = new URL(req.url ?? '/', 'http://server');
       const procedures = url.pathname.replace(/^\/trpc\//, '').split(',');
-      if (!procedures.some((name) => options.subscriptions.has(name))) return next();
-      admitStream(req, res, url).then((open) => (open ? next() : undefined), (error: unknown) => {
-        const refusal = error instanceof PouroverError ? error : new PouroverError('INTERNAL', 'internal server error', { cause: error });
-        options.onRefused(req, refusal);
-        refuse(res, refusal);
-      });
+      if (procedures.some((name) => options.subscriptions.has(name))) {
+        return void admitStream(req, res, url).then((open) => (open ? next() : undefined), refused(req, res));
+      }
+      const calls = procedures.filter((name) => publicEndpoints.has(name)).length;
+      if (calls > 0) return void deps.limits.publicAttempts.admitAddress(deps.limits.addressOf(req), calls).then(next, refused(req, res));
+      next();
     },
     principalOf: (req) => admitted.get(req),
   };
