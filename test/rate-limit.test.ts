@@ -14,7 +14,7 @@ describe('a device over its request rate', () => {
 
   it('is told to wait (429 with Retry-After), waits, and still ends in sync', async () => {
     const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, limits: { requestsPerSecond: 3, burst: 3 }, log: (line) => log.push(line) });
+    const server = await startServer({ dataDir: dir, seed: true, limits: { device: { requests: { points: 3, seconds: 1 } } }, log: (line) => log.push(line) });
     const token = await devSignIn(server.url, 'phone');
 
     const burst = await Promise.all(

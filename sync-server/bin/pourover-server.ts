@@ -30,6 +30,8 @@ Options:
   --pool N      PostgreSQL connections per server (default 10)
   --seed        seed the demo catalog, slots and shopper; enable dev sign-in
   --static DIR  serve the built shop PWA from DIR at /
+  --trusted-proxies N  proxies in front that append the client's address to X-Forwarded-For
+                (default 0: limits count the connection's address; see docs/limits.md)
   --help        show this help
 `;
 
@@ -44,6 +46,7 @@ const options = z
     pool: z.coerce.number().int().min(1).max(1_000).optional(),
     seed: z.boolean().default(false),
     static: z.string().min(1).optional(),
+    'trusted-proxies': z.coerce.number().int().min(0).max(10).default(0),
     help: z.boolean().default(false),
   })
   .strict()
@@ -63,6 +66,7 @@ function parse() {
         pool: { type: 'string' },
         seed: { type: 'boolean' },
         static: { type: 'string' },
+        'trusted-proxies': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -110,6 +114,7 @@ const server = await startServer({
   poolSize: args.pool,
   seed: args.seed,
   ...(args.static ? { staticDir: args.static } : {}),
+  limits: { trustedProxies: args['trusted-proxies'] },
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redacted(args.store)}`;

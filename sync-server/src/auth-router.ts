@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PouroverError, PROOF_WINDOW_MS, refreshMessage } from '@pourover/protocol';
+import { PouroverError, PROOF_WINDOW_MS, refreshMessage, type StreamTicketGrant } from '@pourover/protocol';
 import { principalOf, shopperReplica, STORE } from '@pourover/schemas';
 import { z } from 'zod';
 import { signBlessing } from './auth/blessing-token.ts';
 import { devicePublicKey, verifyDeviceProof } from './auth/device-proof.ts';
 import { isOwnerCode } from './auth/owner-code.ts';
-import { hashPassword, passwordMatches } from './auth/passwords.ts';
+import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './auth/passwords.ts';
+import type { Caller } from './limits/public-attempts.ts';
+import { RateLimited } from './limits/rate-limited.ts';
 import { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';
 import { authedProcedure, publicProcedure, router, type Context } from './trpc.ts';
 
@@ -14,20 +16,46 @@ const KEYLESS_BLESSING_SECONDS = 30 * 24 * 3600;
 const PAIRING_CODE_MS = 5 * 60_000;
 /** How long the store owner's sign-in lasts. */
 const STORE_SESSION_SECONDS = 12 * 3600;
+/** When a shopper at the device cap is told to try again: only revoking a device lifts it. */
+const DEVICE_CAP_RETRY_SECONDS = 60;
+/** The one answer to a wrong email or password, whether or not the email has an account. */
+const WRONG_CREDENTIALS = 'the email or the password is wrong';
 
 const pairingCode = z.string().regex(/^[A-Za-z0-9]{8}$/, 'a code is 8 letters and digits');
 
 const deviceLabel = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a device name is 1–64 letters, digits, _ or -');
 const newDevice = { device: deviceLabel, publicKey: devicePublicKey.optional() };
 
-/** Registers a shopper's device and blesses it: short-lived when it has a key to refresh with. */
+/**
+ * Registers a shopper's device and blesses it: short-lived when it has a key to refresh with.
+ * A new device name past the account's cap is refused; signing in again under a known one is not a new device.
+ */
 async function blessDevice(ctx: Context, shopperId: string, label: string, publicKey: JsonWebKey | undefined) {
   const name = `${shopperReplica(shopperId)}:${label}`;
-  if ((await ctx.identity.registerDevice({ name, shopperId, publicKey: publicKey ?? null }, ctx.now())) === 'revoked') {
-    throw new PouroverError('FORBIDDEN', `the device ${label} was revoked; sign in under another device name`);
+  const maxActive = ctx.limits.settings.account.devices;
+  const registered = await ctx.identity.registerDevice({ name, shopperId, publicKey: publicKey ?? null }, ctx.now(), { maxActive });
+  if (registered === 'revoked') throw new PouroverError('FORBIDDEN', `the device ${label} was revoked; sign in under another device name`);
+  if (registered === 'too-many') {
+    throw new RateLimited(
+      `this account already has ${maxActive} devices signed in: revoke one you no longer use (Devices, on one of them), then sign in again`,
+      DEVICE_CAP_RETRY_SECONDS,
+    );
   }
   const ttlSeconds = publicKey ? ctx.accessTokenSeconds : KEYLESS_BLESSING_SECONDS;
   return { token: signBlessing(ctx.key, { name, ttlSeconds, now: ctx.now() }), blessing: name, expiresInSeconds: ttlSeconds };
+}
+
+const callerOf = (ctx: Context, email?: string): Caller => ({ address: ctx.address, email });
+
+/** Counts a failed attempt (a wrong password or pairing code, a forged refresh) against the caller, and makes its refusal. */
+async function failedAttempt(ctx: Context, caller: Caller, message: string): Promise<PouroverError> {
+  await ctx.limits.publicAttempts.failed(caller);
+  return new PouroverError('UNAUTHENTICATED', message);
+}
+
+/** Whether `password` is the account's, through the node's password-hash gate; an unknown account costs the same hash. */
+function checkPassword(ctx: Context, password: string, account: { passwordHash: string } | undefined): Promise<boolean> {
+  return ctx.limits.hashes.run(ctx.address, async () => (await passwordMatches(password, account?.passwordHash ?? UNMATCHABLE_HASH)) && account !== undefined);
 }
 
 function shopperOf(ctx: Context & { principal: NonNullable<Context['principal']> }): string {
@@ -35,9 +63,13 @@ function shopperOf(ctx: Context & { principal: NonNullable<Context['principal']>
   return ctx.principal.shopperId;
 }
 
+/**
+ * The public procedures here (sign-in, sign-up, dev sign-in, pairing redemption, refresh) were each counted
+ * against their client address before tRPC read them (limits/admission.ts); an email is held here.
+ */
 export const authRouter = router({
   /** The demo's sign-in: blesses a new device of the demo shopper. Only when the server runs seeded. */
-  devSignIn: publicProcedure.input(z.object(newDevice).strict()).mutation(({ ctx, input }) => {
+  devSignIn: publicProcedure.input(z.object(newDevice).strict()).mutation(async ({ ctx, input }) => {
     if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
     return blessDevice(ctx, DEMO_SHOPPER_ID, input.device, input.publicKey);
   }),
@@ -46,18 +78,28 @@ export const authRouter = router({
   storeSignIn: publicProcedure.input(z.object({ code: pairingCode }).strict()).mutation(async ({ ctx, input }) => {
     const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
     if (!redeemed.ok || !isOwnerCode(redeemed.shopperId)) {
-      throw new PouroverError('UNAUTHENTICATED', 'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`');
+      throw await failedAttempt(ctx, callerOf(ctx), 'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`');
     }
     return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: STORE_SESSION_SECONDS, now: ctx.now() }), blessing: STORE };
   }),
 
-  /** A new shopper: an account (scrypt-hashed password), an empty profile in their new replica, and this device blessed. */
+  /**
+   * A new shopper: an account (scrypt-hashed password), an empty profile in their new replica, and this device blessed.
+   * An email that has an account is answered as sign-in answers: signed in with its password, else the same refusal
+   * as a wrong password (see docs/limits.md for what sign-up still tells).
+   */
   signUp: publicProcedure
     .input(z.object({ name: z.string().min(1).max(120), email: z.email().max(254), password: z.string().min(10, 'a password has at least 10 characters').max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
+      const caller = callerOf(ctx, input.email);
+      await ctx.limits.publicAttempts.admitEmail(input.email);
       const shopperId = randomUUID();
-      if (!(await ctx.identity.createAccount({ email: input.email, shopperId, passwordHash: await hashPassword(input.password) }, ctx.now()))) {
-        throw new PouroverError('PRECONDITION_FAILED', 'an account with this email exists; sign in instead');
+      const passwordHash = await ctx.limits.hashes.run(ctx.address, () => hashPassword(input.password));
+      if (!(await ctx.identity.createAccount({ email: input.email, shopperId, passwordHash }, ctx.now()))) {
+        const account = await ctx.identity.account(input.email);
+        if (!(await checkPassword(ctx, input.password, account)) || !account) throw await failedAttempt(ctx, caller, WRONG_CREDENTIALS);
+        await ctx.limits.publicAttempts.succeeded(caller);
+        return blessDevice(ctx, account.shopperId, input.device, input.publicKey);
       }
       const profile = { id: shopperId, name: input.name, email: input.email, address: '', paymentToken: '', _deleted: false };
       await ctx.store.commit(shopperReplica(shopperId), [{ collection: 'user', document: profile, expect: { kind: 'absent' } }], 'all');
@@ -68,10 +110,11 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ email: z.email().max(254), password: z.string().min(1).max(256), ...newDevice }).strict())
     .mutation(async ({ ctx, input }) => {
+      const caller = callerOf(ctx, input.email);
+      await ctx.limits.publicAttempts.admitEmail(input.email);
       const account = await ctx.identity.account(input.email);
-      if (!account || !(await passwordMatches(input.password, account.passwordHash))) {
-        throw new PouroverError('UNAUTHENTICATED', 'the email or the password is wrong');
-      }
+      if (!(await checkPassword(ctx, input.password, account)) || !account) throw await failedAttempt(ctx, caller, WRONG_CREDENTIALS);
+      await ctx.limits.publicAttempts.succeeded(caller);
       return blessDevice(ctx, account.shopperId, input.device, input.publicKey);
     }),
 
@@ -85,8 +128,9 @@ export const authRouter = router({
       if (Math.abs(Date.parse(input.at) - ctx.now().getTime()) > PROOF_WINDOW_MS) {
         throw new PouroverError('UNAUTHENTICATED', 'the refresh request is too old or too far ahead; check the device clock');
       }
+      // Only a signature that fails counts as a failed attempt: a revoked device retrying is no guess.
       if (!verifyDeviceProof(record.publicKey, refreshMessage(input.device, input.at), input.signature)) {
-        throw new PouroverError('UNAUTHENTICATED', 'the device’s signature does not match its key');
+        throw await failedAttempt(ctx, callerOf(ctx), 'the device’s signature does not match its key');
       }
       if (!principalOf(input.device)) throw new PouroverError('UNAUTHENTICATED', 'not a device blessing');
       return { token: signBlessing(ctx.key, { name: record.name, ttlSeconds: ctx.accessTokenSeconds, now: ctx.now() }), expiresInSeconds: ctx.accessTokenSeconds };
@@ -104,10 +148,19 @@ export const authRouter = router({
       const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
       if (!redeemed.ok || isOwnerCode(redeemed.shopperId)) {
         const why = { unknown: 'this pairing code is not valid', used: 'this pairing code was already used', expired: 'this pairing code has expired' };
-        throw new PouroverError('UNAUTHENTICATED', why[redeemed.ok ? 'unknown' : redeemed.reason]);
+        throw await failedAttempt(ctx, callerOf(ctx), why[redeemed.ok ? 'unknown' : redeemed.reason]);
       }
       return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
     }),
+
+  /**
+   * A single-use ticket, good for a few seconds, that opens one live stream (`sync.stream`, `sync.watch`): asked
+   * for with the bearer header just before each connection, so no lasting credential travels in the stream's URL.
+   */
+  streamTicket: authedProcedure.mutation(async ({ ctx }): Promise<StreamTicketGrant> => {
+    const seconds = ctx.limits.settings.streamTicketSeconds;
+    return { ticket: await ctx.identity.createStreamTicket(ctx.principal.name, seconds * 1000, ctx.now()), expiresInSeconds: seconds };
+  }),
 
   devices: authedProcedure.query(async ({ ctx }) =>
     (await ctx.identity.devices(shopperOf(ctx))).map((device) => ({

@@ -1,24 +1,36 @@
 import type { IncomingMessage } from 'node:http';
-import { principalOf } from '@pourover/schemas';
+import { principalOf, type Principal } from '@pourover/schemas';
 import { verifyBlessing } from './auth/blessing-token.ts';
 import type { Context, ServerDeps } from './trpc.ts';
 
-/**
- * Reads the request's blessing: an `Authorization: Bearer` header, or for a
- * live stream (browsers cannot set headers on EventSource) the `token`
- * connection parameter.
- */
-export function createContext(
-  deps: ServerDeps,
-  request: { req: IncomingMessage; info: { connectionParams: Record<string, string | undefined> | null } },
-): Context {
-  const header = request.req.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7) : request.info.connectionParams?.['token'];
-  if (!token) return { ...deps, principal: undefined, authProblem: 'a blessing is required' };
+export type Authentication = { principal: Principal; problem?: never } | { principal?: never; problem: string };
+
+/** The principal a blessing token names, if its signature, lifetime and device (not revoked) hold. */
+export function authenticate(deps: Pick<ServerDeps, 'key' | 'identity' | 'now'>, token: string): Authentication {
   const verified = verifyBlessing(deps.key, token, deps.now());
-  if (!verified.ok) return { ...deps, principal: undefined, authProblem: `the blessing is ${verified.reason}` };
-  const principal = principalOf(verified.claims.sub);
-  if (!principal) return { ...deps, principal: undefined, authProblem: 'the blessing names no store or device' };
-  if (deps.identity.isRevoked(principal.name)) return { ...deps, principal: undefined, authProblem: 'this device was revoked' };
-  return { ...deps, principal, authProblem: undefined };
+  if (!verified.ok) return { problem: `the blessing is ${verified.reason}` };
+  return principalNamed(deps, verified.claims.sub);
+}
+
+/** The principal of a blessing name the server vouched for (a verified token, a redeemed stream ticket). */
+export function principalNamed(deps: Pick<ServerDeps, 'identity'>, name: string): Authentication {
+  const principal = principalOf(name);
+  if (!principal) return { problem: 'the blessing names no store or device' };
+  if (deps.identity.isRevoked(principal.name)) return { problem: 'this device was revoked' };
+  return { principal };
+}
+
+/**
+ * Reads the request's blessing from its `Authorization: Bearer` header; a
+ * live stream's was read by the stream admission (from its ticket) before
+ * tRPC saw the request, and comes as `admitted`. Connection parameters are
+ * never read here: a token in them is refused before.
+ */
+export function createContext(deps: ServerDeps, req: IncomingMessage, admitted: Principal | undefined): Context {
+  const address = deps.limits.addressOf(req);
+  if (admitted) return { ...deps, address, principal: admitted, authProblem: undefined };
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return { ...deps, address, principal: undefined, authProblem: 'a blessing is required' };
+  const found = authenticate(deps, header.slice(7));
+  return found.principal ? { ...deps, address, principal: found.principal, authProblem: undefined } : { ...deps, address, principal: undefined, authProblem: found.problem };
 }

@@ -11,7 +11,10 @@ import type { IdentityStore } from './auth/identity-store.ts';
 import { openIdentityStore } from './auth/open-identity-store.ts';
 import { createOwnerCode } from './auth/owner-code.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
-import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
+import type { LimitOverrides } from './limits/limit-settings.ts';
+import { openLimits } from './limits/open-limits.ts';
+import { RateLimited } from './limits/rate-limited.ts';
+import { admission as requestAdmission, subscriptionsOf } from './limits/admission.ts';
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
@@ -56,7 +59,8 @@ export type ServerOptions = {
   now?: () => Date;
   /** How long a keyed device's access token lasts (default 15 minutes). */
   accessTokenSeconds?: number;
-  limits?: Partial<LimitSettings>;
+  /** Overrides of the limits in `limits/limit-settings.ts` (request budgets, caps, lockouts). */
+  limits?: LimitOverrides;
   /** A built PWA to serve at `/` (the shop's `dist` folder). */
   staticDir?: string;
   /** How long a client may take to send a whole request (default 30 s); its headers get at most 10 s of it. */
@@ -99,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await store.close();
     throw error;
   }
+  const limits = openLimits({ overrides: options.limits, store: options.store, onError: (error) => log({ t: now().toISOString(), limits: 'error', message: String(error) }) });
   let ownerCode: string | undefined;
   if (options.seed) {
     await seedDemo(store, now());
@@ -116,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     identity,
     syncgroups: syncgroupsOf(identity),
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
-    limits: new RequestLimits({ ...defaultLimits, ...options.limits }),
+    limits,
     devSignIn: options.seed ?? false,
     now,
   };
@@ -125,6 +130,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const blessings = new WeakMap<IncomingMessage, string>();
   /** Why a request was refused, for its log line (codes and messages only: never a token). */
   const refusals = new WeakMap<IncomingMessage, { error: string; reason: string }>();
+  const admission = requestAdmission(deps, {
+    subscriptions: subscriptionsOf(appRouter),
+    onRefused: (req, error) => refusals.set(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
+  });
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -143,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       refusals.set(req, { error: code, reason: code === 'INTERNAL' ? String(error.cause ?? error.message) : error.message });
     },
     createContext: (request) => {
-      const context = createContext(deps, request);
+      const context = createContext(deps, request.req, admission.principalOf(request.req));
       if (context.principal) blessings.set(request.req, context.principal.name);
       return context;
     },
@@ -196,7 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
         return json(res, 400, errorBody('BAD_INPUT', 'requests carry JSON (content-type: application/json)'));
       }
-      return trpc(req, res);
+      return admission.admit(req, res, () => void trpc(req, res));
     }
     if (req.method === 'GET' && path === '/healthz') {
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
@@ -251,6 +260,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await closed;
       await store.close();
       await identity.close();
+      await limits.close();
     },
   };
 }

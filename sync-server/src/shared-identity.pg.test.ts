@@ -1,24 +1,11 @@
 import { join } from 'node:path';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from './app-router.ts';
 import { startServer, type RunningServer } from './http-server.ts';
 import { onPostgres } from './store/on-postgres.ts';
-import { tempDir } from './test-support.ts';
+import { tempDir, trpcClient } from './test-support.ts';
 
-function client(server: RunningServer, token = '') {
-  const url = `${server.url}/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token }), EventSource }),
-        false: httpLink({ url, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
-      }),
-    ],
-  });
-}
+const client = (server: RunningServer, token = '') => trpcClient(server.url, token);
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
 
 onPostgres((postgres) => {

@@ -11,13 +11,12 @@ export type StreamGuard = {
 };
 
 /**
- * What every live stream holds for its lifetime: one of its blessing's
- * stream slots (taken before the stream starts, so going over the limit is a
- * plain 429), and a watch on revocations that ends it the moment its device
- * is revoked.
+ * What every live stream holds for its lifetime: a watch on revocations that
+ * ends it the moment its device is revoked. (Its places under the stream
+ * limits were taken before tRPC saw the request, by limits/admission.ts, and
+ * are given back when the response closes.)
  */
 export function guardStream(ctx: Context & { principal: NonNullable<Context['principal']> }): StreamGuard {
-  const releaseSlot = ctx.limits.openStream(ctx.principal.name);
   const name = ctx.principal.name;
   let revoked = false;
   let wake: () => void = () => {};
@@ -37,7 +36,6 @@ export function guardStream(ctx: Context & { principal: NonNullable<Context['pri
     },
     release() {
       stopWatching();
-      releaseSlot();
     },
   };
 }

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivedFields, editDraft, emptyDraftUpdate, order, shopperReplica, STORE, userProfile, type DraftEdit, type Order, type UserProfile } from '@pourover/schemas';
 import type { WireDocument } from '@pourover/protocol';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { AppRouter } from './app-router.ts';
 import { signBlessing } from './auth/blessing-token.ts';
 import type { ServerKey } from './auth/server-key.ts';
 import { startServer, type RunningServer } from './http-server.ts';
@@ -84,6 +87,24 @@ export async function startTestServer(): Promise<TestServer> {
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A typed client of a server at `url` holding `token` (none if empty): requests carry it in their
+ * header, and each live stream opens with a stream ticket fetched with it, as a device's client does.
+ */
+export function trpcClient(url: string, token = '') {
+  const requests = httpLink({ url: `${url}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) });
+  const tickets = createTRPCClient<AppRouter>({ links: [requests] });
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: `${url}/trpc`, connectionParams: async () => ({ ticket: (await tickets.auth.streamTicket.mutate()).ticket }), EventSource }),
+        false: requests,
+      }),
+    ],
+  });
 }
 
 /** A blessing token for a shopper's device, signed by `key`. */

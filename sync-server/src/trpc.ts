@@ -5,7 +5,7 @@ import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from './store/store.ts';
 import type { IdentityStore } from './auth/identity-store.ts';
 import type { ServerKey } from './auth/server-key.ts';
-import type { RequestLimits } from './limits.ts';
+import type { Limits } from './limits/open-limits.ts';
 import type { Syncgroups } from './permissions.ts';
 
 export type ServerDeps = {
@@ -16,13 +16,15 @@ export type ServerDeps = {
   syncgroups: Syncgroups;
   /** How long an access token of a device with a key lasts. */
   accessTokenSeconds: number;
-  limits: RequestLimits;
+  limits: Limits;
   /** Whether the demo's dev sign-in may bless devices without a password. */
   devSignIn: boolean;
   now: () => Date;
 };
 
 export type Context = ServerDeps & {
+  /** The client address the request counts under (see limits/client-address.ts). */
+  address: string;
   principal: Principal | undefined;
   /** Why the request carries no principal, for the refusal's message. */
   authProblem: string | undefined;
@@ -49,15 +51,19 @@ const typedErrors = t.middleware(async ({ next }) => {
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure.use(typedErrors);
 
 /**
- * A procedure that needs a verified blessing; `ctx.principal` is set within
- * it. Devices are held to their request rate; the store's own workers (the
- * order processor) are not.
+ * Every call is charged to its request budgets before it runs: its client
+ * address's and, for a device, the device's and its account's (the store's
+ * own workers, such as the order processor, are not held to them).
  */
+export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
+  await ctx.limits.requests.charge({ principal: ctx.principal, address: ctx.address });
+  return next();
+});
+
+/** A procedure that needs a verified blessing; `ctx.principal` is set within it. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
-  if (ctx.principal.kind === 'device') ctx.limits.charge(ctx.principal.name);
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

@@ -1,26 +1,12 @@
 import type { WatchEvent } from '@pourover/protocol';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from './app-router.ts';
 import { signBlessing } from './auth/blessing-token.ts';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, uuid, type TestServer } from './test-support.ts';
+import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from './test-support.ts';
 
 const TIME = '2026-11-23T10:00:00.000Z';
 const placed = (n: number) => orderDoc(n, { status: 'placed', placedTime: TIME });
 
-function client(server: TestServer, token: string) {
-  const url = `${server.url}/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token }), EventSource }),
-        false: httpLink({ url, headers: () => ({ authorization: `Bearer ${token}` }) }),
-      }),
-    ],
-  });
-}
+const client = (server: TestServer, token: string) => trpcClient(server.url, token);
 
 /** Subscribes to a watch and collects its events until `stop()`. */
 function watch(server: TestServer, token: string, lastEventId?: string) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServerProcess } from '../support/server-process.ts';
 import { benchContext, type BenchContext } from './context.ts';
-import { openRawStreams, pusher, type RawStream } from './light-clients.ts';
+import { loopbackAddress, openRawStreams, pusher, type RawStream } from './light-clients.ts';
 import { makeOrders } from './orders.ts';
 import { median, percentiles, type Samples } from './stats.ts';
 
@@ -44,7 +44,8 @@ const IDLE = 'server RSS, no open streams';
 
 /** RSS of the server with `levels` open live streams, one device (and shopper) each. */
 async function streamMemory(ctx: BenchContext, pid: number, options: { levels: number[]; step: Step }): Promise<Figures> {
-  const tokens = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ctx.shopper(10_000 + from + i).token);
+  // Each device from an address of its own, as real devices come: one address may hold only so many streams.
+  const tokens = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ token: ctx.shopper(10_000 + from + i).token, from: loopbackAddress(from + i) }));
   // A warm-up, so that code and buffers every stream needs count in the idle figure, not in the first streams'.
   options.step('capacity: warming up streams');
   for (const stream of await openRawStreams(ctx.server.url, tokens(0, 100))) stream.close();
@@ -69,9 +70,9 @@ async function streamMemory(ctx: BenchContext, pid: number, options: { levels: n
  * and one push in flight at a time, for `seconds`; each push a new draft.
  */
 async function pushRate(ctx: BenchContext, pid: number, options: { devices: number; seconds: number; runs: number; step: Step }): Promise<Figures> {
-  const shoppers = Array.from({ length: options.devices }, (_, i) => ctx.shopper(30_000 + i));
-  const streams = await openRawStreams(ctx.server.url, shoppers.map((s) => s.token));
-  const pushers = shoppers.map((s) => pusher(ctx.server.url, s.token));
+  const devices = Array.from({ length: options.devices }, (_, i) => ({ token: ctx.shopper(30_000 + i).token, from: loopbackAddress(i, 2) }));
+  const streams = await openRawStreams(ctx.server.url, devices);
+  const pushers = devices.map((device) => pusher(ctx.server.url, device));
   const [draft] = makeOrders(1, ctx.catalog, 'draft', 7);
   const body = () => JSON.stringify({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, id: randomUUID(), _deleted: false } }] });
   const rates: number[] = [];

@@ -2,19 +2,47 @@ import { Agent, request } from 'node:http';
 
 /**
  * Devices reduced to their traffic, for loading the server: a live stream as
- * one bare SSE request, a push as one JSON POST — the requests tRPC's links
- * make, without a database or a tRPC client behind them, so that thousands
- * fit in the benchmark's process.
+ * one bare SSE request (opened with a stream ticket, as a device's are), a
+ * push as one JSON POST — the requests tRPC's links make, without a database
+ * or a tRPC client behind them, so that thousands fit in the benchmark's
+ * process. Each device may come from a loopback address of its own
+ * (`from`), as real devices come from many addresses.
  */
 
 export type RawStream = { close(): void };
+export type RawDevice = { token: string; from?: string | undefined };
+
+/** One JSON POST to a procedure; resolves with the status and the body's text. */
+function post(url: string, options: { agent?: Agent; headers: Record<string, string>; body: string; from?: string | undefined }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...options.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)) };
+    const req = request(url, { method: 'POST', headers, ...(options.agent ? { agent: options.agent } : { agent: false, localAddress: options.from }) }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.once('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A single-use stream ticket, asked for with the device's bearer header as its client does. */
+export async function streamTicket(url: string, device: RawDevice): Promise<string> {
+  const answer = await post(`${url}/trpc/auth.streamTicket`, { headers: { authorization: `Bearer ${device.token}` }, body: '{}', from: device.from });
+  if (answer.status !== 200) throw new Error(`stream ticket refused with ${answer.status}`);
+  return (JSON.parse(answer.text) as { result: { data: { ticket: string } } }).result.data.ticket;
+}
 
 /** Opens a device's live stream on its own connection; resolves once the server says `ready`. */
-export function openRawStream(url: string, token: string): Promise<RawStream> {
+export async function openRawStream(url: string, device: RawDevice): Promise<RawStream> {
   const input = encodeURIComponent(JSON.stringify({ lastEventId: null }));
-  const params = encodeURIComponent(JSON.stringify({ token }));
+  const params = encodeURIComponent(JSON.stringify({ ticket: await streamTicket(url, device) }));
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/trpc/sync.stream?input=${input}&connectionParams=${params}`, { agent: false, headers: { accept: 'text/event-stream' } });
+    const req = request(`${url}/trpc/sync.stream?input=${input}&connectionParams=${params}`, {
+      agent: false,
+      localAddress: device.from,
+      headers: { accept: 'text/event-stream' },
+    });
     req.once('error', reject);
     req.once('response', (res) => {
       if (res.statusCode !== 200) {
@@ -38,15 +66,23 @@ export function openRawStream(url: string, token: string): Promise<RawStream> {
   });
 }
 
-/** Opens `tokens.length` streams, `concurrency` connecting at a time (so the server's listen backlog never overflows). */
-export async function openRawStreams(url: string, tokens: readonly string[], concurrency = 100): Promise<RawStream[]> {
+/** Opens a stream for each device, `concurrency` connecting at a time (so the server's listen backlog never overflows). */
+export async function openRawStreams(url: string, devices: readonly RawDevice[], concurrency = 100): Promise<RawStream[]> {
   const streams: RawStream[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < tokens.length) streams.push(await openRawStream(url, tokens[next++] ?? ''));
+    while (next < devices.length) {
+      const device = devices[next++];
+      if (device) streams.push(await openRawStream(url, device));
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return streams;
+}
+
+/** The `n`th of many client addresses on the loopback network (127.0.0.0/8 all reaches a server on 127.0.0.1). */
+export function loopbackAddress(n: number, block = 1): string {
+  return `127.${block}.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
 }
 
 export type Pusher = {
@@ -56,19 +92,11 @@ export type Pusher = {
 };
 
 /** A device's pushes over its own keep-alive connection, as tRPC's `httpLink` sends them. */
-export function pusher(url: string, token: string): Pusher {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+export function pusher(url: string, device: RawDevice): Pusher {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ...(device.from ? { localAddress: device.from } : {}) });
+  const headers = { authorization: `Bearer ${device.token}` };
   return {
-    push: (body) =>
-      new Promise((resolve, reject) => {
-        const req = request(`${url}/trpc/sync.push`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.once('error', reject);
-        req.end(body);
-      }),
+    push: async (body) => (await post(`${url}/trpc/sync.push`, { agent, headers, body })).status,
     close: () => agent.destroy(),
   };
 }

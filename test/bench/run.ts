@@ -15,6 +15,7 @@ import { progress } from './progress.ts';
 import { startPouchServer } from './pouch.ts';
 import { figuresOf, table, type Samples } from './stats.ts';
 import { buildShop, shopDist } from '../e2e/browser.ts';
+import { attackFigures } from './attack-figures.ts';
 import { browserFigures } from './browser-figures.ts';
 import { chromiumSyncFigures } from './browser-sync-figures.ts';
 import { capacityFigures } from './capacity-figures.ts';
@@ -22,7 +23,7 @@ import { orderFigures, processorFigures } from './order-figures.ts';
 import { postgresFigures } from './postgres-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
 
-const GROUPS = ['sync', 'orders', 'processor', 'browser', 'chromium', 'capacity', 'postgres'] as const;
+const GROUPS = ['sync', 'orders', 'processor', 'browser', 'chromium', 'capacity', 'postgres', 'attack'] as const;
 const parsed = z
   .object({
     quick: z.boolean().default(false),
@@ -48,6 +49,9 @@ const wanted = (group: (typeof GROUPS)[number]) => groups.includes(group);
 const size = args.quick
   ? { orders: 500, syncRuns: 2, pushRuns: 2, writes: 30, streams: 100, places: 50, queued: 100, processorRuns: 1, received: 5, reloads: 2, open: [200], pushers: 50, pushSeconds: 1, capacityRuns: 1, chromiumRuns: 1 }
   : { orders: 10_000, syncRuns: 5, pushRuns: 3, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, processorRuns: 3, received: 100, reloads: 10, open: [1_000, 5_000], pushers: 200, pushSeconds: 5, capacityRuns: 3, chromiumRuns: 2 };
+const attackSize = args.quick
+  ? { devices: 20, signIns: 100, guesses: 1_000, attackers: 5, seconds: 2, runs: 1 }
+  : { devices: 50, signIns: 500, guesses: 10_000, attackers: 5, seconds: 4, runs: 3 };
 
 const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-'));
 const step = progress(args.quick ? 'bench --quick' : 'bench');
@@ -71,6 +75,7 @@ try {
   if (wanted('chromium')) samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
   if (wanted('capacity')) samples.push(...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })));
   if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
+  if (wanted('attack')) samples.push(...(await attackFigures({ ...attackSize, step })));
 } finally {
   await pouch.stop();
   await server.stop();

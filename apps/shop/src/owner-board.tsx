@@ -6,11 +6,20 @@ import { explain, formatCents, formatTime } from './format.ts';
 
 type Row = { replica: string; order: Order };
 
-/** Follows one collection across every shopper with the store's watch: the initial state, then each change. */
+/** How long the board waits before watching again after its watch stopped. */
+const REWATCH_MS = 2_000;
+
+/**
+ * Follows one collection across every shopper with the store's watch: the initial state, then each change.
+ * A watch that stops (a dropped connection: its single-use stream ticket can't reopen it) starts again from
+ * a new initial state, with a new ticket.
+ */
 function useWatched(client: SyncClient, collection: 'placedOrders' | 'processedOrders'): Row[] {
   const [rows, setRows] = useState<Map<string, Row>>(new Map());
   useEffect(() => {
     let current = new Map<string, Row>();
+    let subscription: { unsubscribe(): void } | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const apply = (documents: WatchedDocument[]) => {
       current = new Map(current);
       for (const { replica, document } of documents) {
@@ -19,16 +28,32 @@ function useWatched(client: SyncClient, collection: 'placedOrders' | 'processedO
       }
       setRows(current);
     };
-    const subscription = client.sync.watch.subscribe(
-      { collection },
-      {
-        onData: (envelope) => {
-          const event = watchEvent.safeParse(envelope.data);
-          if (event.success && event.data.kind !== 'initialized') apply(event.data.documents);
+    const watch = () => {
+      let fresh = true;
+      subscription = client.sync.watch.subscribe(
+        { collection },
+        {
+          onData: (envelope) => {
+            const event = watchEvent.safeParse(envelope.data);
+            if (!event.success) return;
+            // A new watch begins with the whole initial state: what an earlier one showed goes.
+            if (fresh) current = new Map();
+            fresh = false;
+            if (event.data.kind === 'initialized') setRows(current);
+            else apply(event.data.documents);
+          },
+          onError: () => {
+            subscription?.unsubscribe();
+            retry = setTimeout(watch, REWATCH_MS);
+          },
         },
-      },
-    );
-    return () => subscription.unsubscribe();
+      );
+    };
+    watch();
+    return () => {
+      clearTimeout(retry);
+      subscription?.unsubscribe();
+    };
   }, [client, collection]);
   return [...rows.values()].sort((a, b) => (b.order.placedTime ?? '').localeCompare(a.order.placedTime ?? ''));
 }

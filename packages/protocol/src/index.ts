@@ -5,3 +5,4 @@ export * from './batch.ts';
 export * from './watch.ts';
 export * from './device-proof.ts';
 export * from './syncgroup.ts';
+export * from './stream-ticket.ts';

@@ -18,27 +18,37 @@ export type SyncClientOptions = {
   batchCalls?: number;
 };
 
-/** A typed tRPC client of the sync server: requests over HTTP, the live stream over SSE. */
+/**
+ * A typed tRPC client of the sync server: requests over HTTP with the token
+ * in their `Authorization` header, live streams over SSE. A live stream's
+ * URL carries no token: before each (re)connection the client asks for a
+ * single-use stream ticket (`auth.streamTicket`, with the header) and sends
+ * that. A refused ticket request (an expired token, say) fails the stream
+ * with its typed error, for the caller to refresh and subscribe again.
+ */
 export function createSyncClient(options: SyncClientOptions) {
   const url = `${options.url}/trpc`;
+  const headers = () => ({ authorization: `Bearer ${options.token()}` });
+  const requests = options.batchCalls
+    ? httpBatchLink({
+        url,
+        maxItems: options.batchCalls,
+        // Batched queries travel in the URL: well under the 16 KiB of headers Node takes.
+        maxURLLength: 8_000,
+        headers,
+      })
+    : httpLink({ url, headers });
+  const tickets = createTRPCClient<AppRouter>({ links: [httpLink({ url, headers })] });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
           url,
-          connectionParams: () => ({ token: options.token() }),
+          connectionParams: async () => ({ ticket: (await tickets.auth.streamTicket.mutate()).ticket }),
           ...(options.EventSource ? { EventSource: options.EventSource } : {}),
         }),
-        false: options.batchCalls
-          ? httpBatchLink({
-              url,
-              maxItems: options.batchCalls,
-              // Batched queries travel in the URL: well under the 16 KiB of headers Node takes.
-              maxURLLength: 8_000,
-              headers: () => ({ authorization: `Bearer ${options.token()}` }),
-            })
-          : httpLink({ url, headers: () => ({ authorization: `Bearer ${options.token()}` }) }),
+        false: requests,
       }),
     ],
   });

@@ -99,6 +99,42 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       expect(results.filter((result) => result.ok)).toHaveLength(1);
     });
 
+    it('caps a shopper’s devices not revoked, letting a known device in again and a new one once one is revoked', async () => {
+      const { identity } = await fresh();
+      const cap = { maxActive: 2 };
+      const register = (label: string, ms: number, shopperId = SHOPPER) => identity.registerDevice({ name: device(label, shopperId), shopperId, publicKey: null }, at(ms), cap);
+      expect(await register('one', 0)).toBe('registered');
+      expect(await register('two', 1)).toBe('registered');
+      expect(await register('three', 2)).toBe('too-many');
+      expect(await register('one', 3)).toBe('registered');
+      expect(await register('tv', 4, OTHER)).toBe('registered');
+      await identity.revoke(device('two'), at(MINUTE));
+      expect(await register('two', 2 * MINUTE)).toBe('revoked');
+      expect(await register('three', 2 * MINUTE)).toBe('registered');
+      expect((await identity.devices(SHOPPER)).map((record) => record.name)).toEqual([device('one'), device('two'), device('three')]);
+    });
+
+    it('lets only as many new devices as the cap allows when several sign in at once', async () => {
+      const { identity } = await fresh();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) => identity.registerDevice({ name: device(`rush-${n}`), shopperId: SHOPPER, publicKey: null }, at(0), { maxActive: 3 })),
+      );
+      expect(results.filter((result) => result === 'registered')).toHaveLength(3);
+      expect(results.filter((result) => result === 'too-many')).toHaveLength(5);
+    });
+
+    it('redeems a stream ticket once, for its holder, only before it expires', async () => {
+      const { identity } = await fresh();
+      const ticket = await identity.createStreamTicket(device('phone'), 30_000, at(0));
+      expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const results = await Promise.all(Array.from({ length: 4 }, () => identity.redeemStreamTicket(ticket, at(1_000))));
+      expect(results.filter((holder) => holder === device('phone'))).toHaveLength(1);
+      expect(results.filter((holder) => holder === undefined)).toHaveLength(3);
+      const late = await identity.createStreamTicket(device('phone'), 30_000, at(0));
+      expect(await identity.redeemStreamTicket(late, at(30_000))).toBeUndefined();
+      expect(await identity.redeemStreamTicket('x'.repeat(43), at(0))).toBeUndefined();
+    });
+
     it('replaces a syncgroup spec only at the version it was read at', async () => {
       const { identity, reopen } = await fresh();
       const members = [{ pattern: '$owner', grants: ['read', 'admin'] as const }];

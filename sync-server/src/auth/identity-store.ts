@@ -3,6 +3,7 @@ import type { SyncgroupMember } from '@pourover/schemas';
 
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
 export type Redemption = { ok: true; shopperId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+export type NewDevice = { name: string; shopperId: string; publicKey: JsonWebKey | null };
 export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
 
 /**
@@ -21,8 +22,12 @@ export interface IdentityStore {
   isRevoked(name: string): boolean;
   /** Calls `listener` with each device name revoked from now on, through this server or another. */
   onRevoked(listener: (name: string) => void): () => void;
-  /** Records a device (or gives it a new key); a revoked device name stays revoked. */
-  registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date): Promise<'registered' | 'revoked'>;
+  /**
+   * Records a device (or gives it a new key); a revoked device name stays revoked. With
+   * `maxActive`, a new device of a shopper who has that many not revoked is refused
+   * (`too-many`), decided atomically, so two sign-ins at once on two nodes can't both pass.
+   */
+  registerDevice(device: NewDevice, now: Date, limit?: { maxActive: number }): Promise<'registered' | 'revoked' | 'too-many'>;
   device(name: string): Promise<DeviceRecord | undefined>;
   devices(shopperId: string): Promise<DeviceRecord[]>;
   /** Revokes a device; false if it was already revoked or is unknown. */
@@ -31,6 +36,10 @@ export interface IdentityStore {
   createPairingCode(shopperId: string, ttlMs: number, now: Date): Promise<string>;
   /** Uses up a pairing code, once: the first redemption wins, later ones and late ones are refused. */
   redeemPairingCode(code: string, now: Date): Promise<Redemption>;
+  /** A single-use stream ticket for the blessing `holder`, good for `ttlMs` (see stream-tickets.ts). */
+  createStreamTicket(holder: string, ttlMs: number, now: Date): Promise<string>;
+  /** Uses up a stream ticket: the holder's blessing name the first time, before it expires; undefined ever after. */
+  redeemStreamTicket(ticket: string, now: Date): Promise<string | undefined>;
   /** A syncgroup's stored spec, if an admin ever changed it from the default. */
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
   /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */

@@ -2,27 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { refreshMessage } from '@pourover/protocol';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../app-router.ts';
 import { startServer, type RunningServer } from '../http-server.ts';
 import { DEMO_PASSWORD } from '../seed/seed.ts';
+import { trpcClient } from '../test-support.ts';
 
 const MINUTE = 60_000;
 
-function client(server: RunningServer, token = '') {
-  const url = `${server.url}/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token }), EventSource }),
-        false: httpLink({ url, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
-      }),
-    ],
-  });
-}
+const client = (server: RunningServer, token = '') => trpcClient(server.url, token);
 
 async function deviceKeys() {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);

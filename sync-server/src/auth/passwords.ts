@@ -24,3 +24,10 @@ export async function passwordMatches(password: string, stored: string): Promise
   const actual = await derive(password, Buffer.from(salt, 'base64url'));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * A well-formed hash no password matches: checked against when an email has
+ * no account, so that answer costs the same scrypt as a wrong password and
+ * its timing tells nothing about which emails have accounts.
+ */
+export const UNMATCHABLE_HASH = `scrypt$${randomBytes(16).toString('base64url')}$${randomBytes(KEY_LENGTH).toString('base64url')}`;

@@ -5,10 +5,14 @@ import { Pool, type PoolClient } from 'pg';
 import { z } from 'zod';
 import { migratePostgres } from '../store/postgres-migrations.ts';
 import { PostgresListener } from '../store/postgres-listener.ts';
-import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import { hashStreamTicket, newStreamTicket } from './stream-tickets.ts';
 
 /** The channel on which every node hears of revocations and syncgroup changes made through any node. */
 export const IDENTITY_CHANNEL = 'pourover_identity';
+
+/** The first key of the per-shopper lock that registers devices within the cap. */
+const DEVICE_LOCK = 0x64657669;
 
 const notice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('revoked'), device: z.string() }),
@@ -94,7 +98,8 @@ export class PostgresIdentityStore implements IdentityStore {
     return () => void this.#events.off('revoked', listener);
   }
 
-  async registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date) {
+  async registerDevice(device: NewDevice, now: Date, limit?: { maxActive: number }) {
+    if (limit) return this.#registerWithin(device, now, limit.maxActive);
     // One statement: a revocation committed by another node meanwhile can't be overwritten.
     const { rows } = await this.#pool.query<{ revoked: boolean }>(
       `INSERT INTO devices AS d (name, shopper_id, public_key, created_at) VALUES ($1, $2, $3, $4)
@@ -151,6 +156,27 @@ export class PostgresIdentityStore implements IdentityStore {
     return { ok: false, reason: row.used_at !== null ? 'used' : 'expired' };
   }
 
+  async createStreamTicket(holder: string, ttlMs: number, now: Date) {
+    const ticket = newStreamTicket();
+    // Expired tickets go in the same statement: never used, they would only pile up.
+    await this.#pool.query(
+      `WITH expired AS (DELETE FROM stream_tickets WHERE expires_at <= $4)
+       INSERT INTO stream_tickets (ticket_hash, holder, expires_at) VALUES ($1, $2, $3)`,
+      [hashStreamTicket(ticket), holder, now.getTime() + ttlMs, now.getTime()],
+    );
+    return ticket;
+  }
+
+  async redeemStreamTicket(ticket: string, now: Date) {
+    // The delete is the decision: of two nodes given one ticket at once, exactly one gets its row.
+    const { rows } = await this.#pool.query<{ holder: string; expires_at: string }>(
+      'DELETE FROM stream_tickets WHERE ticket_hash = $1 RETURNING holder, expires_at',
+      [hashStreamTicket(ticket)],
+    );
+    const row = rows[0];
+    return row && Number(row.expires_at) > now.getTime() ? row.holder : undefined;
+  }
+
   syncgroup(replica: string, collection: string) {
     return this.#syncgroups.get(syncgroupKey(replica, collection));
   }
@@ -198,6 +224,42 @@ export class PostgresIdentityStore implements IdentityStore {
     this.#events.removeAllListeners();
     await this.#listener.close();
     await this.#pool.end();
+  }
+
+  /** A device registered only while its shopper has fewer than `maxActive` others not revoked, under a lock per shopper. */
+  async #registerWithin(device: NewDevice, now: Date, maxActive: number): Promise<'registered' | 'revoked' | 'too-many'> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Two keys: a space apart from the migrations' one-key lock.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DEVICE_LOCK, device.shopperId]);
+      const { rows } = await client.query<{ active: string; known: boolean; revoked: boolean }>(
+        `SELECT count(*) FILTER (WHERE revoked_at IS NULL) AS active, bool_or(name = $2) AS known, bool_or(name = $2 AND revoked_at IS NOT NULL) AS revoked
+         FROM devices WHERE shopper_id = $1`,
+        [device.shopperId, device.name],
+      );
+      const found = rows[0];
+      let outcome: 'registered' | 'revoked' | 'too-many' = 'registered';
+      if (found?.revoked) outcome = 'revoked';
+      else if (!found?.known && Number(found?.active ?? 0) >= maxActive) outcome = 'too-many';
+      else {
+        // As in the statement without a cap: a revocation committed meanwhile by another node is never overwritten.
+        const written = await client.query(
+          `INSERT INTO devices AS d (name, shopper_id, public_key, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key WHERE d.revoked_at IS NULL
+           RETURNING name`,
+          [device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString()],
+        );
+        if (written.rows.length === 0) outcome = 'revoked';
+      }
+      await client.query('COMMIT');
+      return outcome;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   #markRevoked(name: string) {

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { openDurableFile } from '@pourover/durable-sqlite';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
-import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import { MemoryStreamTickets } from './stream-tickets.ts';
 
 /** Forward-only schema versions of the identity file; `user_version` records how many have run. Never edit a shipped entry. */
 const migrations: readonly string[] = [
@@ -30,6 +31,7 @@ export class SqliteIdentityStore implements IdentityStore {
   /** Revoked device names, kept in memory: every request is checked against it. */
   readonly #revoked = new Set<string>();
   readonly #events = new EventEmitter().setMaxListeners(0);
+  readonly #tickets = new MemoryStreamTickets();
   /** Read on every request, so prepared once. */
   readonly #syncgroupRow: Database.Statement<[string, string], { members: string; version: number }>;
 
@@ -58,15 +60,23 @@ export class SqliteIdentityStore implements IdentityStore {
     return () => void this.#events.off('revoked', listener);
   }
 
-  async registerDevice(device: { name: string; shopperId: string; publicKey: JsonWebKey | null }, now: Date) {
+  async registerDevice(device: NewDevice, now: Date, limit?: { maxActive: number }) {
     if (this.#revoked.has(device.name)) return 'revoked' as const;
-    this.#db
-      .prepare(
-        `INSERT INTO devices (name, shopper_id, public_key, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key`,
-      )
-      .run(device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString());
-    return 'registered' as const;
+    const register = this.#db.transaction(() => {
+      const known = this.#db.prepare<[string], { name: string }>('SELECT name FROM devices WHERE name = ?').get(device.name);
+      if (!known && limit) {
+        const active = this.#db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM devices WHERE shopper_id = ? AND revoked_at IS NULL').get(device.shopperId);
+        if ((active?.n ?? 0) >= limit.maxActive) return 'too-many' as const;
+      }
+      this.#db
+        .prepare(
+          `INSERT INTO devices (name, shopper_id, public_key, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key`,
+        )
+        .run(device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString());
+      return 'registered' as const;
+    });
+    return register.immediate();
   }
 
   async device(name: string) {
@@ -105,6 +115,14 @@ export class SqliteIdentityStore implements IdentityStore {
       return { ok: true, shopperId: row.shopper_id };
     });
     return redeem.immediate();
+  }
+
+  async createStreamTicket(holder: string, ttlMs: number, now: Date) {
+    return this.#tickets.create(holder, ttlMs, now);
+  }
+
+  async redeemStreamTicket(ticket: string, now: Date) {
+    return this.#tickets.redeem(ticket, now);
   }
 
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined {

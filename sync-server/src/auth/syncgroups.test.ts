@@ -1,23 +1,10 @@
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../app-router.ts';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, uuid, type TestServer } from '../test-support.ts';
+import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../test-support.ts';
 
 const OTHER = '00000000-0000-4000-8000-0000000000aa';
 
-function client(server: TestServer, token: string) {
-  const url = `${server.url}/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, connectionParams: () => ({ token }), EventSource }),
-        false: httpLink({ url, headers: () => ({ authorization: `Bearer ${token}` }) }),
-      }),
-    ],
-  });
-}
+const client = (server: TestServer, token: string) => trpcClient(server.url, token);
 
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
 

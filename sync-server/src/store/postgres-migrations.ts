@@ -59,6 +59,12 @@ export const postgresMigrations: readonly string[] = [
      PRIMARY KEY (replica, collection)
    );
    CREATE TABLE server_key (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), public_key text NOT NULL);`,
+  // Single-use stream tickets (hashed), and the counts of the limits every node shares (the
+  // columns rate-limiter-flexible's RateLimiterPostgres reads and writes; see limits/limiters.ts).
+  `CREATE TABLE stream_tickets (ticket_hash text PRIMARY KEY, holder text COLLATE "C" NOT NULL, expires_at bigint NOT NULL);
+   CREATE INDEX stream_tickets_by_expiry ON stream_tickets (expires_at);
+   CREATE TABLE rate_limits (key text COLLATE "C" PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint);
+   CREATE INDEX rate_limits_by_expiry ON rate_limits (expire);`,
 ];
 
 /** An arbitrary fixed key: server processes opening one database at once migrate it one at a time. */

@@ -9,9 +9,22 @@ export const isData = (event: SseEvent) => event.event === undefined;
 /** Whether an SSE event is tRPC's typed error event. */
 export const isError = (event: SseEvent) => event.event === 'serialized-error';
 
+/** A stream ticket for `token` from the server at `origin`, as a device's client asks for one; undefined if refused. */
+async function ticketFor(origin: string, token: string): Promise<string | undefined> {
+  const response = await fetch(`${origin}/trpc/auth.streamTicket`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (response.status !== 200) return undefined;
+  return ((await response.json()) as { result: { data: { ticket: string } } }).result.data.ticket;
+}
+
 /**
  * A live event stream read in the background, so a test can act while it
- * is open (write, then wait for the change to arrive).
+ * is open (write, then wait for the change to arrive). It opens as a
+ * device's client does: with a stream ticket fetched with `token`, or, when
+ * the server refuses one (a forged or revoked token), with no credential.
  */
 export class LiveStream {
   status = 0;
@@ -23,16 +36,17 @@ export class LiveStream {
   readonly #done: Promise<void>;
 
   constructor(url: string, token: string | undefined) {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
-    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-    this.#done = this.#read(url, headers).catch((error: unknown) => {
+    this.#done = this.#read(url, token).catch((error: unknown) => {
       this.failure = error;
     });
   }
 
-  async #read(url: string, headers: Record<string, string>) {
+  async #read(url: string, token: string | undefined) {
+    const target = new URL(url);
+    const ticket = token === undefined ? undefined : await ticketFor(target.origin, token);
+    if (ticket) target.searchParams.set('connectionParams', JSON.stringify({ ticket }));
     try {
-      const response = await fetch(url, { headers, signal: this.#controller.signal });
+      const response = await fetch(target, { headers: { accept: 'text/event-stream' }, signal: this.#controller.signal });
       this.status = response.status;
       const reader = response.body?.getReader();
       const decoder = new TextDecoder();

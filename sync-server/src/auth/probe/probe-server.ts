@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startServer, type LogLine, type RunningServer } from '../../http-server.ts';
-import type { LimitSettings } from '../../limits.ts';
+import type { LimitOverrides } from '../../limits/limit-settings.ts';
 import { tempDir } from '../../test-support.ts';
 
 export type ProbeServer = RunningServer & {
@@ -24,10 +24,21 @@ export type ProbeServer = RunningServer & {
 };
 
 /** Limits high enough that no probe is ever rate limited (the limits have tests of their own). */
-const GENEROUS: LimitSettings = { requestsPerSecond: 1_000_000, burst: 1_000_000, streamsPerBlessing: 1_000 };
+const GENEROUS: LimitOverrides = {
+  device: { requests: { points: 1_000_000, seconds: 1 }, streams: 1_000 },
+  account: { devices: 1_000_000, requests: { points: 1_000_000, seconds: 1 }, streams: 1_000 },
+  address: {
+    requests: { points: 1_000_000, seconds: 1 },
+    streams: 1_000,
+    publicCalls: { points: 1_000_000, seconds: 1 },
+    failures: { failures: 1_000_000, seconds: 1, lockSeconds: 1 },
+  },
+  email: { failures: { failures: 1_000_000, seconds: 1, lockSeconds: 1 } },
+  node: { streams: 100_000, hashes: 2, queuedHashes: 1_000, hashesPerAddress: 1_000 },
+};
 
 /** A seeded server on 127.0.0.1 and an ephemeral port, in a fresh temporary folder. */
-export async function startProbeServer(limits: Partial<LimitSettings> = GENEROUS): Promise<ProbeServer> {
+export async function startProbeServer(limits: LimitOverrides = GENEROUS): Promise<ProbeServer> {
   const folder = tempDir();
   const failures: LogLine[] = [];
   const log = (line: LogLine) => {
