@@ -133,6 +133,9 @@ export const authRouter = router({
         throw await failedAttempt(ctx, callerOf(ctx), 'the device’s signature does not match its key');
       }
       if (!principalOf(input.device)) throw new PouroverError('UNAUTHENTICATED', 'not a device blessing');
+      if (!(await ctx.limits.refreshProofs.spend(`${input.device}|${input.at}`))) {
+        throw new PouroverError('UNAUTHENTICATED', 'this refresh request was used already; sign a new one');
+      }
       return { token: signBlessing(ctx.key, { name: record.name, ttlSeconds: ctx.accessTokenSeconds, now: ctx.now() }), expiresInSeconds: ctx.accessTokenSeconds };
     }),
 

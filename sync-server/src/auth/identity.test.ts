@@ -67,8 +67,11 @@ describe('devices, pairing and revocation', () => {
     await expect(
       client(server).auth.refresh.mutate({ device: laptop.blessing, at: stale, signature: await proof(laptop.keys, laptop.blessing, stale) }),
     ).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
-    const { token } = await client(server).auth.refresh.mutate({ device: laptop.blessing, at, signature: await proof(laptop.keys, laptop.blessing, at) });
+    const signed = { device: laptop.blessing, at, signature: await proof(laptop.keys, laptop.blessing, at) };
+    const { token } = await client(server).auth.refresh.mutate(signed);
     expect((await client(server, token).sync.pull.query({ collection: 'user', checkpoint: null, limit: 1 })).documents).toHaveLength(1);
+    // The same signed request, replayed within its window (copied from a log, say), gets nothing.
+    await expect(client(server).auth.refresh.mutate(signed)).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
   });
 
   it('pairs a new device with a code that works once, for the shopper who made it', async () => {

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { PROOF_WINDOW_MS } from '@pourover/protocol';
 import { clientAddress } from './client-address.ts';
 import { HashGate } from './hash-gate.ts';
 import { limitSettings, type LimitOverrides, type LimitSettings } from './limit-settings.ts';
 import { memoryLimiters, postgresLimiters, type Limiters } from './limiters.ts';
 import { PublicAttempts } from './public-attempts.ts';
 import { RequestBudgets } from './request-budgets.ts';
+import { SpentProofs } from './spent-proofs.ts';
 import { StreamSlots } from './stream-slots.ts';
 
 /** Every limit of one server node, from `limitSettings` and the node's store. */
@@ -14,6 +16,7 @@ export type Limits = {
   streams: StreamSlots;
   publicAttempts: PublicAttempts;
   hashes: HashGate;
+  refreshProofs: SpentProofs;
   /** The client address a request counts under. */
   addressOf(req: IncomingMessage): string;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export function openLimits(options: { overrides: LimitOverrides | undefined; sto
     streams: new StreamSlots(settings),
     publicAttempts: new PublicAttempts(limiters, settings),
     hashes: new HashGate(settings.node),
+    refreshProofs: new SpentProofs(limiters, PROOF_WINDOW_MS),
     addressOf: (req) => clientAddress(req, settings.trustedProxies),
     close: () => limiters.close(),
   };

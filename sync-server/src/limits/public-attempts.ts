@@ -8,8 +8,8 @@ export type Caller = { address: string; email?: string | undefined };
 
 type Locker = { limiter: RateLimiterAbstract; lockout: Lockout };
 
-/** The procedures held by PublicAttempts: callable without a blessing, each a chance to guess a credential or to make work. */
-export const publicEndpoints: ReadonlySet<string> = new Set(['auth.signIn', 'auth.signUp', 'auth.devSignIn', 'auth.redeemPairingCode', 'auth.refresh']);
+/** The procedures held by PublicAttempts: callable without a blessing, each a chance to guess a credential (the store owner's code too) or to make work. */
+export const publicEndpoints: ReadonlySet<string> = new Set(['auth.signIn', 'auth.signUp', 'auth.devSignIn', 'auth.redeemPairingCode', 'auth.refresh', 'auth.storeSignIn']);
 
 const emailKey = (email: string) => email.toLowerCase();
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../http-server.ts';
@@ -53,6 +54,17 @@ onPostgres((postgres) => {
       await signIn(one, 'cap-c');
       await expect(signIn(two, 'cap-d')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED' && /3 devices/.test((error as Error).message));
       await expect(signIn(one, 'cap-d')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED');
+    });
+
+    it('takes a signed refresh request once, whichever node it is replayed on', async () => {
+      const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+      const publicKey = (await crypto.subtle.exportKey('jwk', keys.publicKey)) as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+      // The account's third device: the cap test above signed in cap-a to cap-c, so this is cap-b again, now with a key.
+      const { blessing } = await trpcClient(one.url).auth.devSignIn.mutate({ device: 'cap-b', publicKey });
+      const at = new Date().toISOString();
+      const signature = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, new TextEncoder().encode(refreshMessage(blessing, at)))).toString('base64url');
+      await trpcClient(one.url).auth.refresh.mutate({ device: blessing, at, signature });
+      await expect(trpcClient(two.url).auth.refresh.mutate({ device: blessing, at, signature })).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
     });
 
     it('opens one stream on the other node with a ticket fetched on one, and refuses the ticket there again', async () => {
