@@ -25,6 +25,8 @@ describe('a draft edited on two devices while offline', () => {
     a = await openShopDevice(server, 'a');
     b = await openShopDevice(server, 'b');
     items = await until(a.shop.catalog$, 'the catalog', (list) => list.length >= 12);
+    // Both order from the catalog, as the shop's screen does, once they hold it.
+    await until(b.shop.catalog$, 'the catalog on b', (list) => list.length >= 12);
     draft = await a.shop.createDraft();
     await a.shop.addItem(draft, items[0]!.id);
     await until(b.shop.orders$, 'b to see the draft', (orders) => orderIn(orders, draft)?.itemCount === 1);

@@ -26,6 +26,8 @@ describe('placing an order', () => {
     a = await openShopDevice(server, 'a');
     b = await openShopDevice(server, 'b');
     items = await until(a.shop.catalog$, 'the catalog', (list) => list.length >= 12);
+    // Both order from the catalog, as the shop's screen does, once they hold it.
+    await until(b.shop.catalog$, 'the catalog on b', (list) => list.length >= 12);
   });
 
   afterEach(async () => {

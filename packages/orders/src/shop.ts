@@ -92,10 +92,15 @@ export class Shop {
     });
     resolveReplica(replica);
     const shop = new Shop(replica, prices, options);
-    shop.catalog$.subscribe((items) => {
-      prices.clear();
-      for (const item of items) prices.set(item.id, item.priceCents);
-    });
+    // Edits price drafts from the catalog the device holds: opened before it is read, a draft would show $0.00, and the
+    // server would refuse to place it at a total the shopper never saw.
+    await new Promise<void>((resolve) =>
+      shop.catalog$.subscribe((items) => {
+        prices.clear();
+        for (const item of items) prices.set(item.id, item.priceCents);
+        resolve();
+      }),
+    );
     return shop;
   }
 
@@ -115,10 +120,12 @@ export class Shop {
   }
 
   addItem(orderId: string, itemId: string, count = 1) {
+    this.#known(itemId);
     return this.#edit(orderId, (current) => [{ kind: 'setCount', itemId, count: (current.lines.find((l) => l.itemId === itemId)?.count ?? 0) + count }]);
   }
 
   setCount(orderId: string, itemId: string, count: number) {
+    if (count > 0) this.#known(itemId);
     return this.#edit(orderId, () => [{ kind: 'setCount', itemId, count }]);
   }
 
@@ -165,6 +172,11 @@ export class Shop {
   }
 
   readonly #priceOf = (itemId: string) => this.#prices.get(itemId);
+
+  /** Refuses an item the device's catalog does not hold: its draft would show no price, and the server would not place it. */
+  #known(itemId: string) {
+    if (!this.#prices.has(itemId)) throw new PouroverError('PRECONDITION_FAILED', `item ${itemId} is not in the catalog on this device`);
+  }
 
   /** The payment method the shopper's profile shows on this device ('' for none). */
   async #paymentToken(): Promise<string> {
