@@ -24,19 +24,30 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
     dir: 'apps/processor',
     may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders', '@pourover/durable-sqlite'],
   },
+  '@pourover/shop': {
+    dir: 'apps/shop',
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders'],
+  },
 };
 
+/** A package's test code: its tests, and the folders of helpers and suites they share. */
+const isTestCode = (name: string) => /\.(test|pg\.test|e2e)\.tsx?$/.test(name) || name === 'test' || name === 'testing';
+
+/** The package an import names: `@pourover/sync-server/testing` is `@pourover/sync-server`. */
+const packageOf = (target: string) => target.split('/').slice(0, 2).join('/');
+
+/** A package's product code: every source file but its test code. */
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (name === 'node_modules') return [];
+    if (name === 'node_modules' || name === 'dist' || isTestCode(name)) return [];
     if (statSync(path).isDirectory()) return sources(path);
-    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
+    return /\.tsx?$/.test(name) ? [path] : [];
   });
 }
 
 describe('package dependencies', () => {
-  it.each(Object.entries(allowed))('%s imports only the packages below it, by name', (_name, rule) => {
+  it.each(Object.entries(allowed))('%s imports only the packages below it, by name, and no test code', (_name, rule) => {
     const offences: string[] = [];
     for (const file of sources(join(root, rule.dir))) {
       const text = readFileSync(file, 'utf8');
@@ -46,8 +57,11 @@ describe('package dependencies', () => {
         if (target.startsWith('.') && !join(file, '..', target).startsWith(join(root, rule.dir))) {
           offences.push(`${where}: relative import out of its package: ${target}`);
         }
+        if (target.startsWith('.') && join(file, '..', target).split('/').some(isTestCode)) offences.push(`${where}: imports test code: ${target}`);
+        if (target === 'vitest' || target.startsWith('vitest/')) offences.push(`${where}: imports ${target}`);
         if (!target.startsWith('@pourover/')) continue;
-        const ok = rule.may.includes(target) || (typeOnly !== undefined && rule.typesOnly?.includes(target));
+        const named = packageOf(target);
+        const ok = rule.may.includes(named) || (typeOnly !== undefined && rule.typesOnly?.includes(named));
         if (!ok) offences.push(`${where}: imports ${typeOnly ? 'types of ' : ''}${target}`);
       }
     }

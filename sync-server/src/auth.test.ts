@@ -23,7 +23,7 @@ import {
   uuid,
   type Answer,
   type TestServer,
-} from './test-support.ts';
+} from '../test/support/test-server.ts';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -22,7 +22,7 @@ import {
   type Answer,
   type SseEvent,
   type TestServer,
-} from './test-support.ts';
+} from '../test/support/test-server.ts';
 
 let server: TestServer;
 let token: string;

@@ -1,6 +1,6 @@
 import { MAX_BATCH_CALLS } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deviceToken, heads, orderDoc, startTestServer, uuid, type TestServer } from './test-support.ts';
+import { call, deviceToken, heads, orderDoc, startTestServer, uuid, type TestServer } from '../test/support/test-server.ts';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { STORE } from '@pourover/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './http-server.ts';
-import { onPostgres } from './store/on-postgres.ts';
-import { call, deviceToken, pull, resultOf, tempDir } from './test-support.ts';
+import { onPostgres } from '../testing/on-postgres.ts';
+import { call, deviceToken, pull, resultOf, tempDir } from '../test/support/test-server.ts';
 
 onPostgres((postgres) => {
   describe('a server on PostgreSQL', { timeout: 30_000 }, () => {

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './http-server.ts';
-import { call, deviceToken, pull, resultOf, startTestServer, tempDir, type TestServer } from './test-support.ts';
+import { call, deviceToken, pull, resultOf, startTestServer, tempDir, type TestServer } from '../test/support/test-server.ts';
 import { SERVER_VERSION } from './version.ts';
 
 let server: TestServer;

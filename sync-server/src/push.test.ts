@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyPush } from './push.ts';
 import { seedDemo } from './seed/seed.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
-import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from './test-support.ts';
+import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from '../test/support/test-server.ts';
 
 const now = () => new Date('2026-11-23T10:00:00Z');
 const noPrices = () => undefined;

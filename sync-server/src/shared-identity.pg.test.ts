@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './http-server.ts';
-import { onPostgres } from './store/on-postgres.ts';
-import { tempDir, trpcClient } from './test-support.ts';
+import { onPostgres } from '../testing/on-postgres.ts';
+import { tempDir, trpcClient } from '../test/support/test-server.ts';
 
 const client = (server: RunningServer, token = '') => trpcClient(server.url, token);
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);

@@ -1,7 +1,7 @@
 import type { WatchEvent } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from './auth/blessing-token.ts';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from './test-support.ts';
+import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../test/support/test-server.ts';
 
 const TIME = '2026-11-23T10:00:00.000Z';
 const placed = (n: number) => orderDoc(n, { status: 'placed', placedTime: TIME });

@@ -1,7 +1,7 @@
 /**
  * One device in a child process of its own (RxDB allows 13 open collections
  * per process and a replica has six), driven by its parent over IPC: see
- * `replica-process.ts`. Not a test file.
+ * `replica-process.ts`.
  */
 import { editDraft } from '@pourover/schemas';
 import { z } from 'zod';

@@ -6,7 +6,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../http-server.ts';
 import { DEMO_PASSWORD } from '../seed/seed.ts';
-import { trpcClient } from '../test-support.ts';
+import { trpcClient } from '../../test/support/test-server.ts';
 
 const MINUTE = 60_000;
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { onPostgres } from '../store/on-postgres.ts';
-import { identityConformance } from './identity-conformance.ts';
+import { onPostgres } from '../../testing/on-postgres.ts';
+import { identityConformance } from '@pourover/sync-server/testing';
 import { PostgresIdentityStore } from './postgres-identity-store.ts';
 import { ephemeralServerKey, publicKeyPem } from './server-key.ts';
 

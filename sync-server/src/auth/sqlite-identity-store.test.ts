@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { tempDir } from '../test-support.ts';
-import { identityConformance } from './identity-conformance.ts';
+import { tempDir } from '../../test/support/test-server.ts';
+import { identityConformance } from '@pourover/sync-server/testing';
 import { SqliteIdentityStore } from './sqlite-identity-store.ts';
 
 const folder = tempDir();

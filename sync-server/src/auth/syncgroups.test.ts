@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../test-support.ts';
+import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../../test/support/test-server.ts';
 
 const OTHER = '00000000-0000-4000-8000-0000000000aa';
 

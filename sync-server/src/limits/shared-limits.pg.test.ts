@@ -3,8 +3,8 @@ import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../http-server.ts';
-import { onPostgres } from '../store/on-postgres.ts';
-import { call, tempDir, trpcClient } from '../test-support.ts';
+import { onPostgres } from '../../testing/on-postgres.ts';
+import { call, tempDir, trpcClient } from '../../test/support/test-server.ts';
 
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
 const streamPath = (ticket: string) =>

@@ -3,7 +3,7 @@ import type { WireDocument } from '@pourover/protocol';
 import { STORE } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite-store.ts';
-import { tempDir, uuid } from '../test-support.ts';
+import { tempDir, uuid } from '../../test/support/test-server.ts';
 import { currentCatalog } from './current-catalog.ts';
 
 const folder = tempDir();

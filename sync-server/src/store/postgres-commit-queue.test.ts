@@ -4,7 +4,7 @@
  * (`postgres-store.pg.test.ts`).
  */
 import { describe, expect, it } from 'vitest';
-import { userDoc } from '../test-support.ts';
+import { userDoc } from '../../test/support/test-server.ts';
 import { CommitUnknown, type CommitOutcome, type CommitRequest } from './postgres-commit.ts';
 import { CommitQueue } from './postgres-commit-queue.ts';
 

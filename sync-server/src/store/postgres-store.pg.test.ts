@@ -1,11 +1,11 @@
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { userDoc } from '../test-support.ts';
+import { userDoc } from '../../test/support/test-server.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { PostgresStore } from './postgres-store.ts';
-import { storeConformance } from './store-conformance.ts';
+import { storeConformance } from '@pourover/sync-server/testing';
 import type { Write } from './store.ts';
-import { onPostgres } from './on-postgres.ts';
+import { onPostgres } from '../../testing/on-postgres.ts';
 
 const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
 const user = (n: number, name?: string): Write => ({ collection: 'user', document: userDoc(n, name ? { name } : {}), expect: { kind: 'none' } });

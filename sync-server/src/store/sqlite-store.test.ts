@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orderDoc, tempDir, userDoc } from '../test-support.ts';
+import { orderDoc, tempDir, userDoc } from '../../test/support/test-server.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
-import { storeConformance } from './store-conformance.ts';
+import { storeConformance } from '@pourover/sync-server/testing';
 
 const folder = tempDir();
 afterAll(() => folder.remove());
