@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORGED, hostileDraft, ops, type Op, type Stock } from './support/hostile-ops.ts';
 import { startProcessorProcess, type ProcessorProcess } from './support/processor-process.ts';
-import { readServerFile } from './support/server-file.ts';
+import { livePlacedCount, readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { shopperId } from './support/shoppers.ts';
 import { auditStore } from './support/store-audit.ts';
@@ -101,13 +101,6 @@ describe('hostile shoppers against one server and its processor, both killed at 
     }
   }
 
-  function livePlaced(): number {
-    const file = readServerFile(dir);
-    const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((row) => !row.document['_deleted']).length, 0);
-    file.close();
-    return count;
-  }
-
   async function profileOf(shopper: Shopper): Promise<WireDocument | undefined> {
     return (await guarded('read a profile', () => shopper.devices[0]!.client.sync.get.query({ collection: 'user', ids: [shopper.id] })))?.documents[0];
   }
@@ -195,7 +188,7 @@ describe('hostile shoppers against one server and its processor, both killed at 
         const run = { number: ++number, orders: [] as string[], pushes: [] as { device: Device; input: PushRequest }[], log: [] as string[] };
         try {
           for (const op of steps) await step(op, run);
-          await waitFor('the processor to take every placed order', () => livePlaced() === 0, 60_000);
+          await waitFor('the processor to take every placed order', () => livePlacedCount(dir, shoppers) === 0, 60_000);
           const problems = [...auditStore(dir, { catalog, forged: { timePrefix: FORGED.timePrefix, reason: FORGED.reason, splitFrom: new Set([FORGED.splitFrom]) } }), ...internalErrors];
           if (problems.length > 0) throw new Error(problems.join('\n'));
         } catch (error) {

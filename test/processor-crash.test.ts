@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { startProcessorProcess } from './support/processor-process.ts';
 import { startServerProcess } from './support/server-process.ts';
-import { createShopper, placeOrder, PlacingRefused, type Shopper } from './support/shoppers.ts';
+import { createShopper, placeOrder, PlacingRefused } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
-import { readServerFile } from './support/server-file.ts';
+import { livePlacedCount } from './support/server-file.ts';
 
 const SHOPPERS = 20;
 const ORDERS = 1_000;
@@ -19,13 +19,6 @@ const KILLS = 30;
 /** Fewer placed orders than this before a round, and as many more are placed: a round takes up to about 180. */
 const TOP_UP_BELOW = 500;
 const SEED = 20261123;
-
-function livePlacedCount(dataDir: string, shoppers: Shopper[]): number {
-  const file = readServerFile(dataDir);
-  const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((r) => !r.document['_deleted']).length, 0);
-  file.close();
-  return count;
-}
 
 describe('the order processor killed with SIGKILL at 30 random moments', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-processor-'));

@@ -6,20 +6,13 @@ import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { startProcessorProcess } from './support/processor-process.ts';
-import { readServerFile } from './support/server-file.ts';
+import { livePlacedCount } from './support/server-file.ts';
 import { startServerProcess } from './support/server-process.ts';
-import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
+import { createShopper, placeOrder } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const WINDOW_MS = 60_000;
-
-function livePlaced(dataDir: string, shoppers: Shopper[]): number {
-  const file = readServerFile(dataDir);
-  const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((r) => !r.document['_deleted']).length, 0);
-  file.close();
-  return count;
-}
 
 describe('the order processor while its server restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-processor-reconnect-'));
@@ -46,7 +39,7 @@ describe('the order processor while its server restarts', () => {
         }
       };
       await placeSome(10);
-      await waitFor('the first orders to be processed', () => livePlaced(dir, shoppers) === 0, 30_000);
+      await waitFor('the first orders to be processed', () => livePlacedCount(dir, shoppers) === 0, 30_000);
       const restarts = () => processor.lines.filter((line) => String(line['message']).startsWith('watching again')).length;
 
       const before = restarts();
@@ -57,7 +50,7 @@ describe('the order processor while its server restarts', () => {
       await server.kill();
       await server.restart();
       await placeSome(10);
-      await waitFor('every order to be processed', () => livePlaced(dir, shoppers) === 0, 45_000);
+      await waitFor('every order to be processed', () => livePlacedCount(dir, shoppers) === 0, 45_000);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + WINDOW_MS - Date.now())));
 
       const watchedAgain = restarts() - before;

@@ -19,3 +19,11 @@ export function readServerFile(dataDir: string) {
     close: () => db.close(),
   };
 }
+
+/** How many orders of these shoppers are placed and not yet processed, in a server's file. */
+export function livePlacedCount(dataDir: string, shoppers: readonly { replica: string }[]): number {
+  const file = readServerFile(dataDir);
+  const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((row) => !row.document['_deleted']).length, 0);
+  file.close();
+  return count;
+}
