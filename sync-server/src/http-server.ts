@@ -12,7 +12,7 @@ import { openIdentityStore } from './auth/open-identity-store.ts';
 import { loadServerKey, type ServerKey } from './auth/server-key.ts';
 import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from './limits.ts';
 import { createContext } from './context.ts';
-import { pouroverCodeOfTrpc } from './errors.ts';
+import { pouroverCodeOfTrpc, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
@@ -123,6 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const [first] = errors;
       if (!first) return {};
       const status = httpStatusOf[pouroverCodeOfTrpc(first)];
+      if (status === httpStatusOf.UNAVAILABLE) return { status, headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
       return first.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } } : { status };
     },
     onError: ({ error, req }) => {

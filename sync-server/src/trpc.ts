@@ -1,4 +1,4 @@
-import { PouroverError } from '@pourover/protocol';
+import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
@@ -37,7 +37,7 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const code = pouroverCodeOfTrpc(error);
     const message = code === 'INTERNAL' ? 'internal server error' : shape.message;
-    return { ...shape, message, data: { code, httpStatus: shape.data.httpStatus, path: shape.data.path } };
+    return { ...shape, message, data: { code, httpStatus: httpStatusOf[code], path: shape.data.path } };
   },
 });
 
