@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { syncgroupMember } from '@pourover/protocol';
 import type { SyncgroupMember } from '@pourover/schemas';
-import { Pool, type PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { z } from 'zod';
 import { migratePostgres } from '../store/postgres-migrations.ts';
 import { PostgresListener } from '../store/postgres-listener.ts';
+import { PostgresPool } from '../store/postgres-pool.ts';
 import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
 
 /** The channel on which every node hears of revocations and syncgroup changes made through any node. */
@@ -27,6 +28,7 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
 const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
 
 export type PostgresIdentityOptions = {
+  /** A `postgres://` URL, one host or several, as the store takes it. */
   url: string;
   /** The public half of this node's signing key (SPKI PEM): every node on the database must sign with the same key. */
   serverPublicKey: string;
@@ -46,7 +48,7 @@ export type PostgresIdentityOptions = {
  */
 export class PostgresIdentityStore implements IdentityStore {
   readonly kind = 'postgres';
-  readonly #pool: Pool;
+  readonly #pool: PostgresPool;
   readonly #listener: PostgresListener;
   readonly #revoked = new Set<string>();
   readonly #syncgroups = new Map<string, SyncgroupSpec>();
@@ -55,11 +57,11 @@ export class PostgresIdentityStore implements IdentityStore {
 
   private constructor(options: PostgresIdentityOptions) {
     this.#onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres identities: ${String(error)}\n`));
-    this.#pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 4, application_name: 'pourover-identity', keepAlive: true });
-    this.#pool.on('error', this.#onError);
+    this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 4, applicationName: 'pourover-identity', onError: this.#onError });
     this.#listener = new PostgresListener({
-      url: options.url,
+      cursor: this.#pool.cursor,
       channel: IDENTITY_CHANNEL,
+      applicationName: 'pourover-listen',
       onNotification: (payload) => this.#notified(payload),
       onListening: () => this.#reload(),
       onError: this.#onError,
@@ -70,13 +72,10 @@ export class PostgresIdentityStore implements IdentityStore {
   static async open(options: PostgresIdentityOptions): Promise<PostgresIdentityStore> {
     const store = new PostgresIdentityStore(options);
     try {
-      const client = await store.#pool.connect();
-      try {
+      await store.#pool.unbounded(async (client) => {
         await migratePostgres(client);
         await agreeOnServerKey(client, options.serverPublicKey);
-      } finally {
-        client.release();
-      }
+      });
       await store.#listener.start();
     } catch (error) {
       await store.close();
@@ -246,7 +245,7 @@ export class PostgresIdentityStore implements IdentityStore {
  * another: its blessings would be refused by every other node, so a device
  * would be signed out whenever the balancer sent it elsewhere.
  */
-async function agreeOnServerKey(client: PoolClient, publicKey: string) {
+async function agreeOnServerKey(client: ClientBase, publicKey: string) {
   await client.query('INSERT INTO server_key (public_key) VALUES ($1) ON CONFLICT DO NOTHING', [publicKey]);
   const { rows } = await client.query<{ public_key: string }>('SELECT public_key FROM server_key');
   if (rows[0]?.public_key !== publicKey) {

@@ -96,6 +96,30 @@ onPostgres((postgres) => {
       await until(() => heard.includes('bluebottle'), 'a commit after reconnecting');
     });
 
+    it('fails a commit whose connection is cut under it with UNAVAILABLE, stays up, and commits the next on a new connection', async () => {
+      const url = await database();
+      const store = await open(url);
+      await store.commit(A, [user(1)], 'each');
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        // The replica's row locked by another session: the commit waits inside its transaction, on a connection checked out of the pool.
+        await admin.query('BEGIN');
+        await admin.query('SELECT head FROM replicas WHERE name = $1 FOR UPDATE', [A]);
+        // Its outcome is taken at once, so that the refusal is handled whenever it comes.
+        const blocked = store.commit(A, [user(2)], 'each').then(() => 'committed', (error: unknown) => error);
+        const waiting = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pourover' AND wait_event_type = 'Lock' AND datname = current_database()`;
+        await until(async () => (await sql(url, waiting)).length > 0, 'the commit to wait for the lock');
+        await sql(url, `SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
+        expect(await blocked).toMatchObject({ code: 'UNAVAILABLE' });
+        await admin.query('ROLLBACK');
+      } finally {
+        await admin.end();
+      }
+      expect(await store.commit(A, [user(3)], 'each')).toMatchObject({ ok: true, changed: true });
+      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
+    });
+
     it('migrates a new database to the latest schema, records it, and does nothing the second time', async () => {
       const url = await database();
       expect(await PostgresStore.migrate(url)).toEqual({ from: 0, to: postgresMigrations.length });
