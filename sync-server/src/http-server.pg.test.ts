@@ -1,4 +1,5 @@
 import { STORE } from '@pourover/schemas';
+import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './http-server.ts';
 import { onPostgres } from './store/on-postgres.ts';
@@ -32,6 +33,35 @@ onPostgres((postgres) => {
       expect(catalog.documents.length).toBeGreaterThan(0);
     });
 
+    it('answers 503 UNAVAILABLE with Retry-After, on /readyz and to a device, while it cannot hear of revocations, and serves again once it has read them', async () => {
+      const { server, url } = await serve({ seed: true });
+      const token = deviceToken(server.key);
+      const catalog = { collection: 'catalog', checkpoint: null, limit: 10 } as const;
+      expect((await call(server, 'GET', '/readyz')).status).toBe(200);
+      const name = new URL(url).pathname.slice(1);
+      const maintenance = new URL(url);
+      maintenance.pathname = '/postgres';
+      const [admin, cluster] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
+      await Promise.all([admin.connect(), cluster.connect()]);
+      try {
+        // The node's listening connections are cut and cannot come back: it can no longer hear of revocations made elsewhere.
+        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+        await until('/readyz to fail', async () => (await call(server, 'GET', '/readyz')).status === 503);
+        const ready = await call(server, 'GET', '/readyz');
+        expect(ready.headers.get('retry-after')).toBe('1');
+        expect(ready.body).toMatchObject({ ready: false, error: { data: { code: 'UNAVAILABLE', httpStatus: 503 } } });
+        const refused = await pull(server, catalog, token);
+        expect({ status: refused.status, retryAfter: refused.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
+        expect(refused.body).toMatchObject({ error: { data: { code: 'UNAVAILABLE', httpStatus: 503 } } });
+      } finally {
+        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await Promise.all([admin.end(), cluster.end()]);
+      }
+      await until('/readyz to pass again', async () => (await call(server, 'GET', '/readyz')).status === 200);
+      expect((await pull(server, catalog, token)).status).toBe(200);
+    });
+
     it('refuses to start on a store URL that is not PostgreSQL', async () => {
       const folder = tempDir();
       cleanups.push(() => folder.remove());
@@ -39,3 +69,11 @@ onPostgres((postgres) => {
     });
   });
 });
+
+async function until(what: string, check: () => Promise<boolean>) {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -14,6 +14,7 @@ import { defaultLimits, RateLimited, RequestLimits, type LimitSettings } from '.
 import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
+import { answerReadiness } from './readiness.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { seedDemo, seedDemoAccount } from './seed/seed.ts';
@@ -165,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method === 'GET' && path === '/healthz') {
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
+    if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
     const image = /^\/images\/([0-9a-f]{64})\.svg$/.exec(path);
     if (req.method === 'GET' && image) {
       const found = images.get(image[1] ?? '');

@@ -3,7 +3,7 @@ import { toTrpcError } from './errors.ts';
 import type { Context } from './trpc.ts';
 
 export type StreamGuard = {
-  /** Throws (a typed error) once the stream's device has been revoked. */
+  /** Throws (a typed error) once the stream's device has been revoked, or while this node cannot be sure it was not. */
   check(): void;
   /** Calls `wake` when the device is revoked, so a waiting stream notices at once. */
   onRevoked(wake: () => void): void;
@@ -31,6 +31,9 @@ export function guardStream(ctx: Context & { principal: NonNullable<Context['pri
     check() {
       // Thrown inside the stream, after the middleware that types errors: give it its tRPC code here.
       if (revoked) throw toTrpcError(new PouroverError('UNAUTHENTICATED', 'this device was revoked'));
+      // A node that lost track of revocations (its database connection broke) ends the stream rather than serve it from a stale set.
+      const current = ctx.identity.readiness();
+      if (!current.ready) throw toTrpcError(new PouroverError('UNAVAILABLE', `${current.reason}; try again shortly`));
     },
     onRevoked(callback) {
       wake = callback;

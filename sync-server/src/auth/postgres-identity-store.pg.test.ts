@@ -1,3 +1,4 @@
+import { PouroverError } from '@pourover/protocol';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onPostgres } from '../store/on-postgres.ts';
@@ -37,6 +38,15 @@ onPostgres((postgres) => {
       }
     }
     const phone = 'bluebottle:users:00000000-0000-4000-8000-000000000001:phone';
+    /** What a read of the node's memory answers, or the code it refuses with. */
+    const answerOf = <T,>(read: () => T): T | string => {
+      try {
+        return read();
+      } catch (error) {
+        if (error instanceof PouroverError) return error.code;
+        throw error;
+      }
+    };
 
     it('tells every node of a revocation made through one within a second, and the device can’t register again through any', async () => {
       const url = await database();
@@ -76,8 +86,42 @@ onPostgres((postgres) => {
       } finally {
         await admin.end();
       }
-      await within(10_000, () => two.isRevoked(phone), 'the revocation to be read again after reconnecting');
+      await within(10_000, () => answerOf(() => two.isRevoked(phone)) === true, 'the revocation to be read again after reconnecting');
       expect(heard).toEqual([phone]);
+    });
+
+    it('refuses to answer from memory while it cannot hear of changes, and answers again only once it has read them', async () => {
+      const url = await database();
+      const [one, two] = [await node(url), await node(url)];
+      await one.registerDevice({ name: phone, shopperId: '00000000-0000-4000-8000-000000000001', publicKey: null }, new Date());
+      const name = new URL(url).pathname.slice(1);
+      const maintenance = new URL(url);
+      maintenance.pathname = '/postgres';
+      const [admin, server] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
+      await admin.connect();
+      await server.connect();
+      const answers = new Set<unknown>();
+      try {
+        // No new session can reach the database now: the listening connections are cut and cannot come back.
+        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+        await within(2_000, () => !two.readiness().ready, 'the node to know its view may be stale');
+        await admin.query(`UPDATE devices SET revoked_at = now() WHERE name = $1`, [phone]);
+        const until = Date.now() + 300;
+        while (Date.now() < until) {
+          answers.add(answerOf(() => two.isRevoked(phone)));
+          answers.add(answerOf(() => two.syncgroup('r', 'user')?.version ?? 0));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect([...answers]).toEqual(['UNAVAILABLE']);
+        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await within(2_000, () => (answers.add(answerOf(() => two.isRevoked(phone))), two.readiness().ready), 'the node to read revocations again');
+      } finally {
+        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await Promise.all([admin.end(), server.end()]);
+      }
+      expect(two.isRevoked(phone)).toBe(true);
+      expect([...answers].sort()).toEqual(['UNAVAILABLE', true].sort());
     });
 
     it('refuses a node that signs with another key than the nodes already on the database', async () => {

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { syncgroupMember } from '@pourover/protocol';
+import { PouroverError, syncgroupMember } from '@pourover/protocol';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type { ClientBase } from 'pg';
 import { z } from 'zod';
 import { migratePostgres } from '../store/postgres-migrations.ts';
 import { PostgresListener } from '../store/postgres-listener.ts';
 import { PostgresPool } from '../store/postgres-pool.ts';
+import type { Readiness } from '../store/store.ts';
 import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type Redemption, type SyncgroupSpec } from './identity-store.ts';
 
 /** The channel on which every node hears of revocations and syncgroup changes made through any node. */
@@ -27,6 +28,9 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
 });
 const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
 
+/** Why a node refuses requests while it re-reads what the listening connection would have told it. */
+const STALE = 'this server node is reading revocations and syncgroups again after losing its database connection';
+
 export type PostgresIdentityOptions = {
   /** A `postgres://` URL, one host or several, as the store takes it. */
   url: string;
@@ -43,8 +47,11 @@ export type PostgresIdentityOptions = {
  * held in memory and kept current through LISTEN/NOTIFY: a revocation or a
  * new spec committed through any node is announced in its transaction, so
  * every node learns it within milliseconds, cuts the device's streams and
- * refuses its requests. When the listening connection comes back after a
- * break (notifications sent meanwhile are lost), both are read again.
+ * refuses its requests. When the listening connection breaks, notifications
+ * are lost until it is back, so from the moment the break is seen until both
+ * sets are read again over the new connection, `isRevoked` and `syncgroup`
+ * refuse with `UNAVAILABLE` (fail closed): a device revoked meanwhile is
+ * never served from the old set.
  */
 export class PostgresIdentityStore implements IdentityStore {
   readonly kind = 'postgres';
@@ -85,6 +92,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   isRevoked(name: string) {
+    this.#mustBeCurrent();
     return this.#revoked.has(name);
   }
 
@@ -151,6 +159,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   syncgroup(replica: string, collection: string) {
+    this.#mustBeCurrent();
     return this.#syncgroups.get(syncgroupKey(replica, collection));
   }
 
@@ -193,10 +202,19 @@ export class PostgresIdentityStore implements IdentityStore {
     return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
   }
 
+  /** Ready once the listening connection is up and both sets were read again over it. */
+  readiness(): Readiness {
+    return this.#listener.listening ? { ready: true } : { ready: false, reason: STALE };
+  }
+
   async close() {
     this.#events.removeAllListeners();
     await this.#listener.close();
     await this.#pool.end();
+  }
+
+  #mustBeCurrent() {
+    if (!this.#listener.listening) throw new PouroverError('UNAVAILABLE', `${STALE}; try again shortly`);
   }
 
   #markRevoked(name: string) {

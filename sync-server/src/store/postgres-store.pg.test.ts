@@ -120,6 +120,32 @@ onPostgres((postgres) => {
       expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
     });
 
+    it('is not ready while it cannot hear other nodes’ commits, and is again once it has caught up', async () => {
+      const url = await database();
+      const [one, two] = [await open(url), await open(url)];
+      const heard: string[] = [];
+      two.onCommit((replica) => heard.push(replica));
+      const name = new URL(url).pathname.slice(1);
+      const maintenance = new URL(url);
+      maintenance.pathname = '/postgres';
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        // No new session can reach the database: the listening connections are cut and cannot come back.
+        await sql(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+        await until(() => !two.readiness().ready, 'the store to say it is not ready');
+        await one.commit(A, [user(1)], 'each');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(two.readiness().ready).toBe(false);
+      } finally {
+        await sql(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await admin.end();
+      }
+      await until(() => two.readiness().ready, 'the store to be ready again');
+      expect(heard).toEqual([A]);
+    });
+
     it('migrates a new database to the latest schema, records it, and does nothing the second time', async () => {
       const url = await database();
       expect(await PostgresStore.migrate(url)).toEqual({ from: 0, to: postgresMigrations.length });

@@ -9,7 +9,7 @@ import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { PostgresPool } from './postgres-pool.ts';
-import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from './store.ts';
 
 /** The channel every server process on one database listens on; the payload names the replica a commit changed. */
 export const COMMIT_CHANNEL = 'pourover_commit';
@@ -210,6 +210,11 @@ export class PostgresStore implements Store {
 
   async releaseLease(name: string, holder: string) {
     await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  /** Ready while the node hears other nodes' commits: its listening connection is up and caught up. */
+  readiness(): Readiness {
+    return this.#listener.listening ? { ready: true } : { ready: false, reason: 'not listening for other nodes’ commits: the database connection is being made again' };
   }
 
   onCommit(listener: (replica: string) => void) {
