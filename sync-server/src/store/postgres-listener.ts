@@ -1,10 +1,19 @@
 import type { Client } from 'pg';
 import { CONNECT_TIMEOUT_MS, openClient } from './postgres-client.ts';
 import type { TargetCursor } from './postgres-targets.ts';
+import { ReadOnlyServer } from './postgres-unavailable.ts';
 
-/** Waits between attempts to get the LISTEN connection back: from 50 ms, doubling, to 1 s, each with jitter. */
+/**
+ * Waits between attempts to get the LISTEN connection back: from 50 ms,
+ * doubling, to 1 s, each with jitter; but at most 200 ms after an attempt
+ * the server turned away at once (nothing listening on its port, starting
+ * up or shutting down, a standby not yet promoted), which costs it nothing,
+ * so that a node listens again within a fraction of a second of its
+ * database coming back.
+ */
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1_000;
+const TURNED_AWAY_RETRY_MS = 200;
 /** How often the connection is asked a trivial question, and how long it has to answer before it counts as lost. */
 const HEARTBEAT_MS = 500;
 const HEARTBEAT_TIMEOUT_MS = 1_000;
@@ -43,6 +52,7 @@ export class PostgresListener {
   #listening = false;
   #closed = false;
   #failures = 0;
+  #turnedAway = false;
   #retry: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
 
@@ -142,17 +152,24 @@ export class PostgresListener {
 
   #schedule() {
     if (this.#closed || this.#retry) return;
-    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures) * (0.5 + Math.random() / 2);
+    const delay = Math.min(this.#turnedAway ? TURNED_AWAY_RETRY_MS : MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures) * (0.5 + Math.random() / 2);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       if (this.#closed) return;
       this.#connect().catch((error: unknown) => {
         this.#options.onError(error);
         this.#failures += 1;
+        this.#turnedAway = turnedAway(error);
         this.#schedule();
       });
     }, delay);
   }
+}
+
+/** Whether a server turned a connection away at once: refused it, was starting or stopping (57P03), or is a standby. */
+function turnedAway(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof ReadOnlyServer || code === 'ECONNREFUSED' || code === '57P03';
 }
 
 function quoteIdentifier(name: string): string {
