@@ -12,6 +12,8 @@ export type ServerProcess = {
   dataDir: string;
   /** The process id of the server now running (for its memory, in the benchmarks). */
   readonly pid: number | undefined;
+  /** Whether the process is running (it has not exited, nor been killed). */
+  readonly running: boolean;
   /** Request paths the server logged, with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
@@ -70,6 +72,9 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     dataDir,
     get pid() {
       return child?.pid;
+    },
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     requests,
     kill: () => end('SIGKILL'),

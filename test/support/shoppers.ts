@@ -21,17 +21,21 @@ export async function createShopper(server: { url: string; dataDir: string }, n:
   return { id, replica, client };
 }
 
-/** Places an order the way a device does: a draft pushed as `placing`, which the server moves. */
-export async function placeOrder(
-  shopper: Shopper,
-  order: { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null },
-): Promise<Order> {
+export type NewOrder = { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null };
+
+/** An order as a device places it: a draft marked `placing`, which the server moves to placedOrders. */
+export function placingDraft(order: NewOrder): Order {
   const ydoc = editDraft(emptyDraftUpdate(), [
     ...order.items.map(({ item, count }) => ({ kind: 'setCount' as const, itemId: item.id, count })),
     { kind: 'setSlot', slotId: order.slot?.id ?? null },
   ]);
   const prices = new Map(order.items.map(({ item }) => [item.id, item.priceCents]));
-  const draft: Order = { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
+  return { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
+}
+
+/** Places an order the way a device does. */
+export async function placeOrder(shopper: Shopper, order: NewOrder): Promise<Order> {
+  const draft = placingDraft(order);
   await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
   return draft;
 }

@@ -76,7 +76,7 @@ async function admin(url: string, sql: string) {
 }
 
 /** The newest installed PostgreSQL's bin folder (Debian keeps them under /usr/lib/postgresql/<major>/bin). */
-function postgresBinaries(): string | undefined {
+export function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const majors = readdirSync(root)
