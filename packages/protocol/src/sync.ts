@@ -10,7 +10,7 @@ import { z } from 'zod';
  * 5 (2026-11-23): syncgroup specs an admin reads and replaces by version; device keys and refresh proofs.
  * 6 (2026-11-23): pulls, pushes and stream changes carry change-log positions (`seqs`).
  * 7 (2026-11-23): a named replica must be a replica's name; documents nest at most MAX_DEPTH levels.
- * 8 (2026-11-25): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
+ * 8 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
  */
 export const PROTOCOL_VERSION = 8;
 
