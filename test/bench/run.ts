@@ -18,6 +18,7 @@ import { buildShop, shopDist } from '../e2e/browser.ts';
 import { browserFigures } from './browser-figures.ts';
 import { chromiumSyncFigures } from './browser-sync-figures.ts';
 import { capacityFigures } from './capacity-figures.ts';
+import { faultFigures } from './fault-figures.ts';
 import { orderFigures, processorFigures } from './order-figures.ts';
 import { postgresFigures } from './postgres-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
@@ -71,6 +72,7 @@ try {
   if (wanted('chromium')) samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
   if (wanted('capacity')) samples.push(...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })));
   if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
+  if (wanted('postgres')) samples.push(...(await faultFigures({ quick: args.quick, step })));
 } finally {
   await pouch.stop();
   await server.stop();
