@@ -124,6 +124,26 @@ onPostgres((postgres) => {
       expect([...answers].sort()).toEqual(['UNAVAILABLE', true].sort());
     });
 
+    it('catches up from scratch, refusing meanwhile, when it cannot read a spec another node announced', async () => {
+      const url = await database();
+      const [one, two] = [await node(url), await node(url)];
+      const members = [{ pattern: '$owner', grants: ['read', 'admin'] as const }];
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        // The announcement arrives while the specs cannot be read.
+        await admin.query('ALTER TABLE syncgroups RENAME TO syncgroups_away');
+        await admin.query(`SELECT pg_notify('pourover_identity', json_build_object('kind', 'syncgroup', 'replica', 'r', 'collection', 'user')::text)`);
+        await within(2_000, () => !two.readiness().ready, 'the node to stop answering from memory');
+        expect(answerOf(() => two.syncgroup('r', 'user'))).toBe('UNAVAILABLE');
+        await admin.query('ALTER TABLE syncgroups_away RENAME TO syncgroups');
+      } finally {
+        await admin.end();
+      }
+      expect(await one.setSyncgroup('r', 'user', members, 0)).toBe(1);
+      await within(2_000, () => two.readiness().ready && two.syncgroup('r', 'user')?.version === 1, 'the node to read the specs again');
+    });
+
     it('refuses a node that signs with another key than the nodes already on the database', async () => {
       const url = await database();
       await node(url);

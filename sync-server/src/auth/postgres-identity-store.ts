@@ -239,7 +239,8 @@ export class PostgresIdentityStore implements IdentityStore {
     if (!parsed.success) return;
     const change = parsed.data;
     if (change.kind === 'revoked') return this.#markRevoked(change.device);
-    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch(this.#onError);
+    // A spec this node failed to read would stay stale unseen: it reads everything again, refusing requests until it has.
+    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch((error: unknown) => this.#listener.reconnect(error));
   }
 
   /** Everything the memory holds, read again: at open, and after the listening connection came back. */

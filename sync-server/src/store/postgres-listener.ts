@@ -75,6 +75,15 @@ export class PostgresListener {
     }
   }
 
+  /**
+   * Gives up the connection as if it broke, and connects again: for a
+   * caller that failed to act on a notification and must catch up as after
+   * a break (not listening until it has).
+   */
+  reconnect(because: unknown): void {
+    this.#drop?.(because);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#listening = false;
