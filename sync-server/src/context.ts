@@ -19,6 +19,8 @@ export function createContext(
   if (!verified.ok) return { ...deps, principal: undefined, authProblem: `the blessing is ${verified.reason}` };
   const principal = principalOf(verified.claims.sub);
   if (!principal) return { ...deps, principal: undefined, authProblem: 'the blessing names no store or device' };
+  // A node catching up on revocations cannot tell yet; procedures that need the principal wait for it (see `authedProcedure`).
+  if (!deps.identity.readiness().ready) return { ...deps, principal: undefined, unconfirmed: principal, authProblem: undefined };
   if (deps.identity.isRevoked(principal.name)) return { ...deps, principal: undefined, authProblem: 'this device was revoked' };
   return { ...deps, principal, authProblem: undefined };
 }

@@ -62,6 +62,27 @@ onPostgres((postgres) => {
       expect((await pull(server, catalog, token)).status).toBe(200);
     });
 
+    it('serves a request that came while it caught up on revocations once it has, rather than refuse it', async () => {
+      const { server, url } = await serve({ seed: true });
+      const name = new URL(url).pathname.slice(1);
+      const maintenance = new URL(url);
+      maintenance.pathname = '/postgres';
+      const [admin, cluster] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
+      await Promise.all([admin.connect(), cluster.connect()]);
+      let answer: ReturnType<typeof pull> | undefined;
+      try {
+        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+        await until('/readyz to fail', async () => (await call(server, 'GET', '/readyz')).status === 503);
+        answer = pull(server, { collection: 'catalog', checkpoint: null, limit: 10 }, deviceToken(server.key));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      } finally {
+        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await Promise.all([admin.end(), cluster.end()]);
+      }
+      expect((await answer)?.status).toBe(200);
+    });
+
     it('refuses to start on a store URL that is not PostgreSQL', async () => {
       const folder = tempDir();
       cleanups.push(() => folder.remove());

@@ -24,6 +24,8 @@ export type ServerDeps = {
 
 export type Context = ServerDeps & {
   principal: Principal | undefined;
+  /** A verified blessing not yet checked against revocations: the node was catching up on them when the request came. */
+  unconfirmed?: Principal | undefined;
   /** Why the request carries no principal, for the refusal's message. */
   authProblem: string | undefined;
 };
@@ -51,13 +53,29 @@ const typedErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(typedErrors);
 
+/** How long a request, or a live stream woken, waits for a node catching up on revocations before it is refused with UNAVAILABLE. */
+export const CATCH_UP_WAIT_MS = 1_000;
+
+/**
+ * The principal of a request that came while the node was catching up on
+ * revocations, once it has (a moment after its database answers again, so
+ * most such requests are served rather than refused); still unsure after
+ * `CATCH_UP_WAIT_MS`, `isRevoked` refuses with UNAVAILABLE.
+ */
+async function confirmed(ctx: Context, principal: Principal): Promise<Principal> {
+  await ctx.identity.whenReady(CATCH_UP_WAIT_MS);
+  if (ctx.identity.isRevoked(principal.name)) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
+  return principal;
+}
+
 /**
  * A procedure that needs a verified blessing; `ctx.principal` is set within
  * it. Devices are held to their request rate; the store's own workers (the
  * order processor) are not.
  */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
-  if (ctx.principal.kind === 'device') ctx.limits.charge(ctx.principal.name);
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const principal = ctx.principal ?? (ctx.unconfirmed && (await confirmed(ctx, ctx.unconfirmed)));
+  if (!principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
+  if (principal.kind === 'device') ctx.limits.charge(principal.name);
+  return next({ ctx: { ...ctx, principal } });
 });

@@ -45,6 +45,8 @@ export interface IdentityStore {
   account(email: string): Promise<{ shopperId: string; passwordHash: string } | undefined>;
   /** Whether `isRevoked` and `syncgroup` answer now. */
   readiness(): Readiness;
+  /** Resolves once they do, or after `timeoutMs`, whichever comes first. */
+  whenReady(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

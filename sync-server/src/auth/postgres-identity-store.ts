@@ -207,6 +207,10 @@ export class PostgresIdentityStore implements IdentityStore {
     return this.#listener.listening ? { ready: true } : { ready: false, reason: STALE };
   }
 
+  whenReady(timeoutMs: number): Promise<void> {
+    return this.#listener.whenListening(timeoutMs);
+  }
+
   async close() {
     this.#events.removeAllListeners();
     await this.#listener.close();

@@ -143,6 +143,8 @@ export class SqliteIdentityStore implements IdentityStore {
     return { ready: true };
   }
 
+  async whenReady() {}
+
   async close() {
     this.#events.removeAllListeners();
     this.#db.close();

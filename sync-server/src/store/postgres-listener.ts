@@ -7,9 +7,9 @@ import { ReadOnlyServer } from './postgres-unavailable.ts';
  * Waits between attempts to get the LISTEN connection back: from 50 ms,
  * doubling, to 1 s, each with jitter; but at most 200 ms after an attempt
  * the server turned away at once (nothing listening on its port, starting
- * up or shutting down, a standby not yet promoted), which costs it nothing,
- * so that a node listens again within a fraction of a second of its
- * database coming back.
+ * up or shutting down, not taking connections to the database, a standby
+ * not yet promoted), which costs it nothing, so that a node listens again
+ * within a fraction of a second of its database coming back.
  */
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1_000;
@@ -55,6 +55,8 @@ export class PostgresListener {
   #turnedAway = false;
   #retry: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  /** Callers of `whenListening` waiting for the next connection to catch up. */
+  readonly #waiting = new Set<() => void>();
 
   constructor(options: ListenerOptions) {
     this.#options = options;
@@ -63,6 +65,20 @@ export class PostgresListener {
   /** Whether the connection is up, listening, and the catch-up after it (`onListening`) is done. */
   get listening(): boolean {
     return this.#listening;
+  }
+
+  /** Resolves once the listener is listening (at once if it is), or after `timeoutMs`. */
+  whenListening(timeoutMs: number): Promise<void> {
+    if (this.#listening || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#waiting.add(done);
+    });
   }
 
   /** Connects and listens; rejects if the first attempt fails, so a bad URL fails the store's open. */
@@ -90,6 +106,7 @@ export class PostgresListener {
     clearTimeout(this.#retry);
     clearInterval(this.#heartbeat);
     this.#drop = undefined;
+    for (const done of [...this.#waiting]) done();
     const client = this.#client;
     this.#client = undefined;
     await client?.end();
@@ -134,6 +151,7 @@ export class PostgresListener {
     if (lost || this.#closed) return;
     this.#listening = true;
     this.#failures = 0;
+    for (const done of [...this.#waiting]) done();
     this.#beat(client);
   }
 
@@ -175,10 +193,14 @@ export class PostgresListener {
   }
 }
 
-/** Whether a server turned a connection away at once: refused it, was starting or stopping (57P03), or is a standby. */
+/**
+ * Whether a server turned a connection away at once: refused it, was
+ * starting or stopping (57P03), does not take connections to the database
+ * now (55000, `ALLOW_CONNECTIONS false`), or is a standby.
+ */
 function turnedAway(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return error instanceof ReadOnlyServer || code === 'ECONNREFUSED' || code === '57P03';
+  return error instanceof ReadOnlyServer || code === 'ECONNREFUSED' || code === '57P03' || code === '55000';
 }
 
 function quoteIdentifier(name: string): string {
