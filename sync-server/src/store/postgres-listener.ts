@@ -15,8 +15,8 @@ const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1_000;
 const TURNED_AWAY_RETRY_MS = 200;
 /** How often the connection is asked a trivial question, and how long it has to answer before it counts as lost. */
-const HEARTBEAT_MS = 500;
-const HEARTBEAT_TIMEOUT_MS = 1_000;
+const HEARTBEAT_MS = 250;
+const HEARTBEAT_TIMEOUT_MS = 750;
 
 export type ListenerOptions = {
   cursor: TargetCursor;
@@ -42,7 +42,7 @@ export type ListenerOptions = {
  * A pooled connection can't do this: LISTEN belongs to a session, and the
  * pool hands sessions around. A heartbeat finds a connection whose server
  * stopped answering (paused, or cut off without a word), so `listening`
- * turns false within about 1.5 s of the database going away, however it went.
+ * turns false within about 1 s of the database going away, however it went.
  */
 export class PostgresListener {
   readonly #options: ListenerOptions;
