@@ -31,8 +31,6 @@ export type ListenerOptions = {
    * listener does not count as listening.
    */
   onListening(): Promise<void>;
-  /** Called at once when the connection is judged lost (it broke, or stopped answering), before it is replaced. */
-  onLost?(): void;
   onError(error: unknown): void;
 };
 
@@ -152,7 +150,7 @@ export class PostgresListener {
     this.#listening = true;
     this.#failures = 0;
     for (const done of [...this.#waiting]) done();
-    this.#beat(client);
+    this.#beat(client, drop);
   }
 
   /** Forgets the current connection: not listening from now until a new one has caught up. */
@@ -161,19 +159,16 @@ export class PostgresListener {
     this.#drop = undefined;
     this.#listening = false;
     clearInterval(this.#heartbeat);
-    this.#options.onLost?.();
   }
 
-  #beat(client: Client) {
+  /** Asks `client` its trivial question every `HEARTBEAT_MS`; no answer in time drops that connection (never a later one). */
+  #beat(client: Client, drop: (error: unknown) => void) {
     let waiting = false;
     clearInterval(this.#heartbeat);
     this.#heartbeat = setInterval(() => {
       if (waiting || this.#client !== client) return;
       waiting = true;
-      client.query('SELECT 1').then(
-        () => (waiting = false),
-        (error: unknown) => this.#drop?.(error),
-      );
+      client.query('SELECT 1').then(() => (waiting = false), drop);
     }, HEARTBEAT_MS);
   }
 
