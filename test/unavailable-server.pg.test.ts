@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onPostgres } from '@pourover/sync-server/on-postgres';
-import { Client } from 'pg';
+import { shutOut } from '@pourover/sync-server/test-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailoverLink } from './support/failover-link.ts';
 import { ReplicaProcess } from './support/replica-process.ts';
@@ -43,24 +43,17 @@ onPostgres((postgres) => {
     it('keep every write made while refused, and have it on the other device within seconds of the node serving again', async () => {
       const [writer, reader] = devices as [ReplicaProcess, ReplicaProcess];
       const [node, other] = nodes as [ServerProcess, ServerProcess];
-      const name = new URL(database.url).pathname.slice(1);
-      const maintenance = new URL(database.url);
-      maintenance.pathname = '/postgres';
-      const cluster = new Client({ connectionString: maintenance.toString() });
-      await cluster.connect();
       const logged = node.requests.length;
+      // Every session of the nodes is cut and none can come back: they refuse every device request until let in again.
+      const away = await shutOut(database.url, 'pourover');
       try {
-        // Every session of the node is cut and none can come back: it refuses every device request until it is let in again.
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await cluster.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'pourover%'`, [name]);
         await waitFor('the node to say it is not ready', async () => (await fetch(`${node.url}/readyz`)).status === 503);
         // The reader's stream moves to node 1, which refuses it for as long as this lasts.
         await other.kill();
         for (let n = 1; n <= DRAFTS; n += 1) await writer.setNote(draftId(n), `written while refused ${n}`);
         await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       } finally {
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-        await cluster.end();
+        await away.letIn();
       }
       await waitFor('the node to be ready again', async () => (await fetch(`${node.url}/readyz`)).status === 200);
       const ready = performance.now();

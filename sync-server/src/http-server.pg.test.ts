@@ -1,8 +1,8 @@
 import { STORE } from '@pourover/schemas';
-import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './http-server.ts';
 import { onPostgres } from './store/on-postgres.ts';
+import { shutOut } from './store/test-postgres.ts';
 import { call, deviceToken, pull, resultOf, tempDir } from './test-support.ts';
 
 onPostgres((postgres) => {
@@ -38,15 +38,9 @@ onPostgres((postgres) => {
       const token = deviceToken(server.key);
       const catalog = { collection: 'catalog', checkpoint: null, limit: 10 } as const;
       expect((await call(server, 'GET', '/readyz')).status).toBe(200);
-      const name = new URL(url).pathname.slice(1);
-      const maintenance = new URL(url);
-      maintenance.pathname = '/postgres';
-      const [admin, cluster] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
-      await Promise.all([admin.connect(), cluster.connect()]);
+      // The node's listening connections are cut and cannot come back: it can no longer hear of revocations made elsewhere.
+      const away = await shutOut(url, 'pourover-listen');
       try {
-        // The node's listening connections are cut and cannot come back: it can no longer hear of revocations made elsewhere.
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
         await until('/readyz to fail', async () => (await call(server, 'GET', '/readyz')).status === 503);
         const ready = await call(server, 'GET', '/readyz');
         expect(ready.headers.get('retry-after')).toBe('1');
@@ -55,8 +49,7 @@ onPostgres((postgres) => {
         expect({ status: refused.status, retryAfter: refused.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
         expect(refused.body).toMatchObject({ error: { data: { code: 'UNAVAILABLE', httpStatus: 503 } } });
       } finally {
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-        await Promise.all([admin.end(), cluster.end()]);
+        await away.letIn();
       }
       await until('/readyz to pass again', async () => (await call(server, 'GET', '/readyz')).status === 200);
       expect((await pull(server, catalog, token)).status).toBe(200);
@@ -64,21 +57,14 @@ onPostgres((postgres) => {
 
     it('serves a request that came while it caught up on revocations once it has, rather than refuse it', async () => {
       const { server, url } = await serve({ seed: true });
-      const name = new URL(url).pathname.slice(1);
-      const maintenance = new URL(url);
-      maintenance.pathname = '/postgres';
-      const [admin, cluster] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
-      await Promise.all([admin.connect(), cluster.connect()]);
+      const away = await shutOut(url, 'pourover-listen');
       let answer: ReturnType<typeof pull> | undefined;
       try {
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
         await until('/readyz to fail', async () => (await call(server, 'GET', '/readyz')).status === 503);
         answer = pull(server, { collection: 'catalog', checkpoint: null, limit: 10 }, deviceToken(server.key));
         await new Promise((resolve) => setTimeout(resolve, 200));
       } finally {
-        await cluster.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-        await Promise.all([admin.end(), cluster.end()]);
+        await away.letIn();
       }
       expect((await answer)?.status).toBe(200);
     });

@@ -2,6 +2,7 @@ import { PouroverError } from '@pourover/protocol';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onPostgres } from '../store/on-postgres.ts';
+import { shutOut } from '../store/test-postgres.ts';
 import { identityConformance } from './identity-conformance.ts';
 import { PostgresIdentityStore } from './postgres-identity-store.ts';
 import { ephemeralServerKey, publicKeyPem } from './server-key.ts';
@@ -94,17 +95,12 @@ onPostgres((postgres) => {
       const url = await database();
       const [one, two] = [await node(url), await node(url)];
       await one.registerDevice({ name: phone, shopperId: '00000000-0000-4000-8000-000000000001', publicKey: null }, new Date());
-      const name = new URL(url).pathname.slice(1);
-      const maintenance = new URL(url);
-      maintenance.pathname = '/postgres';
-      const [admin, server] = [new Client({ connectionString: url }), new Client({ connectionString: maintenance.toString() })];
+      const admin = new Client({ connectionString: url });
       await admin.connect();
-      await server.connect();
       const answers = new Set<unknown>();
+      // The listening connections are cut and cannot come back; the admin's, opened before, goes on.
+      const away = await shutOut(url, 'pourover-listen');
       try {
-        // No new session can reach the database now: the listening connections are cut and cannot come back.
-        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
         await within(2_000, () => !two.readiness().ready, 'the node to know its view may be stale');
         await admin.query(`UPDATE devices SET revoked_at = now() WHERE name = $1`, [phone]);
         const until = Date.now() + 300;
@@ -114,11 +110,11 @@ onPostgres((postgres) => {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         expect([...answers]).toEqual(['UNAVAILABLE']);
-        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await away.letIn();
         await within(2_000, () => (answers.add(answerOf(() => two.isRevoked(phone))), two.readiness().ready), 'the node to read revocations again');
       } finally {
-        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-        await Promise.all([admin.end(), server.end()]);
+        await away.letIn();
+        await admin.end();
       }
       expect(two.isRevoked(phone)).toBe(true);
       expect([...answers].sort()).toEqual(['UNAVAILABLE', true].sort());

@@ -6,6 +6,7 @@ import { PostgresStore } from './postgres-store.ts';
 import { storeConformance } from './store-conformance.ts';
 import type { Write } from './store.ts';
 import { onPostgres } from './on-postgres.ts';
+import { shutOut } from './test-postgres.ts';
 
 const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
 const user = (n: number, name?: string): Write => ({ collection: 'user', document: userDoc(n, name ? { name } : {}), expect: { kind: 'none' } });
@@ -125,22 +126,15 @@ onPostgres((postgres) => {
       const [one, two] = [await open(url), await open(url)];
       const heard: string[] = [];
       two.onCommit((replica) => heard.push(replica));
-      const name = new URL(url).pathname.slice(1);
-      const maintenance = new URL(url);
-      maintenance.pathname = '/postgres';
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
+      // The listening connections are cut and cannot come back; the pools' connections go on.
+      const away = await shutOut(url, 'pourover-listen');
       try {
-        // No new session can reach the database: the listening connections are cut and cannot come back.
-        await sql(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
         await until(() => !two.readiness().ready, 'the store to say it is not ready');
         await one.commit(A, [user(1)], 'each');
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(two.readiness().ready).toBe(false);
       } finally {
-        await sql(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-        await admin.end();
+        await away.letIn();
       }
       await until(() => two.readiness().ready, 'the store to be ready again');
       expect(heard).toEqual([A]);
