@@ -100,7 +100,10 @@ export class FaultRig {
     const { answeredAt } = seen;
     await options.afterAnswer?.(answeredAt);
     const since = answeredAt;
-    await waitFor(`every device to have a push acknowledged after ${kind}`, () => this.devices.every((device) => [...device.acknowledged.values()].some((at) => at > since)), 30_000);
+    const waiting = () => this.devices.filter((device) => ![...device.acknowledged.values()].some((at) => at > since));
+    await waitFor(`every device to have a push acknowledged after ${kind}`, () => waiting().length === 0, 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${await this.#state(waiting())}`);
+    });
     // Pushes already refused when the first were acknowledged again come back within their Retry-After (up to 1.5 s).
     await sleep(1_500);
     return faultReport({
@@ -130,6 +133,23 @@ export class FaultRig {
     await Promise.all(this.#pollers);
     await Promise.all(this.nodes.map((node) => node.stop()));
     await this.cluster.stop();
+  }
+
+  /** What the nodes and the devices still waiting say, for a failure's message. */
+  async #state(waiting: readonly SteadyDevice[]): Promise<string> {
+    const now = performance.now();
+    const nodes = await Promise.all(
+      this.nodes.map(async (node) => {
+        const answer = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.text(), String);
+        return `${node.url} ${node.running ? 'running' : 'exited'}: ${answer}`;
+      }),
+    );
+    const devices = waiting.map((device) => {
+      const last = device.attempts.slice(-3).map((attempt) => `${attempt.status} sent ${Math.round(now - attempt.sentAt)} ms ago`);
+      return `${device.name}: ${device.attempts.length} pushes, the last ${last.join(', ')}`;
+    });
+    const replication = await this.cluster.sql('SELECT application_name, state, sync_state FROM pg_stat_replication').then(JSON.stringify, String);
+    return `nodes: ${nodes.join('; ')}; devices waiting: ${devices.join('; ')}; replication: ${replication}\n${this.cluster.logs()}`;
   }
 
   async #inflict(kind: FaultKind) {
