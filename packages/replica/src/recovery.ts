@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@pourover/protocol';
+import { errorCode, type ErrorCode } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import type { Credentials } from './device-credentials.ts';
 
@@ -6,10 +6,11 @@ const RATE_LIMIT_RETRIES = 5;
 /** How often a call the server refused as UNAVAILABLE is sent again, each after its Retry-After: enough to ride out a database restart or failover. */
 const UNAVAILABLE_RETRIES = 20;
 
-/** The Pourover code of a failed call, if the server gave one. */
+/** The Pourover code of a failed call, if the server gave one of the protocol's. */
 export function errorCodeOf(error: unknown): ErrorCode | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data as { code?: ErrorCode } | undefined)?.code;
+  const code = errorCode.safeParse((error.data as { code?: unknown } | undefined)?.code);
+  return code.success ? code.data : undefined;
 }
 
 /** How long a refused call asks us to wait (its Retry-After header), in milliseconds. */
