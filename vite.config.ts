@@ -33,7 +33,7 @@ export default defineConfig({
       },
       workbox: {
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/images\//],
+        navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/readyz/, /^\/images\//],
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Only development validates documents; shoppers never need the validator.
         globIgnores: ['**/validate-ajv-*.js'],

@@ -8,6 +8,7 @@ import { loadServerKey } from '../src/auth/server-key.ts';
 import { startServer } from '../src/index.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres-store.ts';
+import { redactedPostgresUrl } from '../src/store/postgres-targets.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL
@@ -24,7 +25,9 @@ Options:
   --host H      address to listen on (default 127.0.0.1)
   --data DIR    folder of the server key, and without --store of the identities and
                 SQLite file (default ./data)
-  --store URL   keep documents and identities in PostgreSQL (postgres://…; default: env POUROVER_STORE)
+  --store URL   keep documents and identities in PostgreSQL (postgres://…; default: env POUROVER_STORE);
+                several hosts (postgres://u@primary:5432,standby:5432/db) are tried in turn
+                for the writable one, so a node follows a failover without restarting
   --key-file F  the server's signing key, created if missing (default DIR/server-key.pem or
                 env POUROVER_KEY_FILE); every node on one database must use the same key
   --pool N      PostgreSQL connections per server (default 10)
@@ -117,20 +120,13 @@ const server = await startServer({
   limits: { trustedProxies: args['trusted-proxies'] },
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
-const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redacted(args.store)}`;
+const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redactedPostgresUrl(args.store)}`;
 if (server.ownerCode) process.stdout.write(`${ownerCodeLine(server.ownerCode)}\n`);
 process.stdout.write(`Pourover sync server listening on ${server.url} (store: ${server.store.kind}, ${where})\n`);
 
 /** How the console shows a store owner's sign-in code. */
 function ownerCodeLine(code: string): string {
   return `Store owner sign-in code: ${code} (single use, valid ${OWNER_CODE_MS / 60_000} minutes, at /owner; \`pourover-server owner-code\` makes another)`;
-}
-
-/** The URL without its password, for logs. */
-function redacted(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 let stopping = false;

@@ -33,7 +33,7 @@ export async function* deviceStream(options: {
     if (!resumed) yield tracked(encodePosition(position), { kind: 'ready' } satisfies StreamEvent);
     while (!signal?.aborted) {
       await latch.wait();
-      guard.check();
+      await guard.check();
       for (const side of own === STORE ? (['own'] as const) : (['own', 'store'] as const)) {
         const replica = side === 'own' ? own : STORE;
         for (;;) {

@@ -11,8 +11,12 @@ const trpcCodeOf: { readonly [K in ErrorCode]: TrpcCode } = {
   NOT_FOUND: 'NOT_FOUND',
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
+
+/** How long a client is asked to wait (the Retry-After of a 503) before sending again a request refused as `UNAVAILABLE`. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
 /** tRPC's own refusals of a malformed request (bad JSON, wrong content type or method) are bad input too. */
 const pouroverCodeOf = new Map<TrpcCode, ErrorCode>([

@@ -27,6 +27,11 @@ describe('plain HTTP routes', () => {
     expect(answer.body).toEqual({ ok: true, version: SERVER_VERSION, store: 'sqlite', protocol: PROTOCOL_VERSION });
   });
 
+  it('answers /readyz as ready on its embedded store, without a blessing', async () => {
+    const answer = await call(server, 'GET', '/readyz');
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { ready: true } });
+  });
+
   it('serves every catalog image by its hash as immutable SVG whose bytes hash to that name', async () => {
     const hashes = await catalogImageHashes();
     expect(hashes.length).toBeGreaterThan(0);

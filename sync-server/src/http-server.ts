@@ -16,8 +16,9 @@ import { openLimits } from './limits/open-limits.ts';
 import { RateLimited } from './limits/rate-limited.ts';
 import { admission as requestAdmission, subscriptionsOf } from './limits/admission.ts';
 import { createContext } from './context.ts';
-import { pouroverCodeOfTrpc } from './errors.ts';
+import { pouroverCodeOfTrpc, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
+import { answerReadiness } from './readiness.ts';
 import type { Image } from './images.ts';
 import { demoCatalogImages } from './seed/demo-catalog.ts';
 import { namesLoopback, isLoopback } from './http/loopback-host.ts';
@@ -145,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const [first] = errors;
       if (!first) return {};
       const status = httpStatusOf[pouroverCodeOfTrpc(first)];
+      if (status === httpStatusOf.UNAVAILABLE) return { status, headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
       return first.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } } : { status };
     },
     onError: ({ error, req }) => {
@@ -210,6 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method === 'GET' && path === '/healthz') {
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
+    if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
     const image = /^\/images\/([0-9a-f]{64})\.svg$/.exec(path);
     if (req.method === 'GET' && image) {
       const found = images.get(image[1] ?? '');

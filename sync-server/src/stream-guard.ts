@@ -1,10 +1,11 @@
 import { PouroverError } from '@pourover/protocol';
 import { toTrpcError } from './errors.ts';
+import { CATCH_UP_WAIT_MS } from './context.ts';
 import type { Context } from './trpc.ts';
 
 export type StreamGuard = {
-  /** Throws (a typed error) once the stream's device has been revoked. */
-  check(): void;
+  /** Throws (a typed error) once the stream's device has been revoked, or when this node cannot be sure it was not within a moment. */
+  check(): Promise<void>;
   /** Calls `wake` when the device is revoked, so a waiting stream notices at once. */
   onRevoked(wake: () => void): void;
   release(): void;
@@ -27,9 +28,13 @@ export function guardStream(ctx: Context & { principal: NonNullable<Context['pri
     wake();
   });
   return {
-    check() {
+    async check() {
+      // A node that lost track of revocations (its database connection broke) waits a moment for them, then ends the stream rather than serve it from a stale set.
+      if (!ctx.identity.readiness().ready) await ctx.identity.whenReady(CATCH_UP_WAIT_MS);
       // Thrown inside the stream, after the middleware that types errors: give it its tRPC code here.
       if (revoked) throw toTrpcError(new PouroverError('UNAUTHENTICATED', 'this device was revoked'));
+      const current = ctx.identity.readiness();
+      if (!current.ready) throw toTrpcError(new PouroverError('UNAVAILABLE', `${current.reason}; try again shortly`));
     },
     onRevoked(callback) {
       wake = callback;

@@ -1,6 +1,7 @@
-import { PouroverError } from '@pourover/protocol';
+import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
+import { confirmed } from './context.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from './store/store.ts';
 import type { IdentityStore } from './auth/identity-store.ts';
@@ -26,6 +27,8 @@ export type Context = ServerDeps & {
   /** The client address the request counts under (see limits/client-address.ts). */
   address: string;
   principal: Principal | undefined;
+  /** A verified blessing not yet checked against revocations: the node was catching up on them when the request came. */
+  unconfirmed?: Principal | undefined;
   /** Why the request carries no principal, for the refusal's message. */
   authProblem: string | undefined;
 };
@@ -39,7 +42,7 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const code = pouroverCodeOfTrpc(error);
     const message = code === 'INTERNAL' ? 'internal server error' : shape.message;
-    return { ...shape, message, data: { code, httpStatus: shape.data.httpStatus, path: shape.data.path } };
+    return { ...shape, message, data: { code, httpStatus: httpStatusOf[code], path: shape.data.path } };
   },
 });
 
@@ -58,12 +61,13 @@ export const router = t.router;
  * own workers, such as the order processor, are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
-  await ctx.limits.requests.charge({ principal: ctx.principal, address: ctx.address });
+  await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
   return next();
 });
 
-/** A procedure that needs a verified blessing; `ctx.principal` is set within it. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
+/** A procedure that needs a verified blessing; `ctx.principal` is set within it (once confirmed, on a node catching up). */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const principal = ctx.principal ?? (ctx.unconfirmed && (await confirmed(ctx, ctx.unconfirmed)));
+  if (!principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
+  return next({ ctx: { ...ctx, principal } });
 });

@@ -71,7 +71,7 @@ export async function* watchCollection(options: {
     }
     while (!signal?.aborted) {
       await latch.wait();
-      guard.check();
+      await guard.check();
       for (;;) {
         let rows = await store.watchChanges(collection, marker, MAX_ROWS);
         // A full page holding a single commit may be only part of it: read it again with room for the largest commit.

@@ -65,18 +65,33 @@ function server(url: string, stop: () => Promise<void>): TestPostgres {
   };
 }
 
-async function admin(url: string, sql: string) {
+async function admin(url: string, sql: string, params: unknown[] = []) {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    await client.query(sql, params);
   } finally {
     await client.end();
   }
 }
 
+/**
+ * The database at `url` as a node sees it when its database goes away: no
+ * new session may connect, and the sessions whose application name starts
+ * with `prefix` are ended. Sessions opened before, and others' databases,
+ * are untouched. `letIn` lets new sessions connect again.
+ */
+export async function shutOut(url: string, prefix: string): Promise<{ letIn(): Promise<void> }> {
+  const name = new URL(url).pathname.slice(1);
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  await admin(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+  await admin(maintenance.toString(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [name, `${prefix}%`]);
+  return { letIn: () => admin(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`) };
+}
+
 /** The newest installed PostgreSQL's bin folder (Debian keeps them under /usr/lib/postgresql/<major>/bin). */
-function postgresBinaries(): string | undefined {
+export function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const majors = readdirSync(root)

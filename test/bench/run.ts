@@ -19,6 +19,7 @@ import { attackFigures } from './attack-figures.ts';
 import { browserFigures } from './browser-figures.ts';
 import { chromiumSyncFigures } from './browser-sync-figures.ts';
 import { capacityFigures } from './capacity-figures.ts';
+import { faultFigures } from './fault-figures.ts';
 import { orderFigures, processorFigures } from './order-figures.ts';
 import { postgresFigures } from './postgres-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
@@ -76,6 +77,7 @@ try {
   if (wanted('capacity')) samples.push(...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })));
   if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
   if (wanted('attack')) samples.push(...(await attackFigures({ ...attackSize, step })));
+  if (wanted('postgres')) samples.push(...(await faultFigures({ quick: args.quick, step })));
 } finally {
   await pouch.stop();
   await server.stop();

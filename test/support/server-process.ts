@@ -17,6 +17,8 @@ export type ServerProcess = {
   readonly ownerCode: string | undefined;
   /** A new store owner's sign-in code, made as an operator does, with `pourover-server owner-code`. */
   newOwnerCode(): Promise<string>;
+  /** Whether the process is running (it has not exited, nor been killed). */
+  readonly running: boolean;
   /** Request paths the server logged, with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
@@ -89,6 +91,9 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
       const code = /^Store owner sign-in code: (\w+)/m.exec(stdout)?.[1];
       if (!code) throw new Error(`owner-code printed no code: ${stdout}`);
       return code;
+    },
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     requests,
     kill: () => end('SIGKILL'),

@@ -28,17 +28,21 @@ export class PlacingRefused extends Error {
   }
 }
 
-/** Places an order the way a device does: a draft pushed as `placing`, which the server moves, or refuses (`PlacingRefused`). */
-export async function placeOrder(
-  shopper: Shopper,
-  order: { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null },
-): Promise<Order> {
+export type NewOrder = { id: string; items: { item: CatalogItem; count: number }[]; slot: DeliverySlot | null };
+
+/** An order as a device places it: a draft marked `placing`, which the server moves to placedOrders. */
+export function placingDraft(order: NewOrder): Order {
   const ydoc = editDraft(emptyDraftUpdate(), [
     ...order.items.map(({ item, count }) => ({ kind: 'setCount' as const, itemId: item.id, count })),
     { kind: 'setSlot', slotId: order.slot?.id ?? null },
   ]);
   const prices = new Map(order.items.map(({ item }) => [item.id, item.priceCents]));
-  const draft: Order = { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
+  return { id: order.id, status: 'placing', ydoc, ...derivedFields(ydoc, (id) => prices.get(id)), createdTime: new Date().toISOString() };
+}
+
+/** Places an order the way a device does: a draft pushed as `placing`, which the server moves, or refuses (`PlacingRefused`). */
+export async function placeOrder(shopper: Shopper, order: NewOrder): Promise<Order> {
+  const draft = placingDraft(order);
   const answer = await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
   const refusal = answer.conflicts.find((conflict) => conflict.id === order.id)?.['refusal'] as { reason: string } | undefined;
   if (refusal) throw new PlacingRefused(refusal.reason);

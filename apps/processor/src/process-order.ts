@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import type { SyncClient } from '@pourover/replica';
+import { withRecovery, type Credentials, type SyncClient } from '@pourover/replica';
 import type { Order } from '@pourover/schemas';
 import { chargeRefusal } from './charge-check.ts';
 import type { Journal, JournalEntry } from './journal.ts';
@@ -7,6 +7,8 @@ import type { PaymentGateway } from './payment-gateway.ts';
 
 export type OrderDeps = {
   client: SyncClient;
+  /** The store's: every call rides out a server that answers UNAVAILABLE (its database restarting, say), waiting as it asks. */
+  credentials: Credentials;
   journal: Journal;
   gateway: PaymentGateway;
   now: () => Date;
@@ -77,20 +79,23 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
         : await journal.advance(entry, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
   }
   if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
-  if (!entry.snapshot.slotId) return rejectFor(deps, entry, 'no delivery slot was chosen');
+  const { slotId } = entry.snapshot;
+  if (!slotId) return rejectFor(deps, entry, 'no delivery slot was chosen');
 
   let placedNow = live(entry.snapshot);
   for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
     const received: Order = { ...entry.snapshot, status: 'received', receivedTime: deps.now().toISOString() };
-    const result = await deps.client.sync.batch.mutate({
-      replica,
-      operations: [
-        { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(received) },
-        { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(received), _deleted: true } },
-        // One place in the slot, checked and taken inside the commit: never over capacity, never after the cutoff.
-        { collection: 'availability', increment: { id: entry.snapshot.slotId, field: 'taken', by: 1, atMost: 'capacity', before: 'cutoff' } },
-      ],
-    });
+    const result = await withRecovery(deps.credentials, () =>
+      deps.client.sync.batch.mutate({
+        replica,
+        operations: [
+          { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(received) },
+          { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(received), _deleted: true } },
+          // One place in the slot, checked and taken inside the commit: never over capacity, never after the cutoff.
+          { collection: 'availability', increment: { id: slotId, field: 'taken', by: 1, atMost: 'capacity', before: 'cutoff' } },
+        ],
+      }),
+    );
     if (result.ok) {
       await journal.advance(entry, 'done', { outcome: 'received' });
       return { outcome: 'received', reason: null };
@@ -127,13 +132,15 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
   const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
   let placedNow = live(entry.snapshot);
   for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
-    const result = await deps.client.sync.batch.mutate({
-      replica: entry.replica,
-      operations: [
-        { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(rejected) },
-        { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(rejected), _deleted: true } },
-      ],
-    });
+    const result = await withRecovery(deps.credentials, () =>
+      deps.client.sync.batch.mutate({
+        replica: entry.replica,
+        operations: [
+          { collection: 'processedOrders', precondition: { kind: 'absent' }, write: live(rejected) },
+          { collection: 'placedOrders', precondition: { kind: 'equals', state: placedNow }, write: { ...live(rejected), _deleted: true } },
+        ],
+      }),
+    );
     if (result.ok) {
       await deps.journal.advance(entry, 'done', { outcome: 'rejected', reason });
       return { outcome: 'rejected', reason };
@@ -151,7 +158,9 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
  * what gets processed, and the change is logged.
  */
 async function currentPlaced(deps: OrderDeps, entry: JournalEntry): Promise<WireDocument> {
-  const { documents } = await deps.client.sync.get.query({ collection: 'placedOrders', ids: [entry.id], replica: entry.replica });
+  const { documents } = await withRecovery(deps.credentials, () =>
+    deps.client.sync.get.query({ collection: 'placedOrders', ids: [entry.id], replica: entry.replica }),
+  );
   const [current] = documents;
   if (current && !current._deleted && canonical(current) !== canonical(live(entry.snapshot))) {
     deps.warn('the placed order on the server differs from the snapshot; processing the snapshot', { order: entry.id, replica: entry.replica });
@@ -162,7 +171,9 @@ async function currentPlaced(deps: OrderDeps, entry: JournalEntry): Promise<Wire
 
 /** A move committed before (by an earlier run whose acknowledgement was lost) is recognised and journaled as done. */
 async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<OrderOutcome | undefined> {
-  const { documents } = await deps.client.sync.get.query({ collection: 'processedOrders', ids: [entry.id], replica: entry.replica });
+  const { documents } = await withRecovery(deps.credentials, () =>
+    deps.client.sync.get.query({ collection: 'processedOrders', ids: [entry.id], replica: entry.replica }),
+  );
   const [processed] = documents;
   if (!processed || processed._deleted) return undefined;
   const outcome = processed['status'] === 'rejected' ? 'rejected' : 'received';
@@ -172,10 +183,10 @@ async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<O
 }
 
 /** The payment token on a shopper's profile as it stands, read for each order that needs it: a shopper may change cards at any time. */
-export function profileTokens(client: SyncClient): (replica: string) => Promise<string> {
+export function profileTokens(client: SyncClient, credentials: Credentials): (replica: string) => Promise<string> {
   return async (replica) => {
     const shopperId = replica.split(':')[2] ?? '';
-    const { documents } = await client.sync.get.query({ collection: 'user', ids: [shopperId], replica });
+    const { documents } = await withRecovery(credentials, () => client.sync.get.query({ collection: 'user', ids: [shopperId], replica }));
     return String(documents[0]?.['paymentToken'] ?? '');
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_BATCH_CALLS, type WatchEvent } from '@pourover/protocol';
-import { createSyncClient, type SyncClient } from '@pourover/replica';
+import { createSyncClient, fixedCredentials, type SyncClient } from '@pourover/replica';
 import type { Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
 import { Journal } from './journal.ts';
@@ -60,13 +60,15 @@ export class OrderProcessor {
     this.#log = options.log ?? (() => {});
     this.#client = createSyncClient({ url: options.server, token: () => options.token, EventSource, batchCalls: MAX_BATCH_CALLS });
     this.#journal = new Journal(options.journal);
+    const credentials = fixedCredentials(options.token);
     this.#deps = {
       client: this.#client,
+      credentials,
       journal: this.#journal,
       gateway: options.gateway,
       now: options.now ?? (() => new Date()),
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
-      profileToken: profileTokens(this.#client),
+      profileToken: profileTokens(this.#client, credentials),
       warn: (message, fields) => this.#log({ level: 'warn', message, ...fields }),
     };
     this.#watch = new RestartingWatch({

@@ -1,4 +1,12 @@
-/** The closed set of error codes a Pourover server answers with. */
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes a Pourover server answers with. `UNAVAILABLE`
+ * means "not now": the server cannot reach its database, or cannot yet be
+ * sure its view of revocations is current; nothing was changed unless the
+ * answer was lost, and the request is safe to send again after the
+ * response's Retry-After.
+ */
 export const errorCodes = [
   'BAD_INPUT',
   'TOO_LARGE',
@@ -7,9 +15,11 @@ export const errorCodes = [
   'NOT_FOUND',
   'PRECONDITION_FAILED',
   'RATE_LIMITED',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
-export type ErrorCode = (typeof errorCodes)[number];
+export const errorCode = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCode>;
 
 /** The HTTP status each code is answered with. */
 export const httpStatusOf: { readonly [K in ErrorCode]: number } = {
@@ -20,6 +30,7 @@ export const httpStatusOf: { readonly [K in ErrorCode]: number } = {
   NOT_FOUND: 404,
   PRECONDITION_FAILED: 412,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -11,8 +11,9 @@ import { z } from 'zod';
  * 6 (2026-11-23): pulls, pushes and stream changes carry change-log positions (`seqs`).
  * 7 (2026-11-23): a named replica must be a replica's name; documents nest at most MAX_DEPTH levels.
  * 8 (2026-12-04): live streams open with a single-use stream ticket (`auth.streamTicket`) in their connection parameters, never a token.
+ * 9 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
  */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;

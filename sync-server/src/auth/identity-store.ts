@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { SyncgroupMember } from '@pourover/schemas';
+import type { Readiness } from '../store/store.ts';
 
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
 export type Redemption = { ok: true; shopperId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
@@ -16,9 +17,13 @@ export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
  * The two reads every request makes, `isRevoked` and `syncgroup`, answer from
  * memory; a store shared by several nodes keeps that memory current with the
  * other nodes' changes and calls `onRevoked` for theirs as for its own.
+ * While it cannot be sure its memory is current (it lost the connection that
+ * tells it of changes, and has not read them all again since), both refuse
+ * with the retryable `UNAVAILABLE` rather than answer from a stale set.
  */
 export interface IdentityStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Whether a device was revoked; throws `UNAVAILABLE` while the store cannot be sure. */
   isRevoked(name: string): boolean;
   /** Calls `listener` with each device name revoked from now on, through this server or another. */
   onRevoked(listener: (name: string) => void): () => void;
@@ -40,13 +45,17 @@ export interface IdentityStore {
   createStreamTicket(holder: string, ttlMs: number, now: Date): Promise<string>;
   /** Uses up a stream ticket: the holder's blessing name the first time, before it expires; undefined ever after. */
   redeemStreamTicket(ticket: string, now: Date): Promise<string | undefined>;
-  /** A syncgroup's stored spec, if an admin ever changed it from the default. */
+  /** A syncgroup's stored spec, if an admin ever changed it from the default; throws `UNAVAILABLE` while the store cannot be sure. */
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
   /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */
   setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): Promise<number | undefined>;
   /** Creates an account; false, and nothing written, if one with this email or for this shopper exists (asked at once too). */
   createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): Promise<boolean>;
   account(email: string): Promise<{ shopperId: string; passwordHash: string } | undefined>;
+  /** Whether `isRevoked` and `syncgroup` answer now. */
+  readiness(): Readiness;
+  /** Resolves once they do, or after `timeoutMs`, whichever comes first. */
+  whenReady(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { syncgroupMember } from '@pourover/protocol';
+import { PouroverError, syncgroupMember } from '@pourover/protocol';
 import type { SyncgroupMember } from '@pourover/schemas';
-import { Pool, type PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { z } from 'zod';
 import { migratePostgres } from '../store/postgres-migrations.ts';
 import { PostgresListener } from '../store/postgres-listener.ts';
+import { PostgresPool } from '../store/postgres-pool.ts';
+import type { Readiness } from '../store/store.ts';
 import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
 import { hashStreamTicket, newStreamTicket } from './stream-tickets.ts';
 
@@ -30,7 +32,11 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
 });
 const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
 
+/** Why a node refuses requests while it re-reads what the listening connection would have told it. */
+const STALE = 'this server node is reading revocations and syncgroups again after losing its database connection';
+
 export type PostgresIdentityOptions = {
+  /** A `postgres://` URL, one host or several, as the store takes it. */
   url: string;
   /** The public half of this node's signing key (SPKI PEM): every node on the database must sign with the same key. */
   serverPublicKey: string;
@@ -45,12 +51,15 @@ export type PostgresIdentityOptions = {
  * held in memory and kept current through LISTEN/NOTIFY: a revocation or a
  * new spec committed through any node is announced in its transaction, so
  * every node learns it within milliseconds, cuts the device's streams and
- * refuses its requests. When the listening connection comes back after a
- * break (notifications sent meanwhile are lost), both are read again.
+ * refuses its requests. When the listening connection breaks, notifications
+ * are lost until it is back, so from the moment the break is seen until both
+ * sets are read again over the new connection, `isRevoked` and `syncgroup`
+ * refuse with `UNAVAILABLE` (fail closed): a device revoked meanwhile is
+ * never served from the old set.
  */
 export class PostgresIdentityStore implements IdentityStore {
   readonly kind = 'postgres';
-  readonly #pool: Pool;
+  readonly #pool: PostgresPool;
   readonly #listener: PostgresListener;
   readonly #revoked = new Set<string>();
   readonly #syncgroups = new Map<string, SyncgroupSpec>();
@@ -59,11 +68,11 @@ export class PostgresIdentityStore implements IdentityStore {
 
   private constructor(options: PostgresIdentityOptions) {
     this.#onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres identities: ${String(error)}\n`));
-    this.#pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 4, application_name: 'pourover-identity', keepAlive: true });
-    this.#pool.on('error', this.#onError);
+    this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 4, applicationName: 'pourover-identity', onError: this.#onError });
     this.#listener = new PostgresListener({
-      url: options.url,
+      cursor: this.#pool.cursor,
       channel: IDENTITY_CHANNEL,
+      applicationName: 'pourover-listen',
       onNotification: (payload) => this.#notified(payload),
       onListening: () => this.#reload(),
       onError: this.#onError,
@@ -74,13 +83,10 @@ export class PostgresIdentityStore implements IdentityStore {
   static async open(options: PostgresIdentityOptions): Promise<PostgresIdentityStore> {
     const store = new PostgresIdentityStore(options);
     try {
-      const client = await store.#pool.connect();
-      try {
+      await store.#pool.unbounded(async (client) => {
         await migratePostgres(client);
         await agreeOnServerKey(client, options.serverPublicKey);
-      } finally {
-        client.release();
-      }
+      });
       await store.#listener.start();
     } catch (error) {
       await store.close();
@@ -90,6 +96,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   isRevoked(name: string) {
+    this.#mustBeCurrent();
     return this.#revoked.has(name);
   }
 
@@ -178,6 +185,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   syncgroup(replica: string, collection: string) {
+    this.#mustBeCurrent();
     return this.#syncgroups.get(syncgroupKey(replica, collection));
   }
 
@@ -220,6 +228,15 @@ export class PostgresIdentityStore implements IdentityStore {
     return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
   }
 
+  /** Ready once the listening connection is up and both sets were read again over it. */
+  readiness(): Readiness {
+    return this.#listener.listening ? { ready: true } : { ready: false, reason: STALE };
+  }
+
+  whenReady(timeoutMs: number): Promise<void> {
+    return this.#listener.whenListening(timeoutMs);
+  }
+
   async close() {
     this.#events.removeAllListeners();
     await this.#listener.close();
@@ -228,9 +245,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   /** A device registered only while its shopper has fewer than `maxActive` others not revoked, under a lock per shopper. */
   async #registerWithin(device: NewDevice, now: Date, maxActive: number): Promise<'registered' | 'revoked' | 'too-many'> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return this.#pool.transaction('BEGIN', async (client) => {
       // Two keys: a space apart from the migrations' one-key lock.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DEVICE_LOCK, device.shopperId]);
       const { rows } = await client.query<{ active: string; known: boolean; revoked: boolean }>(
@@ -239,27 +254,21 @@ export class PostgresIdentityStore implements IdentityStore {
         [device.shopperId, device.name],
       );
       const found = rows[0];
-      let outcome: 'registered' | 'revoked' | 'too-many' = 'registered';
-      if (found?.revoked) outcome = 'revoked';
-      else if (!found?.known && Number(found?.active ?? 0) >= maxActive) outcome = 'too-many';
-      else {
-        // As in the statement without a cap: a revocation committed meanwhile by another node is never overwritten.
-        const written = await client.query(
-          `INSERT INTO devices AS d (name, shopper_id, public_key, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key WHERE d.revoked_at IS NULL
-           RETURNING name`,
-          [device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString()],
-        );
-        if (written.rows.length === 0) outcome = 'revoked';
-      }
-      await client.query('COMMIT');
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (found?.revoked) return 'revoked';
+      if (!found?.known && Number(found?.active ?? 0) >= maxActive) return 'too-many';
+      // As in the statement without a cap: a revocation committed meanwhile by another node is never overwritten.
+      const written = await client.query(
+        `INSERT INTO devices AS d (name, shopper_id, public_key, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET public_key = excluded.public_key WHERE d.revoked_at IS NULL
+         RETURNING name`,
+        [device.name, device.shopperId, device.publicKey ? JSON.stringify(device.publicKey) : null, now.toISOString()],
+      );
+      return written.rows.length === 0 ? 'revoked' : 'registered';
+    });
+  }
+
+  #mustBeCurrent() {
+    if (!this.#listener.listening) throw new PouroverError('UNAVAILABLE', `${STALE}; try again shortly`);
   }
 
   #markRevoked(name: string) {
@@ -284,7 +293,8 @@ export class PostgresIdentityStore implements IdentityStore {
     if (!parsed.success) return;
     const change = parsed.data;
     if (change.kind === 'revoked') return this.#markRevoked(change.device);
-    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch(this.#onError);
+    // A spec this node failed to read would stay stale unseen: it reads everything again, refusing requests until it has.
+    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch((error: unknown) => this.#listener.reconnect(error));
   }
 
   /** Everything the memory holds, read again: at open, and after the listening connection came back. */
@@ -308,7 +318,7 @@ export class PostgresIdentityStore implements IdentityStore {
  * another: its blessings would be refused by every other node, so a device
  * would be signed out whenever the balancer sent it elsewhere.
  */
-async function agreeOnServerKey(client: PoolClient, publicKey: string) {
+async function agreeOnServerKey(client: ClientBase, publicKey: string) {
   await client.query('INSERT INTO server_key (public_key) VALUES ($1) ON CONFLICT DO NOTHING', [publicKey]);
   const { rows } = await client.query<{ public_key: string }>('SELECT public_key FROM server_key');
   if (rows[0]?.public_key !== publicKey) {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { openDurableFile } from '@pourover/durable-sqlite';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
+import type { Readiness } from '../store/store.ts';
 import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
 import { MemoryStreamTickets } from './stream-tickets.ts';
 
@@ -156,6 +157,13 @@ export class SqliteIdentityStore implements IdentityStore {
     const row = this.#db.prepare<[string], { shopper_id: string; password_hash: string }>('SELECT shopper_id, password_hash FROM accounts WHERE email = ?').get(email.toLowerCase());
     return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
   }
+
+  /** Its memory is the file's, read in this process: always current. */
+  readiness(): Readiness {
+    return { ready: true };
+  }
+
+  async whenReady() {}
 
   async close() {
     this.#events.removeAllListeners();

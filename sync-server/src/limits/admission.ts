@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, PouroverError, streamConnectionParams } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
-import { authenticate, principalNamed, type Authentication } from '../context.ts';
+import { authenticate, confirmed, principalNamed, type Authentication } from '../context.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import type { ServerDeps } from '../trpc.ts';
 import { publicEndpoints } from './public-attempts.ts';
 import { RateLimited } from './rate-limited.ts';
@@ -27,15 +28,17 @@ export function admission(deps: ServerDeps, options: { subscriptions: ReadonlySe
 
   async function admitStream(req: IncomingMessage, res: ServerResponse, url: URL) {
     const found = await streamPrincipal(deps, req, url.searchParams.get('connectionParams'));
-    if (!found.principal) throw new PouroverError('UNAUTHENTICATED', found.problem);
-    const release = await deps.limits.streams.take(found.principal, deps.limits.addressOf(req));
+    if (found.problem !== undefined) throw new PouroverError('UNAUTHENTICATED', found.problem);
+    // A node catching up on revocations holds the stream a moment, then refuses it (UNAVAILABLE) rather than serve it unchecked.
+    const principal = found.principal ?? (await confirmed(deps, found.unconfirmed));
+    const release = await deps.limits.streams.take(principal, deps.limits.addressOf(req));
     // A client gone while it was admitted has closed its response already: its places go back at once.
     if (res.closed) {
       release();
       return false;
     }
     res.once('close', release);
-    admitted.set(req, found.principal);
+    admitted.set(req, principal);
     return true;
   }
 
@@ -91,6 +94,7 @@ function refuse(res: ServerResponse, error: PouroverError) {
   const status = httpStatusOf[error.code];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error instanceof RateLimited) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error.code === 'UNAVAILABLE') headers['retry-after'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
   const message = error.code === 'INTERNAL' ? 'internal server error' : error.message;
   res.writeHead(status, headers);
   res.end(JSON.stringify({ error: { message, data: { code: error.code, httpStatus: status } } }));

@@ -1,4 +1,6 @@
 import { Pool } from 'pg';
+import { targetedClient } from '../store/postgres-client.ts';
+import { postgresTargets, targetCursor } from '../store/postgres-targets.ts';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Budget } from './limit-settings.ts';
 
@@ -31,7 +33,9 @@ export function memoryLimiters(): Limiters {
  * the node counts alone rather than failing the request.
  */
 export function postgresLimiters(url: string, onError: (error: unknown) => void): Limiters {
-  const pool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, query_timeout: 2_000, application_name: 'pourover-limits' });
+  // The hosts the URL names, as the store's connections follow them: a failover moves the limits' counts with the documents.
+  const Client = targetedClient(targetCursor(postgresTargets(url)));
+  const pool = new Pool({ Client, max: 2, connectionTimeoutMillis: 2_000, query_timeout: 2_000, application_name: 'pourover-limits' });
   // An idle connection that breaks emits here; unheard, it would end the process.
   pool.on('error', onError);
   return {

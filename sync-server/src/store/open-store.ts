@@ -1,14 +1,21 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PostgresStore } from './postgres-store.ts';
+import { postgresTargets } from './postgres-targets.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
-/** A PostgreSQL connection URL, as `--store` and `POUROVER_STORE` take it. */
+/** A PostgreSQL connection URL, as `--store` and `POUROVER_STORE` take it: one host, or a primary and its standbys (`host1:5432,host2:5432`). */
 export const postgresUrl = z
   .string()
   .trim()
-  .pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }));
+  .superRefine((url, context) => {
+    try {
+      postgresTargets(url);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 
 export type StoreChoice = {
   /** The SQLite store's folder, used when no `store` URL is given. */

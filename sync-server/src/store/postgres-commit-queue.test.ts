@@ -3,6 +3,7 @@
  * what PostgreSQL does with a group is the conformance suite's part
  * (`postgres-store.pg.test.ts`).
  */
+import { PouroverError } from '@pourover/protocol';
 import { describe, expect, it } from 'vitest';
 import { userDoc } from '../../test/support/test-server.ts';
 import { CommitUnknown, type CommitOutcome, type CommitRequest } from './postgres-commit.ts';
@@ -72,6 +73,15 @@ describe('CommitQueue', () => {
     const results = await Promise.allSettled([queue.commit(request(1)), queue.commit(request(2))]);
     expect(results.map((result) => result.status === 'rejected' && result.reason instanceof CommitUnknown)).toEqual([true, true]);
     expect(groups).toEqual([['replica-1', 'replica-2']]);
+  });
+
+  it('fails every commit of a group the database could not answer at once, rather than waiting out its timeout once per commit', async () => {
+    const { queue, groups } = recordingQueue(() => {
+      throw new PouroverError('UNAVAILABLE', 'the database is not answering; try again shortly');
+    });
+    const results = await Promise.allSettled([queue.commit(request(1)), queue.commit(request(2)), queue.commit(request(3))]);
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as PouroverError).code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    expect(groups).toEqual([['replica-1', 'replica-2', 'replica-3']]);
   });
 
   it('is idle only once every commit asked for is answered', async () => {

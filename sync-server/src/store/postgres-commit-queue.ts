@@ -1,4 +1,5 @@
 import { CommitUnknown, type CommitOutcome, type CommitRequest } from './postgres-commit.ts';
+import { isDatabaseUnavailable } from './postgres-unavailable.ts';
 
 type Waiting = { request: CommitRequest; resolve: (outcome: CommitOutcome) => void; reject: (error: unknown) => void };
 
@@ -11,7 +12,9 @@ const MAX_GROUP_WRITES = 2_000;
  * One group at a time, so a busy node's groups grow and a quiet node's
  * commits go at once. A group that fails before its COMMIT is tried again
  * commit by commit, so one commit's error is its own; a COMMIT that fails
- * leaves its outcome unknown, and that error goes to each of its commits.
+ * leaves its outcome unknown, and that error goes to each of its commits, as
+ * does a database that could not be reached (trying each commit alone would
+ * only wait out the same timeout once per commit).
  */
 export class CommitQueue {
   readonly #runGroup: (requests: readonly CommitRequest[]) => Promise<CommitOutcome[]>;
@@ -56,7 +59,7 @@ export class CommitQueue {
       const outcomes = await this.#runGroup(group.map((waiting) => waiting.request));
       group.forEach((waiting, index) => waiting.resolve(outcomes[index] as CommitOutcome));
     } catch (error) {
-      if (group.length === 1 || error instanceof CommitUnknown) {
+      if (group.length === 1 || error instanceof CommitUnknown || isDatabaseUnavailable(error)) {
         for (const waiting of group) waiting.reject(error);
         return;
       }

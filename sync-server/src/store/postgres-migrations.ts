@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 
 /**
  * Forward-only schema versions of the PostgreSQL store, applied in order;
@@ -76,7 +76,7 @@ const MIGRATION_LOCK = 0x706f7572;
  * Refuses a database whose schema is newer than this server knows: an older
  * server would misread it, and migrations only go forward.
  */
-export async function migratePostgres(client: PoolClient): Promise<{ from: number; to: number }> {
+export async function migratePostgres(client: ClientBase): Promise<{ from: number; to: number }> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');

@@ -6,6 +6,7 @@ import { PostgresStore } from './postgres-store.ts';
 import { storeConformance } from '@pourover/sync-server/testing';
 import type { Write } from './store.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
+import { shutOut } from '../../testing/test-postgres.ts';
 
 const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
 const user = (n: number, name?: string): Write => ({ collection: 'user', document: userDoc(n, name ? { name } : {}), expect: { kind: 'none' } });
@@ -94,6 +95,49 @@ onPostgres((postgres) => {
       await until(async () => (await listeners(url)) === 2, 'both stores listening again');
       await one.commit('bluebottle', [user(2)], 'each');
       await until(() => heard.includes('bluebottle'), 'a commit after reconnecting');
+    });
+
+    it('fails a commit whose connection is cut under it with UNAVAILABLE, stays up, and commits the next on a new connection', async () => {
+      const url = await database();
+      const store = await open(url);
+      await store.commit(A, [user(1)], 'each');
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        // The replica's row locked by another session: the commit waits inside its transaction, on a connection checked out of the pool.
+        await admin.query('BEGIN');
+        await admin.query('SELECT head FROM replicas WHERE name = $1 FOR UPDATE', [A]);
+        // Its outcome is taken at once, so that the refusal is handled whenever it comes.
+        const blocked = store.commit(A, [user(2)], 'each').then(() => 'committed', (error: unknown) => error);
+        const waiting = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pourover' AND wait_event_type = 'Lock' AND datname = current_database()`;
+        await until(async () => (await sql(url, waiting)).length > 0, 'the commit to wait for the lock');
+        await sql(url, `SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
+        expect(await blocked).toMatchObject({ code: 'UNAVAILABLE' });
+        await admin.query('ROLLBACK');
+      } finally {
+        await admin.end();
+      }
+      expect(await store.commit(A, [user(3)], 'each')).toMatchObject({ ok: true, changed: true });
+      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
+    });
+
+    it('is not ready while it cannot hear other nodes’ commits, and is again once it has caught up', async () => {
+      const url = await database();
+      const [one, two] = [await open(url), await open(url)];
+      const heard: string[] = [];
+      two.onCommit((replica) => heard.push(replica));
+      // The listening connections are cut and cannot come back; the pools' connections go on.
+      const away = await shutOut(url, 'pourover-listen');
+      try {
+        await until(() => !two.readiness().ready, 'the store to say it is not ready');
+        await one.commit(A, [user(1)], 'each');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(two.readiness().ready).toBe(false);
+      } finally {
+        await away.letIn();
+      }
+      await until(() => two.readiness().ready, 'the store to be ready again');
+      expect(heard).toEqual([A]);
     });
 
     it('migrates a new database to the latest schema, records it, and does nothing the second time', async () => {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import { Pool, type PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
 import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
-import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
+import { PostgresPool } from './postgres-pool.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from './store.ts';
 
 /** The channel every server process on one database listens on; the payload names the replica a commit changed. */
 export const COMMIT_CHANNEL = 'pourover_commit';
@@ -32,7 +33,7 @@ function toStored(row: Row): StoredDocument {
 }
 
 export type PostgresStoreOptions = {
-  /** A `postgres://` connection URL. */
+  /** A `postgres://` connection URL; several hosts (`host1:5432,host2:5432`) for a primary and its standbys, the writable one used. */
   url: string;
   /** Connections in the pool (default 10); each commit holds one for its transaction. */
   poolSize?: number;
@@ -61,13 +62,13 @@ export type PostgresStoreOptions = {
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
-  readonly #pool: Pool;
+  readonly #pool: PostgresPool;
   readonly #listener: PostgresListener;
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #instance = randomUUID();
   readonly #now: (() => Date) | undefined;
   readonly #commits = new CommitQueue((requests) =>
-    this.#withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
+    this.#pool.withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
   );
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
@@ -76,13 +77,11 @@ export class PostgresStore implements Store {
   private constructor(options: PostgresStoreOptions) {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
     this.#now = options.now;
-    // keepAlive: a node that vanishes mid-transaction must not hold its replica locks until the kernel gives up on the socket.
-    this.#pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10, application_name: 'pourover', keepAlive: true });
-    // An idle pooled connection that breaks is dropped by the pool and replaced on next use; without a handler it would crash the process.
-    this.#pool.on('error', onError);
+    this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 10, applicationName: 'pourover', onError });
     this.#listener = new PostgresListener({
-      url: options.url,
+      cursor: this.#pool.cursor,
       channel: COMMIT_CHANNEL,
+      applicationName: 'pourover-listen',
       onNotification: (payload) => this.#notified(payload),
       onListening: () => this.#catchUp(),
       onError,
@@ -93,7 +92,7 @@ export class PostgresStore implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
     try {
-      await store.#withClient((client) => migratePostgres(client));
+      await store.#pool.unbounded((client) => migratePostgres(client));
       await store.#listener.start();
     } catch (error) {
       await store.close();
@@ -104,14 +103,9 @@ export class PostgresStore implements Store {
 
   /** Applies pending migrations and closes; for `pourover-server migrate`. */
   static async migrate(url: string): Promise<{ from: number; to: number }> {
-    const pool = new Pool({ connectionString: url, max: 1 });
+    const pool = new PostgresPool({ url, max: 1, applicationName: 'pourover-migrate', onError: () => {} });
     try {
-      const client = await pool.connect();
-      try {
-        return await migratePostgres(client);
-      } finally {
-        client.release();
-      }
+      return await pool.unbounded((client) => migratePostgres(client));
     } finally {
       await pool.end();
     }
@@ -176,7 +170,7 @@ export class PostgresStore implements Store {
 
   async watchSnapshot(collection: CollectionName) {
     // One snapshot for both reads: the documents are exactly those of the commits up to the number read.
-    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+    return this.#pool.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const { rows } = await client.query<Row>(
         `SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND NOT deleted ORDER BY commit_no, replica, seq`,
         [collection],
@@ -195,7 +189,7 @@ export class PostgresStore implements Store {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
-    return this.#transaction('BEGIN', async (client) => {
+    return this.#pool.transaction('BEGIN', async (client) => {
       const now = await this.#clock(client);
       const expiresAt = new Date(now.getTime() + ttlMs);
       // A refused upsert still locks the row, so the holder read next is the one that refused it.
@@ -218,6 +212,11 @@ export class PostgresStore implements Store {
     await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
+  /** Ready while the node hears other nodes' commits: its listening connection is up and caught up. */
+  readiness(): Readiness {
+    return this.#listener.listening ? { ready: true } : { ready: false, reason: 'not listening for other nodes’ commits: the database connection is being made again' };
+  }
+
   onCommit(listener: (replica: string) => void) {
     this.#events.on('commit', listener);
     return () => void this.#events.off('commit', listener);
@@ -234,36 +233,6 @@ export class PostgresStore implements Store {
   async #rows(sql: string, params: unknown[]): Promise<StoredDocument[]> {
     const { rows } = await this.#pool.query<Row>(sql, params);
     return rows.map(toStored);
-  }
-
-  async #withClient<T>(use: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      const result = await use(client);
-      client.release();
-      return result;
-    } catch (error) {
-      // A connection left inside a failed transaction must not go back to the pool.
-      client.release(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    }
-  }
-
-  /** Runs `use` in a transaction begun by `begin`, committed if it returns and rolled back if it throws. */
-  async #transaction<T>(begin: string, use: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.#withClient(async (client) => {
-      await client.query(begin);
-      let result: T;
-      try {
-        result = await use(client);
-      } catch (error) {
-        // The original error matters, not a failed rollback; the connection is dropped either way.
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-      await client.query('COMMIT');
-      return result;
-    });
   }
 
   async #clock(client: PoolClient): Promise<Date> {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { decide, encoded, type Encoded } from './decide.ts';
 import { applyIncrement } from './increment.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
-import type { CommitMode, CommitOptions, CommitResult, Lease, Store, StoredDocument, Write } from './store.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from './store.ts';
 
 type Row = { replica: string; collection: string; body: string; seq: number; updated_at: string; commit_no: number };
 
@@ -202,6 +202,11 @@ export class SqliteStore implements Store {
   onCommit(listener: (replica: string) => void) {
     this.#events.on('commit', listener);
     return () => void this.#events.off('commit', listener);
+  }
+
+  /** An embedded file is always there to serve. */
+  readiness(): Readiness {
+    return { ready: true };
   }
 
   async close() {

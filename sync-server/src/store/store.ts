@@ -62,6 +62,9 @@ export type CommitOptions = {
 
 export type Lease = { granted: boolean; holder: string; expiresAt: string };
 
+/** Whether a part of the server can serve now, and if not, why (for `/readyz`). */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
 /**
  * A server's durable home for replicas. Every implementation passes the
  * store conformance suite; all writes of one commit land in one transaction.
@@ -91,5 +94,7 @@ export interface Store {
   releaseLease(name: string, holder: string): Promise<void>;
   /** Calls `listener` with the name of each replica a commit changed, after the commit. */
   onCommit(listener: (replica: string) => void): () => void;
+  /** Whether the store can serve now: a store shared by several nodes is not while it may miss their commits. */
+  readiness(): Readiness;
   close(): Promise<void>;
 }
