@@ -32,7 +32,7 @@ export async function browserFigures(ctx: BenchContext, options: { reloads: numb
       options.step(`offline reload ${i}/${options.reloads}`);
       const started = performance.now();
       await shop.page.reload();
-      await shop.page.getByLabel(/^1 of /).first().waitFor();
+      await shop.page.getByLabel(/^Count of /).first().waitFor();
       if (i > 0) times.push(performance.now() - started);
     }
     await context.close();
