@@ -1,5 +1,6 @@
 import type { OrderView, Shop } from '@pourover/orders';
 import type { CatalogItem } from '@pourover/schemas';
+import { memo } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import { formatCents } from './format.ts';
 import { useObservable } from './use-observable.ts';
@@ -23,7 +24,7 @@ export function matches(item: Pick<CatalogItem, 'name' | 'description'>, query: 
 }
 
 /** The catalog: coffee and gear apart, searchable by name and description, each with its photo and an Add button. */
-export function Catalog({ shop, category, draft, onAdd }: { shop: Shop; category: Category; draft: OrderView | undefined; onAdd: (item: CatalogItem) => void }) {
+export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: { shop: Shop; category: Category; draft: OrderView | undefined; onAdd: (item: CatalogItem) => void }) {
   const items = useObservable(shop.catalog$, []);
   const [query, setQuery] = useState('');
   const shown = items.filter((item) => item.available && (category === 'all' || categoryOf(item) === category) && matches(item, query));
@@ -51,9 +52,11 @@ export function Catalog({ shop, category, draft, onAdd }: { shop: Shop; category
       {groups.map((group) => {
         const inGroup = shown.filter((item) => categoryOf(item) === group);
         if (inGroup.length === 0) return null;
+        // With one category shown, the page's heading names it; with both, each has its own.
+        const Group = category === 'all' ? 'section' : 'div';
         return (
-          <section key={group} aria-labelledby={`${group}-heading`}>
-            <h2 id={`${group}-heading`}>{group === 'coffee' ? 'Coffee' : 'Brewing gear'}</h2>
+          <Group key={group} aria-labelledby={category === 'all' ? `${group}-heading` : undefined}>
+            {category === 'all' ? <h2 id={`${group}-heading`}>{group === 'coffee' ? 'Coffee' : 'Brewing gear'}</h2> : null}
             <ul class="items">
               {inGroup.map((item) => {
                 position += 1;
@@ -76,9 +79,9 @@ export function Catalog({ shop, category, draft, onAdd }: { shop: Shop; category
                 );
               })}
             </ul>
-          </section>
+          </Group>
         );
       })}
     </section>
   );
-}
+});

@@ -1,6 +1,9 @@
 import type { Shop } from '@pourover/orders';
 import type { UserProfile } from '@pourover/schemas';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { initialStatus } from './site-header.tsx';
+import { tabStatus$ } from './tab-status.ts';
+import { useObservable } from './use-observable.ts';
 import { SignOut } from './sign-out.tsx';
 import { explain } from './words/error-words.ts';
 
@@ -14,7 +17,8 @@ const demoCards = [
 ];
 
 /** The shopper's profile, edited on any device; fields changed on two devices both survive. */
-export function Profile({ shop, unsent, onSignedOut }: { shop: Shop; unsent: number; onSignedOut: () => void }) {
+export function Profile({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => void }) {
+  const { unsent } = useObservable(useMemo(() => tabStatus$(shop), [shop]), initialStatus);
   const [profile, setProfile] = useState<UserProfile | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   useEffect(() => {

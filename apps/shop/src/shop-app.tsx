@@ -1,7 +1,7 @@
 import type { OrderView, Shop } from '@pourover/orders';
 import type { CatalogItem } from '@pourover/schemas';
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { AddedToast } from './added-toast.tsx';
 import { AllowNotifications } from './allow-notifications.tsx';
 import { Catalog } from './catalog.tsx';
@@ -14,7 +14,6 @@ import { useRoute } from './router.ts';
 import type { Route } from './routes.ts';
 import { resumeSession } from './session.ts';
 import { SiteHeader } from './site-header.tsx';
-import { tabStatus$ } from './tab-status.ts';
 import { useObservable } from './use-observable.ts';
 import { explain } from './words/error-words.ts';
 
@@ -37,23 +36,29 @@ function ShopScreens({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => voi
   const route = useRoute();
   const loaded = useObservable<OrderView[] | null>(shop.orders$, null);
   const orders = loaded ?? [];
-  const status = useObservable(useMemo(() => tabStatus$(shop), [shop]), { state: 'connecting' as const, unsent: 0, lastError: null });
   const [added, setAdded] = useState<{ item: CatalogItem; at: number } | null>(null);
   const draft = orders.find((order) => order.status === 'draft');
-  const add = async (item: CatalogItem) => {
-    const id = draft?.id ?? (await shop.createDraft());
-    await shop.addItem(id, item.id);
-    setAdded({ item, at: Date.now() });
-  };
+  const draftId = useRef<string | undefined>(undefined);
+  draftId.current = draft?.id;
+  // One function for the page's life, so the catalog renders again only when what it shows changes.
+  const add = useCallback(
+    (item: CatalogItem) =>
+      void (async () => {
+        const id = draftId.current ?? (await shop.createDraft());
+        await shop.addItem(id, item.id);
+        setAdded({ item, at: Date.now() });
+      })(),
+    [shop],
+  );
   useEffect(() => {
     document.title = `${titleOf(route)} · Pourover`;
   }, [route]);
   return (
     <>
-      <SiteHeader route={route} draft={draft} status={status} shop={shop} />
+      <SiteHeader route={route} draft={draft} shop={shop} />
       <Notices shop={shop} />
       <main id="main">
-        {route.screen === 'shop' ? <Catalog shop={shop} category={route.category} draft={draft} onAdd={(item) => void add(item)} /> : null}
+        {route.screen === 'shop' ? <Catalog shop={shop} category={route.category} draft={draft} onAdd={add} /> : null}
         {route.screen === 'order' ? loaded ? <DraftEditor shop={shop} draft={draft} /> : <p role="status">Opening your order…</p> : null}
         {route.screen === 'orders' ? (
           <>
@@ -62,7 +67,7 @@ function ShopScreens({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => voi
           </>
         ) : null}
         {route.screen === 'order-page' ? loaded ? <OrderPage order={orders.find((order) => order.id === route.id)} placed={route.placed} /> : <p role="status">Opening your order…</p> : null}
-        {route.screen === 'profile' ? <Profile shop={shop} unsent={status.unsent} onSignedOut={onSignedOut} /> : null}
+        {route.screen === 'profile' ? <Profile shop={shop} onSignedOut={onSignedOut} /> : null}
         {route.screen === 'devices' ? (
           <Suspense fallback={<p role="status">Loading your devices…</p>}>
             <Devices shop={shop} />

@@ -1,8 +1,13 @@
 import type { OrderView, Shop } from '@pourover/orders';
-import type { SyncStatus } from '@pourover/replica';
+import { useMemo } from 'preact/hooks';
 import { formatCents, plural } from './format.ts';
 import type { Route } from './routes.ts';
 import { StatusBar } from './status-bar.tsx';
+import { tabStatus$ } from './tab-status.ts';
+import { useObservable } from './use-observable.ts';
+
+/** What the header shows until the device's status is known. */
+export const initialStatus = { state: 'connecting' as const, unsent: 0, lastError: null };
 
 const sections = [
   { href: '/', label: 'Shop', current: (route: Route) => route.screen === 'shop' },
@@ -12,7 +17,8 @@ const sections = [
 ];
 
 /** The header that stays at the top while the shopper scrolls: the sections, the basket's count and total, and the sync status. */
-export function SiteHeader({ route, draft, status, shop }: { route: Route; draft: OrderView | undefined; status: SyncStatus; shop: Shop }) {
+export function SiteHeader({ route, draft, shop }: { route: Route; draft: OrderView | undefined; shop: Shop }) {
+  const status = useObservable(useMemo(() => tabStatus$(shop), [shop]), initialStatus);
   const count = draft?.itemCount ?? 0;
   return (
     <header class="site-header">
@@ -30,14 +36,14 @@ export function SiteHeader({ route, draft, status, shop }: { route: Route; draft
             </a>
           ))}
         </nav>
-        <a class="basket" href="/order" aria-current={route.screen === 'order' ? 'page' : undefined} aria-label={`Your order: ${plural(count, 'item')}, ${formatCents(draft?.totalCents ?? 0)}`}>
-          <span aria-hidden="true">Order</span>
-          <span class="basket-count" aria-hidden="true">
+        {/* Its name is what it shows, with the words a screen reader needs: "Order 2 items, $40.00". */}
+        <a class="basket" href="/order" aria-current={route.screen === 'order' ? 'page' : undefined}>
+          Order{' '}
+          <span class="basket-count">
             {count}
-          </span>
-          <span class="basket-total" aria-hidden="true">
-            {formatCents(draft?.totalCents ?? 0)}
-          </span>
+            <span class="visually-hidden"> {plural(count, 'item').replace(/^[\d,]+ /, '')},</span>
+          </span>{' '}
+          <span class="basket-total">{formatCents(draft?.totalCents ?? 0)}</span>
         </a>
       </div>
       <StatusBar status={status} shop={shop} />

@@ -1,5 +1,6 @@
 import type { Shop } from '@pourover/orders';
 import type { SyncStatus } from '@pourover/replica';
+import { useEffect, useState } from 'preact/hooks';
 import { plural } from './format.ts';
 import { SyncProgress } from './sync-progress.tsx';
 import { explain } from './words/error-words.ts';
@@ -12,6 +13,7 @@ const words = { offline: 'Offline', connecting: 'Connecting…', syncing: 'Synci
  * words while not up to date; and how far a first sync has come.
  */
 export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) {
+  const long = useLongSync(status.state !== 'idle');
   const unsent = status.unsent > 0 ? `${plural(status.unsent, 'change')} not sent yet` : 'All changes sent';
   return (
     <div class={`status status-${status.state}`}>
@@ -19,7 +21,21 @@ export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) 
         <span class="status-state">{words[status.state]}</span> · <span class="status-unsent">{unsent}</span>
         {status.lastError && status.state !== 'idle' ? <span class="status-error"> · {explain(new Error(status.lastError)).sentence}</span> : null}
       </p>
-      {status.state === 'idle' ? null : <SyncProgress shop={shop} />}
+      {long ? <SyncProgress shop={shop} /> : null}
     </div>
   );
+}
+
+/** How long a sync runs before it is worth measuring: most are over sooner, and measuring costs the page work while it loads. */
+const LONG_SYNC_MS = 2_000;
+
+/** Whether the device has been syncing (or trying to) for `LONG_SYNC_MS` without a break. */
+function useLongSync(syncing: boolean): boolean {
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    if (!syncing) return setLong(false);
+    const timer = setTimeout(() => setLong(true), LONG_SYNC_MS);
+    return () => clearTimeout(timer);
+  }, [syncing]);
+  return long;
 }

@@ -30,7 +30,7 @@ function SlotRow({ session, slot, onSaved }: { session: OwnerSession; slot: Deli
   const capacityId = `capacity-${slot.id}`;
   const cutoffId = `cutoff-${slot.id}`;
   return (
-    <li class="editor-row">
+    <li class="editor-row" data-start={slot.start}>
       <h3>{formatSlot(slot)}</h3>
       <p class="hint">
         {plural(slot.taken, 'place')} taken of {slot.capacity}
