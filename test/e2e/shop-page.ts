@@ -40,7 +40,7 @@ export function shopPage(page: Page) {
     },
     /** Opens the order being made, through the header's basket. */
     async openOrder() {
-      await page.getByRole('link', { name: /^Your order:/ }).click();
+      await page.getByRole('link', { name: /^Order \d+ items?, / }).click();
       await page.getByRole('heading', { name: 'Your order', level: 1 }).waitFor();
     },
     async createPairingCode(): Promise<string> {
