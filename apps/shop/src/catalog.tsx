@@ -54,6 +54,7 @@ export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: {
         if (inGroup.length === 0) return null;
         // With one category shown, the page's heading names it; with both, each has its own.
         const Group = category === 'all' ? 'section' : 'div';
+        const ItemHeading = category === 'all' ? 'h3' : 'h2';
         return (
           <Group key={group} aria-labelledby={category === 'all' ? `${group}-heading` : undefined}>
             {category === 'all' ? <h2 id={`${group}-heading`}>{group === 'coffee' ? 'Coffee' : 'Brewing gear'}</h2> : null}
@@ -65,7 +66,7 @@ export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: {
                   <li class="item" key={item.id}>
                     <img src={`/images/${item.image}`} alt="" width={240} height={240} loading={position <= 4 ? 'eager' : 'lazy'} decoding="async" />
                     <div class="item-text">
-                      <h3>{item.name}</h3>
+                      <ItemHeading>{item.name}</ItemHeading>
                       <p class="description">{item.description}</p>
                     </div>
                     <div class="item-buy">

@@ -1,6 +1,7 @@
 import type { Shop } from '@pourover/orders';
 import { hasDeviceState } from '@pourover/replica/device-presence';
 import { render } from 'preact';
+import { config } from 'zod/mini';
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { AppUpdate } from './app-update.tsx';
@@ -10,6 +11,10 @@ import { SignInScreen } from './sign-in.tsx';
 import type { SignIn } from './sign-in-kinds.ts';
 import { explain } from './words/error-words.ts';
 import './styles.css';
+
+// zod compiles parsers with `new Function` where it may; the pages' content security policy forbids eval, and
+// even zod's guarded probe for it is reported as a violation; jitless, it parses without compiled code.
+config({ jitless: true });
 
 /**
  * The first screen loads only what it shows: the sign-in screen is here;
