@@ -97,7 +97,7 @@ function ItemRow({ session, item, onSaved }: { session: OwnerSession; item: Cata
 
 /** The catalog, coffee first then gear, each by name; a row stays where it is while it is edited. */
 export function CatalogEditor({ session }: { session: OwnerSession }) {
-  const { rows, error, replace } = useStoreDocuments<CatalogItem>(session.client, 'catalog', (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const { rows, error, replace } = useStoreDocuments<CatalogItem>(session.client, 'catalog', (a, b) => Number(a.kind !== 'coffee') - Number(b.kind !== 'coffee') || a.name.localeCompare(b.name));
   return (
     <section aria-labelledby="catalog-editor-heading">
       <h2 id="catalog-editor-heading">Catalog</h2>
