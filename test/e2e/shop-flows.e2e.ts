@@ -125,6 +125,25 @@ describe('the shop as a new shopper meets it (issue 24’s problem list)', () =>
     await context.close();
   });
 
+  it('shows how far a long first sync has come, against the server’s latest changes, until it is done', async () => {
+    const context = await served.browser.newContext();
+    // A slow network: every pull answers 3 s late, so the first sync takes several seconds.
+    await context.route(/\/trpc\/sync\.pull/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await route.continue();
+    });
+    const shop = await openShop(context, served.server.url);
+    await shop.page.getByLabel('Name this device').fill('slow network');
+    await shop.page.getByRole('button', { name: 'Start shopping as the demo shopper' }).click();
+    const bar = shop.page.getByRole('progressbar', { name: /^Getting your orders onto this device: \d+%$/ });
+    await bar.waitFor({ timeout: 15_000 });
+    const value = Number(await bar.getAttribute('value'));
+    expect(value).toBeLessThan(Number(await bar.getAttribute('max')));
+    await shop.waitUpToDate();
+    expect(await bar.count()).toBe(0);
+    await context.close();
+  });
+
   it('takes typed counts within 1–99 and says so beside the field, and counts the note without ever cutting it', async () => {
     const context = await served.browser.newContext();
     const shop = await openShop(context, served.server.url);

@@ -4,15 +4,13 @@ import { collectionNames, type CollectionName } from '@pourover/schemas';
 import { useEffect, useState } from 'preact/hooks';
 import { combineLatest, map } from 'rxjs';
 
-/** Below this many changes to fetch, a sync is over before a bar would help. */
-const WORTH_A_BAR = 50;
-
 type Heads = Partial<Record<CollectionName, number>>;
 
 /**
  * How far the device has synced: each collection's checkpoint against the
- * server's latest change in it, asked for once when syncing starts. Shown
- * only while a long sync (a new device of a shopper with many orders) runs.
+ * server's latest change in it, asked for once when a sync has run for a
+ * while (`StatusBar` mounts it after 2 s: a new device of a shopper with
+ * many orders, a slow network).
  */
 export function SyncProgress({ shop }: { shop: Shop }) {
   const [heads, setHeads] = useState<Heads | null>(null);
@@ -32,7 +30,7 @@ export function SyncProgress({ shop }: { shop: Shop }) {
     total += head;
     done += Math.min(head, checkpoints[name] ?? 0);
   }
-  if (total - done < WORTH_A_BAR) return null;
+  if (total === 0 || done >= total) return null;
   const percent = Math.floor((done / total) * 100);
   return (
     <div class="sync-progress">
