@@ -39,6 +39,8 @@ describe('every screen', () => {
     const check = async (page: Page, screen: string) => {
       // Photos are lazy: scroll them in, so the screenshot shows the page as a shopper sees it.
       await page.evaluate(async () => {
+        // From the top, so the sticky header is drawn where a shopper first sees it.
+        scrollTo(0, 0);
         for (const image of document.querySelectorAll('img')) image.loading = 'eager';
         await Promise.all([...document.images].map((image) => image.decode().catch(() => {})));
       });
