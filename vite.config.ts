@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './apps/shop/build/precompress.ts';
+import { quietRxdbAdvert } from './apps/shop/build/quiet-rxdb-advert.ts';
+import { unloadOnPagehide } from './apps/shop/build/unload-on-pagehide.ts';
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   test: { name, root, include: ['**/*.test.ts'], ...extra },
@@ -15,8 +19,11 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true },
   plugins: [
     preact(),
+    unloadOnPagehide(),
+    quietRxdbAdvert(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits until the shopper chooses to reload (apps/shop/src/app-update.tsx); the running one keeps working offline.
+      registerType: 'prompt',
       manifest: {
         name: 'Pourover',
         short_name: 'Pourover',
@@ -32,8 +39,10 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // The first service worker takes the open pages at once, so the app works offline from the first visit; an update waits for the prompt.
+        clientsClaim: true,
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/readyz/, /^\/images\//],
+        navigateFallbackDenylist: [/^\/trpc\//, /^\/healthz/, /^\/readyz/, /^\/images\//, /^\/robots\.txt$/],
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Only development validates documents; shoppers never need the validator.
         globIgnores: ['**/validate-ajv-*.js'],
@@ -47,6 +56,8 @@ export default defineConfig({
         ],
       },
     }),
+    // Last: it compresses what every plugin before it wrote, the service worker included.
+    precompress(fileURLToPath(new URL('./apps/shop/dist', import.meta.url))),
   ],
   test: {
     projects: [

@@ -3,6 +3,7 @@ import { PouroverError, PROOF_WINDOW_MS, refreshMessage, type StreamTicketGrant 
 import { principalOf, shopperReplica, STORE } from '@pourover/schemas';
 import { z } from 'zod';
 import { signBlessing } from './auth/blessing-token.ts';
+import { deviceLabel } from './auth/device-label.ts';
 import { devicePublicKey, verifyDeviceProof } from './auth/device-proof.ts';
 import { isOwnerCode } from './auth/owner-code.ts';
 import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './auth/passwords.ts';
@@ -23,7 +24,6 @@ const WRONG_CREDENTIALS = 'the email or the password is wrong';
 
 const pairingCode = z.string().regex(/^[A-Za-z0-9]{8}$/, 'a code is 8 letters and digits');
 
-const deviceLabel = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a device name is 1–64 letters, digits, _ or -');
 const newDevice = { device: deviceLabel, publicKey: devicePublicKey.optional() };
 
 /**

@@ -32,21 +32,22 @@ describe('plain HTTP routes', () => {
     expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { ready: true } });
   });
 
-  it('serves every catalog image by its hash as immutable SVG whose bytes hash to that name', async () => {
+  it('serves every catalog image by its hash as an immutable WebP photo whose bytes hash to that name', async () => {
     const hashes = await catalogImageHashes();
     expect(hashes.length).toBeGreaterThan(0);
     for (const hash of hashes) {
-      const answer = await call(server, 'GET', `/images/${hash}.svg`);
-      expect(answer.status, hash).toBe(200);
-      expect(answer.headers.get('content-type')).toBe('image/svg+xml');
-      expect(answer.headers.get('cache-control')).toContain('immutable');
-      expect(answer.text).toMatch(/^<svg /);
-      expect(createHash('sha256').update(answer.text).digest('hex')).toBe(hash);
+      const response = await fetch(`${server.url}/images/${hash}`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(response.status, hash).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/webp');
+      expect(response.headers.get('cache-control')).toContain('immutable');
+      expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(hash);
     }
   });
 
   it('answers 404 for an image hash it does not hold, or a path that is not a hash', async () => {
-    for (const path of [`/images/${'0'.repeat(64)}.svg`, `/images/${'A'.repeat(64)}.svg`, '/images/x.svg']) {
+    for (const path of [`/images/${'0'.repeat(64)}`, `/images/${'0'.repeat(64)}.svg`, `/images/${'A'.repeat(64)}.svg`, '/images/x.svg']) {
       const answer = await call(server, 'GET', path);
       expect(answer.status, path).toBe(404);
       expect(answer.headers.get('cache-control'), path).toBeNull();

@@ -19,8 +19,8 @@ import { createContext } from './context.ts';
 import { pouroverCodeOfTrpc, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { syncgroupsOf } from './permissions.ts';
 import { answerReadiness } from './readiness.ts';
-import type { Image } from './images.ts';
-import { demoCatalogImages } from './seed/demo-catalog.ts';
+import { imageRoutes } from './images/image-routes.ts';
+import { openImageStore } from './images/open-image-store.ts';
 import { namesLoopback, isLoopback } from './http/loopback-host.ts';
 import { errorBody, json, refuse } from './http/responses.ts';
 import { setCommonHeaders } from './http/security-headers.ts';
@@ -104,10 +104,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await store.close();
     throw error;
   }
+  const images = await openImageStore({ dataDir: options.dataDir, store: options.store, onError: (error) => log({ t: now().toISOString(), images: 'error', message: String(error) }) });
   const limits = openLimits({ overrides: options.limits, store: options.store, onError: (error) => log({ t: now().toISOString(), limits: 'error', message: String(error) }) });
   let ownerCode: string | undefined;
   if (options.seed) {
-    await seedDemo(store, now());
+    await seedDemo(store, now(), images);
     await seedDemoAccount(identity, now());
     // The demo's store credentials, for the order processor run beside it (owner-only file); on PostgreSQL with a key
     // file elsewhere, nothing else has created the data folder yet.
@@ -127,7 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     now,
   };
   const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
-  const images = new Map<string, Image>(demoCatalogImages().map((image) => [image.hash, image]));
+  const imageRoute = imageRoutes(deps, images);
   const blessings = new WeakMap<IncomingMessage, string>();
   /** Why a request was refused, for its log line (codes and messages only: never a token). */
   const refusals = new WeakMap<IncomingMessage, { error: string; reason: string }>();
@@ -213,17 +214,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
     if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
-    const image = /^\/images\/([0-9a-f]{64})\.svg$/.exec(path);
-    if (req.method === 'GET' && image) {
-      const found = images.get(image[1] ?? '');
-      if (!found) return json(res, 404, errorBody('NOT_FOUND', 'no such image'));
-      res.writeHead(200, {
-        'content-type': 'image/svg+xml',
-        'cache-control': 'public, max-age=31536000, immutable',
-        etag: `"${found.hash}"`,
-      });
-      return res.end(found.svg);
-    }
+    if (imageRoute(req, res, path)) return undefined;
     if (app?.(req, res, path)) return undefined;
     return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));
   }
@@ -263,6 +254,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await closed;
       await store.close();
       await identity.close();
+      await images.close();
       await limits.close();
     },
   };

@@ -3,6 +3,7 @@ import type { PushRequest, WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPush } from './push.ts';
+import { SqliteImageStore } from './images/sqlite-image-store.ts';
 import { seedDemo } from './seed/seed.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from '../test/support/test-server.ts';
@@ -21,7 +22,7 @@ describe('a push of drafts', () => {
   });
 
   it('makes the draft of late edits to a placed order once: retried, it leaves that draft as edited since', async () => {
-    await seedDemo(store, now());
+    await seedDemo(store, now(), new SqliteImageStore(join(folder.dir, 'images.sqlite')));
     const placeable = await placeableDraft(store, 1, { now: now() });
     const created = String(placeable['ydoc']);
     const [line] = placeable['lines'] as { itemId: string }[];

@@ -4,3 +4,4 @@
  */
 export { storeConformance, type StoreUnderTest } from './store-conformance.ts';
 export { identityConformance, type IdentityUnderTest } from './identity-conformance.ts';
+export { imageStoreConformance } from './image-store-conformance.ts';

@@ -7,7 +7,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export const shopDist = fileURLToPath(new URL('../../apps/shop/dist', import.meta.url));
 
 /** Debian's Chromium, as .ci/run installs it (no browser is downloaded). */
-const CHROMIUM = process.env['POUROVER_CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env['POUROVER_CHROMIUM'] ?? '/usr/bin/chromium';
+/** The switches every test's Chromium runs with: no sandbox (root in CI), no GPU, nothing fetched in the background. */
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Builds the shop PWA once for the run (Vite, from the root config). */
 export function buildShop() {
@@ -24,6 +26,6 @@ export async function launchChromium(args: readonly string[] = []): Promise<Brow
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...args],
+    args: [...CHROMIUM_FLAGS, ...args],
   });
 }

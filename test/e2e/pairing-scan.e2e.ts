@@ -44,7 +44,7 @@ describe('pairing by scanning the QR code', () => {
     await tablet.page.getByRole('button', { name: 'Scan the QR code' }).waitFor();
     expect(await tablet.page.locator('video').count()).toBe(0);
     await tablet.page.getByLabel('Name this device').fill('tablet');
-    await tablet.page.getByRole('button', { name: 'Sign in' }).click();
-    await tablet.page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    await tablet.page.getByRole('button', { name: 'Pair this device' }).click();
+    await tablet.page.getByRole('heading', { name: 'Coffee and gear', level: 1 }).waitFor();
   });
 });

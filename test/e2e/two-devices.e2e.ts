@@ -39,7 +39,6 @@ describe('two devices of one shopper in real browsers', () => {
     const tablet = shopPage(await tabletContext.newPage());
     await tablet.pairWithLink(link ?? '', 'tablet');
     expect(tablet.page.url()).toBe(`${server.url}/`);
-    await phone.go('Shop');
     await Promise.all([phone.waitUpToDate(), tablet.waitUpToDate()]);
 
     await phone.add('Bella Donovan');
@@ -52,7 +51,7 @@ describe('two devices of one shopper in real browsers', () => {
     await tabletContext.setOffline(false);
     for (const device of [phone, tablet]) {
       for (const item of ['Bella Donovan', 'Enamel Mug', 'Ceramic Dripper']) {
-        await device.page.getByLabel(`1 of ${item}`).waitFor({ timeout: 20_000 });
+        await device.waitForCount(item, 1);
       }
     }
 

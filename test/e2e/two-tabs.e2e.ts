@@ -36,7 +36,7 @@ describe('two tabs of one device', () => {
     const secondSyncs = syncRequestsOf(secondPage);
     const second = shopPage(secondPage);
     await secondPage.goto(served.server.url);
-    await second.page.getByRole('heading', { name: 'Coffee and gear' }).waitFor();
+    await second.page.getByRole('heading', { name: 'Coffee and gear', level: 1 }).waitFor();
     await second.waitUpToDate();
 
     await context.setOffline(true);
@@ -44,8 +44,9 @@ describe('two tabs of one device', () => {
     expect(await second.draftCount('Bella Donovan')).toBe(1);
     await second.add('Enamel Mug');
     expect(await first.draftCount('Enamel Mug')).toBe(1);
+    await second.openOrder();
     await second.page.getByRole('button', { name: 'One more Bella Donovan' }).click();
-    await first.page.getByLabel('2 of Bella Donovan').waitFor({ timeout: 10_000 });
+    await first.waitForCount('Bella Donovan', 2, 10_000);
 
     await context.setOffline(false);
     await Promise.all([first.waitUpToDate(), second.waitUpToDate()]);

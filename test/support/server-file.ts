@@ -13,6 +13,10 @@ export function readServerFile(dataDir: string) {
         .all(replica, collection)
         .map((row) => ({ ...row, document: JSON.parse(row.body) as Record<string, unknown> }));
     },
+    /** Every replica that holds documents. */
+    replicas(): string[] {
+      return db.prepare<[], { replica: string }>('SELECT DISTINCT replica FROM documents').all().map((row) => row.replica);
+    },
     head(replica: string): number {
       return db.prepare<[string], { head: number }>('SELECT head FROM replicas WHERE name = ?').get(replica)?.head ?? 0;
     },

@@ -1,8 +1,10 @@
 import type { Shop } from '@pourover/orders';
 import { useEffect, useState } from 'preact/hooks';
-import { explain, formatTime } from './format.ts';
+import { readableDeviceName, rememberedDeviceName } from './device-name.ts';
+import { formatTime } from './format.ts';
 import { pairingUrl } from './pairing-link.ts';
 import { PairingQr } from './pairing-qr.tsx';
+import { explain } from './words/error-words.ts';
 
 type Device = { name: string; createdAt: string; revokedAt: string | null; current: boolean };
 
@@ -16,15 +18,15 @@ export default function Devices({ shop }: { shop: Shop }) {
   const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const auth = shop.replica.client.auth;
-  const reload = () => auth.devices.query().then(setDevices, (failure: unknown) => setError(explain(failure)));
+  const reload = () => auth.devices.query().then(setDevices, (failure: unknown) => setError(explain(failure).sentence));
   useEffect(() => void reload(), []);
   const act = (work: () => Promise<unknown>) => {
     setError(null);
-    work().then(reload, (failure: unknown) => setError(explain(failure)));
+    work().then(reload, (failure: unknown) => setError(explain(failure).sentence));
   };
   return (
     <section class="devices" aria-labelledby="devices-heading">
-      <h2 id="devices-heading">Your devices</h2>
+      <h1 id="devices-heading">Your devices</h1>
       <button type="button" onClick={() => act(async () => setCode(await auth.createPairingCode.mutate()))}>
         Pair another device
       </button>
@@ -39,17 +41,20 @@ export default function Devices({ shop }: { shop: Shop }) {
       ) : null}
       {error ? <p class="error" role="alert">{error}</p> : null}
       <ul>
-        {devices.map((device) => (
+        {devices.map((device) => {
+          const shown = device.current ? (rememberedDeviceName() ?? readableDeviceName(device.name.split(':').at(-1) ?? '')) : readableDeviceName(device.name.split(':').at(-1) ?? '');
+          return (
           <li key={device.name}>
-            {device.name.split(':').at(-1)} {device.current ? '(this device)' : ''} · added {formatTime(device.createdAt)}
+            <strong>{shown}</strong> {device.current ? '(this device)' : ''} · added {formatTime(device.createdAt)}
             {device.revokedAt ? ' · revoked' : null}
             {!device.current && !device.revokedAt ? (
-              <button type="button" aria-label={`Revoke ${device.name.split(':').at(-1)}`} onClick={() => act(() => auth.revokeDevice.mutate({ device: device.name }))}>
+              <button type="button" aria-label={`Revoke ${shown}`} onClick={() => act(() => auth.revokeDevice.mutate({ device: device.name }))}>
                 Revoke
               </button>
             ) : null}
           </li>
-        ))}
+          );
+        })}
       </ul>
     </section>
   );

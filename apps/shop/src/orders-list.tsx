@@ -1,7 +1,7 @@
 import type { OrderView } from '@pourover/orders';
-import { formatCents, formatTime } from './format.ts';
+import { formatCents, formatSlot, formatTime, orderNumber, plural } from './format.ts';
 
-const statusWords: Record<OrderView['status'], string> = {
+export const statusWords: Record<OrderView['status'], string> = {
   draft: 'Draft',
   placing: 'Placing — waiting to be sent',
   placed: 'Placed',
@@ -9,22 +9,26 @@ const statusWords: Record<OrderView['status'], string> = {
   rejected: 'Rejected',
 };
 
-/** Orders past the draft stage: placing → placed → received, or rejected with the reason. */
+/** Orders past the draft stage, newest first, each linking to its page: placing → placed → received, or rejected with the reason. */
 export function OrdersList({ orders }: { orders: readonly OrderView[] }) {
   const shown = orders.filter((order) => order.status !== 'draft');
   return (
     <section class="orders" aria-labelledby="orders-heading">
-      <h2 id="orders-heading">Your orders</h2>
-      {shown.length === 0 ? <p>No orders yet.</p> : null}
+      <h1 id="orders-heading">Your orders</h1>
+      {shown.length === 0 ? <p>No orders yet. <a href="/">Start one</a>.</p> : null}
       <ul>
         {shown.map((order) => (
           <li key={order.id} class={`order order-${order.status}`} data-order-id={order.id}>
-            <p>
+            <a href={`/orders/${order.id}`} class="order-link">
+              <span class="order-number">Order {orderNumber(order.id)}</span>
               <strong class="order-status">{statusWords[order.status]}</strong>
-              {order.placedTime ? ` · placed ${formatTime(order.placedTime)}` : ''} · {formatCents(order.totalCents)}
+            </a>
+            <p>
+              {plural(order.itemCount, 'item')} · {formatCents(order.totalCents)}
+              {order.placedTime ? ` · placed ${formatTime(order.placedTime)}` : ''}
             </p>
             <p>{order.items.map((item) => `${item.count} × ${item.name}`).join(', ')}</p>
-            {order.slot ? <p>Delivery {formatTime(order.slot.start)}</p> : null}
+            {order.slot ? <p>Delivery {formatSlot(order.slot)}</p> : null}
             {order.rejectReason ? <p class="reason">Not accepted: {order.rejectReason}</p> : null}
           </li>
         ))}

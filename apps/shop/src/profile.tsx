@@ -1,7 +1,11 @@
 import type { Shop } from '@pourover/orders';
 import type { UserProfile } from '@pourover/schemas';
-import { useEffect, useState } from 'preact/hooks';
-import { explain } from './format.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { initialStatus } from './site-header.tsx';
+import { tabStatus$ } from './tab-status.ts';
+import { useObservable } from './use-observable.ts';
+import { SignOut } from './sign-out.tsx';
+import { explain } from './words/error-words.ts';
 
 /**
  * Payment methods of the demo's simulated gateway. A real deployment puts its
@@ -13,7 +17,8 @@ const demoCards = [
 ];
 
 /** The shopper's profile, edited on any device; fields changed on two devices both survive. */
-export function Profile({ shop }: { shop: Shop }) {
+export function Profile({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => void }) {
+  const { unsent } = useObservable(useMemo(() => tabStatus$(shop), [shop]), initialStatus);
   const [profile, setProfile] = useState<UserProfile | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   useEffect(() => {
@@ -27,11 +32,11 @@ export function Profile({ shop }: { shop: Shop }) {
       .findOne(profile.id)
       .exec()
       .then((doc) => doc?.incrementalPatch({ [field]: value }))
-      .then(() => setSaved('Saved on this device; it syncs when online.'), (error: unknown) => setSaved(explain(error)));
+      .then(() => setSaved('Saved on this device; it syncs when online.'), (error: unknown) => setSaved(explain(error).sentence));
   };
   return (
     <section class="profile" aria-labelledby="profile-heading">
-      <h2 id="profile-heading">Your profile</h2>
+      <h1 id="profile-heading">Your profile</h1>
       <label>Name <input value={profile.name} maxLength={120} onChange={(e) => save('name', e.currentTarget.value)} /></label>
       <label>Delivery address <textarea value={profile.address} maxLength={500} onChange={(e) => save('address', e.currentTarget.value)} /></label>
       <label>
@@ -44,6 +49,7 @@ export function Profile({ shop }: { shop: Shop }) {
         </select>
       </label>
       {saved ? <p role="status">{saved}</p> : null}
+      <SignOut shop={shop} unsent={unsent} onSignedOut={onSignedOut} />
     </section>
   );
 }

@@ -1,37 +1,63 @@
 import { openShop, type Shop } from '@pourover/orders';
 import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/replica';
-
-/** How a device joins: the demo's sign-in, email and password, or a pairing code from another device. */
-export type SignIn =
-  | { kind: 'dev'; device: string }
-  | { kind: 'password'; email: string; password: string; device: string }
-  | { kind: 'signUp'; name: string; email: string; password: string; device: string }
-  | { kind: 'pair'; code: string; device: string };
+import { forgetDevice } from '@pourover/replica/device-presence';
+import { forgetDeviceName, rememberDeviceName } from './device-name.ts';
+import type { SignIn } from './sign-in-kinds.ts';
 
 const url = location.origin;
 const deviceStore = indexedDBDeviceStore(indexedDB);
+/** The name of the device's RxDB database; RxDB's Dexie storage keeps it in IndexedDB databases named after it. */
+const DATABASE = 'pourover';
 
 async function openWith(signIn?: SignIn): Promise<Shop> {
   const credentials = await DeviceCredentials.open({
     store: deviceStore,
     client: (token) => createSyncClient({ url, token }),
-    signIn: (publicKey: DevicePublicKey) => {
+    signIn: async (publicKey: DevicePublicKey) => {
       if (!signIn) throw new Error('this device is not signed in');
       const auth = createSyncClient({ url, token: () => '' }).auth;
-      if (signIn.kind === 'dev') return auth.devSignIn.mutate({ device: signIn.device, publicKey });
-      if (signIn.kind === 'password') return auth.signIn.mutate({ email: signIn.email, password: signIn.password, device: signIn.device, publicKey });
-      if (signIn.kind === 'signUp') return auth.signUp.mutate({ name: signIn.name, email: signIn.email, password: signIn.password, device: signIn.device, publicKey });
-      return auth.redeemPairingCode.mutate({ code: signIn.code.trim().toUpperCase(), device: signIn.device, publicKey });
+      const device = signIn.device.trim();
+      const blessed =
+        signIn.kind === 'dev'
+          ? await auth.devSignIn.mutate({ device, publicKey })
+          : signIn.kind === 'password'
+            ? await auth.signIn.mutate({ email: signIn.email, password: signIn.password, device, publicKey })
+            : signIn.kind === 'signUp'
+              ? await auth.signUp.mutate({ name: signIn.name, email: signIn.email, password: signIn.password, device, publicKey })
+              : await auth.redeemPairingCode.mutate({ code: signIn.code.trim().toUpperCase(), device, publicKey });
+      rememberDeviceName(device);
+      return blessed;
     },
   });
-  return openShop({ url, blessing: credentials, name: 'pourover' });
+  return openShop({ url, blessing: credentials, name: DATABASE });
 }
 
-/** The shop of a device that signed in before (its keys and blessing are in IndexedDB), if it did. */
-export async function resumeSession(): Promise<Shop | undefined> {
-  return (await deviceStore.load()) ? openWith() : undefined;
+/** The shop of a device that signed in before (its keys and blessing are in IndexedDB). */
+export function resumeSession(): Promise<Shop> {
+  return openWith();
 }
 
 export function startSession(signIn: SignIn): Promise<Shop> {
   return openWith(signIn);
+}
+
+/**
+ * Signs this device out: stops syncing, then deletes the shopper's data and
+ * the device's keys from this browser. The caller makes sure nothing unsent
+ * is lost first (`sign-out.tsx`).
+ */
+export async function endSession(shop: Shop): Promise<void> {
+  await shop.close();
+  const databases = (await indexedDB.databases?.()) ?? [];
+  await Promise.all(
+    databases
+      .map((db) => db.name ?? '')
+      .filter((name) => name.startsWith(`rxdb-dexie-${DATABASE}--`) || name === `rxdb-dexie-${DATABASE}`)
+      .map((name) => new Promise<void>((resolve) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      })),
+  );
+  await forgetDevice(indexedDB);
+  forgetDeviceName();
 }

@@ -1,17 +1,41 @@
 import type { Shop } from '@pourover/orders';
-import { useMemo } from 'preact/hooks';
-import { tabStatus$ } from './tab-status.ts';
-import { useObservable } from './use-observable.ts';
+import type { SyncStatus } from '@pourover/replica';
+import { useEffect, useState } from 'preact/hooks';
+import { plural } from './format.ts';
+import { SyncProgress } from './sync-progress.tsx';
+import { explain } from './words/error-words.ts';
 
 const words = { offline: 'Offline', connecting: 'Connecting…', syncing: 'Syncing…', idle: 'Up to date' } as const;
 
-/** Whether the device (whichever of its tabs syncs it) is offline, syncing or up to date, and how many changes wait to be sent. */
-export function StatusBar({ shop }: { shop: Shop }) {
-  const status = useObservable(useMemo(() => tabStatus$(shop), [shop]), { state: 'connecting' as const, unsent: 0, lastError: null });
+/**
+ * Whether the device (whichever of its tabs syncs it) is offline, syncing or
+ * up to date; always how many changes wait to be sent; the last error in
+ * words while not up to date; and how far a first sync has come.
+ */
+export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) {
+  const long = useLongSync(status.state !== 'idle');
+  const unsent = status.unsent > 0 ? `${plural(status.unsent, 'change')} not sent yet` : 'All changes sent';
   return (
-    <p class={`status status-${status.state}`} role="status" aria-live="polite">
-      {words[status.state]}
-      {status.unsent > 0 ? ` · ${status.unsent} change${status.unsent === 1 ? '' : 's'} not sent yet` : ''}
-    </p>
+    <div class={`status status-${status.state}`}>
+      <p role="status" aria-live="polite">
+        <span class="status-state">{words[status.state]}</span> · <span class="status-unsent">{unsent}</span>
+        {status.lastError && status.state !== 'idle' ? <span class="status-error"> · {explain(new Error(status.lastError)).sentence}</span> : null}
+      </p>
+      {long ? <SyncProgress shop={shop} /> : null}
+    </div>
   );
+}
+
+/** How long a sync runs before it is worth measuring: most are over sooner, and measuring costs the page work while it loads. */
+const LONG_SYNC_MS = 2_000;
+
+/** Whether the device has been syncing (or trying to) for `LONG_SYNC_MS` without a break. */
+function useLongSync(syncing: boolean): boolean {
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    if (!syncing) return setLong(false);
+    const timer = setTimeout(() => setLong(true), LONG_SYNC_MS);
+    return () => clearTimeout(timer);
+  }, [syncing]);
+  return long;
 }

@@ -1,6 +1,6 @@
 import type { Shop } from '@pourover/orders';
 import type { SyncStatus } from '@pourover/replica';
-import { Observable } from 'rxjs';
+import { combineLatest, map, Observable } from 'rxjs';
 import { z } from 'zod';
 
 const CHANNEL = 'pourover-sync-status';
@@ -20,6 +20,29 @@ const syncStatus = z.object({
  * (when the leader closes) shows its own from then on.
  */
 export function tabStatus$(shop: Shop): Observable<SyncStatus> {
+  return combineLatest([syncingTabStatus$(shop), online$()]).pipe(map(([status, online]) => (online ? status : { ...status, state: 'offline' as const })));
+}
+
+/**
+ * Whether the browser says it has a network. When it says it has none, the
+ * device is offline whatever its live stream last heard (an open stream may
+ * not notice for seconds); when it has one, the stream's heartbeat tells
+ * whether the server is reachable.
+ */
+function online$(): Observable<boolean> {
+  return new Observable<boolean>((subscriber) => {
+    const tell = () => subscriber.next(navigator.onLine);
+    tell();
+    addEventListener('online', tell);
+    addEventListener('offline', tell);
+    return () => {
+      removeEventListener('online', tell);
+      removeEventListener('offline', tell);
+    };
+  });
+}
+
+function syncingTabStatus$(shop: Shop): Observable<SyncStatus> {
   return new Observable<SyncStatus>((subscriber) => {
     const channel = new BroadcastChannel(CHANNEL);
     let latest: SyncStatus | undefined;

@@ -1,4 +1,5 @@
 import { refreshMessage } from '@pourover/protocol';
+import { DEVICE_DATABASE } from './device-presence.ts';
 import type { SyncClient } from './sync-client.ts';
 
 /** What a device keeps about itself: its key pair (the private half never leaves it) and its current blessing. */
@@ -98,7 +99,7 @@ export function memoryDeviceStore(): DeviceStateStore {
 }
 
 /** Keeps a device's state in its own IndexedDB database; CryptoKeys are stored as they are, never exported. */
-export function indexedDBDeviceStore(indexedDB: IDBFactory, name = 'pourover-device'): DeviceStateStore {
+export function indexedDBDeviceStore(indexedDB: IDBFactory, name = DEVICE_DATABASE): DeviceStateStore {
   const open = () =>
     new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(name, 1);

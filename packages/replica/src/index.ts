@@ -3,6 +3,7 @@ export { createSyncClient, type SyncClient, type SyncClientOptions } from './syn
 export { draftMerge, fieldLastWriterWins, serverWins } from './conflict-rules.ts';
 export { fixedCredentials, withRecovery } from './recovery.ts';
 export { ReadOnlyCollectionError } from './read-only.ts';
+export { pullCheckpointId } from './checkpoint-ids.ts';
 export {
   DeviceCredentials,
   indexedDBDeviceStore,

@@ -6,6 +6,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { pullCheckpointId } from './checkpoint-ids.ts';
 import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from './device-credentials.ts';
 import { LegacyReplicationMeta } from './legacy-replication-meta.ts';
@@ -198,7 +199,7 @@ export class Replica {
 
 /** A collection's pull checkpoint in the database's local documents; one that does not parse is dropped, and the pull starts over. */
 function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionName): CheckpointStore {
-  const id = `pull-checkpoint-${name}`;
+  const id = pullCheckpointId(name);
   return {
     get: async () => {
       const stored = await db.getLocal(id);

@@ -229,11 +229,12 @@ export class TwoWayReplication {
         this.#legacyBases = bases ?? new Map();
         let needed = false;
         for await (const page of storedPages(collection.storageInstance)) {
-          for (const held of page) {
-            if (this.#isClean(held)) continue;
+          const unsent = page.filter((held) => !this.#isClean(held));
+          for (const held of unsent) {
             this.#noteLocal(held);
             needed ||= !syncMetaOf(held) && this.#legacyBases.has(String(held['id']));
           }
+          this.#parts.unsent.found(this.#parts.name, unsent.map((held) => String(held['id'])));
         }
         if (bases && !needed) await legacy.remove();
         return;

@@ -23,6 +23,12 @@ export class UnsentChanges {
     });
   }
 
+  /** Counts documents found holding writes not yet pushed when syncing starts (made before a reload, say, offline). */
+  found(collection: string, ids: readonly string[]) {
+    for (const id of ids) this.#stamps.set(`${collection}/${id}`, ++this.#clock);
+    this.count$.next(this.#stamps.size);
+  }
+
   /**
    * Call when a push begins; the returned function marks the pushed ids as
    * sent once the server answered. A conflict counts as an answer: the

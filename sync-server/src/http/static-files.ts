@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { PouroverError } from '@pourover/protocol';
+import { precompressed } from './precompressed.ts';
 import { setPageHeaders } from './security-headers.ts';
 
 const types: Record<string, string> = {
@@ -10,6 +11,8 @@ const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
   '.json': 'application/json',
 };
@@ -24,7 +27,8 @@ function decodedPath(path: string): string {
 }
 
 /**
- * Serves a built single-page app from `dir`: files as they are (hashed
+ * Serves a built single-page app from `dir`: files as they are, or their
+ * brotli or gzip copy the build made when the client takes it (hashed
  * assets cached for a year, the rest revalidated, so a new build reaches
  * every device), and `index.html` for any other GET path (client routes).
  */
@@ -37,14 +41,17 @@ export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResp
     if (!existsSync(file) || !statSync(file).isFile()) file = join(root, 'index.html');
     if (!existsSync(file)) return false;
     const hashed = file.includes(`${sep}assets${sep}`);
+    const compressed = precompressed(req, file);
     setPageHeaders(res);
     res.writeHead(200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+      ...(compressed ? { 'content-encoding': compressed.encoding } : {}),
     });
     // A file removed or unreadable after the checks above ends this response only.
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    else createReadStream(compressed?.file ?? file).on('error', () => res.destroy()).pipe(res);
     return true;
   };
 }

@@ -1,6 +1,8 @@
 import { shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { demoImage } from '../images/demo-images.ts';
+import type { ImageStore } from '../images/image-store.ts';
 import type { Store } from '../store/store.ts';
 import { demoCatalog } from './demo-catalog.ts';
 import { demoShopper } from './demo-shopper.ts';
@@ -13,12 +15,30 @@ function writesOf(collection: CollectionName, documents: { id: string }[]) {
 }
 
 /**
- * Seeds the demo: catalog, a week of delivery slots and the demo shopper.
- * Only adds what is missing, so it is safe on every start and never undoes
- * an edit made since.
+ * Seeds the demo: catalog (with its pictures, kept in `images`), a week of
+ * delivery slots and the demo shopper. Only adds what is missing, so it is
+ * safe on every start and never undoes an edit made since; pictures are
+ * rendered only for items that are missing.
  */
-export async function seedDemo(store: Store, now: Date): Promise<void> {
-  await store.commit(STORE, [...writesOf('catalog', demoCatalog()), ...writesOf('availability', demoSlots(now))], 'each');
+export async function seedDemo(store: Store, now: Date, images: ImageStore): Promise<void> {
+  const catalog = demoCatalog();
+  const held = await store.getMany(STORE, 'catalog', catalog.map((item) => item.id));
+  const pictured = async ({ picture }: (typeof catalog)[number]) => {
+    const image = await demoImage(picture);
+    await images.put(image);
+    return image.hash;
+  };
+  const missing = catalog.filter((_, index) => !held[index] || held[index].document._deleted);
+  const items = await Promise.all(missing.map(async (item) => ({ ...item.entry, image: await pictured(item) })));
+  // A demo item seeded before pictures were kept (its image was drawn anew at each start) gets its picture, and nothing else changes.
+  const unpictured = await Promise.all(held.map(async (row) => (row && !row.document._deleted && !(await images.get(String(row.document['image'])))) ? row : undefined));
+  const repictured = await Promise.all(
+    catalog.flatMap((item, index) => {
+      const row = unpictured[index];
+      return row ? [pictured(item).then((image) => ({ collection: 'catalog' as const, document: { ...row.document, image }, expect: { kind: 'equals' as const, state: row.document } }))] : [];
+    }),
+  );
+  await store.commit(STORE, [...writesOf('catalog', items), ...repictured, ...writesOf('availability', demoSlots(now))], 'each');
   await store.commit(shopperReplica(demoShopper.id), writesOf('user', [demoShopper]), 'each');
 }
 
