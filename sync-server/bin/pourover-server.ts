@@ -7,8 +7,8 @@ import { createOwnerCode, OWNER_CODE_MS } from '../src/auth/owner-code.ts';
 import { loadServerKey } from '../src/auth/server-key.ts';
 import { startServer } from '../src/index.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
-import { PostgresStore } from '../src/store/postgres-store.ts';
-import { redactedPostgresUrl } from '../src/store/postgres-targets.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL

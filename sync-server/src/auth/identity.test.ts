@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../http-server.ts';
+import { startServer, type RunningServer } from '../server/start-server.ts';
 import { DEMO_PASSWORD } from '../seed/seed.ts';
 import { trpcClient } from '../../test/support/test-server.ts';
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { httpStatusOf, type ErrorCode } from '@pourover/protocol';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
 
 /** An error outside tRPC, shaped as tRPC's errors are, so clients read every refusal alike. */
 export function errorBody(code: ErrorCode, message: string) {

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PouroverError } from '@pourover/protocol';
-import { authenticate } from '../context.ts';
+import { authenticate } from '../trpc/context.ts';
 import { json, refuse } from '../http/responses.ts';
 import { RateLimited } from '../limits/rate-limited.ts';
-import { authorize } from '../permissions.ts';
-import type { ServerDeps } from '../trpc.ts';
+import { authorize } from '../sync/permissions.ts';
+import type { ServerDeps } from '../trpc/trpc.ts';
 import type { ImageStore } from './image-store.ts';
 import { MAX_PHOTO_BYTES, photoTypes, reencodePhoto } from './process-photo.ts';
 

@@ -1,5 +1,5 @@
-import { migratePostgres } from '../store/postgres-migrations.ts';
-import { PostgresPool } from '../store/postgres-pool.ts';
+import { migratePostgres } from '../store/postgres/postgres-migrations.ts';
+import { PostgresPool } from '../store/postgres/postgres-pool.ts';
 import type { ImageStore, ImageType, StoredImage } from './image-store.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, PouroverError, streamConnectionParams } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
-import { authenticate, confirmed, principalNamed, type Authentication } from '../context.ts';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
-import type { ServerDeps } from '../trpc.ts';
+import { authenticate, confirmed, principalNamed, type Authentication } from '../trpc/context.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
+import type { ServerDeps } from '../trpc/trpc.ts';
 import { publicEndpoints } from './public-attempts.ts';
 import { RateLimited } from './rate-limited.ts';
 

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
-import { targetedClient } from '../store/postgres-client.ts';
-import { postgresTargets, targetCursor } from '../store/postgres-targets.ts';
+import { targetedClient } from '../store/postgres/postgres-client.ts';
+import { postgresTargets, targetCursor } from '../store/postgres/postgres-targets.ts';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Budget } from './limit-settings.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../http-server.ts';
+import { startServer, type RunningServer } from '../server/start-server.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
 import { call, tempDir, trpcClient } from '../../test/support/test-server.ts';
 

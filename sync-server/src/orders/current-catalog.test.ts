@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
 import { STORE } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../store/sqlite-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { tempDir, uuid } from '../../test/support/test-server.ts';
 import { currentCatalog } from './current-catalog.ts';
 

@@ -1,6 +1,6 @@
 import { PouroverError } from '@pourover/protocol';
 import { derivedFields, emptyDraftUpdate, MAX_ITEM_COUNT, readDraft, type Order } from '@pourover/schemas';
-import { validFields } from '../documents.ts';
+import { validFields } from '../sync/documents.ts';
 import type { Catalog } from './current-catalog.ts';
 
 export type Draft = Order & { _deleted: boolean };

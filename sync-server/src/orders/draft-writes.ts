@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import { editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, type DraftEdit } from '@pourover/schemas';
-import { stableId } from '../stable-id.ts';
+import { stableId } from '../sync/stable-id.ts';
 import { canonicalJson } from '../store/canonical.ts';
 import type { StoredDocument, Write } from '../store/store.ts';
 import type { Catalog } from './current-catalog.ts';

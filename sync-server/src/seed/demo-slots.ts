@@ -1,5 +1,5 @@
 import type { DeliverySlot } from '@pourover/schemas';
-import { stableId } from '../stable-id.ts';
+import { stableId } from '../sync/stable-id.ts';
 
 const windows = [
   { startHour: 9, hours: 2 },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { STORE } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteImageStore } from '../images/sqlite-image-store.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { tempDir } from '../../test/support/test-server.ts';
 import { demoCatalog } from './demo-catalog.ts';
 import { seedDemo } from './seed.ts';

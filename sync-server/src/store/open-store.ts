@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PostgresStore } from './postgres-store.ts';
-import { postgresTargets } from './postgres-targets.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { PostgresStore } from './postgres/postgres-store.ts';
+import { postgresTargets } from './postgres/postgres-targets.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 /** A PostgreSQL connection URL, as `--store` and `POUROVER_STORE` take it: one host, or a primary and its standbys (`host1:5432,host2:5432`). */

@@ -54,7 +54,7 @@ describe('naming a replica', () => {
     expectRefused(await probe.query('sync.get', { collection: 'user', ids: [victim.id], replica: D }, probe.tokens.otherDevice), 'F');
   });
 
-  // KB1 (a wrong allow), sync-server/src/permissions.ts: `$owner` of a replica named `bluebottle:users`
+  // KB1 (a wrong allow), sync-server/src/sync/permissions.ts: `$owner` of a replica named `bluebottle:users`
   // resolved to the pattern `bluebottle:users`, which matches every shopper's device, so any device could
   // batch (and get, and administer the syncgroups of) that replica: a store shared by all shoppers, where
   // one shopper writes what every other reads. Likewise a device's own blessing name taken as a replica.

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startServer, type LogLine, type RunningServer } from '../../src/http-server.ts';
+import { startServer, type LogLine, type RunningServer } from '../../src/server/start-server.ts';
 import type { LimitOverrides } from '../../src/limits/limit-settings.ts';
 import { tempDir } from '../support/test-server.ts';
 

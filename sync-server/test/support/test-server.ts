@@ -9,10 +9,10 @@ import { derivedFields, editDraft, emptyDraftUpdate, order, shopperReplica, STOR
 import type { WireDocument } from '@pourover/protocol';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
-import type { AppRouter } from '../../src/app-router.ts';
+import type { AppRouter } from '../../src/trpc/app-router.ts';
 import { signBlessing } from '../../src/auth/blessing-token.ts';
 import type { ServerKey } from '../../src/auth/server-key.ts';
-import { startServer, type RunningServer } from '../../src/http-server.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Store } from '../../src/store/store.ts';
 import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
 

@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PouroverError, PROTOCOL_VERSION } from '@pourover/protocol';
+import type { IdentityStore } from '../auth/identity-store.ts';
+import type { ServerKey } from '../auth/server-key.ts';
+import { answerClientErrors } from '../http/client-errors.ts';
+import { isLoopback, namesLoopback } from '../http/loopback-host.ts';
+import { answerReadiness } from '../http/readiness.ts';
+import { handleRequests, type LogLine } from '../http/request-log.ts';
+import { errorBody, json } from '../http/responses.ts';
+import { staticFiles } from '../http/static-files.ts';
+import { imageRoutes } from '../images/image-routes.ts';
+import { admission as requestAdmission, subscriptionsOf } from '../limits/admission.ts';
+import type { LimitOverrides } from '../limits/limit-settings.ts';
+import { seedServer } from '../seed/seed-server.ts';
+import type { Store } from '../store/store.ts';
+import { syncgroupsOf } from '../sync/permissions.ts';
+import { appRouter } from '../trpc/app-router.ts';
+import { trpcHttpHandler } from '../trpc/http-handler.ts';
+import type { ServerDeps } from '../trpc/trpc.ts';
+import { SERVER_VERSION } from '../version.ts';
+import { openParts } from './open-parts.ts';
+
+export type { LogLine } from '../http/request-log.ts';
+export { MAX_BODY_BYTES } from '../trpc/http-handler.ts';
+
+export type ServerOptions = {
+  port?: number;
+  host?: string;
+  /** Folder of the server key (unless `keyFile` names another), and unless `store` names PostgreSQL, the identity file and SQLite store. */
+  dataDir: string;
+  /**
+   * The server's signing key (PEM, created if missing); default `<dataDir>/server-key.pem`.
+   * Every node on one PostgreSQL database must read the same key: the first node records
+   * its public key in the database, and a node with another is refused at start.
+   */
+  keyFile?: string | undefined;
+  /** A `postgres://` URL: keep documents in PostgreSQL, so several server nodes can share them. */
+  store?: string | undefined;
+  /** Connections in the PostgreSQL store's pool. */
+  poolSize?: number | undefined;
+  /** Seeds the demo data and enables the dev sign-in. */
+  seed?: boolean;
+  log?: (line: LogLine) => void;
+  now?: () => Date;
+  /** How long a keyed device's access token lasts (default 15 minutes). */
+  accessTokenSeconds?: number;
+  /** Overrides of the limits in `limits/limit-settings.ts` (request budgets, caps, lockouts). */
+  limits?: LimitOverrides;
+  /** A built PWA to serve at `/` (the shop's `dist` folder). */
+  staticDir?: string;
+  /** How long a client may take to send a whole request (default 30 s); its headers get at most 10 s of it. */
+  requestTimeoutMs?: number;
+};
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  store: Store;
+  key: ServerKey;
+  identity: IdentityStore;
+  /** On a seeded server, a store owner's sign-in code made at start, for the console to show once. */
+  ownerCode: string | undefined;
+  close(): Promise<void>;
+};
+
+const ACCESS_TOKEN_SECONDS = 15 * 60;
+/** How long a client may take to send its whole request, and its headers (a live stream's response is not bounded by these). */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+
+/** Starts the sync server over the PostgreSQL store `store` names, or the SQLite store in `dataDir`; resolves once it listens. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const parts = await openParts({
+    dataDir: options.dataDir,
+    store: options.store,
+    keyFile: options.keyFile,
+    poolSize: options.poolSize,
+    limits: options.limits,
+    now: options.now,
+    onError: (part, error) => log({ t: now().toISOString(), [part]: 'error', message: String(error) }),
+  });
+  const { store, key, identity, images, limits } = parts;
+  const ownerCode = options.seed ? await seedServer({ store, identity, images, key, dataDir: options.dataDir, now: now() }) : undefined;
+  const deps: ServerDeps = {
+    store,
+    key,
+    identity,
+    syncgroups: syncgroupsOf(identity),
+    accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
+    limits,
+    devSignIn: options.seed ?? false,
+    now,
+  };
+
+  const host = options.host ?? '127.0.0.1';
+  const loopbackOnly = isLoopback(host);
+  const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
+  const imageRoute = imageRoutes(deps, images);
+  const requests = handleRequests(route, { log, now });
+  const admission = requestAdmission(deps, {
+    subscriptions: subscriptionsOf(appRouter),
+    onRefused: (req, error) => requests.notes.setRefusal(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
+  });
+  const trpc = trpcHttpHandler(deps, { admission, onRefused: requests.notes.setRefusal, onPrincipal: requests.notes.setPrincipal });
+
+  function route(req: IncomingMessage, res: ServerResponse) {
+    if (loopbackOnly && !namesLoopback(req.headers.host, host)) {
+      throw new PouroverError('FORBIDDEN', 'this server listens on loopback and answers only requests for localhost');
+    }
+    const path = req.url?.split('?')[0] ?? '/';
+    if (path.startsWith('/trpc/')) {
+      // tRPC would answer 415 before its error table applies; every bad input is a 400 here.
+      if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
+        return json(res, 400, errorBody('BAD_INPUT', 'requests carry JSON (content-type: application/json)'));
+      }
+      return admission.admit(req, res, () => void trpc(req, res));
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
+    }
+    if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
+    if (imageRoute(req, res, path)) return undefined;
+    if (app?.(req, res, path)) return undefined;
+    return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));
+  }
+
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // A client that sends its headers or body slowly holds a connection for seconds, not Node's default minutes.
+  const timeouts = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) };
+  const server = createServer(timeouts, requests.handle);
+  answerClientErrors(server, requestTimeout);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    // A port already taken, say: nothing the node opened is left behind.
+    await parts.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    key,
+    identity,
+    ownerCode,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await parts.close();
+    },
+  };
+}

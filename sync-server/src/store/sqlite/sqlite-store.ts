@@ -1,0 +1,232 @@
+import { EventEmitter } from 'node:events';
+import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
+import type { WireDocument } from '@pourover/protocol';
+import type { CollectionName } from '@pourover/schemas';
+import Database from 'better-sqlite3';
+import { decide, encoded, type Encoded } from '../decide.ts';
+import { applyIncrement } from '../increment.ts';
+import { sqliteMigrations } from './sqlite-migrations.ts';
+import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from '../store.ts';
+
+type Row = { replica: string; collection: string; body: string; seq: number; updated_at: string; commit_no: number };
+
+const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
+
+function toStored(row: Row): StoredDocument {
+  return {
+    replica: row.replica,
+    collection: row.collection as CollectionName,
+    document: JSON.parse(row.body) as WireDocument,
+    seq: row.seq,
+    updatedAt: row.updated_at,
+    commit: row.commit_no,
+  };
+}
+
+/** Thrown inside a transaction to roll it back when a batch precondition fails. */
+class Rollback {
+  constructor(readonly result: CommitResult) {}
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode, synced on every commit.
+ * Commits are grouped (`GroupCommit`): those that arrive together share one
+ * transaction and one fsync, each in a savepoint of its own, and each is
+ * answered only once the transaction is on disk.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly #db: Database.Database;
+  readonly #group: GroupCommit;
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  readonly #statements;
+  readonly #now: () => Date;
+
+  constructor(options: { file: string; now?: () => Date }) {
+    this.#db = openDurableFile(options.file);
+    this.#db.pragma('busy_timeout = 5000');
+    this.#group = new GroupCommit(this.#db);
+    this.#now = options.now ?? (() => new Date());
+    migrate(this.#db);
+    const db = this.#db;
+    this.#statements = {
+      pull: db.prepare<[string, string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      changes: db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      get: db.prepare<[string, string, string], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
+      ),
+      seq: db.prepare<[string, string, string], { seq: number }>(`SELECT seq FROM documents WHERE replica = ? AND collection = ? AND id = ?`),
+      head: db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
+      collectionHead: db.prepare<[string, string], { seq: number }>(
+        `SELECT seq FROM documents WHERE replica = ? AND collection = ? ORDER BY seq DESC LIMIT 1`,
+      ),
+      setHead: db.prepare<[string, number]>(
+        `INSERT INTO replicas (name, head) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET head = excluded.head`,
+      ),
+      put: db.prepare<[string, string, string, string, number, string, number]>(
+        `INSERT INTO documents (replica, collection, id, body, seq, updated_at, commit_no) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (replica, collection, id) DO UPDATE
+         SET body = excluded.body, seq = excluded.seq, updated_at = excluded.updated_at, commit_no = excluded.commit_no`,
+      ),
+      counter: db.prepare<[string], { value: number }>(`SELECT value FROM counters WHERE name = ?`),
+      setCounter: db.prepare<[string, number]>(
+        `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ),
+      live: db.prepare<[string], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND json_extract(body, '$._deleted') = 0 ORDER BY commit_no, replica, seq`,
+      ),
+      byCommit: db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM documents WHERE collection = ? AND commit_no > ? ORDER BY commit_no, replica, seq LIMIT ?`,
+      ),
+      lease: db.prepare<[string], { holder: string; expires_at: number }>(`SELECT holder, expires_at FROM leases WHERE name = ?`),
+      setLease: db.prepare<[string, string, number]>(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+      ),
+      dropLease: db.prepare<[string, string]>(`DELETE FROM leases WHERE name = ? AND holder = ?`),
+    };
+  }
+
+  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+    return this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored);
+  }
+
+  async changesSince(replica: string, afterSeq: number, limit: number) {
+    return this.#statements.changes.all(replica, afterSeq, limit).map(toStored);
+  }
+
+  async head(replica: string) {
+    return this.#statements.head.get(replica)?.head ?? 0;
+  }
+
+  async collectionHead(replica: string, collection: CollectionName) {
+    return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
+  }
+
+  async get(replica: string, collection: CollectionName, id: string) {
+    const row = this.#statements.get.get(replica, collection, id);
+    return row ? toStored(row) : null;
+  }
+
+  getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+    return Promise.all(ids.map((id) => this.get(replica, collection, id)));
+  }
+
+  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+    return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
+  }
+
+  async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
+    const run = (): { result: CommitResult; changed: string[] } => {
+      const now = this.#now();
+      if (options.deadline !== undefined && now.toISOString() >= options.deadline) throw new Rollback({ ok: false, reason: 'deadline' });
+      const commitNo = (this.#statements.counter.get('commit')?.value ?? 0) + 1;
+      const heads = new Map<string, number>();
+      const headOf = (name: string) => heads.get(name) ?? this.#statements.head.get(name)?.head ?? 0;
+      const conflicts: StoredDocument[] = [];
+      writes.forEach((write, index) => {
+        const target = write.replica ?? replica;
+        const id = 'increment' in write ? write.increment.id : write.document.id;
+        const row = this.#statements.get.get(target, write.collection, id);
+        const current = row ? toStored(row) : null;
+        let next: Encoded;
+        if ('increment' in write) {
+          const result = applyIncrement(current?.document ?? null, write, now);
+          if (typeof result === 'string') {
+            throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current, detail: result });
+          }
+          next = encoded(result);
+        } else {
+          next = encoded(write.document);
+          const decision = decide(current && row ? { document: current.document, json: row.body } : null, next, write.expect);
+          if (decision === 'conflict') {
+            if (mode === 'all') throw new Rollback({ ok: false, reason: 'precondition', failedIndex: index, current });
+            if (current) conflicts.push(current);
+            return;
+          }
+          if (decision === 'unchanged') return;
+        }
+        const seq = headOf(target) + 1;
+        heads.set(target, seq);
+        this.#statements.put.run(target, write.collection, id, next.json, seq, now.toISOString(), commitNo);
+      });
+      for (const [name, head] of heads) this.#statements.setHead.run(name, head);
+      if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);
+      const result: CommitResult = { ok: true, seq: headOf(replica), changed: heads.size > 0, conflicts };
+      return { result, changed: [...heads.keys()] };
+    };
+    let outcome: { result: CommitResult; changed: string[] };
+    try {
+      outcome = await this.#group.run(run);
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
+      throw error;
+    }
+    for (const name of outcome.changed) this.#events.emit('commit', name);
+    return outcome.result;
+  }
+
+  async watchSnapshot(collection: CollectionName) {
+    const read = this.#db.transaction(() => ({
+      documents: this.#statements.live.all(collection).map(toStored),
+      commit: this.#statements.counter.get('commit')?.value ?? 0,
+    }));
+    return read();
+  }
+
+  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+    return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
+    const take = this.#db.transaction((): Lease => {
+      const now = this.#now().getTime();
+      const current = this.#statements.lease.get(name);
+      if (current && current.holder !== holder && current.expires_at > now) {
+        return { granted: false, holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() };
+      }
+      this.#statements.setLease.run(name, holder, now + ttlMs);
+      return { granted: true, holder, expiresAt: new Date(now + ttlMs).toISOString() };
+    });
+    return take.immediate();
+  }
+
+  async releaseLease(name: string, holder: string) {
+    this.#statements.dropLease.run(name, holder);
+  }
+
+  onCommit(listener: (replica: string) => void) {
+    this.#events.on('commit', listener);
+    return () => void this.#events.off('commit', listener);
+  }
+
+  /** An embedded file is always there to serve. */
+  readiness(): Readiness {
+    return { ready: true };
+  }
+
+  async close() {
+    // Commits already asked for are written, not dropped.
+    this.#group.flush();
+    this.#events.removeAllListeners();
+    this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database) {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > sqliteMigrations.length) {
+    throw new Error(`the data file has schema version ${applied}, newer than this server knows (${sqliteMigrations.length})`);
+  }
+  for (const [index, sql] of sqliteMigrations.entries()) {
+    if (index < applied) continue;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,83 @@
+import { PouroverError } from '@pourover/protocol';
+import {
+  collections,
+  homeReplica,
+  isReplicaName,
+  matchesPattern,
+  shopperReplica,
+  STORE,
+  type CollectionName,
+  type Grant,
+  type Principal,
+  type SyncgroupMember,
+} from '@pourover/schemas';
+import type { IdentityStore } from '../auth/identity-store.ts';
+
+/** The members of a replica's syncgroup for one collection: as an admin last set them, or the registry's defaults. */
+export type Syncgroups = (replica: string, collection: CollectionName) => { members: readonly SyncgroupMember[]; version: number };
+
+export function syncgroupsOf(identity: IdentityStore): Syncgroups {
+  return (replica, collection) => identity.syncgroup(replica, collection) ?? { members: collections[collection].syncgroup, version: 0 };
+}
+
+/** The replica a principal's own requests address: the shopper's for a device, the store's for the store. */
+export function ownReplica(principal: Principal): string {
+  return principal.kind === 'store' ? STORE : shopperReplica(principal.shopperId);
+}
+
+/**
+ * The pattern `$owner` stands for in a replica's syncgroups: a shopper's
+ * replica name matches all their devices; the store's own replica is matched
+ * exactly, since every blessing extends `bluebottle`. A name that is no
+ * replica's (`bluebottle:users`, a device's blessing) has no owner: as a
+ * pattern it would match blessings that own nothing there.
+ */
+function ownerPattern(replica: string): string | undefined {
+  if (!isReplicaName(replica)) return undefined;
+  return replica === STORE ? `${STORE}:$` : replica;
+}
+
+/** Whether a member pattern (with `$owner` resolved for `replica`) matches the principal. */
+export function memberMatches(member: SyncgroupMember, replica: string, principal: Principal): boolean {
+  const pattern = member.pattern === '$owner' ? ownerPattern(replica) : member.pattern;
+  return pattern !== undefined && matchesPattern(pattern, principal.name);
+}
+
+/** Whether the syncgroup of `collection` in `replica` grants the principal one of `grants` (looked up once). */
+export function isGranted(syncgroups: Syncgroups, principal: Principal, replica: string, collection: CollectionName, grants: readonly Grant[]): boolean {
+  return syncgroups(replica, collection).members.some(
+    (member) => member.grants.some((grant) => grants.includes(grant)) && memberMatches(member, replica, principal),
+  );
+}
+
+/**
+ * What may be done with `collection` in `replica`. The store's replica holds
+ * no shopper collection (`user`, `draftOrders`, orders): they mean something
+ * only in a shopper's replica, so there the store may only read them (and
+ * finds nothing), never write or administer them.
+ */
+function grantsIn(replica: string, collection: CollectionName, grants: readonly Grant[]): readonly Grant[] {
+  return replica === STORE && collections[collection].home === 'shopper' ? grants.filter((grant) => grant === 'read') : grants;
+}
+
+/**
+ * The one permission check every endpoint calls: resolves the replica that
+ * holds `collection` (for the principal's own replica, or the `target`
+ * replica a request names) and refuses unless its syncgroup grants one of
+ * `grants`. A target that names no replica is bad input (the protocol's
+ * schemas refuse it first; this check stands behind them).
+ */
+export function authorize(
+  syncgroups: Syncgroups,
+  principal: Principal,
+  collection: CollectionName,
+  grants: readonly Grant[],
+  target: string = ownReplica(principal),
+): string {
+  if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
+  const replica = homeReplica(collection, target);
+  if (!isGranted(syncgroups, principal, replica, collection, grantsIn(replica, collection, grants))) {
+    throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
+  }
+  return replica;
+}

@@ -1,0 +1,85 @@
+import {
+  batchRequest,
+  PouroverError,
+  getRequest,
+  leaseRequest,
+  pullRequest,
+  pushRequest,
+  setSyncgroupRequest,
+  syncgroupRequest,
+  streamInput,
+  watchInput,
+} from '@pourover/protocol';
+import { applyBatch } from './batch.ts';
+import { deviceStream } from './device-stream.ts';
+import { authorize, memberMatches } from './permissions.ts';
+import { applyPush } from './push.ts';
+import { guardStream } from './stream-guard.ts';
+import { authedProcedure, router } from '../trpc/trpc.ts';
+import { watchCollection } from './watch.ts';
+
+export const syncRouter = router({
+  pull: authedProcedure.input(pullRequest).query(async ({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
+    const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
+    const last = rows.at(-1);
+    return { documents: rows.map((row) => row.document), seqs: rows.map((row) => row.seq), checkpoint: last ? { seq: last.seq } : input.checkpoint };
+  }),
+
+  get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read'], input.replica);
+    const found = await ctx.store.getMany(replica, input.collection, input.ids);
+    return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
+  }),
+
+  push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['write']);
+    return applyPush(ctx.store, replica, input, ctx.now);
+  }),
+
+  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input)),
+
+  stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
+    deviceStream({ store: ctx.store, principal: ctx.principal, syncgroups: ctx.syncgroups, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
+  ),
+
+  /** Every replica's changes of one collection: the store's (its order processor, its dashboards), never a device's. */
+  watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) => {
+    if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store watches collections across replicas');
+    return watchCollection({
+      store: ctx.store,
+      principal: ctx.principal,
+      collection: input.collection,
+      syncgroups: ctx.syncgroups,
+      guard: guardStream(ctx),
+      lastEventId: input.lastEventId,
+      signal,
+    });
+  }),
+
+  /** A syncgroup's members and version, for one of its admins. */
+  syncgroup: authedProcedure.input(syncgroupRequest).query(({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    return { replica, ...ctx.syncgroups(replica, input.collection) };
+  }),
+
+  /**
+   * An admin adds or removes member patterns: the whole member list is
+   * replaced, only if still at the version the admin read; a spec that would
+   * leave the admin without admin is refused, so no one locks themselves out.
+   */
+  setSyncgroup: authedProcedure.input(setSyncgroupRequest).mutation(async ({ ctx, input }) => {
+    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    const keepsAdmin = input.members.some((member) => member.grants.includes('admin') && memberMatches(member, replica, ctx.principal));
+    if (!keepsAdmin) throw new PouroverError('BAD_INPUT', 'the new members must keep you an admin');
+    const version = await ctx.identity.setSyncgroup(replica, input.collection, input.members, input.version);
+    if (version === undefined) throw new PouroverError('PRECONDITION_FAILED', 'the syncgroup changed since you read it; read it again');
+    return { replica, version };
+  }),
+
+  /** A named lease for the store's workers (one order processor at a time); renew before it runs out. */
+  lease: authedProcedure.input(leaseRequest).mutation(async ({ ctx, input }) => {
+    if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store holds leases');
+    return ctx.store.acquireLease(input.name, input.holder, input.ttlMs);
+  }),
+});

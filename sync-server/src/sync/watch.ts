@@ -1,0 +1,96 @@
+import { MAX_ROWS, type WatchEvent } from '@pourover/protocol';
+import type { CollectionName, Principal } from '@pourover/schemas';
+import { tracked } from '@trpc/server';
+import { isGranted, type Syncgroups } from './permissions.ts';
+import type { Store, StoredDocument } from '../store/store.ts';
+import type { StreamGuard } from './stream-guard.ts';
+import { wakeLatch } from './wake-latch.ts';
+
+/**
+ * The most documents one commit can write: a push or batch has at most
+ * MAX_ROWS rows, and placing a draft writes three documents (the placed
+ * order, the draft's tombstone, a draft of late edits).
+ */
+const LARGEST_COMMIT = 3 * MAX_ROWS + 1;
+
+const watched = (rows: StoredDocument[]) => rows.map((row) => ({ replica: row.replica, document: row.document }));
+
+/** Splits commit-ordered rows into the documents of each commit. */
+function byCommit(rows: StoredDocument[]): StoredDocument[][] {
+  const commits: StoredDocument[][] = [];
+  for (const row of rows) {
+    const last = commits.at(-1);
+    if (last && last[0]?.commit === row.commit) last.push(row);
+    else commits.push([row]);
+  }
+  return commits;
+}
+
+/**
+ * Watches one collection across every replica whose syncgroup lets the
+ * principal read it: the initial state, a marker, then each commit in order.
+ * Resumed from a marker it sends the commits after it; none is skipped (the
+ * store's commits are numbered in the order they became visible).
+ */
+export async function* watchCollection(options: {
+  store: Store;
+  principal: Principal;
+  collection: CollectionName;
+  syncgroups: Syncgroups;
+  guard: StreamGuard;
+  lastEventId: string | null | undefined;
+  signal: AbortSignal | undefined;
+}) {
+  const { store, principal, collection, signal, guard } = options;
+  // Asked afresh for each page of rows, and once per replica within it: a page holds many documents of few replicas.
+  const readableNow = () => {
+    const known = new Map<string, boolean>();
+    return (row: StoredDocument) => {
+      let readable = known.get(row.replica);
+      if (readable === undefined) known.set(row.replica, (readable = isGranted(options.syncgroups, principal, row.replica, collection, ['read'])));
+      return readable;
+    };
+  };
+  const latch = wakeLatch(signal);
+  guard.onRevoked(latch.wake);
+  const stop = store.onCommit(() => latch.wake());
+  try {
+    let marker: number;
+    if (options.lastEventId && !options.lastEventId.startsWith('s')) {
+      marker = Number(options.lastEventId);
+    } else {
+      const snapshot = await store.watchSnapshot(collection);
+      const documents = snapshot.documents.filter(readableNow());
+      // Pages of the initial state carry `s<n>`: a watch dropped among them starts over from a new initial state.
+      for (let start = 0; start < documents.length; start += MAX_ROWS) {
+        const page: WatchEvent = { kind: 'initial', documents: watched(documents.slice(start, start + MAX_ROWS)) };
+        yield tracked(`s${snapshot.commit}`, page);
+      }
+      marker = snapshot.commit;
+      yield tracked(String(marker), { kind: 'initialized', resumeMarker: String(marker) } satisfies WatchEvent);
+    }
+    while (!signal?.aborted) {
+      await latch.wait();
+      await guard.check();
+      for (;;) {
+        let rows = await store.watchChanges(collection, marker, MAX_ROWS);
+        // A full page holding a single commit may be only part of it: read it again with room for the largest commit.
+        if (rows.length === MAX_ROWS && byCommit(rows).length === 1) rows = await store.watchChanges(collection, marker, LARGEST_COMMIT);
+        const commits = byCommit(rows);
+        // A page may end inside a commit; keep that commit for the next page so it arrives whole.
+        const complete = rows.length >= MAX_ROWS && commits.length > 1 ? commits.slice(0, -1) : commits;
+        const readable = readableNow();
+        for (const commit of complete) {
+          marker = commit[0]?.commit ?? marker;
+          const documents = commit.filter(readable);
+          if (documents.length === 0) continue;
+          yield tracked(String(marker), { kind: 'change', documents: watched(documents), resumeMarker: String(marker) } satisfies WatchEvent);
+        }
+        if (rows.length < MAX_ROWS || complete.length === 0) break;
+      }
+    }
+  } finally {
+    stop();
+    guard.release();
+  }
+}
