@@ -63,6 +63,7 @@ export default defineConfig({
     projects: [
       project('schemas', './schemas'),
       project('protocol', './packages/protocol'),
+      project('sync-client', './packages/sync-client'),
       project('replica', './packages/replica', { testTimeout: 60_000 }),
       project('orders', './packages/orders', { testTimeout: 60_000 }),
       project('sync-server', './sync-server'),

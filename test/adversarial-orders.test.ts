@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PushRequest, WireDocument } from '@pourover/protocol';
-import { createSyncClient, type SyncClient } from '@pourover/replica';
+import { createSyncClient, type SyncClient } from '@pourover/sync-client';
 import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 import { TRPCClientError } from '@trpc/client';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 import { collectionNames } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDevice, devSignIn, openDevice } from './support/devices.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import { DEMO_SHOPPER_ID, loadServerKey, signBlessing } from '@pourover/sync-server';
 import { Client } from 'pg';

@@ -5,16 +5,20 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Which workspace packages each may import (DESIGN.md: schemas ← protocol ← (replica, sync-server) ← orders ← apps; durable-sqlite, a leaf, under the server and the processor). */
+/** Which workspace packages each may import (schemas ← protocol ← sync-client ← replica ← orders ← apps; the server beside the clients, which take only its router's type; durable-sqlite, a leaf, under the server and the processor). */
 const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[] }> = {
   '@pourover/schemas': { dir: 'schemas', may: [] },
   '@pourover/durable-sqlite': { dir: 'packages/durable-sqlite', may: [] },
   '@pourover/protocol': { dir: 'packages/protocol', may: ['@pourover/schemas'] },
   '@pourover/sync-server': { dir: 'sync-server', may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite'] },
+  '@pourover/sync-client': {
+    dir: 'packages/sync-client',
+    may: ['@pourover/protocol'],
+    typesOnly: ['@pourover/sync-server'],
+  },
   '@pourover/replica': {
     dir: 'packages/replica',
-    may: ['@pourover/schemas', '@pourover/protocol'],
-    typesOnly: ['@pourover/sync-server'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client'],
   },
   '@pourover/orders': {
     dir: 'packages/orders',
@@ -22,11 +26,11 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
   },
   '@pourover/processor': {
     dir: 'apps/processor',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders', '@pourover/durable-sqlite'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/durable-sqlite'],
   },
   '@pourover/shop': {
     dir: 'apps/shop',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/orders'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/replica', '@pourover/orders'],
   },
 };
 

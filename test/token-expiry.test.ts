@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSyncClient, DeviceCredentials, memoryDeviceStore, openReplica } from '@pourover/replica';
+import { openReplica } from '@pourover/replica';
+import { createSyncClient, DeviceCredentials, memoryDeviceStore } from '@pourover/sync-client';
 import { startServer, type LogLine } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';

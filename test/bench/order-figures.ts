@@ -11,7 +11,7 @@ import { filter, firstValueFrom, type Observable } from 'rxjs';
 import { placeOrder, type Shopper } from '../support/shoppers.ts';
 import type { BenchContext } from './context.ts';
 import { percentiles, type Samples } from './stats.ts';
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 
 type Step = (s: string) => void;
 let unique = 0;

@@ -1,4 +1,4 @@
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 import { rxSchemaOf, type Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';

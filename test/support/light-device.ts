@@ -1,4 +1,4 @@
-import { createSyncClient, fixedCredentials, withRecovery, type Credentials, type SyncClient } from '@pourover/replica';
+import { createSyncClient, fixedCredentials, withRecovery, type Credentials, type SyncClient } from '@pourover/sync-client';
 import type { StreamEvent } from '@pourover/protocol';
 import { EventSource } from 'eventsource';
 import { draftOrder } from './documents.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 import { derivedFields, editDraft, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type Order } from '@pourover/schemas';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Order } from '@pourover/schemas';
-import { createSyncClient } from '@pourover/replica';
+import { createSyncClient } from '@pourover/sync-client';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 
 /** A sync client holding the store's blessing, signed with the server's key from its data folder. */

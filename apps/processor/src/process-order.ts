@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import { withRecovery, type Credentials, type SyncClient } from '@pourover/replica';
+import { withRecovery, type Credentials, type SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
 import { chargeRefusal } from './charge-check.ts';
 import type { Journal, JournalEntry } from './journal.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_BATCH_CALLS, type WatchEvent } from '@pourover/protocol';
-import { createSyncClient, fixedCredentials, type SyncClient } from '@pourover/replica';
+import { createSyncClient, fixedCredentials, type SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
 import { Journal } from './journal.ts';

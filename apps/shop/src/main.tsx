@@ -1,5 +1,5 @@
 import type { Shop } from '@pourover/orders';
-import { hasDeviceState } from '@pourover/replica/device-presence';
+import { hasDeviceState } from '@pourover/sync-client/device-presence';
 import { render } from 'preact';
 import { config } from 'zod/mini';
 import { lazy, Suspense } from 'preact/compat';

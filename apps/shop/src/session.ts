@@ -1,6 +1,6 @@
 import { openShop, type Shop } from '@pourover/orders';
-import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/replica';
-import { forgetDevice } from '@pourover/replica/device-presence';
+import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/sync-client';
+import { forgetDevice } from '@pourover/sync-client/device-presence';
 import { forgetDeviceName, rememberDeviceName } from './device-name.ts';
 import type { SignIn } from './sign-in-kinds.ts';
 

@@ -1,12 +1,12 @@
 import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import { BehaviorSubject, Subject } from 'rxjs';
-import type { Credentials } from './device-credentials.ts';
+import type { Credentials } from '@pourover/sync-client';
 import type { BeforeApply } from './open-replica.ts';
 import type { PulledChange } from './pull-replication.ts';
-import { errorCodeOf } from './recovery.ts';
+import { errorCodeOf } from '@pourover/sync-client';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from './sync-client.ts';
+import type { SyncClient } from '@pourover/sync-client';
 
 export type StreamState = { connection: 'connecting' | 'open' | 'offline'; error: string | null };
 

@@ -12,7 +12,8 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
-import { createSyncClient, openReplica, type SyncStatus } from './index.ts';
+import { createSyncClient } from '@pourover/sync-client';
+import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
 

@@ -8,15 +8,15 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { pullCheckpointId } from './checkpoint-ids.ts';
 import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
-import type { Credentials } from './device-credentials.ts';
+import type { Credentials } from '@pourover/sync-client';
 import { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import { LiveStream } from './live-stream.ts';
 import { serverPull } from './pull-fresh.ts';
 import { PullReplication, type CheckpointStore } from './pull-replication.ts';
 import { refuseLocalWrites } from './read-only.ts';
-import { fixedCredentials } from './recovery.ts';
+import { fixedCredentials } from '@pourover/sync-client';
 import { SeqBook } from './seq-book.ts';
-import { createSyncClient, type EventSourceConstructor, type SyncClient } from './sync-client.ts';
+import { createSyncClient, type EventSourceConstructor, type SyncClient } from '@pourover/sync-client';
 import { TwoWayReplication } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 

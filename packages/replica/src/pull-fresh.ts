@@ -1,10 +1,10 @@
 import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import type { Credentials } from './device-credentials.ts';
+import type { Credentials } from '@pourover/sync-client';
 import type { BeforeApply } from './open-replica.ts';
-import { withRecovery } from './recovery.ts';
+import { withRecovery } from '@pourover/sync-client';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from './sync-client.ts';
+import type { SyncClient } from '@pourover/sync-client';
 
 /** The most documents a pull page asks for. */
 export const PULL_BATCH = MAX_ROWS;

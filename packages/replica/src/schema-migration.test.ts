@@ -10,7 +10,8 @@ import { createRxDatabase } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schemasV0 from '../test/fixtures/schemas-v0.json' with { type: 'json' };
-import { createSyncClient, openReplica } from './index.ts';
+import { createSyncClient } from '@pourover/sync-client';
+import { openReplica } from './index.ts';
 import { storedState } from './pull-replication.ts';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';

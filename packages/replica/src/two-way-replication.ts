@@ -3,14 +3,14 @@ import type { CollectionName } from '@pourover/schemas';
 import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
-import type { Credentials } from './device-credentials.ts';
+import type { Credentials } from '@pourover/sync-client';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
 import { PullReplication, storedState, wireState, writeStored, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
-import { errorCodeOf, withRecovery } from './recovery.ts';
+import { errorCodeOf, withRecovery } from '@pourover/sync-client';
 import { storedPages } from './stored-pages.ts';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from './sync-client.ts';
+import type { SyncClient } from '@pourover/sync-client';
 import type { UnsentChanges } from './unsent-changes.ts';
 
 type Doc = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { watchEvent, type WatchedDocument } from '@pourover/protocol';
-import type { SyncClient } from '@pourover/replica/sync-client';
+import type { SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
 import { useEffect, useState } from 'preact/hooks';
 import { formatCents, formatTime, orderNumber, plural } from '../format.ts';

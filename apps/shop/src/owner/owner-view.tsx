@@ -1,4 +1,4 @@
-import { createSyncClient } from '@pourover/replica/sync-client';
+import { createSyncClient } from '@pourover/sync-client';
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';

@@ -1,4 +1,4 @@
-import type { SyncClient } from '@pourover/replica/sync-client';
+import type { SyncClient } from '@pourover/sync-client';
 import { explain } from '../words/error-words.ts';
 
 /** The store owner's signed-in session: the sync client and the token its uploads carry. */

@@ -1,4 +1,4 @@
-import type { SyncClient } from '@pourover/replica/sync-client';
+import type { SyncClient } from '@pourover/sync-client';
 import { useEffect, useState } from 'preact/hooks';
 import { explain } from '../words/error-words.ts';
 
