@@ -72,7 +72,16 @@ export default defineConfig({
       project('durable-sqlite', './packages/durable-sqlite'),
       project('test', './test', { testTimeout: 120_000, hookTimeout: 60_000 }),
       // End-to-end in Debian's Chromium; `npm run test:e2e` runs these alone.
-      { test: { name: 'e2e', root: './test/e2e', include: ['**/*.e2e.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'e2e',
+          root: './test/e2e',
+          include: ['**/*.e2e.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -17,10 +17,17 @@ const { values } = parseArgs({ args, options: { data: { type: 'string' }, help: 
 const data = typeof values.data === 'string' ? values.data : './data';
 
 function run(script: string, scriptArgs: string[], nodeOptions: readonly string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', join(root, script), ...scriptArgs], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', join(root, script), ...scriptArgs], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
-const server = run('sync-server/bin/pourover-server.ts', ['--seed', '--static', join(root, 'apps/shop/dist'), ...args], SERVER_NODE_OPTIONS);
+const server = run(
+  'sync-server/bin/pourover-server.ts',
+  ['--seed', '--static', join(root, 'apps/shop/dist'), ...args],
+  SERVER_NODE_OPTIONS,
+);
 const children: ChildProcess[] = [server];
 let processorStarted = false;
 let buffer = '';
@@ -32,10 +39,14 @@ server.stdout?.on('data', (chunk: Buffer) => {
   if (!url) return;
   processorStarted = true;
   const processor = run('apps/processor/bin/pourover-processor.ts', [
-    '--server', url,
-    '--journal', join(data, 'processor-journal.sqlite'),
-    '--ledger', join(data, 'payments.sqlite'),
-    '--credentials', join(data, 'store.token'),
+    '--server',
+    url,
+    '--journal',
+    join(data, 'processor-journal.sqlite'),
+    '--ledger',
+    join(data, 'payments.sqlite'),
+    '--credentials',
+    join(data, 'store.token'),
   ]);
   processor.stdout?.on('data', (out: Buffer) => process.stdout.write(out.toString().replace(/^(?=.)/gm, '[processor] ')));
   children.push(processor);
@@ -49,9 +60,10 @@ function stop() {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const child of children) child.on('exit', (code) => {
-  if (!stopping && code !== 0) stop();
-});
+for (const child of children)
+  child.on('exit', (code) => {
+    if (!stopping && code !== 0) stop();
+  });
 server.on('exit', (code) => {
   if (!args.includes('--help')) stop();
   Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve))))).then(

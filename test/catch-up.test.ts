@@ -45,8 +45,11 @@ describe('a device that was offline while the server took 5,000 changes', () => 
       device.replica.replicationOf(name).received$.subscribe((doc) => received.push(`${name}/${String(doc['id'])}`));
     }
     device.link.plug();
-    await waitFor('the device to hold every change', async () =>
-      (await device.replica.collections.draftOrders.count().exec()) === CHANGES, 90_000);
+    await waitFor(
+      'the device to hold every change',
+      async () => (await device.replica.collections.draftOrders.count().exec()) === CHANGES,
+      90_000,
+    );
     await device.replica.awaitInSync();
 
     expect(received.filter((key) => heldBefore.has(key))).toEqual([]);

@@ -62,13 +62,16 @@ describe('two server nodes on a PostgreSQL primary with a synchronous standby, t
     const [one, two] = rig.nodes as [(typeof rig.nodes)[0], (typeof rig.nodes)[0]];
     const key = loadServerKey(rig.keyFile);
     const store = createSyncClient({ url: one.url, token: () => signBlessing(key, { name: 'bluebottle', ttlSeconds: 3600 }) });
-    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
+    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
+      .documents as unknown as CatalogItem[];
     const soon = new Date(Date.now() + 10 * 60_000).toISOString();
-    const slots = ((await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 })).documents as unknown as DeliverySlot[]).filter(
-      (slot) => slot.cutoff > soon,
-    );
+    const slots = (
+      (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 })).documents as unknown as DeliverySlot[]
+    ).filter((slot) => slot.cutoff > soon);
     // Three shoppers place orders through both nodes in turn; one's card is declined, so rejections and refunds ride the faults too.
-    const shoppers = await Promise.all([6, 7, 8].map((n) => createShopper({ url: one.url, dataDir: dir }, n, n === 8 ? 'tok_decline_card' : `tok_visa_${n}`)));
+    const shoppers = await Promise.all(
+      [6, 7, 8].map((n) => createShopper({ url: one.url, dataDir: dir }, n, n === 8 ? 'tok_decline_card' : `tok_visa_${n}`)),
+    );
     for (const shopper of shoppers) {
       for (const node of [one, two]) {
         const name = `${shopper.replica}:orderer`;
@@ -81,8 +84,13 @@ describe('two server nodes on a PostgreSQL primary with a synchronous standby, t
       for (let n = 0; !stopOrdering; n += 1) {
         const orderer = orderers[n % orderers.length] as SteadyDevice;
         const replica = orderer.name.slice(0, orderer.name.lastIndexOf(':'));
-        const draft = placingDraft({ id: crypto.randomUUID(), items: [{ item: catalog[n % catalog.length] as CatalogItem, count: 1 + (n % 3) }], slot: slots[n % slots.length] ?? null });
-        if (await orderer.pushUntilAcknowledged({ ...draft, _deleted: false })) placed.set(draft.id, { replica, totalCents: draft.totalCents });
+        const draft = placingDraft({
+          id: crypto.randomUUID(),
+          items: [{ item: catalog[n % catalog.length] as CatalogItem, count: 1 + (n % 3) }],
+          slot: slots[n % slots.length] ?? null,
+        });
+        if (await orderer.pushUntilAcknowledged({ ...draft, _deleted: false }))
+          placed.set(draft.id, { replica, totalCents: draft.totalCents });
         await new Promise((resolve) => setTimeout(resolve, ORDER_EVERY_MS));
       }
     })();
@@ -106,7 +114,11 @@ describe('two server nodes on a PostgreSQL primary with a synchronous standby, t
       const revokerToken = await devSignIn(two.url, `revoker-${kind}`);
       const victims = [one, two].map((node, n) => {
         const device = new SteadyDevice({ name: victim, token: victimToken, pushUrl: node.url });
-        device.start({ streamUrl: (n === 0 ? two : one).url, everyMs: PUSH_EVERY_MS, prefix: `e${FAULT_ORDER.indexOf(kind)}00000${n}-0000-4000-8000` });
+        device.start({
+          streamUrl: (n === 0 ? two : one).url,
+          everyMs: PUSH_EVERY_MS,
+          prefix: `e${FAULT_ORDER.indexOf(kind)}00000${n}-0000-4000-8000`,
+        });
         return device;
       });
       await waitFor('the device to be served by both nodes', () => victims.every((device) => device.acknowledged.size > 0));
@@ -146,8 +158,12 @@ describe('two server nodes on a PostgreSQL primary with a synchronous standby, t
     expect(placed.size).toBeGreaterThan(0);
     await waitFor('every placed order to be processed', async () => (await livePlacedOrders(rig.databaseUrl)) === 0, 90_000);
     expect(processorExited).toBe(false);
-    expect(await auditPostgresOrders(rig.databaseUrl, join((rig.nodes[0] as (typeof rig.nodes)[0]).dataDir, 'payments.sqlite'), placed)).toEqual([]);
-    expect(orderers.flatMap((orderer) => orderer.attempts).filter((attempt) => attempt.status !== 200 && attempt.status !== 503)).toEqual([]);
+    expect(
+      await auditPostgresOrders(rig.databaseUrl, join((rig.nodes[0] as (typeof rig.nodes)[0]).dataDir, 'payments.sqlite'), placed),
+    ).toEqual([]);
+    expect(orderers.flatMap((orderer) => orderer.attempts).filter((attempt) => attempt.status !== 200 && attempt.status !== 503)).toEqual(
+      [],
+    );
   }, 120_000);
 });
 
@@ -155,7 +171,10 @@ async function storedDrafts(url: string, ids: readonly string[]): Promise<Set<st
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>(`SELECT id FROM documents WHERE collection = 'draftOrders' AND NOT deleted AND id = ANY($1::text[])`, [ids]);
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM documents WHERE collection = 'draftOrders' AND NOT deleted AND id = ANY($1::text[])`,
+      [ids],
+    );
     return new Set(rows.map((row) => row.id));
   } finally {
     await client.end();
@@ -166,7 +185,9 @@ async function livePlacedOrders(url: string): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE collection = 'placedOrders' AND NOT deleted`);
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM documents WHERE collection = 'placedOrders' AND NOT deleted`,
+    );
     return rows[0]?.n ?? 0;
   } finally {
     await client.end();

@@ -61,7 +61,8 @@ describe('package dependencies', () => {
         if (target.startsWith('.') && !join(file, '..', target).startsWith(join(root, rule.dir))) {
           offences.push(`${where}: relative import out of its package: ${target}`);
         }
-        if (target.startsWith('.') && join(file, '..', target).split('/').some(isTestCode)) offences.push(`${where}: imports test code: ${target}`);
+        if (target.startsWith('.') && join(file, '..', target).split('/').some(isTestCode))
+          offences.push(`${where}: imports test code: ${target}`);
         if (target === 'vitest' || target.startsWith('vitest/')) offences.push(`${where}: imports ${target}`);
         if (!target.startsWith('@pourover/')) continue;
         const named = packageOf(target);

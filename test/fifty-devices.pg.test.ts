@@ -47,13 +47,21 @@ onPostgres((postgres) => {
     beforeAll(async () => {
       database = await postgres.createDatabase();
       const keyFile = join(dir, 'server-key.pem');
-      for (const n of [1, 2]) nodes.push(await startServerProcess(join(dir, `node-${n}`), undefined, ['--store', database.url, '--key-file', keyFile]));
+      for (const n of [1, 2])
+        nodes.push(await startServerProcess(join(dir, `node-${n}`), undefined, ['--store', database.url, '--key-file', keyFile]));
       const key = loadServerKey(keyFile);
       for (let n = 0; n < DEVICES; n += 1) {
         // Each device streams from one node and pushes through the other: every change it sees crossed nodes.
         const [streamNode, pushNode] = n % 2 ? [nodes[0], nodes[1]] : [nodes[1], nodes[0]];
         const name = `${replicaOf(n)}:light-${n}`;
-        devices.push(new LightDevice({ name, token: signBlessing(key, { name, ttlSeconds: 3600 }), streamUrl: streamNode!.url, pushUrl: pushNode!.url }));
+        devices.push(
+          new LightDevice({
+            name,
+            token: signBlessing(key, { name, ttlSeconds: 3600 }),
+            streamUrl: streamNode!.url,
+            pushUrl: pushNode!.url,
+          }),
+        );
       }
       await Promise.all(devices.map((device) => device.listen()));
     }, 60_000);

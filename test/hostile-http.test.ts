@@ -25,7 +25,12 @@ describe('the server process against hostile HTTP requests', () => {
   const alive = async () => (await rawRequest(server.url, { path: '/healthz' })).status;
 
   it('answers a path with a malformed percent-escape with 400, and stays up', async () => {
-    for (const [method, path] of [['GET', '/%E0%A4%A'], ['HEAD', '/%'], ['GET', '/assets/%zz'], ['GET', '/%']] as const) {
+    for (const [method, path] of [
+      ['GET', '/%E0%A4%A'],
+      ['HEAD', '/%'],
+      ['GET', '/assets/%zz'],
+      ['GET', '/%'],
+    ] as const) {
       const answer = await rawRequest(server.url, { method, path });
       expect(answer.status, `${method} ${path}`).toBe(400);
       if (method === 'GET') expect(JSON.parse(answer.body).error.data.code).toBe('BAD_INPUT');

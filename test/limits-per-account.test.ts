@@ -21,7 +21,8 @@ describe('limits per account: a shopper’s devices are one account, whatever th
     running.push({ server: started, dir });
     return started;
   }
-  const signIn = async (url: string, device: string, from = '127.0.0.1') => callFrom(url, { procedure: 'auth.devSignIn', input: { device }, from });
+  const signIn = async (url: string, device: string, from = '127.0.0.1') =>
+    callFrom(url, { procedure: 'auth.devSignIn', input: { device }, from });
   const tokenOf = (answer: { body: unknown }) => (answer.body as { result: { data: { token: string; blessing: string } } }).result.data;
 
   it('refuses a 21st device of one account, saying to revoke one, signs a known device in again, and takes a new one once one is revoked', async () => {
@@ -47,17 +48,27 @@ describe('limits per account: a shopper’s devices are one account, whatever th
   });
 
   it('holds all of an account’s devices to one request budget, and another account’s device to its own', async () => {
-    const { url } = await server({ account: { requests: { points: 30, seconds: 60 } }, device: { requests: { points: 1_000, seconds: 60 } } });
+    const { url } = await server({
+      account: { requests: { points: 30, seconds: 60 } },
+      device: { requests: { points: 1_000, seconds: 60 } },
+    });
     const tokens = [];
     for (let n = 0; n < 5; n += 1) tokens.push(tokenOf(await signIn(url, `budget-${n}`)).token);
     const answers = await Promise.all(
-      tokens.flatMap((token, n) => Array.from({ length: 10 }, () => callFrom(url, { procedure: 'sync.pull', kind: 'query', input: PULL, token, from: `127.0.1.${n + 1}` }))),
+      tokens.flatMap((token, n) =>
+        Array.from({ length: 10 }, () =>
+          callFrom(url, { procedure: 'sync.pull', kind: 'query', input: PULL, token, from: `127.0.1.${n + 1}` }),
+        ),
+      ),
     );
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(30);
     expect(statuses.filter((status) => status === 429)).toHaveLength(20);
     const refused = answers.find((answer) => answer.status === 429);
-    expect(errorOf(refused ?? answers[0]!)).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/this account’s devices/) });
+    expect(errorOf(refused ?? answers[0]!)).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/this account’s devices/),
+    });
     expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     // A second account (signed up on its own) is not held to the first one's spent budget.
@@ -75,7 +86,8 @@ describe('limits per account: a shopper’s devices are one account, whatever th
     for (let n = 0; n < 5; n += 1) tokens.push(tokenOf(await signIn(url, `streams-${n}`)).token);
     const open: OpenedStream[] = [];
     try {
-      for (const [n, token] of tokens.entries()) open.push(await openStreamFrom(url, streamPathWith({ ticket: await ticketFor(url, token) }), `127.0.3.${n + 1}`));
+      for (const [n, token] of tokens.entries())
+        open.push(await openStreamFrom(url, streamPathWith({ ticket: await ticketFor(url, token) }), `127.0.3.${n + 1}`));
       expect(open.map((stream) => stream.status)).toEqual([200, 200, 200, 429, 429]);
       const refused = open[3] as OpenedStream;
       expect(refused.headers['content-type']).toBe('application/json');

@@ -76,65 +76,72 @@ onPostgres((postgres) => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('converges three devices over 2,000 random writes, loses no acknowledged write when a node is SIGKILLed midway, and moves its devices to the other', { timeout: 300_000 }, async () => {
-      const [one, two] = nodes as [ServerProcess, ServerProcess];
-      // Devices a and c reach node 1 first, b node 2; each link fails over to the other node, as a balancer would.
-      const plan = [
-        ['multi-a', [one.port, two.port]],
-        ['multi-b', [two.port, one.port]],
-        ['multi-c', [one.port, two.port]],
-      ] as const;
-      for (const [name, ports] of plan) {
-        const link = await FailoverLink.open(ports);
-        links.push(link);
-        devices.push(await ReplicaProcess.open(link, name));
-      }
-      await Promise.all(devices.map((device) => device.awaitInSync()));
-      const ops = workload(devices.map((device) => device.name));
+    it(
+      'converges three devices over 2,000 random writes, loses no acknowledged write when a node is SIGKILLed midway, and moves its devices to the other',
+      { timeout: 300_000 },
+      async () => {
+        const [one, two] = nodes as [ServerProcess, ServerProcess];
+        // Devices a and c reach node 1 first, b node 2; each link fails over to the other node, as a balancer would.
+        const plan = [
+          ['multi-a', [one.port, two.port]],
+          ['multi-b', [two.port, one.port]],
+          ['multi-c', [one.port, two.port]],
+        ] as const;
+        for (const [name, ports] of plan) {
+          const link = await FailoverLink.open(ports);
+          links.push(link);
+          devices.push(await ReplicaProcess.open(link, name));
+        }
+        await Promise.all(devices.map((device) => device.awaitInSync()));
+        const ops = workload(devices.map((device) => device.name));
 
-      let written = 0;
-      let killed: { requestsOnTwo: number } | undefined;
-      const failure = `seed ${SEED} (rerun with POUROVER_SEED=${SEED})`;
-      await Promise.all(
-        devices.map(async (device) => {
-          for (const op of ops.get(device.name) ?? []) {
-            await device.setNote(op.draftId, op.note);
-            written += 1;
-            if (written === KILL_AT) {
-              killed = { requestsOnTwo: two.requests.length };
-              await one.kill();
+        let written = 0;
+        let killed: { requestsOnTwo: number } | undefined;
+        const failure = `seed ${SEED} (rerun with POUROVER_SEED=${SEED})`;
+        await Promise.all(
+          devices.map(async (device) => {
+            for (const op of ops.get(device.name) ?? []) {
+              await device.setNote(op.draftId, op.note);
+              written += 1;
+              if (written === KILL_AT) {
+                killed = { requestsOnTwo: two.requests.length };
+                await one.kill();
+              }
             }
-          }
-        }),
-      );
-      expect(killed, failure).toBeDefined();
+          }),
+        );
+        expect(killed, failure).toBeDefined();
 
-      await Promise.all(devices.map((device) => device.awaitInSync()));
-      // The last note each device wrote to each draft only it writes is the state every device and the database must end with.
-      const expected = new Map<string, string>();
-      for (const list of ops.values()) for (const op of list) if (!op.shared) expected.set(op.draftId, op.note);
+        await Promise.all(devices.map((device) => device.awaitInSync()));
+        // The last note each device wrote to each draft only it writes is the state every device and the database must end with.
+        const expected = new Map<string, string>();
+        for (const list of ops.values()) for (const op of list) if (!op.shared) expected.set(op.draftId, op.note);
 
-      let last: Record<string, string>[] = [];
-      await waitFor(
-        'every device to hold what the database holds',
-        async () => {
-          last = [await draftsInDatabase(database.url), ...(await Promise.all(devices.map((device) => device.notes())))];
-          return last.every((notes) => JSON.stringify(sorted(notes)) === JSON.stringify(sorted(last[0] ?? {})));
-        },
-        120_000,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; ${failure}`);
-      });
-      const [inDatabase = {}] = last;
-      for (const [draftId, note] of expected) expect(inDatabase[draftId], `${draftId}; ${failure}`).toBe(note);
-      expect(Object.keys(inDatabase)).toHaveLength(expected.size + SHARED);
+        let last: Record<string, string>[] = [];
+        await waitFor(
+          'every device to hold what the database holds',
+          async () => {
+            last = [await draftsInDatabase(database.url), ...(await Promise.all(devices.map((device) => device.notes())))];
+            return last.every((notes) => JSON.stringify(sorted(notes)) === JSON.stringify(sorted(last[0] ?? {})));
+          },
+          120_000,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}; ${failure}`);
+        });
+        const [inDatabase = {}] = last;
+        for (const [draftId, note] of expected) expect(inDatabase[draftId], `${draftId}; ${failure}`).toBe(note);
+        expect(Object.keys(inDatabase)).toHaveLength(expected.size + SHARED);
 
-      // a and c were on node 1 when it died: they went on through node 2.
-      const after = two.requests.slice(killed?.requestsOnTwo ?? 0);
-      for (const device of ['multi-a', 'multi-c']) {
-        expect(after.filter((request) => request.blessing === `${REPLICA}:${device}` && request.status === 200).length, device).toBeGreaterThan(0);
-      }
-    });
+        // a and c were on node 1 when it died: they went on through node 2.
+        const after = two.requests.slice(killed?.requestsOnTwo ?? 0);
+        for (const device of ['multi-a', 'multi-c']) {
+          expect(
+            after.filter((request) => request.blessing === `${REPLICA}:${device}` && request.status === 200).length,
+            device,
+          ).toBeGreaterThan(0);
+        }
+      },
+    );
   });
 });
 

@@ -58,7 +58,9 @@ describe('a device killed while placing an order', () => {
       file.documents(REPLICA, collection).filter((row) => !(row.document as Order & { _deleted: boolean })._deleted);
     expect(live('placedOrders').filter((row) => row.id === id)).toHaveLength(1);
     expect(live('draftOrders').filter((row) => row.id === id || row.document['splitFrom'] === id)).toEqual([]);
-    expect((live('placedOrders').find((row) => row.id === id)?.document as Order).lines).toEqual([{ itemId: items[0]!.id, count: 2, unitCents: items[0]!.priceCents }]);
+    expect((live('placedOrders').find((row) => row.id === id)?.document as Order).lines).toEqual([
+      { itemId: items[0]!.id, count: 2, unitCents: items[0]!.priceCents },
+    ]);
     file.close();
     await closeShopDevice(device);
   });

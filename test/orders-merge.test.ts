@@ -70,7 +70,8 @@ describe('a draft edited on two devices while offline', () => {
     await a.shop.setCount(draft, items[0]!.id, 2);
     await b.shop.setCount(draft, items[0]!.id, 7);
     reconnect();
-    const count = (device: ShopDevice) => firstValueFrom(device.shop.orders$).then((orders) => countsOf(orderIn(orders, draft))[items[0]!.id]);
+    const count = (device: ShopDevice) =>
+      firstValueFrom(device.shop.orders$).then((orders) => countsOf(orderIn(orders, draft))[items[0]!.id]);
     const onServer = () => {
       const file = readServerFile(dir);
       const row = file.documents(REPLICA, 'draftOrders').find((doc) => doc.id === draft);

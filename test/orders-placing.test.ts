@@ -79,11 +79,16 @@ describe('placing an order', () => {
     const notices = await until(b.shop.notices$, 'b: a split notice', (list) => list.some((n) => n.kind === 'split'));
     const notice = notices.find((n) => n.kind === 'split');
     expect(notice).toMatchObject({ fromOrderId: id });
-    const orders = await until(b.shop.orders$, 'b: the new draft and the placed order', (list) =>
-      list.some((o) => o.splitFrom === id) && orderIn(list, id)?.status === 'placed');
+    const orders = await until(
+      b.shop.orders$,
+      'b: the new draft and the placed order',
+      (list) => list.some((o) => o.splitFrom === id) && orderIn(list, id)?.status === 'placed',
+    );
     expect(countsOf(orderIn(orders, id))).toEqual({ [items[0]!.id]: 1 });
     expect(countsOf(orders.find((o) => o.splitFrom === id))).toEqual({ [items[3]!.id]: 2 });
-    expect(serverOrders('placedOrders').find((o) => o.id === id)?.lines).toEqual([{ itemId: items[0]!.id, count: 1, unitCents: items[0]!.priceCents }]);
+    expect(serverOrders('placedOrders').find((o) => o.id === id)?.lines).toEqual([
+      { itemId: items[0]!.id, count: 1, unitCents: items[0]!.priceCents },
+    ]);
   });
 
   it('places exactly what the placing device saw when another device’s edit reached the server first', async () => {
@@ -95,8 +100,11 @@ describe('placing an order', () => {
     await a.shop.place(id);
     a.link.plug();
 
-    const orders = await until(a.shop.orders$, 'a: placed and the new draft', (list) =>
-      orderIn(list, id)?.status === 'placed' && list.some((o) => o.splitFrom === id));
+    const orders = await until(
+      a.shop.orders$,
+      'a: placed and the new draft',
+      (list) => orderIn(list, id)?.status === 'placed' && list.some((o) => o.splitFrom === id),
+    );
     expect(countsOf(orderIn(orders, id))).toEqual({ [items[0]!.id]: 1 });
     expect(countsOf(orders.find((o) => o.splitFrom === id))).toEqual({ [items[4]!.id]: 3 });
     const notices = await firstValueFrom(a.shop.notices$);

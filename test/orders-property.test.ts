@@ -55,7 +55,10 @@ const item = fc.nat({ max: ITEMS - 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), device }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('setCount' as const), device, order, item }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('addItem' as const), device, order, item, count: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('addItem' as const), device, order, item, count: fc.integer({ min: 1, max: 3 }) }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('setNote' as const), device, order }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('place' as const), device, order }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'settle' as const }) },
@@ -67,7 +70,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 /** Every run starts with a draft, so the steps after it have an order to work on. */
 const runs = fc.tuple(device, fc.array(op, { minLength: 2, maxLength: 11 }));
-
 
 type Run = {
   /** Emissions of devices carry the number of the run they began last; only this run's count here. */
@@ -124,7 +126,7 @@ describe('three devices of one shopper against one real server', () => {
   function serverOrders(run: Run): { orders: Order[]; problems: string[] } {
     const live = liveServerOrders(dir, REPLICA);
     const family = new Set(run.created);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const { order } of live) {
         if (order.splitFrom && family.has(order.splitFrom) && !family.has(order.id)) {
@@ -151,7 +153,8 @@ describe('three devices of one shopper against one real server', () => {
       for (const emission of d.take()) {
         const where = `device ${n}, emission ${emission.seq}, after ${after}`;
         if (emission.duplicates.length > 0) problems.push(`${where}: shows ${emission.duplicates.join(', ')} more than once`);
-        if (emission.missing.length > 0) problems.push(`${where}: no longer shows ${emission.missing.join(', ')} (of ${emission.total + emission.missing.length})`);
+        if (emission.missing.length > 0)
+          problems.push(`${where}: no longer shows ${emission.missing.join(', ')} (of ${emission.total + emission.missing.length})`);
         if (emission.epoch !== run.number) continue;
         const counts = new Map<string, number>();
         for (const order of emission.run) counts.set(order.id, (counts.get(order.id) ?? 0) + 1);
@@ -217,8 +220,14 @@ describe('three devices of one shopper against one real server', () => {
       ...lostEdits(run.edits, orders, which),
       ...notices.flatMap((list: Notice[], i) =>
         splits
-          .filter((split) => !list.some((notice) => notice.kind === 'split' && notice.draftId === split.id && notice.fromOrderId === split.splitFrom))
-          .map((split) => `device ${which[i]} does not tell of draft ${split.id} split off ${split.splitFrom}; it tells ${JSON.stringify(list)}`),
+          .filter(
+            (split) =>
+              !list.some((notice) => notice.kind === 'split' && notice.draftId === split.id && notice.fromOrderId === split.splitFrom),
+          )
+          .map(
+            (split) =>
+              `device ${which[i]} does not tell of draft ${split.id} split off ${split.splitFrom}; it tells ${JSON.stringify(list)}`,
+          ),
       ),
     ];
   }
@@ -240,7 +249,9 @@ describe('three devices of one shopper against one real server', () => {
       const used = run.counts.get(key) ?? new Set<number>();
       run.counts.set(key, used.add(result.after));
     }
-    run.log.push(`  ${key === 'note' ? 'note' : `item ${items.findIndex((i) => i.id === key)}`}: ${JSON.stringify(result.before)} → ${JSON.stringify(result.after)}`);
+    run.log.push(
+      `  ${key === 'note' ? 'note' : `item ${items.findIndex((i) => i.id === key)}`}: ${JSON.stringify(result.before)} → ${JSON.stringify(result.after)}`,
+    );
   }
 
   async function step(run: Run, index: number, op: Op) {

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 
 function storeSignIn(server: ServerProcess, code: string) {
-  return fetch(`${server.url}/trpc/auth.storeSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  return fetch(`${server.url}/trpc/auth.storeSignIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
 }
 
 describe('the store owner’s sign-in code, made on the server’s console', () => {

@@ -27,15 +27,20 @@ describe('the order processor killed with SIGKILL at 30 random moments', () => {
   it('processes every one of 1,000 and more orders from 20 shoppers exactly once', { timeout: 300_000 }, async () => {
     const server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
-    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 })).documents as unknown as DeliverySlot[];
+    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
+      .documents as unknown as CatalogItem[];
+    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 }))
+      .documents as unknown as DeliverySlot[];
     const open = slots.filter((slot) => slot.cutoff > new Date(Date.now() + 60_000).toISOString());
     expect(open.length).toBeGreaterThan(5);
     // Half the slots take every order; the others fill, and then orders for them are rejected, or refused at placing.
     const roomy = open.filter((_, index) => index % 2 === 0).map((slot) => ({ ...slot, capacity: 10_000 }));
     await store.sync.push.mutate({
       collection: 'availability',
-      rows: roomy.map((slot, index) => ({ assumedMasterState: { ...open[index * 2]!, _deleted: false }, newDocumentState: { ...slot, _deleted: false } })),
+      rows: roomy.map((slot, index) => ({
+        assumedMasterState: { ...open[index * 2]!, _deleted: false },
+        newDocumentState: { ...slot, _deleted: false },
+      })),
     });
 
     const random = fc.sample(fc.integer({ min: 0, max: 2 ** 30 }), { seed: SEED, numRuns: ORDERS * 4 + KILLS });

@@ -18,48 +18,57 @@ describe('the order processor while its server restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-processor-reconnect-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('watches again a few times, not in a storm, and processes every order once, through a SIGTERM and a SIGKILL', { timeout: 150_000 }, async () => {
-    const server = await startServerProcess(dir);
-    const processor = startProcessorProcess(server);
-    try {
-      const store = storeOwnerClient(server);
-      const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
-      const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 })).documents as unknown as DeliverySlot[];
-      const open = slots.find((s) => s.cutoff > new Date(Date.now() + 5 * 60_000).toISOString());
-      if (!open) throw new Error('no open slot');
-      const slot = { ...open, capacity: 10_000 };
-      await store.sync.push.mutate({ collection: 'availability', rows: [{ assumedMasterState: { ...open, _deleted: false }, newDocumentState: { ...slot, _deleted: false } }] });
-      const shoppers = await Promise.all([1, 2, 3].map((n) => createShopper(server, n, `tok_visa_${n}`)));
-      const placed = new Map<string, { replica: string; totalCents: number }>();
-      const placeSome = async (count: number) => {
-        for (let i = 0; i < count; i += 1) {
-          const shopper = shoppers[i % shoppers.length]!;
-          const order = await placeOrder(shopper, { id: randomUUID(), items: [{ item: catalog[i % catalog.length]!, count: 1 }], slot });
-          placed.set(order.id, { replica: shopper.replica, totalCents: order.totalCents });
-        }
-      };
-      await placeSome(10);
-      await waitFor('the first orders to be processed', () => livePlacedCount(dir, shoppers) === 0, 30_000);
-      const restarts = () => processor.lines.filter((line) => String(line['message']).startsWith('watching again')).length;
+  it(
+    'watches again a few times, not in a storm, and processes every order once, through a SIGTERM and a SIGKILL',
+    { timeout: 150_000 },
+    async () => {
+      const server = await startServerProcess(dir);
+      const processor = startProcessorProcess(server);
+      try {
+        const store = storeOwnerClient(server);
+        const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
+          .documents as unknown as CatalogItem[];
+        const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 }))
+          .documents as unknown as DeliverySlot[];
+        const open = slots.find((s) => s.cutoff > new Date(Date.now() + 5 * 60_000).toISOString());
+        if (!open) throw new Error('no open slot');
+        const slot = { ...open, capacity: 10_000 };
+        await store.sync.push.mutate({
+          collection: 'availability',
+          rows: [{ assumedMasterState: { ...open, _deleted: false }, newDocumentState: { ...slot, _deleted: false } }],
+        });
+        const shoppers = await Promise.all([1, 2, 3].map((n) => createShopper(server, n, `tok_visa_${n}`)));
+        const placed = new Map<string, { replica: string; totalCents: number }>();
+        const placeSome = async (count: number) => {
+          for (let i = 0; i < count; i += 1) {
+            const shopper = shoppers[i % shoppers.length]!;
+            const order = await placeOrder(shopper, { id: randomUUID(), items: [{ item: catalog[i % catalog.length]!, count: 1 }], slot });
+            placed.set(order.id, { replica: shopper.replica, totalCents: order.totalCents });
+          }
+        };
+        await placeSome(10);
+        await waitFor('the first orders to be processed', () => livePlacedCount(dir, shoppers) === 0, 30_000);
+        const restarts = () => processor.lines.filter((line) => String(line['message']).startsWith('watching again')).length;
 
-      const before = restarts();
-      const started = Date.now();
-      await server.stop();
-      await server.restart();
-      await placeSome(10);
-      await server.kill();
-      await server.restart();
-      await placeSome(10);
-      await waitFor('every order to be processed', () => livePlacedCount(dir, shoppers) === 0, 45_000);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + WINDOW_MS - Date.now())));
+        const before = restarts();
+        const started = Date.now();
+        await server.stop();
+        await server.restart();
+        await placeSome(10);
+        await server.kill();
+        await server.restart();
+        await placeSome(10);
+        await waitFor('every order to be processed', () => livePlacedCount(dir, shoppers) === 0, 45_000);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + WINDOW_MS - Date.now())));
 
-      const watchedAgain = restarts() - before;
-      expect(watchedAgain, 'two restarts cost a few new watches').toBeGreaterThanOrEqual(2);
-      expect(watchedAgain, 'and no storm of them').toBeLessThan(10);
-      expect(auditOrders(dir, placed)).toEqual([]);
-    } finally {
-      await processor.kill();
-      await server.stop();
-    }
-  });
+        const watchedAgain = restarts() - before;
+        expect(watchedAgain, 'two restarts cost a few new watches').toBeGreaterThanOrEqual(2);
+        expect(watchedAgain, 'and no storm of them').toBeLessThan(10);
+        expect(auditOrders(dir, placed)).toEqual([]);
+      } finally {
+        await processor.kill();
+        await server.stop();
+      }
+    },
+  );
 });

@@ -31,7 +31,8 @@ describe('the order processor', () => {
     server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
     catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[];
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 })).documents as unknown as DeliverySlot[];
+    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
+      .documents as unknown as DeliverySlot[];
     openSlots = slots.filter((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
     shoppers = await Promise.all([1, 2, 3, 4, 5].map((n) => createShopper(server, n, `tok_visa_${n}`)));
     placed.clear();
@@ -96,14 +97,19 @@ describe('the order processor', () => {
   it('gives the last place of a slot to exactly one of the orders racing for it; the others are rejected with the reason', async () => {
     const store = storeOwnerClient(server);
     const last: DeliverySlot = { ...openSlots[0]!, id: randomUUID(), capacity: 1, taken: 0 };
-    await store.sync.push.mutate({ collection: 'availability', rows: [{ assumedMasterState: null, newDocumentState: { ...last, _deleted: false } }] });
+    await store.sync.push.mutate({
+      collection: 'availability',
+      rows: [{ assumedMasterState: null, newDocumentState: { ...last, _deleted: false } }],
+    });
     await place(5, last);
     const processor = startProcessorProcess(server, ['--concurrency', '8', '--lease-ttl-ms', '1500']);
     await waitFor('every order processed', allProcessed);
     await processor.kill();
     const outcomes = processed().filter((order) => order.slotId === last.id);
     expect(outcomes.filter((order) => order.status === 'received')).toHaveLength(1);
-    expect(outcomes.filter((order) => order.status === 'rejected').map((order) => order.rejectReason)).toEqual(Array(4).fill('the delivery slot is full'));
+    expect(outcomes.filter((order) => order.status === 'rejected').map((order) => order.rejectReason)).toEqual(
+      Array(4).fill('the delivery slot is full'),
+    );
     expect(auditOrders(dir, placed)).toEqual([]);
 
     // Each shopper's device shows the same outcome, with the reason.
@@ -186,7 +192,14 @@ describe('the order processor', () => {
     const { documents } = await store.sync.get.query({ collection: 'placedOrders', ids: [id!], replica });
     const original = documents[0]!;
     const tampered = { ...original, totalCents: 1, note: 'changed after the snapshot' };
-    expect((await store.sync.batch.mutate({ replica, operations: [{ collection: 'placedOrders', precondition: { kind: 'equals', state: original }, write: tampered }] })).ok).toBe(true);
+    expect(
+      (
+        await store.sync.batch.mutate({
+          replica,
+          operations: [{ collection: 'placedOrders', precondition: { kind: 'equals', state: original }, write: tampered }],
+        })
+      ).ok,
+    ).toBe(true);
     release();
 
     await waitFor('the order processed', allProcessed);

@@ -31,7 +31,8 @@ describe('the public endpoints: limited per address and per email, answering ali
   it('refuses 1,000 wrong pairing codes with 429 after the first few, so no code can be guessed at speed', async () => {
     const { url } = await server();
     const phone = dataOf(await callFrom(url, { procedure: 'auth.devSignIn', input: { device: 'phone' } }));
-    const code = (dataOf(await callFrom(url, { procedure: 'auth.createPairingCode', token: phone.token })) as unknown as { code: string }).code;
+    const code = (dataOf(await callFrom(url, { procedure: 'auth.createPairingCode', token: phone.token })) as unknown as { code: string })
+      .code;
     const statuses: number[] = [];
     const answers: Answer[] = [];
     let next = 0;
@@ -39,7 +40,11 @@ describe('the public endpoints: limited per address and per email, answering ali
       Array.from({ length: 20 }, async () => {
         while (next < 1_000) {
           next += 1;
-          const answer = await callFrom(url, { procedure: 'auth.redeemPairingCode', input: { code: randomCode(), device: `guess-${next}` }, from: '127.0.0.66' });
+          const answer = await callFrom(url, {
+            procedure: 'auth.redeemPairingCode',
+            input: { code: randomCode(), device: `guess-${next}` },
+            from: '127.0.0.66',
+          });
           statuses.push(answer.status);
           answers.push(answer);
         }
@@ -53,8 +58,12 @@ describe('the public endpoints: limited per address and per email, answering ali
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
 
     // Locked out, the guessing address is refused even the right code; another address redeems it.
-    expect((await callFrom(url, { procedure: 'auth.redeemPairingCode', input: { code, device: 'thief' }, from: '127.0.0.66' })).status).toBe(429);
-    expect((await callFrom(url, { procedure: 'auth.redeemPairingCode', input: { code, device: 'tablet' }, from: '127.0.0.67' })).status).toBe(200);
+    expect(
+      (await callFrom(url, { procedure: 'auth.redeemPairingCode', input: { code, device: 'thief' }, from: '127.0.0.66' })).status,
+    ).toBe(429);
+    expect(
+      (await callFrom(url, { procedure: 'auth.redeemPairingCode', input: { code, device: 'tablet' }, from: '127.0.0.67' })).status,
+    ).toBe(200);
   });
 
   it('refuses 200 concurrent wrong-password sign-ins with 429, while a shopper signs in from another address at once', async () => {
@@ -75,7 +84,10 @@ describe('the public endpoints: limited per address and per email, answering ali
 
   it('answers a wrong password for a known email and any password for an unknown one in the same time (medians within 1.5×)', async () => {
     const generous = { failures: 1_000, seconds: 60, lockSeconds: 60 };
-    const { url } = await server({ address: { publicCalls: { points: 1_000, seconds: 60 }, failures: generous }, email: { failures: generous } });
+    const { url } = await server({
+      address: { publicCalls: { points: 1_000, seconds: 60 }, failures: generous },
+      email: { failures: generous },
+    });
     expect((await signUp(url, 'known@example.com', 'the-known-password', '127.0.0.30')).status).toBe(200);
     const known: number[] = [];
     const unknown: number[] = [];

@@ -14,7 +14,12 @@ describe('a device over its request rate', () => {
 
   it('is told to wait (429 with Retry-After), waits, and still ends in sync', async () => {
     const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, limits: { device: { requests: { points: 3, seconds: 1 } } }, log: (line) => log.push(line) });
+    const server = await startServer({
+      dataDir: dir,
+      seed: true,
+      limits: { device: { requests: { points: 3, seconds: 1 } } },
+      log: (line) => log.push(line),
+    });
     const token = await devSignIn(server.url, 'phone');
 
     const burst = await Promise.all(
@@ -30,7 +35,15 @@ describe('a device over its request rate', () => {
     expect(((await refused[0]?.json()) as { error: { data: { code: string } } }).error.data.code).toBe('RATE_LIMITED');
 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const replica = await openReplica({ url: server.url, blessing: token, name: 'rate-phone', indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 });
+    const replica = await openReplica({
+      url: server.url,
+      blessing: token,
+      name: 'rate-phone',
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+      retryMs: 250,
+    });
     await replica.awaitInSync();
     expect(await replica.collections.catalog.count().exec()).toBeGreaterThanOrEqual(12);
     expect(log.filter((line) => line['status'] === 429).length).toBeGreaterThan(refused.length);

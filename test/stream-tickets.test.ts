@@ -62,7 +62,9 @@ describe('live streams open with single-use tickets, never with a token in their
       open.push(withToken);
       expect(withToken.status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(JSON.parse(withToken.text())).toMatchObject({ error: { data: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/token in a stream’s address is refused/) } });
+      expect(JSON.parse(withToken.text())).toMatchObject({
+        error: { data: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/token in a stream’s address is refused/) },
+      });
 
       const logged = JSON.stringify(log);
       expect(logged).not.toContain(token);
@@ -79,7 +81,8 @@ describe('live streams open with single-use tickets, never with a token in their
     const token = await devSignIn(server.url, 'tablet');
     const open: OpenedStream[] = [];
     try {
-      for (let n = 0; n < 5; n += 1) open.push(await openStreamFrom(server.url, streamPathWith({ ticket: await ticketFor(server.url, token) })));
+      for (let n = 0; n < 5; n += 1)
+        open.push(await openStreamFrom(server.url, streamPathWith({ ticket: await ticketFor(server.url, token) })));
       expect(open.map((stream) => stream.status)).toEqual([200, 200, 200, 200, 429]);
       const refused = open[4] as OpenedStream;
       expect(refused.headers['content-type']).toBe('application/json');
@@ -127,8 +130,15 @@ describe('live streams open with single-use tickets, never with a token in their
       link.plug();
       // Written on the server alone: only a live stream that opened again brings it to the device.
       const draft = draftOrder('written while the device was away');
-      await server.store.commit('bluebottle:users:c0ffee00-0000-4000-8000-000000000001', [{ collection: 'draftOrders', document: { ...draft, _deleted: false }, expect: { kind: 'absent' } }], 'all');
-      await waitFor('the server’s draft on the device', async () => (await replica.collections.draftOrders.findOne(draft.id).exec()) !== null);
+      await server.store.commit(
+        'bluebottle:users:c0ffee00-0000-4000-8000-000000000001',
+        [{ collection: 'draftOrders', document: { ...draft, _deleted: false }, expect: { kind: 'absent' } }],
+        'all',
+      );
+      await waitFor(
+        'the server’s draft on the device',
+        async () => (await replica.collections.draftOrders.findOne(draft.id).exec()) !== null,
+      );
       const ticketAnswers = log.filter((line) => line['path'] === '/trpc/auth.streamTicket').map((line) => line['status']);
       expect(ticketAnswers).toContain(401);
       expect(ticketAnswers.at(-1)).toBe(200);

@@ -24,7 +24,10 @@ onPostgres((postgres) => {
 
     beforeAll(async () => {
       database = await postgres.createDatabase();
-      for (const n of [1, 2]) nodes.push(await startServerProcess(join(dir, `node-${n}`), undefined, ['--store', database.url, '--key-file', join(dir, 'server-key.pem')]));
+      for (const n of [1, 2])
+        nodes.push(
+          await startServerProcess(join(dir, `node-${n}`), undefined, ['--store', database.url, '--key-file', join(dir, 'server-key.pem')]),
+        );
       const [one, two] = nodes as [ServerProcess, ServerProcess];
       // The writer reaches node 1; the reader node 2 while it lives, then node 1, as a balancer would send it.
       link = await FailoverLink.open([two.port, one.port]);
@@ -61,7 +64,9 @@ onPostgres((postgres) => {
         'every draft written while refused to reach the other device',
         async () => {
           const notes = await reader.notes();
-          return Array.from({ length: DRAFTS }, (_, n) => notes[draftId(n + 1)]).every((note, n) => note === `written while refused ${n + 1}`);
+          return Array.from({ length: DRAFTS }, (_, n) => notes[draftId(n + 1)]).every(
+            (note, n) => note === `written while refused ${n + 1}`,
+          );
         },
         30_000,
       );

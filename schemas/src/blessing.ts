@@ -21,9 +21,7 @@ export function matchesPattern(pattern: string, name: string): boolean {
   return name === pattern || name.startsWith(`${pattern}:`);
 }
 
-export type Principal =
-  | { kind: 'store'; name: string }
-  | { kind: 'device'; name: string; shopperId: string; deviceId: string };
+export type Principal = { kind: 'store'; name: string } | { kind: 'device'; name: string; shopperId: string; deviceId: string };
 
 /** Reads a blessing name as the store or a shopper's device; anything else is not a principal. */
 export function principalOf(name: string): Principal | undefined {

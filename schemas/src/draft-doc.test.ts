@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { fromBase64 } from './base64.ts';
-import { derivedFields, editDraft, editDraftWithFields, editsNotIn, emptyDraftUpdate, isDraftUpdate, mergeDrafts, readDraft, type DraftEdit } from './draft-doc.ts';
+import {
+  derivedFields,
+  editDraft,
+  editDraftWithFields,
+  editsNotIn,
+  emptyDraftUpdate,
+  isDraftUpdate,
+  mergeDrafts,
+  readDraft,
+  type DraftEdit,
+} from './draft-doc.ts';
 
 const P = '00000000-0000-4000-8000-00000000000a';
 const Q = '00000000-0000-4000-8000-00000000000b';
@@ -13,7 +23,13 @@ describe('a draft’s Yjs document', () => {
     const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
     const a = editDraft(base, [{ kind: 'setCount', itemId: Q, count: 2 }]);
     const b = editDraft(base, [{ kind: 'setCount', itemId: R, count: 3 }]);
-    expect(readDraft(mergeDrafts(a, b)).items).toEqual(new Map([[P, 1], [Q, 2], [R, 3]]));
+    expect(readDraft(mergeDrafts(a, b)).items).toEqual(
+      new Map([
+        [P, 1],
+        [Q, 2],
+        [R, 3],
+      ]),
+    );
   });
 
   it('keeps a count changed on one device and a note set on the other', () => {
@@ -53,8 +69,17 @@ describe('a draft’s Yjs document', () => {
   it('finds the edits a placed order does not hold', () => {
     const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
     const placed = editDraft(base, [{ kind: 'setCount', itemId: Q, count: 1 }]);
-    const later = editDraft(base, [{ kind: 'setCount', itemId: P, count: 3 }, { kind: 'setCount', itemId: R, count: 2 }]);
-    expect(editsNotIn(later, placed)).toMatchObject({ items: new Map([[P, 3], [R, 2]]), touched: true });
+    const later = editDraft(base, [
+      { kind: 'setCount', itemId: P, count: 3 },
+      { kind: 'setCount', itemId: R, count: 2 },
+    ]);
+    expect(editsNotIn(later, placed)).toMatchObject({
+      items: new Map([
+        [P, 3],
+        [R, 2],
+      ]),
+      touched: true,
+    });
     expect(editsNotIn(placed, placed).touched).toBe(false);
     expect(editsNotIn(base, placed).touched).toBe(false);
   });
@@ -65,9 +90,15 @@ describe('a draft’s Yjs document', () => {
       { kind: 'setCount', itemId: P, count: 1 },
       { kind: 'setSlot', slotId: R },
     ]);
-    const prices = new Map([[P, 2200], [Q, 900]]);
+    const prices = new Map([
+      [P, 2200],
+      [Q, 900],
+    ]);
     expect(derivedFields(update, (id) => prices.get(id))).toEqual({
-      lines: [{ itemId: P, count: 1 }, { itemId: Q, count: 2 }],
+      lines: [
+        { itemId: P, count: 1 },
+        { itemId: Q, count: 2 },
+      ],
       itemCount: 3,
       totalCents: 4000,
       note: '',
@@ -121,18 +152,29 @@ describe('a draft’s Yjs document', () => {
 
   it('goes on from one state as one Yjs client only once: a second edit of the same state is another client', () => {
     const base = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 1 }]);
-    const [first, second] = [editDraft(base, [{ kind: 'setCount', itemId: P, count: 2 }]), editDraft(base, [{ kind: 'setCount', itemId: Q, count: 3 }])];
+    const [first, second] = [
+      editDraft(base, [{ kind: 'setCount', itemId: P, count: 2 }]),
+      editDraft(base, [{ kind: 'setCount', itemId: Q, count: 3 }]),
+    ];
     const clientsOf = (update: string) => new Set(Y.decodeUpdate(fromBase64(update)).structs.map((struct) => struct.id.client));
     const [baseClients, firstClients, secondClients] = [base, first, second].map(clientsOf) as [Set<number>, Set<number>, Set<number>];
     const added = (clients: Set<number>) => [...clients].filter((client) => !baseClients.has(client));
     // The first goes on as the client that made the base; the second is a client of its own.
     expect(firstClients).toEqual(baseClients);
     expect(added(secondClients)).toHaveLength(1);
-    expect(readDraft(mergeDrafts(first, second)).items).toEqual(new Map([[P, 2], [Q, 3]]));
+    expect(readDraft(mergeDrafts(first, second)).items).toEqual(
+      new Map([
+        [P, 2],
+        [Q, 3],
+      ]),
+    );
   });
 
   it('reads a draft it remembers as it reads one it decodes, and a change to what it gave changes nothing after', () => {
-    const update = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: P, count: 2 }, { kind: 'setNote', note: 'ring twice' }]);
+    const update = editDraft(emptyDraftUpdate(), [
+      { kind: 'setCount', itemId: P, count: 2 },
+      { kind: 'setNote', note: 'ring twice' },
+    ]);
     const decoded = readDraft(update);
     expect(isDraftUpdate(update)).toBe(true);
     const remembered = readDraft(update);

@@ -44,7 +44,11 @@ function contentOf(doc: Y.Doc): DraftContent {
   const items = new Map<string, number>();
   for (const [id, count] of doc.getMap<number>('items')) if (count > 0) items.set(id, count);
   const fields = doc.getMap<string | null>('fields');
-  return { items, note: (fields.get('note') as string | undefined) ?? '', slotId: (fields.get('slotId') as string | null | undefined) ?? null };
+  return {
+    items,
+    note: (fields.get('note') as string | undefined) ?? '',
+    slotId: (fields.get('slotId') as string | null | undefined) ?? null,
+  };
 }
 
 /**

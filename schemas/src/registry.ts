@@ -5,14 +5,7 @@ import { catalogItem } from './catalog.ts';
 import { order } from './order.ts';
 import { userProfile } from './user.ts';
 
-export const collectionNames = [
-  'user',
-  'draftOrders',
-  'placedOrders',
-  'processedOrders',
-  'availability',
-  'catalog',
-] as const;
+export const collectionNames = ['user', 'draftOrders', 'placedOrders', 'processedOrders', 'availability', 'catalog'] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
 /**

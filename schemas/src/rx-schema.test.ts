@@ -49,7 +49,10 @@ const invalid: Record<CollectionName, unknown[]> = {
   placedOrders: [{ ...order, placedTime: 'yesterday' }],
   processedOrders: [{ ...order, rejectReason: 'x'.repeat(501) }],
   availability: [{ ...(valid.availability[0] as object), capacity: 1.5 }],
-  catalog: [{ ...(valid.catalog[0] as object), image: 'not-a-hash' }, { ...(valid.catalog[0] as object), kind: 'tea' }],
+  catalog: [
+    { ...(valid.catalog[0] as object), image: 'not-a-hash' },
+    { ...(valid.catalog[0] as object), kind: 'tea' },
+  ],
 };
 
 describe('RxDB schemas derived from the zod schemas', () => {

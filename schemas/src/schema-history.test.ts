@@ -30,6 +30,7 @@ describe('the document schemas', () => {
   });
 
   it.each(collectionNames)('%s has a migration into every version after the first', (name) => {
-    for (let version = 1; version <= schemaVersions[name]; version += 1) expect(migrations[name][version], `into version ${version}`).toBeTypeOf('function');
+    for (let version = 1; version <= schemaVersions[name]; version += 1)
+      expect(migrations[name][version], `into version ${version}`).toBeTypeOf('function');
   });
 });

@@ -78,7 +78,12 @@ function parse() {
     if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
     const store = values.store ?? (process.env['POUROVER_STORE'] || undefined);
     const keyFile = values['key-file'] ?? (process.env['POUROVER_KEY_FILE'] || undefined);
-    const result = options.safeParse({ ...values, command: positionals[0] ?? 'serve', ...(store ? { store } : {}), ...(keyFile ? { 'key-file': keyFile } : {}) });
+    const result = options.safeParse({
+      ...values,
+      command: positionals[0] ?? 'serve',
+      ...(store ? { store } : {}),
+      ...(keyFile ? { 'key-file': keyFile } : {}),
+    });
     if (result.success) return result.data;
     throw new Error(z.prettifyError(result.error));
   } catch (error) {
@@ -101,7 +106,12 @@ if (args.command === 'migrate' && args.store !== undefined) {
 
 if (args.command === 'owner-code') {
   const key = loadServerKey(args['key-file'] ?? join(args.data, 'server-key.pem'));
-  const identity = await openIdentityStore({ dataDir: args.data, store: args.store, key, onError: (error) => process.stderr.write(`${String(error)}\n`) });
+  const identity = await openIdentityStore({
+    dataDir: args.data,
+    store: args.store,
+    key,
+    onError: (error) => process.stderr.write(`${String(error)}\n`),
+  });
   const code = await createOwnerCode(identity, new Date());
   await identity.close();
   process.stdout.write(`${ownerCodeLine(code)}\n`);

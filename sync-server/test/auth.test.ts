@@ -34,8 +34,7 @@ afterAll(() => server.stop());
 const DEMO_DEVICE = `${STORE}:users:${DEMO_SHOPPER_ID}:phone`;
 const OTHER_SHOPPER = uuid(0xbeef);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const bless = (name: string, ttlSeconds = 3600, now?: Date) =>
-  signBlessing(server.key, { name, ttlSeconds, ...(now ? { now } : {}) });
+const bless = (name: string, ttlSeconds = 3600, now?: Date) => signBlessing(server.key, { name, ttlSeconds, ...(now ? { now } : {}) });
 
 /** A valid device token whose claims are rewritten to name the store, keeping the old signature. */
 function tamperedToken(): string {
@@ -59,16 +58,30 @@ const refusedCredentials: [name: string, headers: () => Record<string, string>][
 ];
 
 const endpoints: [name: string, send: (headers: Record<string, string>) => Promise<Answer>][] = [
-  ['pull', (headers) => call(server, 'GET', `/trpc/sync.pull?input=${encodeURIComponent('{"collection":"user","checkpoint":null,"limit":10}')}`, { headers })],
-  ['push', (headers) => mutate('sync.push', { collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: userDoc(7) }] }, headers)],
+  [
+    'pull',
+    (headers) =>
+      call(server, 'GET', `/trpc/sync.pull?input=${encodeURIComponent('{"collection":"user","checkpoint":null,"limit":10}')}`, { headers }),
+  ],
+  [
+    'push',
+    (headers) => mutate('sync.push', { collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: userDoc(7) }] }, headers),
+  ],
   ['batch', (headers) => mutate('sync.batch', { operations: [{ collection: 'user', write: userDoc(8) }] }, headers)],
 ];
 
 function mutate(procedure: 'sync.push' | 'sync.batch', input: unknown, headers: Record<string, string> = {}) {
-  return call(server, 'POST', `/trpc/${procedure}`, { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
+  return call(server, 'POST', `/trpc/${procedure}`, {
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(input),
+  });
 }
 const push = (collection: CollectionName, document: unknown, token: string) =>
-  mutate('sync.push', { collection, rows: [{ assumedMasterState: null, newDocumentState: document }] }, { authorization: `Bearer ${token}` });
+  mutate(
+    'sync.push',
+    { collection, rows: [{ assumedMasterState: null, newDocumentState: document }] },
+    { authorization: `Bearer ${token}` },
+  );
 const batch = (operations: { collection: CollectionName; write: unknown }[], token: string) =>
   mutate('sync.batch', { operations }, { authorization: `Bearer ${token}` });
 const documentsOf = (answer: Answer) => resultOf<{ documents: { id: string }[] }>(answer).documents;
@@ -152,7 +165,17 @@ describe('authorization: a blessing reaches only what its syncgroups grant', () 
   it('refuses a shopper device batching into catalog or placedOrders, even alongside its own user document', async () => {
     await expectRefusal(() => batch([{ collection: 'catalog', write: item(21) }], device()), 403);
     await expectRefusal(() => batch([{ collection: 'placedOrders', write: placed }], device()), 403);
-    await expectRefusal(() => batch([{ collection: 'user', write: userDoc(9) }, { collection: 'catalog', write: item(22) }], device()), 403);
+    await expectRefusal(
+      () =>
+        batch(
+          [
+            { collection: 'user', write: userDoc(9) },
+            { collection: 'catalog', write: item(22) },
+          ],
+          device(),
+        ),
+      403,
+    );
   });
 
   it('refuses a device batching into a replica it names, be it the store’s or another shopper’s', async () => {
@@ -219,7 +242,11 @@ describe('the store owner’s sign-in', () => {
 
   it('keeps the owner’s codes and the shoppers’ pairing codes apart', async () => {
     const pairing = resultOf<{ code: string }>(
-      await call(server, 'POST', '/trpc/auth.createPairingCode', { token: deviceToken(server.key), body: '{}', headers: { 'content-type': 'application/json' } }),
+      await call(server, 'POST', '/trpc/auth.createPairingCode', {
+        token: deviceToken(server.key),
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      }),
     ).code;
     expect(errorOf(await signInAsStore(pairing))?.code).toBe('UNAUTHENTICATED');
     const owner = await createOwnerCode(server.identity, new Date());

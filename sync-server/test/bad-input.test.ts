@@ -65,17 +65,29 @@ const cases: Record<'pull' | 'push' | 'batch' | 'devSignIn', Case[]> = {
     ['a user document with a non-UUID id', () => post(server, 'sync.push', pushOf({ ...fresh, id: 'alice' }), token), 'BAD_INPUT'],
     ['a document without _deleted', () => post(server, 'sync.push', pushOf({ ...fresh, _deleted: undefined }), token), 'BAD_INPUT'],
     ['a document field of the wrong type', () => post(server, 'sync.push', pushOf({ ...fresh, name: 42 }), token), 'BAD_INPUT'],
-    ['more than MAX_ROWS rows', () => post(server, 'sync.push', pushOf(...Array.from({ length: MAX_ROWS + 1 }, (_, n) => userDoc(n + 200))), token), 'BAD_INPUT'],
+    [
+      'more than MAX_ROWS rows',
+      () => post(server, 'sync.push', pushOf(...Array.from({ length: MAX_ROWS + 1 }, (_, n) => userDoc(n + 200))), token),
+      'BAD_INPUT',
+    ],
     ['a 1.2 MiB body', () => post(server, 'sync.push', pushOf({ ...fresh, name: pad(1.2 * MiB) }), token), 'TOO_LARGE'],
   ],
   batch: [
     ['a malformed JSON body', () => postRaw(server, 'sync.batch', '{"operations":[{', token), 'BAD_INPUT'],
     ['operations given as a string', () => post(server, 'sync.batch', { operations: 'x' }, token), 'BAD_INPUT'],
     ['no operations', () => post(server, 'sync.batch', { operations: [] }, token), 'BAD_INPUT'],
-    ['an unknown precondition kind', () => post(server, 'sync.batch', { operations: [{ collection: 'user', write: fresh, precondition: { kind: 'maybe' } }] }, token), 'BAD_INPUT'],
+    [
+      'an unknown precondition kind',
+      () => post(server, 'sync.batch', { operations: [{ collection: 'user', write: fresh, precondition: { kind: 'maybe' } }] }, token),
+      'BAD_INPUT',
+    ],
     ['an unknown collection', () => post(server, 'sync.batch', { operations: [{ collection: 'nope', write: fresh }] }, token), 'BAD_INPUT'],
     ['a user document with an extra field', () => post(server, 'sync.batch', batchOf({ ...fresh, admin: true }), token), 'BAD_INPUT'],
-    ['a valid write followed by a non-UUID id', () => post(server, 'sync.batch', batchOf(fresh, { ...userDoc(101), id: 'bob' }), token), 'BAD_INPUT'],
+    [
+      'a valid write followed by a non-UUID id',
+      () => post(server, 'sync.batch', batchOf(fresh, { ...userDoc(101), id: 'bob' }), token),
+      'BAD_INPUT',
+    ],
     ['a 1.2 MiB body', () => post(server, 'sync.batch', batchOf({ ...fresh, address: pad(1.2 * MiB) }), token), 'TOO_LARGE'],
   ],
   devSignIn: [

@@ -29,7 +29,10 @@ describe('calls batched in one HTTP request', () => {
 
   it(`are refused whole, with nothing written, past ${MAX_BATCH_CALLS} in one request`, async () => {
     const before = await heads(server);
-    const answer = await pushes(Array.from({ length: MAX_BATCH_CALLS + 1 }, (_, n) => draftPush(100 + n)), deviceToken(server.key));
+    const answer = await pushes(
+      Array.from({ length: MAX_BATCH_CALLS + 1 }, (_, n) => draftPush(100 + n)),
+      deviceToken(server.key),
+    );
     expect(answer.status).toBe(400);
     expect(await heads(server)).toEqual(before);
   });

@@ -73,7 +73,9 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       expect(await identity.revoke(device('never-made'), at(2 * MINUTE))).toBe(false);
       expect(identity.isRevoked(device('lost'))).toBe(true);
       expect(heard).toEqual([device('lost')]);
-      expect(await identity.registerDevice({ name: device('lost'), shopperId: SHOPPER, publicKey: key('thief') }, at(3 * MINUTE))).toBe('revoked');
+      expect(await identity.registerDevice({ name: device('lost'), shopperId: SHOPPER, publicKey: key('thief') }, at(3 * MINUTE))).toBe(
+        'revoked',
+      );
       expect(await identity.device(device('lost'))).toMatchObject({ publicKey: key('a'), revokedAt: at(MINUTE).toISOString() });
 
       const again = await reopen();
@@ -102,7 +104,8 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
     it('caps a shopper’s devices not revoked, letting a known device in again and a new one once one is revoked', async () => {
       const { identity } = await fresh();
       const cap = { maxActive: 2 };
-      const register = (label: string, ms: number, shopperId = SHOPPER) => identity.registerDevice({ name: device(label, shopperId), shopperId, publicKey: null }, at(ms), cap);
+      const register = (label: string, ms: number, shopperId = SHOPPER) =>
+        identity.registerDevice({ name: device(label, shopperId), shopperId, publicKey: null }, at(ms), cap);
       expect(await register('one', 0)).toBe('registered');
       expect(await register('two', 1)).toBe('registered');
       expect(await register('three', 2)).toBe('too-many');
@@ -117,7 +120,9 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
     it('lets only as many new devices as the cap allows when several sign in at once', async () => {
       const { identity } = await fresh();
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, n) => identity.registerDevice({ name: device(`rush-${n}`), shopperId: SHOPPER, publicKey: null }, at(0), { maxActive: 3 })),
+        Array.from({ length: 8 }, (_, n) =>
+          identity.registerDevice({ name: device(`rush-${n}`), shopperId: SHOPPER, publicKey: null }, at(0), { maxActive: 3 }),
+        ),
       );
       expect(results.filter((result) => result === 'registered')).toHaveLength(3);
       expect(results.filter((result) => result === 'too-many')).toHaveLength(5);
@@ -165,7 +170,11 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       expect(await identity.account('ada.two@example.com')).toBeUndefined();
       // Two server nodes starting together both seed the demo account: the same email and shopper at once.
       for (let round = 0; round < 10; round += 1) {
-        const account = { email: `seed-${round}@example.com`, shopperId: `c0ffee00-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`, passwordHash: 'h' };
+        const account = {
+          email: `seed-${round}@example.com`,
+          shopperId: `c0ffee00-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`,
+          passwordHash: 'h',
+        };
         const created = await Promise.all([identity.createAccount(account, at(0)), identity.createAccount(account, at(0))]);
         expect(created.filter(Boolean)).toHaveLength(1);
       }

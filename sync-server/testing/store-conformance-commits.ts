@@ -132,7 +132,11 @@ export function commitConformance(fresh: FreshStore): void {
       await store.commit(A, [write(userDoc(1, { name: 'Edited since' }))], 'each');
       await store.commit(A, [write({ ...userDoc(2), _deleted: true })], 'each');
 
-      const again = await store.commit(A, [write(userDoc(1, { name: 'Made again' }), first), write(userDoc(2), first), write(userDoc(3), first)], 'all');
+      const again = await store.commit(
+        A,
+        [write(userDoc(1, { name: 'Made again' }), first), write(userDoc(2), first), write(userDoc(3), first)],
+        'all',
+      );
 
       expect(again).toEqual({ ok: true, changed: true, seq: 4, conflicts: [] });
       expect((await store.get(A, 'user', uuid(1)))?.document).toEqual(userDoc(1, { name: 'Edited since' }));
@@ -186,7 +190,13 @@ export function commitConformance(fresh: FreshStore): void {
 
     it('refuses an increment of a missing or deleted document', async () => {
       const { store } = await fresh();
-      expect(await store.commit(S, [takePlace(1)], 'all')).toEqual({ ok: false, reason: 'precondition', failedIndex: 0, current: null, detail: 'absent' });
+      expect(await store.commit(S, [takePlace(1)], 'all')).toEqual({
+        ok: false,
+        reason: 'precondition',
+        failedIndex: 0,
+        current: null,
+        detail: 'absent',
+      });
       await store.commit(S, [write(slot(2, {}, true), none, 'availability')], 'each');
       expect(await store.commit(S, [takePlace(2)], 'all')).toMatchObject({ ok: false, detail: 'absent' });
     });
@@ -209,7 +219,12 @@ export function commitConformance(fresh: FreshStore): void {
       const before = await store.get(S, 'availability', uuid(1));
       const by = (field: string, amount: number): Write => ({ collection: 'availability', increment: { id: uuid(1), field, by: amount } });
       for (const increment of [by('taken', -2), by('capacity', 2)]) {
-        expect(await store.commit(S, [increment], 'all')).toMatchObject({ ok: false, reason: 'precondition', failedIndex: 0, detail: 'limit' });
+        expect(await store.commit(S, [increment], 'all')).toMatchObject({
+          ok: false,
+          reason: 'precondition',
+          failedIndex: 0,
+          detail: 'limit',
+        });
       }
       expect(await store.get(S, 'availability', uuid(1))).toEqual(before);
       expect(await store.commit(S, [by('taken', -1), by('capacity', 1)], 'all')).toMatchObject({ ok: true, changed: true });

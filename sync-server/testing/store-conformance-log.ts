@@ -63,7 +63,13 @@ export function logConformance(fresh: FreshStore): void {
       await store.commit(A, [write(userDoc(1)), write(userDoc(2)), write(orderDoc(3), none, 'draftOrders')], 'each');
       await store.commit(B, [write(userDoc(4))], 'each');
       const got = await store.getMany(A, 'user', [uuid(2), uuid(3), uuid(1), uuid(4), uuid(2)]);
-      expect(got.map((stored) => stored && [stored.document, stored.seq])).toEqual([[userDoc(2), 2], null, [userDoc(1), 1], null, [userDoc(2), 2]]);
+      expect(got.map((stored) => stored && [stored.document, stored.seq])).toEqual([
+        [userDoc(2), 2],
+        null,
+        [userDoc(1), 1],
+        null,
+        [userDoc(2), 2],
+      ]);
       expect(got[0]).toEqual(await store.get(A, 'user', uuid(2)));
       expect(await store.getMany(A, 'user', [])).toEqual([]);
     });
@@ -108,7 +114,11 @@ export function logConformance(fresh: FreshStore): void {
     it('applies writes aimed at another replica in that replica’s log, in the same commit, and reports the commit replica’s head', async () => {
       const { store } = await fresh();
       await store.commit(A, [write(userDoc(1))], 'each');
-      const result = await store.commit(A, [write(userDoc(2)), to(S, write(orderDoc(9), none, 'placedOrders')), to(B, write(userDoc(3)))], 'all');
+      const result = await store.commit(
+        A,
+        [write(userDoc(2)), to(S, write(orderDoc(9), none, 'placedOrders')), to(B, write(userDoc(3)))],
+        'all',
+      );
 
       expect(result).toEqual({ ok: true, changed: true, seq: 2, conflicts: [] });
       expect(await store.head(S)).toBe(1);

@@ -86,7 +86,11 @@ export async function shutOut(url: string, prefix: string): Promise<{ letIn(): P
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   await admin(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-  await admin(maintenance.toString(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [name, `${prefix}%`]);
+  await admin(
+    maintenance.toString(),
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`,
+    [name, `${prefix}%`],
+  );
   return { letIn: () => admin(maintenance.toString(), `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`) };
 }
 

@@ -45,7 +45,9 @@ type AttackCounts = { signIns: number[]; guesses: number[] };
 async function attack(url: string, size: AttackSize, run: number): Promise<AttackCounts> {
   const from = (n: number) => loopbackAddress((n % size.attackers) + run * size.attackers, 4);
   const signIns = Promise.all(
-    Array.from({ length: size.signIns }, (_, n) => publicCall(url, 'auth.signIn', { email: 'demo@example.com', password: `guess-${run}-${n}`, device: 'phone' }, { from: from(n) })),
+    Array.from({ length: size.signIns }, (_, n) =>
+      publicCall(url, 'auth.signIn', { email: 'demo@example.com', password: `guess-${run}-${n}`, device: 'phone' }, { from: from(n) }),
+    ),
   );
   const agents = Array.from({ length: size.attackers }, (_, n) => new Agent({ keepAlive: true, maxSockets: 10, localAddress: from(n) }));
   const guesses: number[] = [];
@@ -64,7 +66,11 @@ async function attack(url: string, size: AttackSize, run: number): Promise<Attac
 }
 
 /** Every device pushes new drafts, one in flight each, until `until` resolves; the latency of each push, and how many were refused. */
-async function pushUntil(pushers: Pusher[], body: () => string, until: Promise<unknown>): Promise<{ latencies: number[]; refused: number }> {
+async function pushUntil(
+  pushers: Pusher[],
+  body: () => string,
+  until: Promise<unknown>,
+): Promise<{ latencies: number[]; refused: number }> {
   let done = false;
   void until.then(() => (done = true));
   const latencies: number[] = [];
@@ -95,21 +101,36 @@ export async function attackFigures(options: AttackSize & { step: Step }): Promi
   const server = await startServerProcess(dir);
   try {
     const ctx = await benchContext(server);
-    const pushers = Array.from({ length: options.devices }, (_, i) => pusher(server.url, { token: ctx.shopper(40_000 + i).token, from: loopbackAddress(i, 3) }));
+    const pushers = Array.from({ length: options.devices }, (_, i) =>
+      pusher(server.url, { token: ctx.shopper(40_000 + i).token, from: loopbackAddress(i, 3) }),
+    );
     const [draft] = makeOrders(1, ctx.catalog, 'draft', 11);
-    const body = () => JSON.stringify({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, id: randomUUID(), _deleted: false } }] });
+    const body = () =>
+      JSON.stringify({
+        collection: 'draftOrders',
+        rows: [{ assumedMasterState: null, newDocumentState: { ...draft, id: randomUUID(), _deleted: false } }],
+      });
     const seconds = (s: number) => new Promise((resolve) => setTimeout(resolve, s * 1000));
     const quiet: number[] = [];
     const attacked: number[] = [];
     const refusedPushes: number[] = [];
-    const counts = { signIns: [] as number[], signInsRefused: [] as number[], guesses: [] as number[], guessesRefused: [] as number[], checked: [] as number[], attackSeconds: [] as number[] };
+    const counts = {
+      signIns: [] as number[],
+      signInsRefused: [] as number[],
+      guesses: [] as number[],
+      guessesRefused: [] as number[],
+      checked: [] as number[],
+      attackSeconds: [] as number[],
+    };
     options.step('attack: warming up the devices');
     await pushUntil(pushers, body, seconds(1));
     for (let run = 1; run <= options.runs; run += 1) {
       options.step(`attack: ${options.devices} devices pushing, no attack, run ${run}/${options.runs}`);
       const calm = await pushUntil(pushers, body, seconds(options.seconds));
       quiet.push(percentile(calm.latencies, 99));
-      options.step(`attack: ${options.devices} devices pushing under ${options.signIns} sign-ins and ${options.guesses} pairing guesses, run ${run}/${options.runs}`);
+      options.step(
+        `attack: ${options.devices} devices pushing under ${options.signIns} sign-ins and ${options.guesses} pairing guesses, run ${run}/${options.runs}`,
+      );
       const started = performance.now();
       const attackDone = attack(server.url, options, run);
       const during = await pushUntil(pushers, body, Promise.all([attackDone, seconds(options.seconds)]));
@@ -127,7 +148,12 @@ export async function attackFigures(options: AttackSize & { step: Step }): Promi
     const label = `push from ${options.devices} devices`;
     return [
       { name: `${label}, no attack: latency p99`, unit: 'ms', values: quiet },
-      { name: `${label}, during the attack: latency p99 (target ≤ 2× no attack)`, unit: 'ms', values: attacked, baseline: `${label}, no attack: latency p99` },
+      {
+        name: `${label}, during the attack: latency p99 (target ≤ 2× no attack)`,
+        unit: 'ms',
+        values: attacked,
+        baseline: `${label}, no attack: latency p99`,
+      },
       { name: `${label}: refused (not 200), both rounds`, unit: 'pushes', values: refusedPushes },
       { name: `attack: wrong-password sign-ins refused with 429 (of ${options.signIns})`, unit: 'requests', values: counts.signInsRefused },
       { name: `attack: pairing-code guesses refused with 429 (of ${options.guesses})`, unit: 'requests', values: counts.guessesRefused },

@@ -7,7 +7,8 @@ import type { BenchContext } from './context.ts';
 import type { Samples } from './stats.ts';
 
 /** The gzipped size of built scripts, by their paths in the build (`/assets/…js`). */
-const gzippedBytes = (paths: Iterable<string>) => [...new Set(paths)].reduce((sum, path) => sum + gzipSync(readFileSync(join(shopDist, path))).length, 0);
+const gzippedBytes = (paths: Iterable<string>) =>
+  [...new Set(paths)].reduce((sum, path) => sum + gzipSync(readFileSync(join(shopDist, path))).length, 0);
 
 /** The JavaScript a shopper's first visit downloads before signing in: the scripts index.html loads and preloads, gzipped. */
 function firstLoadScriptBytes(): number {
@@ -44,7 +45,10 @@ export async function browserFigures(ctx: BenchContext, options: { reloads: numb
       options.step(`offline reload ${i}/${options.reloads}`);
       const started = performance.now();
       await shop.page.reload();
-      await shop.page.getByLabel(/^Count of /).first().waitFor();
+      await shop.page
+        .getByLabel(/^Count of /)
+        .first()
+        .waitFor();
       if (i > 0) times.push(performance.now() - started);
     }
     await context.close();

@@ -46,9 +46,13 @@ async function benchPage(context: BrowserContext, origin: string): Promise<Page>
 }
 
 /** Calls one of the page's benchmark functions with `args` (which cross into the page as JSON). */
-function inPage<K extends keyof BenchPage>(page: Page, name: K, ...args: Parameters<BenchPage[K]>): Promise<Awaited<ReturnType<BenchPage[K]>>> {
+function inPage<K extends keyof BenchPage>(
+  page: Page,
+  name: K,
+  ...args: Parameters<BenchPage[K]>
+): Promise<Awaited<ReturnType<BenchPage[K]>>> {
   return page.evaluate(
-    ([fn, list]) => ((window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[fn]?.(...list)) as never,
+    ([fn, list]) => (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[fn]?.(...list) as never,
     [name, args] as const,
   );
 }
@@ -61,7 +65,11 @@ function inPage<K extends keyof BenchPage>(page: Page, name: K, ...args: Paramet
  * with express-pouchdb; runs interleaved. Then draft-edit latency through the
  * order API (`draftEditFigures`).
  */
-export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; edits: number; step: Step }): Promise<Figures> {
+export async function chromiumSyncFigures(
+  ctx: BenchContext,
+  pouchUrl: string,
+  options: { count: number; runs: number; edits: number; step: Step },
+): Promise<Figures> {
   const dir = await buildBenchPage();
   const browser = await launchChromium();
   try {
@@ -76,7 +84,10 @@ export async function chromiumSyncFigures(ctx: BenchContext, pouchUrl: string, o
     // warm-up takes a tenth of them, which runs every code path and warms IndexedDB as well as all of them would.
     const tenth = Math.ceil(options.count / 10);
     options.step(`Chromium: seeding both servers with ${options.count} orders`);
-    const seeds = { warmup: await seedOrders(ctx, pouchUrl, { count: tenth, n: 0 }), measured: await seedOrders(ctx, pouchUrl, { count: options.count, n: 1 }) };
+    const seeds = {
+      warmup: await seedOrders(ctx, pouchUrl, { count: tenth, n: 0 }),
+      measured: await seedOrders(ctx, pouchUrl, { count: options.count, n: 1 }),
+    };
     const allDrafts = makeOrders(options.count, ctx.catalog, 'draft', 600);
     const sync = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
     const push = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
@@ -138,14 +149,19 @@ async function draftEditFigures(ctx: BenchContext, page: Page, options: { edits:
   const offline: number[] = [];
   const perRound = Math.ceil(options.edits / EDIT_ROUNDS);
   for (let round = 0; round < EDIT_ROUNDS; round += 1) {
-    options.step(`Chromium: draft edits, round ${round + 1}/${EDIT_ROUNDS}: ${perRound} online, ${perRound} with ${HISTORY} orders, ${perRound} offline`);
+    options.step(
+      `Chromium: draft edits, round ${round + 1}/${EDIT_ROUNDS}: ${perRound} online, ${perRound} with ${HISTORY} orders, ${perRound} offline`,
+    );
     const sides = [
       async () => {
         const on = await inPage(page, 'draftEdits', ctx.shopper(8_000 + 2 * round).token, fresh('edits'), item, perRound);
         for (const key of ['committed', 'shown', 'put', 'rxdb'] as const) edits[key].push(...on[key]);
       },
       async () => withHistory.push(...(await inPage(page, 'draftEdits', history.token, fresh('history-edits'), item, perRound)).committed),
-      async () => offline.push(...(await inPage(page, 'offlineDraftEdits', ctx.shopper(8_001 + 2 * round).token, fresh('offline-edits'), item, perRound))),
+      async () =>
+        offline.push(
+          ...(await inPage(page, 'offlineDraftEdits', ctx.shopper(8_001 + 2 * round).token, fresh('offline-edits'), item, perRound)),
+        ),
     ];
     // Whatever the page or the machine still does from the runs before weighs on every side alike.
     for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
@@ -153,7 +169,11 @@ async function draftEditFigures(ctx: BenchContext, page: Page, options: { edits:
   return [
     ...percentiles('draft edit until committed to IndexedDB (Chromium)', edits.committed, 'draft edit: Dexie put (Chromium)'),
     ...percentiles('draft edit until the order API shows it (Chromium)', edits.shown, 'draft edit: Dexie put (Chromium)'),
-    ...percentiles(`draft edit with ${HISTORY} orders on the device, until committed (Chromium)`, withHistory, 'draft edit until committed to IndexedDB (Chromium)'),
+    ...percentiles(
+      `draft edit with ${HISTORY} orders on the device, until committed (Chromium)`,
+      withHistory,
+      'draft edit until committed to IndexedDB (Chromium)',
+    ),
     ...percentiles('draft edit offline, until committed to IndexedDB (Chromium)', offline, 'draft edit: Dexie put (Chromium)'),
     ...percentiles('draft edit: Dexie put (Chromium)', edits.put),
     ...percentiles('draft edit: RxDB incrementalModify, bare collection (Chromium)', edits.rxdb, 'draft edit: Dexie put (Chromium)'),
@@ -161,7 +181,11 @@ async function draftEditFigures(ctx: BenchContext, page: Page, options: { edits:
 }
 
 /** Puts `count` received orders in shopper `n`'s replica and in a fresh express-pouchdb database: the device's token, the database's name, the orders. */
-async function seedOrders(ctx: BenchContext, pouchUrl: string, options: { count: number; n: number }): Promise<{ token: string; remote: string; orders: Order[] }> {
+async function seedOrders(
+  ctx: BenchContext,
+  pouchUrl: string,
+  options: { count: number; n: number },
+): Promise<{ token: string; remote: string; orders: Order[] }> {
   const orders = makeOrders(options.count, ctx.catalog, 'received', 500 + options.n);
   const { replica, token } = ctx.shopper(6_000 + options.n);
   await ctx.receive(replica, orders);
@@ -171,7 +195,11 @@ async function seedOrders(ctx: BenchContext, pouchUrl: string, options: { count:
 }
 
 /** Pourover and RxDB's own insert against the Dexie floor; PouchDB against Pourover (above 1: Pourover is faster). */
-function sideBySide(label: string, values: { ours: number[]; floor: number[]; rxdb: number[]; pouch: number[] }, pouchName: string): Figures {
+function sideBySide(
+  label: string,
+  values: { ours: number[]; floor: number[]; rxdb: number[]; pouch: number[] },
+  pouchName: string,
+): Figures {
   return [
     { name: `${label}: Pourover`, unit: 'ms', values: values.ours, baseline: `${label}: Dexie bulkPut (floor)`, durability: DURABILITY },
     { name: `${label}: Dexie bulkPut (floor)`, unit: 'ms', values: values.floor },
@@ -179,4 +207,3 @@ function sideBySide(label: string, values: { ours: number[]; floor: number[]; rx
     { name: `${label}: ${pouchName}`, unit: 'ms', values: values.pouch, baseline: `${label}: Pourover` },
   ];
 }
-

@@ -45,7 +45,8 @@ const IDLE = 'server RSS, no open streams';
 /** RSS of the server with `levels` open live streams, one device (and shopper) each. */
 async function streamMemory(ctx: BenchContext, pid: number, options: { levels: number[]; step: Step }): Promise<Figures> {
   // Each device from an address of its own, as real devices come: one address may hold only so many streams.
-  const tokens = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ token: ctx.shopper(10_000 + from + i).token, from: loopbackAddress(from + i) }));
+  const tokens = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => ({ token: ctx.shopper(10_000 + from + i).token, from: loopbackAddress(from + i) }));
   // A warm-up, so that code and buffers every stream needs count in the idle figure, not in the first streams'.
   options.step('capacity: warming up streams');
   for (const stream of await openRawStreams(ctx.server.url, tokens(0, 100))) stream.close();
@@ -57,7 +58,12 @@ async function streamMemory(ctx: BenchContext, pid: number, options: { levels: n
     open.push(...(await openRawStreams(ctx.server.url, tokens(100 + open.length, 100 + level))));
     const rss = await settledRss(pid);
     figures.push(
-      { name: `server RSS, ${level} open live streams${level >= 5_000 ? ' (target ≤ 1024 MiB)' : ''}`, unit: 'MiB', values: rss.map((kib) => kib / 1024), baseline: IDLE },
+      {
+        name: `server RSS, ${level} open live streams${level >= 5_000 ? ' (target ≤ 1024 MiB)' : ''}`,
+        unit: 'MiB',
+        values: rss.map((kib) => kib / 1024),
+        baseline: IDLE,
+      },
       { name: `server RSS per open live stream, ${level} streams`, unit: 'KiB', values: rss.map((kib) => (kib - median(idle)) / level) },
     );
   }
@@ -69,18 +75,31 @@ async function streamMemory(ctx: BenchContext, pid: number, options: { levels: n
  * Pushes per second from `devices` devices, each with its live stream open
  * and one push in flight at a time, for `seconds`; each push a new draft.
  */
-async function pushRate(ctx: BenchContext, pid: number, options: { devices: number; seconds: number; runs: number; step: Step }): Promise<Figures> {
-  const devices = Array.from({ length: options.devices }, (_, i) => ({ token: ctx.shopper(30_000 + i).token, from: loopbackAddress(i, 2) }));
+async function pushRate(
+  ctx: BenchContext,
+  pid: number,
+  options: { devices: number; seconds: number; runs: number; step: Step },
+): Promise<Figures> {
+  const devices = Array.from({ length: options.devices }, (_, i) => ({
+    token: ctx.shopper(30_000 + i).token,
+    from: loopbackAddress(i, 2),
+  }));
   const streams = await openRawStreams(ctx.server.url, devices);
   const pushers = devices.map((device) => pusher(ctx.server.url, device));
   const [draft] = makeOrders(1, ctx.catalog, 'draft', 7);
-  const body = () => JSON.stringify({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, id: randomUUID(), _deleted: false } }] });
+  const body = () =>
+    JSON.stringify({
+      collection: 'draftOrders',
+      rows: [{ assumedMasterState: null, newDocumentState: { ...draft, id: randomUUID(), _deleted: false } }],
+    });
   const rates: number[] = [];
   const busy: number[] = [];
   const latencies: number[] = [];
   let refused = 0;
   for (let run = 0; run <= options.runs; run += 1) {
-    options.step(`capacity: ${options.devices} devices pushing for ${options.seconds} s, run ${run}/${options.runs}${run === 0 ? ' (warm-up)' : ''}`);
+    options.step(
+      `capacity: ${options.devices} devices pushing for ${options.seconds} s, run ${run}/${options.runs}${run === 0 ? ' (warm-up)' : ''}`,
+    );
     const started = performance.now();
     const cpuBefore = cpuSeconds(pid);
     const deadline = started + options.seconds * 1000;
@@ -114,7 +133,13 @@ async function pushRate(ctx: BenchContext, pid: number, options: { devices: numb
 }
 
 /** Server capacity on a server process of its own: memory per open live stream, and pushes per second. */
-export async function capacityFigures(options: { streams: number[]; devices: number; seconds: number; runs: number; step: Step }): Promise<Figures> {
+export async function capacityFigures(options: {
+  streams: number[];
+  devices: number;
+  seconds: number;
+  runs: number;
+  step: Step;
+}): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-capacity-'));
   const server = await startServerProcess(dir);
   try {

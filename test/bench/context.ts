@@ -22,7 +22,8 @@ export type BenchContext = {
 
 export async function benchContext(server: ServerProcess): Promise<BenchContext> {
   const store = storeOwnerClient(server);
-  const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 })).documents as unknown as CatalogItem[];
+  const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
+    .documents as unknown as CatalogItem[];
   const key = loadServerKey(join(server.dataDir, 'server-key.pem'));
   return {
     server,
@@ -34,11 +35,21 @@ export async function benchContext(server: ServerProcess): Promise<BenchContext>
       return { id, replica, token: signBlessing(key, { name: `${replica}:bench`, ttlSeconds: 24 * 3600 }) };
     },
     device: (token, name) =>
-      openReplica({ url: server.url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 }),
+      openReplica({
+        url: server.url,
+        blessing: token,
+        name,
+        indexedDB: { indexedDB, IDBKeyRange },
+        EventSource,
+        multiInstance: false,
+        retryMs: 250,
+      }),
     async receive(replica, orders) {
       // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
       for (let start = 0; start < orders.length; start += 400) {
-        const operations = orders.slice(start, start + 400).map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
+        const operations = orders
+          .slice(start, start + 400)
+          .map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
         await sentAgainIfUnheard(() => store.sync.batch.mutate({ replica, operations }));
       }
     },

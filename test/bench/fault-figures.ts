@@ -16,7 +16,8 @@ import type { Samples } from './stats.ts';
 
 const ALL: FaultKind[] = ['restart', 'crash', 'terminate', 'pause-postmaster', 'pause-server', 'failover'];
 const QUICK: FaultKind[] = ['restart', 'terminate', 'failover'];
-const SETTINGS = '2 nodes, 12 devices pushing every 100 ms; a primary with a synchronous standby (fsync off); a refused push waits its Retry-After (1 s) and up to half again';
+const SETTINGS =
+  '2 nodes, 12 devices pushing every 100 ms; a primary with a synchronous standby (fsync off); a refused push waits its Retry-After (1 s) and up to half again';
 
 const names = (kind: FaultKind) => ({
   push: `first acknowledged push after ${FAULTS[kind]}, from the database answering`,

@@ -13,14 +13,21 @@ export type RawStream = { close(): void };
 export type RawDevice = { token: string; from?: string | undefined };
 
 /** One JSON POST to a procedure; resolves with the status and the body's text. */
-function post(url: string, options: { agent?: Agent; headers: Record<string, string>; body: string; from?: string | undefined }): Promise<{ status: number; text: string }> {
+function post(
+  url: string,
+  options: { agent?: Agent; headers: Record<string, string>; body: string; from?: string | undefined },
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = { ...options.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)) };
-    const req = request(url, { method: 'POST', headers, ...(options.agent ? { agent: options.agent } : { agent: false, localAddress: options.from }) }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers, ...(options.agent ? { agent: options.agent } : { agent: false, localAddress: options.from }) },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.once('error', reject);
     req.end(options.body);
   });
@@ -28,7 +35,11 @@ function post(url: string, options: { agent?: Agent; headers: Record<string, str
 
 /** A single-use stream ticket, asked for with the device's bearer header as its client does. */
 export async function streamTicket(url: string, device: RawDevice): Promise<string> {
-  const answer = await post(`${url}/trpc/auth.streamTicket`, { headers: { authorization: `Bearer ${device.token}` }, body: '{}', from: device.from });
+  const answer = await post(`${url}/trpc/auth.streamTicket`, {
+    headers: { authorization: `Bearer ${device.token}` },
+    body: '{}',
+    from: device.from,
+  });
   if (answer.status !== 200) throw new Error(`stream ticket refused with ${answer.status}`);
   return (JSON.parse(answer.text) as { result: { data: { ticket: string } } }).result.data.ticket;
 }

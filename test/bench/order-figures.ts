@@ -20,11 +20,22 @@ const until = <T>(source: Observable<T>, check: (value: T) => boolean) => firstV
 const orderIn = (orders: readonly OrderView[], id: string) => orders.find((order) => order.id === id);
 
 function shopOf(ctx: BenchContext, token: string, name: string): Promise<Shop> {
-  return openShop({ url: ctx.server.url, blessing: token, name: `${name}-${process.pid}-${++unique}`, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 250 });
+  return openShop({
+    url: ctx.server.url,
+    blessing: token,
+    name: `${name}-${process.pid}-${++unique}`,
+    indexedDB: { indexedDB, IDBKeyRange },
+    EventSource,
+    multiInstance: false,
+    retryMs: 250,
+  });
 }
 
 /** A draft edit on one device until the other device's order API shows it; placing many orders from one device. */
-export async function orderFigures(ctx: BenchContext, options: { edits: number; places: number; step: Step }): Promise<(Samples & { baseline?: string })[]> {
+export async function orderFigures(
+  ctx: BenchContext,
+  options: { edits: number; places: number; step: Step },
+): Promise<(Samples & { baseline?: string })[]> {
   const { token } = ctx.shopper(4_000);
   const a = await shopOf(ctx, token, 'edit-a');
   const b = await shopOf(ctx, token, 'edit-b');
@@ -83,12 +94,23 @@ export async function processorFigures(
     taken: 0,
     cutoff: new Date(Date.now() + 6 * 86_400_000).toISOString(),
   };
-  await ctx.store.sync.push.mutate({ collection: 'availability', rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }] });
+  await ctx.store.sync.push.mutate({
+    collection: 'availability',
+    rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }],
+  });
   const shoppers: Shopper[] = [];
   for (let n = 0; n < 20; n += 1) {
     const s = ctx.shopper(5_000 + n);
     const client = createSyncClient({ url: ctx.server.url, token: () => s.token });
-    await client.sync.push.mutate({ collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: { id: s.id, name: 'Bench', email: '', address: '', paymentToken: 'tok_visa', _deleted: false } }] });
+    await client.sync.push.mutate({
+      collection: 'user',
+      rows: [
+        {
+          assumedMasterState: null,
+          newDocumentState: { id: s.id, name: 'Bench', email: '', address: '', paymentToken: 'tok_visa', _deleted: false },
+        },
+      ],
+    });
     shoppers.push({ id: s.id, replica: s.replica, client });
   }
   const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-proc-'));
@@ -145,7 +167,12 @@ export async function processorFigures(
   gateway.close();
   rmSync(dir, { recursive: true, force: true });
   return [
-    { name: `processor, ${options.count} queued orders`, unit: 'orders/s', values: rates, durability: 'journal and ledger: SQLite, each step synced before the next (group commit)' },
+    {
+      name: `processor, ${options.count} queued orders`,
+      unit: 'orders/s',
+      values: rates,
+      durability: 'journal and ledger: SQLite, each step synced before the next (group commit)',
+    },
     ...percentiles('placing → received on the device', latencies),
   ];
 }

@@ -22,6 +22,12 @@ export function makeOrders(count: number, catalog: readonly CatalogItem[], statu
       { kind: 'setNote', note: `order ${i}: leave with the front desk` },
     ]);
     const id = `0000${seed.toString(16).padStart(4, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-    return { id, status, ydoc, ...derivedFields(ydoc, (item) => prices.get(item)), createdTime: new Date(1_790_000_000_000 + i).toISOString() };
+    return {
+      id,
+      status,
+      ydoc,
+      ...derivedFields(ydoc, (item) => prices.get(item)),
+      createdTime: new Date(1_790_000_000_000 + i).toISOString(),
+    };
   });
 }

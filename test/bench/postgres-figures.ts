@@ -25,7 +25,10 @@ type Nodes = { setup: Setup; nodes: ServerProcess[]; keyFile: string };
 
 const SETUPS: Setup[] = ['SQLite, one node', 'PostgreSQL, one node', 'PostgreSQL, two nodes'];
 const BASELINE: Setup = 'SQLite, one node';
-const SIZES = { quick: { runs: 1, pushers: 10, seconds: 0.5, latencyPushes: 20 }, full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 } };
+const SIZES = {
+  quick: { runs: 1, pushers: 10, seconds: 0.5, latencyPushes: 20 },
+  full: { runs: 3, pushers: 50, seconds: 4, latencyPushes: 200 },
+};
 const LIMITS = 'production rate limits, a refused push waits its Retry-After';
 
 let drafts = 0;
@@ -39,7 +42,12 @@ function device(nodes: readonly ServerProcess[], keyFile: string, n: number, pre
   const name = `bluebottle:users:be000000-0000-4000-8000-${(n % 10).toString(16).padStart(12, '0')}:${prefix}-${n}`;
   const stream = nodes[n % nodes.length] as ServerProcess;
   const push = nodes[(n + 1) % nodes.length] as ServerProcess;
-  return new LightDevice({ name, token: signBlessing(loadServerKey(keyFile), { name, ttlSeconds: 3600 }), streamUrl: stream.url, pushUrl: push.url });
+  return new LightDevice({
+    name,
+    token: signBlessing(loadServerKey(keyFile), { name, ttlSeconds: 3600 }),
+    streamUrl: stream.url,
+    pushUrl: push.url,
+  });
 }
 
 /** Every pusher sends new drafts, one after another, all pushers at once, for `seconds`; pushes acknowledged per second. */
@@ -82,7 +90,8 @@ async function streamLatencies(nodes: readonly ServerProcess[], keyFile: string,
 
 async function startNodes(setup: Setup, dir: string, databaseUrl: string | undefined): Promise<Nodes> {
   const keyFile = join(dir, 'server-key.pem');
-  if (setup === BASELINE) return { setup, nodes: [await startServerProcess(join(dir, 'sqlite'), undefined, ['--key-file', keyFile])], keyFile };
+  if (setup === BASELINE)
+    return { setup, nodes: [await startServerProcess(join(dir, 'sqlite'), undefined, ['--key-file', keyFile])], keyFile };
   const args = ['--store', databaseUrl as string, '--key-file', keyFile];
   const count = setup === 'PostgreSQL, two nodes' ? 2 : 1;
   const nodes = await Promise.all(Array.from({ length: count }, (_, n) => startServerProcess(join(dir, `node-${n + 1}`), undefined, args)));
@@ -90,10 +99,15 @@ async function startNodes(setup: Setup, dir: string, databaseUrl: string | undef
 }
 
 /** Three figures per setup, each compared with SQLite's; SQLite's first row states the settings, or every setup's why it was not measured. */
-function setupFigures(size: Size, values: (setup: Setup) => { pushes: number[]; p50: number[]; p99: number[] }, note: { settings: string } | { missing: string }): Figures {
+function setupFigures(
+  size: Size,
+  values: (setup: Setup) => { pushes: number[]; p50: number[]; p99: number[] },
+  note: { settings: string } | { missing: string },
+): Figures {
   const pushLabel = `pushes/s, ${size.pushers} devices pushing new drafts`;
   const against = (setup: Setup, name: string) => (setup === BASELINE ? {} : { baseline: `${name}: ${BASELINE}` });
-  const stated = (setup: Setup) => ('missing' in note ? { durability: `not measured: ${note.missing}` } : setup === BASELINE ? { durability: note.settings } : {});
+  const stated = (setup: Setup) =>
+    'missing' in note ? { durability: `not measured: ${note.missing}` } : setup === BASELINE ? { durability: note.settings } : {};
   return SETUPS.flatMap((setup) => [
     { name: `${pushLabel}: ${setup}`, unit: '/s', values: values(setup).pushes, ...against(setup, pushLabel), ...stated(setup) },
     { name: `push → stream p50: ${setup}`, unit: 'ms', values: values(setup).p50, ...against(setup, 'push → stream p50') },

@@ -1,7 +1,10 @@
 // The few PouchDB and express-pouchdb calls the benchmarks make (the packages ship no types).
 declare module 'pouchdb-core' {
   type Doc = { _id: string; _rev?: string; [field: string]: unknown };
-  type Replication = Promise<{ docs_written: number }> & { on(event: string, listener: (...args: unknown[]) => void): Replication; cancel(): void };
+  type Replication = Promise<{ docs_written: number }> & {
+    on(event: string, listener: (...args: unknown[]) => void): Replication;
+    cancel(): void;
+  };
   class PouchDB {
     constructor(name: string, options?: Record<string, unknown>);
     static plugin(plugin: unknown): typeof PouchDB;

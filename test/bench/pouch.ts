@@ -22,7 +22,10 @@ export const RemotePouch = PouchDB.defaults({ adapter: 'http' });
 export async function startPouchServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./pouch-server.ts', import.meta.url));
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, '--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, '--import', 'tsx', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -48,8 +48,40 @@ const wanted = (group: (typeof GROUPS)[number]) => groups.includes(group);
 
 // Budgets on a shared 2-core machine: the full run under 15 minutes, --quick (CI's smoke run) under 2.
 const size = args.quick
-  ? { orders: 500, syncRuns: 2, pushRuns: 2, writes: 30, streams: 100, places: 50, queued: 100, processorRuns: 1, received: 5, reloads: 2, open: [200], pushers: 50, pushSeconds: 1, capacityRuns: 1, chromiumRuns: 1 }
-  : { orders: 10_000, syncRuns: 5, pushRuns: 3, writes: 500, streams: 1_000, places: 1_000, queued: 1_000, processorRuns: 3, received: 100, reloads: 10, open: [1_000, 5_000], pushers: 200, pushSeconds: 5, capacityRuns: 3, chromiumRuns: 2 };
+  ? {
+      orders: 500,
+      syncRuns: 2,
+      pushRuns: 2,
+      writes: 30,
+      streams: 100,
+      places: 50,
+      queued: 100,
+      processorRuns: 1,
+      received: 5,
+      reloads: 2,
+      open: [200],
+      pushers: 50,
+      pushSeconds: 1,
+      capacityRuns: 1,
+      chromiumRuns: 1,
+    }
+  : {
+      orders: 10_000,
+      syncRuns: 5,
+      pushRuns: 3,
+      writes: 500,
+      streams: 1_000,
+      places: 1_000,
+      queued: 1_000,
+      processorRuns: 3,
+      received: 100,
+      reloads: 10,
+      open: [1_000, 5_000],
+      pushers: 200,
+      pushSeconds: 5,
+      capacityRuns: 3,
+      chromiumRuns: 2,
+    };
 const attackSize = args.quick
   ? { devices: 20, signIns: 100, guesses: 1_000, attackers: 5, seconds: 2, runs: 1 }
   : { devices: 50, signIns: 500, guesses: 10_000, attackers: 5, seconds: 4, runs: 3 };
@@ -71,10 +103,15 @@ try {
   if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })));
   if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
   if (wanted('orders')) samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
-  if (wanted('processor')) samples.push(...(await processorFigures(ctx, { count: size.queued, runs: size.processorRuns, latencySamples: size.received, step })));
+  if (wanted('processor'))
+    samples.push(...(await processorFigures(ctx, { count: size.queued, runs: size.processorRuns, latencySamples: size.received, step })));
   if (wanted('browser')) samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
-  if (wanted('chromium')) samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
-  if (wanted('capacity')) samples.push(...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })));
+  if (wanted('chromium'))
+    samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
+  if (wanted('capacity'))
+    samples.push(
+      ...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })),
+    );
   if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
   if (wanted('attack')) samples.push(...(await attackFigures({ ...attackSize, step })));
   if (wanted('postgres')) samples.push(...(await faultFigures({ quick: args.quick, step })));
@@ -86,7 +123,10 @@ try {
 step('done\n');
 const figures = figuresOf(samples);
 const left = GROUPS.filter((group) => !wanted(group));
-process.stdout.write(`\nNode ${process.version}, devices on fake-indexeddb, servers on 127.0.0.1${args.quick ? ' (quick run)' : ''}\n\n${table(figures)}\n`);
-if (left.length) process.stdout.write(`\nLeft out: ${left.join(', ')} (npm run bench -- --only ${left.join(',')}${args.quick ? ' --quick' : ''})\n`);
+process.stdout.write(
+  `\nNode ${process.version}, devices on fake-indexeddb, servers on 127.0.0.1${args.quick ? ' (quick run)' : ''}\n\n${table(figures)}\n`,
+);
+if (left.length)
+  process.stdout.write(`\nLeft out: ${left.join(', ')} (npm run bench -- --only ${left.join(',')}${args.quick ? ' --quick' : ''})\n`);
 writeFileSync(fileURLToPath(new URL('../../bench-results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

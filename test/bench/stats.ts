@@ -30,7 +30,12 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** The p50 and p99 of `values` as two figures, compared with `baseline`'s p50 and p99 if given. */
 export function percentiles(name: string, values: number[], baseline?: string): (Samples & { baseline?: string })[] {
-  return [50, 99].map((p) => ({ name: `${name} p${p}`, unit: 'ms', values: [percentile(values, p)], ...(baseline ? { baseline: `${baseline} p${p}` } : {}) }));
+  return [50, 99].map((p) => ({
+    name: `${name} p${p}`,
+    unit: 'ms',
+    values: [percentile(values, p)],
+    ...(baseline ? { baseline: `${baseline} p${p}` } : {}),
+  }));
 }
 
 /** Figures from samples; each names the samples it is compared with. */

@@ -44,11 +44,18 @@ async function seedBoth(ctx: BenchContext, pouchUrl: string, options: { count: n
 }
 
 /** Figure 1: a fresh device pulls `count` orders until idle, next to the floor and PouchDB, runs interleaved. */
-export async function initialSync(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
+export async function initialSync(
+  ctx: BenchContext,
+  pouchUrl: string,
+  options: { count: number; runs: number; step: (s: string) => void },
+): Promise<(Samples & { baseline?: string })[]> {
   const label = `initial sync, ${options.count} orders`;
   options.step(`${label}: seeding both servers`);
   // Seeded once: every run syncs the same documents into fresh local databases.
-  const seeds = { warmup: await seedBoth(ctx, pouchUrl, { count: warmupCount(options.count), n: 0 }), measured: await seedBoth(ctx, pouchUrl, { count: options.count, n: 1 }) };
+  const seeds = {
+    warmup: await seedBoth(ctx, pouchUrl, { count: warmupCount(options.count), n: 0 }),
+    measured: await seedBoth(ctx, pouchUrl, { count: options.count, n: 1 }),
+  };
   const ours: number[] = [];
   const floor: number[] = [];
   const pouch: number[] = [];
@@ -79,7 +86,11 @@ export async function initialSync(ctx: BenchContext, pouchUrl: string, options: 
 }
 
 /** Figure 2: one online device writes `count` changes; time until the server has them all. */
-export async function pushThroughput(ctx: BenchContext, pouchUrl: string, options: { count: number; runs: number; step: (s: string) => void }): Promise<(Samples & { baseline?: string })[]> {
+export async function pushThroughput(
+  ctx: BenchContext,
+  pouchUrl: string,
+  options: { count: number; runs: number; step: (s: string) => void },
+): Promise<(Samples & { baseline?: string })[]> {
   const label = `push, ${options.count} changes`;
   // The same drafts every run, each run to a fresh shopper and fresh databases on both sides.
   const all = makeOrders(options.count, ctx.catalog, 'draft', 100);

@@ -24,7 +24,11 @@ export function writeQrVideo(path: string, text: string) {
 }
 
 /** Chromium's switches for a camera that shows the video at `path`, allowed without a prompt. */
-export const fakeCameraArgs = (path: string) => ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${path}`];
+export const fakeCameraArgs = (path: string) => [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${path}`,
+];
 
 /**
  * A Barcode Detection API for Chromium on Linux, which has none (Android,

@@ -30,7 +30,10 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
     server = await startServerProcess(join(dir, 'data'), undefined, ['--static', shopDist]);
     port = await freePort();
     // One profile for Playwright (to sign in) and Lighthouse (through the debugging port), so the audited tabs are signed in.
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`] });
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`],
+    });
   });
   afterAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -42,16 +45,31 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
 
   /** Audits one address in a tab of its own; storage is kept, as a returning shopper's is. */
   async function audit(screen: string, path: string): Promise<Scores> {
-    const result = await lighthouse(`${server.url}${path}`, { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], disableStorageReset: true });
+    const result = await lighthouse(`${server.url}${path}`, {
+      port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: [...CATEGORIES],
+      disableStorageReset: true,
+    });
     const categories = result?.lhr.categories ?? {};
     const found = Object.fromEntries(CATEGORIES.map((name) => [name, Math.round((categories[name]?.score ?? 0) * 100)])) as Scores;
     scores[screen] = found;
-    const failed = Object.values(result?.lhr.audits ?? {}).filter((entry) => entry.score !== null && entry.score < 0.9 && entry.scoreDisplayMode !== 'informative' && entry.scoreDisplayMode !== 'manual');
-    console.log(`${screen}: ${JSON.stringify(found)}${failed.length ? `; below 90: ${failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ')}` : ''}`);
+    const failed = Object.values(result?.lhr.audits ?? {}).filter(
+      (entry) =>
+        entry.score !== null && entry.score < 0.9 && entry.scoreDisplayMode !== 'informative' && entry.scoreDisplayMode !== 'manual',
+    );
+    console.log(
+      `${screen}: ${JSON.stringify(found)}${failed.length ? `; below 90: ${failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ')}` : ''}`,
+    );
     return found;
   }
 
-  const atLeast = (found: Scores) => ({ performance: found.performance >= REQUIRED, accessibility: found.accessibility >= REQUIRED, 'best-practices': found['best-practices'] >= REQUIRED });
+  const atLeast = (found: Scores) => ({
+    performance: found.performance >= REQUIRED,
+    accessibility: found.accessibility >= REQUIRED,
+    'best-practices': found['best-practices'] >= REQUIRED,
+  });
   const all = { performance: true, accessibility: true, 'best-practices': true };
 
   it('scores the sign-in screen 95 or more for performance, accessibility and best practices, and answers robots.txt', async () => {
@@ -84,7 +102,10 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
       ['orders', '/orders'],
     ] as const) {
       const found = await audit(screen, path);
-      expect({ accessibility: found.accessibility >= REQUIRED, 'best-practices': found['best-practices'] >= REQUIRED }, screen).toEqual({ accessibility: true, 'best-practices': true });
+      expect({ accessibility: found.accessibility >= REQUIRED, 'best-practices': found['best-practices'] >= REQUIRED }, screen).toEqual({
+        accessibility: true,
+        'best-practices': true,
+      });
       expect(found.performance, screen).toBeGreaterThanOrEqual(SIGNED_IN_PERFORMANCE_TODAY);
     }
   });

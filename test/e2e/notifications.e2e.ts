@@ -66,9 +66,9 @@ describe('system notifications', () => {
     await phoneContext.setOffline(false);
 
     await phone.page.getByRole('alert').filter({ hasText: SPLIT_TEXT }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => shownIn(phone.page), { timeout: 10_000 }).toEqual([
-      { via: 'service-worker', title: 'Pourover', body: SPLIT_TEXT, tag: expect.stringMatching(/^split:/) },
-    ]);
+    await expect
+      .poll(() => shownIn(phone.page), { timeout: 10_000 })
+      .toEqual([{ via: 'service-worker', title: 'Pourover', body: SPLIT_TEXT, tag: expect.stringMatching(/^split:/) }]);
     await phone.page.reload();
     await phone.page.getByRole('alert').filter({ hasText: SPLIT_TEXT }).waitFor();
     // Time for a repeat to be asked for, had the reloaded page forgotten it notified.

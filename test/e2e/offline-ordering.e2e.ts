@@ -23,15 +23,22 @@ describe('ordering offline in a real browser', () => {
     await shop.page.reload();
     await shop.page.getByRole('heading', { name: 'Your order' }).waitFor();
     for (const item of ITEMS) expect(await shop.draftCount(item)).toBe(1);
-    await shop.page.getByRole('status').filter({ hasText: /Offline|Connecting/ }).waitFor();
+    await shop.page
+      .getByRole('status')
+      .filter({ hasText: /Offline|Connecting/ })
+      .waitFor();
 
     await context.setOffline(false);
-    await waitFor('the draft on the server', () => {
-      const file = readServerFile(served.dir);
-      const drafts = file.documents(REPLICA, 'draftOrders').filter((row) => !row.document['_deleted']);
-      file.close();
-      return drafts.some((row) => Number(row.document['itemCount']) === 3);
-    }, 30_000);
+    await waitFor(
+      'the draft on the server',
+      () => {
+        const file = readServerFile(served.dir);
+        const drafts = file.documents(REPLICA, 'draftOrders').filter((row) => !row.document['_deleted']);
+        file.close();
+        return drafts.some((row) => Number(row.document['itemCount']) === 3);
+      },
+      30_000,
+    );
     await context.close();
   });
 });

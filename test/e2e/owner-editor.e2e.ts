@@ -28,7 +28,8 @@ describe('the store owner’s editor', () => {
   it('keeps a row in place while it is edited, takes prices in dollars, and says beside the field why a value is refused', async () => {
     const context = await served.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const owner = await ownerEditor(served, context);
-    const names = () => owner.locator('.catalog-row').evaluateAll((rows) => rows.map((row) => (row.querySelector('input') as HTMLInputElement).value));
+    const names = () =>
+      owner.locator('.catalog-row').evaluateAll((rows) => rows.map((row) => (row.querySelector('input') as HTMLInputElement).value));
     const before = await names();
     const row = owner.locator('.catalog-row').nth(2);
     const name = before[2] ?? '';
@@ -77,9 +78,15 @@ describe('the store owner’s editor', () => {
 
     const ownerContext = await served.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const owner = await ownerEditor(served, ownerContext);
-    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#b5472f' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#b5472f' } })
+      .jpeg()
+      .toBuffer();
     await owner.getByLabel('New photo of Pour-over Kettle').setInputFiles({ name: 'kettle.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await owner.locator('.catalog-row', { has: owner.getByAltText('Photo of Pour-over Kettle') }).getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 20_000 });
+    await owner
+      .locator('.catalog-row', { has: owner.getByAltText('Photo of Pour-over Kettle') })
+      .getByRole('status')
+      .filter({ hasText: 'Saved' })
+      .waitFor({ timeout: 20_000 });
     const uploaded = catalogOnServer(served.dir).find((item) => item.name === 'Pour-over Kettle')?.image;
     expect(`/images/${uploaded}`).not.toBe(oldSource);
 
@@ -88,11 +95,12 @@ describe('the store owner’s editor', () => {
       `/images/${uploaded}`,
       { timeout: 15_000 },
     );
-    const shown = async () => kettle.evaluate(async (image: HTMLImageElement) => {
-      image.loading = 'eager';
-      await image.decode();
-      return [image.naturalWidth, image.naturalHeight];
-    });
+    const shown = async () =>
+      kettle.evaluate(async (image: HTMLImageElement) => {
+        image.loading = 'eager';
+        await image.decode();
+        return [image.naturalWidth, image.naturalHeight];
+      });
     expect(await shown()).toEqual([640, 480]);
     await shopperContext.setOffline(true);
     await shopper.page.reload();

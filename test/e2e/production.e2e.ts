@@ -73,7 +73,10 @@ describe('the production build', () => {
     await page.getByLabel('Name this device').waitFor();
     await page.waitForLoadState('networkidle');
     const signInBytes = await signIn.total();
-    expect(signIn.urls.some((url) => /session|shop-app|owner-view/.test(url)), signIn.urls.join(' ')).toBe(false);
+    expect(
+      signIn.urls.some((url) => /session|shop-app|owner-view/.test(url)),
+      signIn.urls.join(' '),
+    ).toBe(false);
     expect(signInBytes).toBeLessThan(60 * 1024);
     const shop = shopPage(page);
     await shop.signInAsDemo('small');
@@ -129,10 +132,14 @@ describe('a new version of the shop', () => {
       await context.setOffline(false);
       await prompt.waitFor({ timeout: 20_000 });
       await shop.page.getByRole('button', { name: 'Reload to update' }).click();
-      await shop.page.waitForFunction(async () => {
-        const registration = await navigator.serviceWorker.getRegistration();
-        return !registration?.waiting && !!navigator.serviceWorker.controller;
-      }, undefined, { timeout: 20_000 });
+      await shop.page.waitForFunction(
+        async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return !registration?.waiting && !!navigator.serviceWorker.controller;
+        },
+        undefined,
+        { timeout: 20_000 },
+      );
       const source = await shop.page.evaluate(async () => (await fetch('/sw.js')).text());
       expect(source).toContain('// a new build');
       await shop.page.getByRole('heading', { name: 'Coffee and gear', level: 1 }).waitFor();

@@ -23,7 +23,9 @@ async function violations(page: Page): Promise<string[]> {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
     return (await axe.run()).violations;
   });
-  return found.filter((v) => REPORTED.has(v.impact ?? '')).map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return found
+    .filter((v) => REPORTED.has(v.impact ?? ''))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 describe('every screen', () => {

@@ -71,7 +71,10 @@ describe('the shop as a new shopper meets it (issue 24’s problem list)', () =>
     expect(remove && count && remove.y < count.y + count.height && remove.y + remove.height > count.y).toBe(true);
     const slots = shop.page.getByRole('group', { name: 'Delivery slot' }).locator('.slot');
     expect(await slots.count()).toBeGreaterThan(0);
-    const cut = await slots.evaluateAll((labels) => labels.filter((label) => label.scrollWidth > label.clientWidth + 1 || label.getBoundingClientRect().right > innerWidth).length);
+    const cut = await slots.evaluateAll(
+      (labels) =>
+        labels.filter((label) => label.scrollWidth > label.clientWidth + 1 || label.getBoundingClientRect().right > innerWidth).length,
+    );
     expect(cut).toBe(0);
     const slotText = (await slots.first().locator('.slot-when').textContent()) ?? '';
     await shop.chooseSlot();
@@ -83,7 +86,10 @@ describe('the shop as a new shopper meets it (issue 24’s problem list)', () =>
     expect(shop.page.url()).toMatch(/\/orders\/[0-9a-f-]{36}\?placed$/);
     await shop.page.reload();
     await shop.page.getByRole('heading', { name: new RegExp(`Order ${number}`) }).waitFor();
-    await shop.page.getByRole('list', { name: 'What happened to this order' }).getByText('Placed', { exact: true }).waitFor({ timeout: 15_000 });
+    await shop.page
+      .getByRole('list', { name: 'What happened to this order' })
+      .getByText('Placed', { exact: true })
+      .waitFor({ timeout: 15_000 });
     await context.close();
   });
 
@@ -100,7 +106,10 @@ describe('the shop as a new shopper meets it (issue 24’s problem list)', () =>
     await shop.add('Giant Steps');
     await shop.page.getByRole('status').filter({ hasText: '1 change not sent yet' }).waitFor();
     await shop.page.reload();
-    await shop.page.getByRole('status').filter({ hasText: /^Offline · 1 change not sent yet/ }).waitFor({ timeout: 15_000 });
+    await shop.page
+      .getByRole('status')
+      .filter({ hasText: /^Offline · 1 change not sent yet/ })
+      .waitFor({ timeout: 15_000 });
     await context.setOffline(false);
     await shop.page.getByRole('status').filter({ hasText: 'Up to date · All changes sent' }).waitFor({ timeout: 20_000 });
     await context.close();
@@ -241,7 +250,9 @@ describe('the shop as a new shopper meets it (issue 24’s problem list)', () =>
     await shop.page.getByRole('button', { name: 'Sign out' }).click();
     await shop.page.getByLabel('Name this device').waitFor();
     const file = readServerFile(served.dir);
-    const drafts = file.documents(REPLICA, 'draftOrders').filter((row) => (row.document['lines'] as { itemId: string }[] | undefined)?.length);
+    const drafts = file
+      .documents(REPLICA, 'draftOrders')
+      .filter((row) => (row.document['lines'] as { itemId: string }[] | undefined)?.length);
     file.close();
     expect(drafts.length).toBeGreaterThan(0);
     // The service worker's own cache bookkeeping stays; the shopper's data and the device's keys are gone.

@@ -91,7 +91,10 @@ export function shopPage(page: Page) {
       const button = page.getByRole('button', { name: `Add ${itemName} to your order` });
       if (!(await button.isVisible())) await this.go('Shop');
       await button.click();
-      await page.getByRole('status').filter({ hasText: `Added ${itemName}.` }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Added ${itemName}.` })
+        .waitFor();
     },
     /** How many of an item the order being made holds, as its count field shows. */
     async draftCount(itemName: string): Promise<number> {
@@ -102,7 +105,8 @@ export function shopPage(page: Page) {
     async waitForCount(itemName: string, count: number, timeout = 20_000) {
       await this.openOrder();
       await page.waitForFunction(
-        ({ label, expected }) => (document.querySelector(`input[aria-label="${label}"]`) as HTMLInputElement | null)?.value === String(expected),
+        ({ label, expected }) =>
+          (document.querySelector(`input[aria-label="${label}"]`) as HTMLInputElement | null)?.value === String(expected),
         { label: `Count of ${itemName}`, expected: count },
         { timeout },
       );
@@ -112,7 +116,9 @@ export function shopPage(page: Page) {
       await page.evaluate(async () => {
         await navigator.serviceWorker.ready;
         if (!navigator.serviceWorker.controller) {
-          await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+          await new Promise<void>((resolve) =>
+            navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
+          );
         }
       });
     },

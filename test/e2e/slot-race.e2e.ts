@@ -19,7 +19,10 @@ describe('two shoppers racing for the last place in a slot, in real browsers', (
       taken: 0,
       cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
     };
-    await storeOwnerClient(served.server).sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
+    await storeOwnerClient(served.server).sync.push.mutate({
+      collection: 'availability',
+      rows: [{ newDocumentState: { ...slot, _deleted: false } }],
+    });
 
     const first = await openShop(await served.browser.newContext(), served.server.url);
     await first.signInAsDemo('first');
@@ -44,6 +47,8 @@ describe('two shoppers racing for the last place in a slot, in real browsers', (
     const outcomes = await Promise.all([outcome(first), outcome(second)]);
     await processor.kill();
     expect(outcomes.filter((text) => text.includes('Received'))).toHaveLength(1);
-    expect(outcomes.filter((text) => text.includes('Rejected') && text.includes('Not accepted: the delivery slot is full'))).toHaveLength(1);
+    expect(outcomes.filter((text) => text.includes('Rejected') && text.includes('Not accepted: the delivery slot is full'))).toHaveLength(
+      1,
+    );
   });
 });

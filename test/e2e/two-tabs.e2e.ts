@@ -50,7 +50,9 @@ describe('two tabs of one device', () => {
 
     await context.setOffline(false);
     await Promise.all([first.waitUpToDate(), second.waitUpToDate()]);
-    await waitFor('both tabs’ edits on the server', () => draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 3));
+    await waitFor('both tabs’ edits on the server', () =>
+      draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 3),
+    );
     for (const tab of [first, second]) {
       expect(await tab.draftCount('Bella Donovan')).toBe(2);
       expect(await tab.draftCount('Enamel Mug')).toBe(1);
@@ -65,7 +67,9 @@ describe('two tabs of one device', () => {
     await first.page.close();
     await second.go('Shop');
     await second.add('Ceramic Dripper');
-    await waitFor('the second tab’s edit on the served.server once it syncs', () => draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 1));
+    await waitFor('the second tab’s edit on the served.server once it syncs', () =>
+      draftsOnServer(served.dir).some((row) => Number(row.document['itemCount']) === 1),
+    );
     expect(secondSyncs.some((path) => path.includes('sync.stream'))).toBe(true);
     await second.waitUpToDate();
     await context.close();

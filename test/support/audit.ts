@@ -37,7 +37,11 @@ export async function auditPostgresOrders(url: string, ledgerFile: string, place
 function auditRows(rows: readonly Row[], ledgerFile: string, placed: Placed): string[] {
   const problems: string[] = [];
   const live = rows.map((row) => ({ ...row, doc: JSON.parse(row.body) as Record<string, unknown> })).filter((row) => !row.doc['_deleted']);
-  const processed = new Map(live.filter((row) => row.collection === 'processedOrders').map((row) => [row.id, { replica: row.replica, order: row.doc as unknown as Order }]));
+  const processed = new Map(
+    live
+      .filter((row) => row.collection === 'processedOrders')
+      .map((row) => [row.id, { replica: row.replica, order: row.doc as unknown as Order }]),
+  );
   for (const row of live.filter((r) => r.collection === 'placedOrders')) problems.push(`order ${row.id} is still placed`);
   for (const [id] of placed) if (!processed.has(id)) problems.push(`order ${id} was never processed`);
 

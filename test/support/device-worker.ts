@@ -50,9 +50,7 @@ export type Emission = {
 };
 
 /** The outcome of one edit: refused, or made, with the edited key's value before and after as written locally. */
-export type EditResult =
-  | { accepted: false; error: string }
-  | { accepted: true; before: number | string; after: number | string };
+export type EditResult = { accepted: false; error: string } | { accepted: true; before: number | string; after: number | string };
 
 export type DeviceRequests = {
   catalog: { args: []; result: CatalogItem[] };
@@ -190,7 +188,12 @@ function post(message: WorkerMessage) {
 async function handle(device: Device, request: RequestMessage): Promise<unknown> {
   switch (request.op) {
     case 'catalog':
-      return firstValueFrom(device.live.catalog$.pipe(filter((items) => items.length > 0), timeout(20_000)));
+      return firstValueFrom(
+        device.live.catalog$.pipe(
+          filter((items) => items.length > 0),
+          timeout(20_000),
+        ),
+      );
     case 'beginRun': {
       const orders = await firstValueFrom(device.live.orders$);
       device.baseline = new Set([...device.everSeen, ...orders.map((order) => order.id)]);
@@ -210,7 +213,11 @@ async function handle(device: Device, request: RequestMessage): Promise<unknown>
     }
     case 'setNote': {
       const [orderId, note] = request.args;
-      return device.edit(orderId, (draft) => draft.note, (shop) => shop.setNote(orderId, note));
+      return device.edit(
+        orderId,
+        (draft) => draft.note,
+        (shop) => shop.setNote(orderId, note),
+      );
     }
     case 'place': {
       const [orderId] = request.args;

@@ -53,8 +53,16 @@ export class FaultRig {
       const devices = Array.from({ length: options.devices }, (_, n) => {
         const name = `bluebottle:users:${shopperId(1 + (n % 5))}:steady-${n}`;
         const [push, stream] = n % 2 === 0 ? [nodes[0], nodes[1]] : [nodes[1], nodes[0]];
-        const device = new SteadyDevice({ name, token: signBlessing(key, { name, ttlSeconds: 3600 }), pushUrl: (push as ServerProcess).url });
-        device.start({ streamUrl: (stream as ServerProcess).url, everyMs: options.everyMs, prefix: `d${n.toString(16).padStart(7, '0')}-0000-4000-8000` });
+        const device = new SteadyDevice({
+          name,
+          token: signBlessing(key, { name, ttlSeconds: 3600 }),
+          pushUrl: (push as ServerProcess).url,
+        });
+        device.start({
+          streamUrl: (stream as ServerProcess).url,
+          everyMs: options.everyMs,
+          prefix: `d${n.toString(16).padStart(7, '0')}-0000-4000-8000`,
+        });
         return device;
       });
       await Promise.all(devices.map((device) => device.listening));
@@ -101,9 +109,11 @@ export class FaultRig {
     await options.afterAnswer?.(answeredAt);
     const since = answeredAt;
     const waiting = () => this.devices.filter((device) => ![...device.acknowledged.values()].some((at) => at > since));
-    await waitFor(`every device to have a push acknowledged after ${kind}`, () => waiting().length === 0, 30_000).catch(async (error: Error) => {
-      throw new Error(`${error.message}; ${await this.#state(waiting())}`);
-    });
+    await waitFor(`every device to have a push acknowledged after ${kind}`, () => waiting().length === 0, 30_000).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}; ${await this.#state(waiting())}`);
+      },
+    );
     // Pushes already refused when the first were acknowledged again come back within their Retry-After (up to 1.5 s).
     await sleep(1_500);
     return faultReport({
@@ -123,7 +133,9 @@ export class FaultRig {
       30_000,
     );
     const acknowledged = this.devices.flatMap((device) => [...device.acknowledged.keys()]);
-    const arrivals = new Map(this.devices.flatMap((device) => [...device.acknowledged.keys()].map((id) => [id, device.arrivals.get(id) ?? 0] as const)));
+    const arrivals = new Map(
+      this.devices.flatMap((device) => [...device.acknowledged.keys()].map((id) => [id, device.arrivals.get(id) ?? 0] as const)),
+    );
     return { acknowledged, arrivals };
   }
 
@@ -140,7 +152,10 @@ export class FaultRig {
     const now = performance.now();
     const nodes = await Promise.all(
       this.nodes.map(async (node) => {
-        const answer = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.text(), String);
+        const answer = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+          (response) => response.text(),
+          String,
+        );
         return `${node.url} ${node.running ? 'running' : 'exited'}: ${answer}`;
       }),
     );
@@ -148,7 +163,9 @@ export class FaultRig {
       const last = device.attempts.slice(-3).map((attempt) => `${attempt.status} sent ${Math.round(now - attempt.sentAt)} ms ago`);
       return `${device.name}: ${device.attempts.length} pushes, the last ${last.join(', ')}`;
     });
-    const replication = await this.cluster.sql('SELECT application_name, state, sync_state FROM pg_stat_replication').then(JSON.stringify, String);
+    const replication = await this.cluster
+      .sql('SELECT application_name, state, sync_state FROM pg_stat_replication')
+      .then(JSON.stringify, String);
     return `nodes: ${nodes.join('; ')}; devices waiting: ${devices.join('; ')}; replication: ${replication}\n${this.cluster.logs()}`;
   }
 

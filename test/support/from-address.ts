@@ -21,7 +21,9 @@ export function callFrom(
 ): Promise<Answer> {
   const input = JSON.stringify(options.input ?? {});
   const query = options.kind === 'query';
-  const headers: Record<string, string> = query ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(input)) };
+  const headers: Record<string, string> = query
+    ? {}
+    : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(input)) };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   const path = query ? `/trpc/${options.procedure}?input=${encodeURIComponent(input)}` : `/trpc/${options.procedure}`;
   return new Promise((resolve, reject) => {

@@ -38,9 +38,16 @@ export const draftSpec: fc.Arbitrary<DraftSpec> = fc.record({
 export function hostileDraft(stock: Stock, id: string, status: 'draft' | 'placing', spec: DraftSpec): WireDocument {
   const priceOf = (itemId: string) => stock.sold.find((item) => item.id === itemId)?.priceCents;
   const itemId = (item: DraftSpec['items'][number]) =>
-    item.kind === 'sold' ? (stock.sold[item.pick % stock.sold.length]?.id ?? '') : item.kind === 'unknown' ? randomUUID() : stock[item.kind];
+    item.kind === 'sold'
+      ? (stock.sold[item.pick % stock.sold.length]?.id ?? '')
+      : item.kind === 'unknown'
+        ? randomUUID()
+        : stock[item.kind];
   const slotId = spec.slot === 'none' ? null : spec.slot === 'unknown' ? randomUUID() : stock.slots[spec.slot];
-  const edits: DraftEdit[] = [...spec.items.map((item): DraftEdit => ({ kind: 'setCount', itemId: itemId(item), count: item.count })), { kind: 'setSlot', slotId }];
+  const edits: DraftEdit[] = [
+    ...spec.items.map((item): DraftEdit => ({ kind: 'setCount', itemId: itemId(item), count: item.count })),
+    { kind: 'setSlot', slotId },
+  ];
   const ydoc = editDraft(emptyDraftUpdate(), edits);
   const fields = derivedFields(ydoc, priceOf);
   const totalCents = spec.total === 'right' ? fields.totalCents : spec.total === 'low' ? Math.floor(fields.totalCents / 2) : 0;
@@ -56,7 +63,9 @@ export function hostileDraft(stock: Stock, id: string, status: 'draft' | 'placin
     ...(spec.forge.times ? { placedTime: FORGED.time, receivedTime: FORGED.time } : {}),
     ...(spec.forge.reasons ? { rejectReason: FORGED.reason, refusal: { reason: FORGED.reason, at: FORGED.time } } : {}),
     ...(spec.forge.splitFrom ? { splitFrom: FORGED.splitFrom } : {}),
-    ...(spec.payment === 'unsaid' ? {} : { paymentToken: { seen: 'tok_visa_seen', declining: 'tok_decline_hostile', none: '' }[spec.payment] }),
+    ...(spec.payment === 'unsaid'
+      ? {}
+      : { paymentToken: { seen: 'tok_visa_seen', declining: 'tok_decline_hostile', none: '' }[spec.payment] }),
     _deleted: false,
   };
 }
@@ -83,14 +92,29 @@ export function ops(shoppers: number): fc.Arbitrary<Op[]> {
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('draft' as const), shopper, device, order, spec: draftSpec }) },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('place' as const), shopper, device, order, spec: draftSpec }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('revive' as const), shopper, device, pick: fc.nat(), overTombstone: fc.boolean() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('revive' as const), shopper, device, pick: fc.nat(), overTombstone: fc.boolean() }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('steal' as const), shopper, device, pick: fc.nat(), spec: draftSpec }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('replay' as const), pick: fc.nat() }) },
     {
       weight: 1,
-      arbitrary: fc.record({ kind: fc.constant('batch' as const), shopper, device, target: fc.constantFrom('draftOrders' as const, 'placedOrders' as const, 'processedOrders' as const, 'availability' as const) }),
+      arbitrary: fc.record({
+        kind: fc.constant('batch' as const),
+        shopper,
+        device,
+        target: fc.constantFrom('draftOrders' as const, 'placedOrders' as const, 'processedOrders' as const, 'availability' as const),
+      }),
     },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('card' as const), shopper, card: fc.constantFrom('tok_visa_card' as const, 'tok_decline_card' as const, '' as const) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('card' as const),
+        shopper,
+        card: fc.constantFrom('tok_visa_card' as const, 'tok_decline_card' as const, '' as const),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant({ kind: 'killProcessor' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('killServer' as const), midPush: fc.boolean() }) },
   );

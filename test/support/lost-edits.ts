@@ -22,7 +22,9 @@ export function lostEdits(edits: readonly Edit[], orders: readonly Order[], whic
     new Set(
       orders
         .filter((o) => root(o.id) === family)
-        .flatMap((o): (number | string)[] => (key === 'note' ? (o.note ? [o.note] : []) : o.lines.filter((l) => l.itemId === key).map((l) => l.count))),
+        .flatMap((o): (number | string)[] =>
+          key === 'note' ? (o.note ? [o.note] : []) : o.lines.filter((l) => l.itemId === key).map((l) => l.count),
+        ),
     );
   const groups = new Map<string, Edit[]>();
   for (const edit of edits) {
@@ -43,7 +45,8 @@ export function lostEdits(edits: readonly Edit[], orders: readonly Order[], whic
       return found;
     };
     for (const value of shown) {
-      if (!edits.some((edit) => edit.after === value)) problems.push(`${key} of order family ${family} shows ${JSON.stringify(value)}, which no edit set`);
+      if (!edits.some((edit) => edit.after === value))
+        problems.push(`${key} of order family ${family} shows ${JSON.stringify(value)}, which no edit set`);
     }
     for (const edit of edits.filter((e) => which.includes(e.device))) {
       const behind = older(edit);

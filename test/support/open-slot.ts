@@ -11,7 +11,12 @@ export function openSlot(shop: Shop): Promise<DeliverySlot> {
     shop.slots$.pipe(
       map((slots) => slots.find(isOpen)),
       filter((slot): slot is DeliverySlot => slot !== undefined),
-      timeout({ first: 20_000, with: () => { throw new Error('the device holds no open delivery slot'); } }),
+      timeout({
+        first: 20_000,
+        with: () => {
+          throw new Error('the device holds no open delivery slot');
+        },
+      }),
     ),
   );
 }

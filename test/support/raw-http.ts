@@ -6,11 +6,22 @@ export type RawAnswer = { status: number; headers: Record<string, string | strin
  * One HTTP request exactly as given: the path is sent unparsed (a malformed
  * percent-escape stays malformed) and `headers` may name any Host.
  */
-export function rawRequest(url: string, options: { method?: string; path: string; headers?: Record<string, string>; localAddress?: string }): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; localAddress?: string },
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {}, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}) },
+      {
+        hostname,
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers ?? {},
+        agent: false,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -49,7 +49,22 @@ export class ReplicatedPostgres {
     try {
       await cluster.#as('initdb', ['-D', primary.data, '-U', owner, '-A', 'trust', '--no-sync', '-E', 'UTF8']);
       await cluster.#start(primary);
-      await cluster.#as('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', owner, '-D', standby.data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+      await cluster.#as('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        owner,
+        '-D',
+        standby.data,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '--no-sync',
+      ]);
       await cluster.#start(standby);
       // Set after the base backup, so that the standby, once promoted, does not wait for a standby of its own.
       await cluster.sql(`ALTER SYSTEM SET synchronous_standby_names = '*'`);
@@ -178,7 +193,9 @@ export class ReplicatedPostgres {
       const pgCtl = join(this.#bin, 'pg_ctl');
       const args = ['-D', server.data, '-m', 'immediate', 'stop'];
       try {
-        execFileSync(userInfo().uid === 0 ? 'runuser' : pgCtl, userInfo().uid === 0 ? ['-u', this.#owner, '--', pgCtl, ...args] : args, { stdio: 'ignore' });
+        execFileSync(userInfo().uid === 0 ? 'runuser' : pgCtl, userInfo().uid === 0 ? ['-u', this.#owner, '--', pgCtl, ...args] : args, {
+          stdio: 'ignore',
+        });
       } catch {
         // Already stopped.
       }

@@ -15,7 +15,10 @@ export function readServerFile(dataDir: string) {
     },
     /** Every replica that holds documents. */
     replicas(): string[] {
-      return db.prepare<[], { replica: string }>('SELECT DISTINCT replica FROM documents').all().map((row) => row.replica);
+      return db
+        .prepare<[], { replica: string }>('SELECT DISTINCT replica FROM documents')
+        .all()
+        .map((row) => row.replica);
     },
     head(replica: string): number {
       return db.prepare<[string], { head: number }>('SELECT head FROM replicas WHERE name = ?').get(replica)?.head ?? 0;
@@ -27,7 +30,10 @@ export function readServerFile(dataDir: string) {
 /** How many orders of these shoppers are placed and not yet processed, in a server's file. */
 export function livePlacedCount(dataDir: string, shoppers: readonly { replica: string }[]): number {
   const file = readServerFile(dataDir);
-  const count = shoppers.reduce((sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((row) => !row.document['_deleted']).length, 0);
+  const count = shoppers.reduce(
+    (sum, s) => sum + file.documents(s.replica, 'placedOrders').filter((row) => !row.document['_deleted']).length,
+    0,
+  );
   file.close();
   return count;
 }

@@ -41,10 +41,14 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
 
   async function launch() {
     // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
-    const proc = spawn(process.execPath, [...SERVER_NODE_OPTIONS, '--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...SERVER_NODE_OPTIONS, '--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -87,7 +91,11 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
       return ownerCode;
     },
     async newOwnerCode() {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', bin, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)], { cwd: root });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', bin, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)],
+        { cwd: root },
+      );
       const code = /^Store owner sign-in code: (\w+)/m.exec(stdout)?.[1];
       if (!code) throw new Error(`owner-code printed no code: ${stdout}`);
       return code;

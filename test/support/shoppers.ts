@@ -43,7 +43,10 @@ export function placingDraft(order: NewOrder): Order {
 /** Places an order the way a device does: a draft pushed as `placing`, which the server moves, or refuses (`PlacingRefused`). */
 export async function placeOrder(shopper: Shopper, order: NewOrder): Promise<Order> {
   const draft = placingDraft(order);
-  const answer = await shopper.client.sync.push.mutate({ collection: 'draftOrders', rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }] });
+  const answer = await shopper.client.sync.push.mutate({
+    collection: 'draftOrders',
+    rows: [{ assumedMasterState: null, newDocumentState: { ...draft, _deleted: false } }],
+  });
   const refusal = answer.conflicts.find((conflict) => conflict.id === order.id)?.['refusal'] as { reason: string } | undefined;
   if (refusal) throw new PlacingRefused(refusal.reason);
   return draft;

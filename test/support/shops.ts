@@ -20,7 +20,13 @@ export async function openShopDevice(server: { url: string; port: number }, name
   return openShopDatabase(server, name, `shop-${name}-${randomUUID()}`, extra, await devSignIn(server.url, name));
 }
 
-async function openShopDatabase(server: { url: string; port: number }, name: string, database: string, extra: Extra, blessing: string): Promise<ShopDevice> {
+async function openShopDatabase(
+  server: { url: string; port: number },
+  name: string,
+  database: string,
+  extra: Extra,
+  blessing: string,
+): Promise<ShopDevice> {
   const link = await TcpLink.open(server);
   const shop = await openShop({
     url: link.url,
@@ -55,7 +61,12 @@ export function until<T>(source: Observable<T>, what: string, check: (value: T) 
   return firstValueFrom(
     source.pipe(
       filter(check),
-      timeout({ first: ms, with: () => { throw new Error(`timed out after ${ms} ms waiting for ${what}`); } }),
+      timeout({
+        first: ms,
+        with: () => {
+          throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+        },
+      }),
     ),
   );
 }

@@ -3,7 +3,13 @@ import type { StreamEvent, WireDocument } from '@pourover/protocol';
 import { draftOrder } from './documents.ts';
 
 /** One push as the device sent it and what came back: an HTTP status, or `unreachable` when no answer came. */
-export type Attempt = { sentAt: number; answeredAt: number; status: number | 'unreachable'; retryAfter: string | null; code: string | undefined };
+export type Attempt = {
+  sentAt: number;
+  answeredAt: number;
+  status: number | 'unreachable';
+  retryAfter: string | null;
+  code: string | undefined;
+};
 
 /** How long a device waits for an answer before it counts the push as unanswered and sends it again. */
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -67,7 +73,8 @@ export class SteadyDevice {
 
   /** Pushes one new draft until the server acknowledges it (or the device is stopped). */
   async push(id: string): Promise<void> {
-    if (await this.pushUntilAcknowledged({ ...draftOrder(`from ${this.name}`, id), _deleted: false })) this.acknowledged.set(id, performance.now());
+    if (await this.pushUntilAcknowledged({ ...draftOrder(`from ${this.name}`, id), _deleted: false }))
+      this.acknowledged.set(id, performance.now());
   }
 
   /** Pushes a new draft (an order being placed, say) until the server acknowledges it; whether it did before the device stopped. */
@@ -101,7 +108,13 @@ export class SteadyDevice {
         signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       });
       const answer = (await response.json().catch(() => undefined)) as { error?: { data?: { code?: string } } } | undefined;
-      return { sentAt, answeredAt: performance.now(), status: response.status, retryAfter: response.headers.get('retry-after'), code: answer?.error?.data?.code };
+      return {
+        sentAt,
+        answeredAt: performance.now(),
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        code: answer?.error?.data?.code,
+      };
     } catch {
       return { sentAt, answeredAt: performance.now(), status: 'unreachable', retryAfter: null, code: undefined };
     }
@@ -133,7 +146,10 @@ export class SteadyDevice {
     if (ticket === undefined) return reopenLater();
     const input = encodeURIComponent(JSON.stringify({ lastEventId: this.#lastEventId }));
     const params = encodeURIComponent(JSON.stringify({ ticket }));
-    const req = request(`${this.#streamUrl}/trpc/sync.stream?input=${input}&connectionParams=${params}`, { agent: false, headers: { accept: 'text/event-stream' } });
+    const req = request(`${this.#streamUrl}/trpc/sync.stream?input=${input}&connectionParams=${params}`, {
+      agent: false,
+      headers: { accept: 'text/event-stream' },
+    });
     this.#stream = req;
     let reopened = false;
     const reopen = () => {
@@ -157,7 +173,11 @@ export class SteadyDevice {
   }
 
   #event(block: string) {
-    const fields = new Map(block.split('\n').flatMap((line) => (line.includes(': ') ? [[line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as const] : [])));
+    const fields = new Map(
+      block
+        .split('\n')
+        .flatMap((line) => (line.includes(': ') ? [[line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as const] : [])),
+    );
     const data = fields.get('data');
     if (data === undefined) return;
     const kind = fields.get('event');

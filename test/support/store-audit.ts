@@ -12,7 +12,8 @@ export type Forgeries = { timePrefix: string; reason: string; splitFrom: Readonl
 /** Whether an order's lines are those of its Yjs document, each priced as the catalog prices it, adding up to its total. */
 function pricingProblem(order: Doc, catalog: ReadonlyMap<string, CatalogItem>): string | undefined {
   const derived = derivedFields(order.ydoc, () => 0).lines;
-  if (JSON.stringify(derived) !== JSON.stringify(order.lines.map(({ itemId, count }) => ({ itemId, count })))) return 'lines are not its items';
+  if (JSON.stringify(derived) !== JSON.stringify(order.lines.map(({ itemId, count }) => ({ itemId, count }))))
+    return 'lines are not its items';
   if (order.lines.length === 0) return 'no items';
   for (const line of order.lines) {
     const item = catalog.get(line.itemId);
@@ -44,7 +45,11 @@ function forgeryProblem(order: Doc, forged: Forgeries): string | undefined {
 export function auditStore(dataDir: string, options: { catalog: ReadonlyMap<string, CatalogItem>; forged: Forgeries }): string[] {
   const problems: string[] = [];
   const db = new Database(join(dataDir, 'pourover.sqlite'), { readonly: true });
-  const rows = db.prepare<[], Row>(`SELECT replica, collection, id, body FROM documents WHERE collection IN ('draftOrders', 'placedOrders', 'processedOrders', 'availability')`).all();
+  const rows = db
+    .prepare<[], Row>(
+      `SELECT replica, collection, id, body FROM documents WHERE collection IN ('draftOrders', 'placedOrders', 'processedOrders', 'availability')`,
+    )
+    .all();
   db.close();
   const docs = rows.map((row) => ({ ...row, doc: JSON.parse(row.body) as Doc }));
   const where = new Map<string, string[]>();
@@ -70,7 +75,8 @@ export function auditStore(dataDir: string, options: { catalog: ReadonlyMap<stri
     const net = charge?.status === 'charged' ? charge.amountCents - charge.refundedCents : 0;
     if (doc.status === 'received') {
       if (net !== doc.totalCents) problems.push(`received order ${key} has a net charge of ${net}, not its total ${doc.totalCents}`);
-      if (charge?.paymentToken !== doc.paymentToken) problems.push(`received order ${key} was charged on ${String(charge?.paymentToken)}, not ${String(doc.paymentToken)}`);
+      if (charge?.paymentToken !== doc.paymentToken)
+        problems.push(`received order ${key} was charged on ${String(charge?.paymentToken)}, not ${String(doc.paymentToken)}`);
     } else if (net !== 0) problems.push(`rejected order ${key} kept a charge of ${net}`);
   }
   for (const [key, charge] of charges) {

@@ -13,7 +13,9 @@ const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
  */
 export function chargeRefusal(order: Order): string | undefined {
   const derived = derivedFields(order.ydoc, () => 0).lines;
-  const same = derived.length === order.lines.length && derived.every((line, index) => line.itemId === order.lines[index]?.itemId && line.count === order.lines[index]?.count);
+  const same =
+    derived.length === order.lines.length &&
+    derived.every((line, index) => line.itemId === order.lines[index]?.itemId && line.count === order.lines[index]?.count);
   if (!same) return 'the order’s lines do not match its items';
   if (order.lines.length === 0) return 'the order is empty';
   if (order.lines.some((line) => line.count < 1 || line.count > MAX_ITEM_COUNT)) return 'the order holds a count out of bounds';

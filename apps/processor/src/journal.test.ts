@@ -10,7 +10,13 @@ const dir = mkdtempSync(join(tmpdir(), 'pourover-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ID = '00000000-0000-4000-8000-000000000001';
-const order: Order = { id: ID, status: 'placed', ydoc: emptyDraftUpdate(), ...derivedFields(emptyDraftUpdate(), () => 0), createdTime: '2026-12-04T10:00:00.000Z' };
+const order: Order = {
+  id: ID,
+  status: 'placed',
+  ydoc: emptyDraftUpdate(),
+  ...derivedFields(emptyDraftUpdate(), () => 0),
+  createdTime: '2026-12-04T10:00:00.000Z',
+};
 const alice = 'bluebottle:users:alice';
 const bob = 'bluebottle:users:bob';
 
@@ -30,7 +36,9 @@ describe('the processor’s journal', () => {
     const old = new Database(file);
     old.exec(`CREATE TABLE orders (id TEXT PRIMARY KEY, replica TEXT NOT NULL, snapshot TEXT NOT NULL, step TEXT NOT NULL,
               charge_id TEXT, outcome TEXT, reason TEXT, updated_at TEXT NOT NULL)`);
-    old.prepare(`INSERT INTO orders VALUES (?, ?, ?, 'snapshotted', NULL, NULL, NULL, ?)`).run(ID, alice, JSON.stringify(order), '2026-12-04T10:00:00.000Z');
+    old
+      .prepare(`INSERT INTO orders VALUES (?, ?, ?, 'snapshotted', NULL, NULL, NULL, ?)`)
+      .run(ID, alice, JSON.stringify(order), '2026-12-04T10:00:00.000Z');
     old.close();
     const journal = new Journal(file);
     expect(journal.get(alice, ID)).toMatchObject({ step: 'snapshotted', chargeKey: ID, snapshot: order });

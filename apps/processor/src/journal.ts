@@ -122,7 +122,9 @@ export class Journal {
   /** Records the order as first seen; a later copy never replaces it. */
   snapshot(replica: string, order: Order): Promise<JournalEntry> {
     const key = orderKey(replica, order.id);
-    return this.#commit(replica, order.id, () => this.#statements.insert.run(replica, order.id, JSON.stringify(order), key, new Date().toISOString()));
+    return this.#commit(replica, order.id, () =>
+      this.#statements.insert.run(replica, order.id, JSON.stringify(order), key, new Date().toISOString()),
+    );
   }
 
   /** Moves the order to `step`; once `done`, its parsed snapshot is let go. */
@@ -133,7 +135,15 @@ export class Journal {
   ): Promise<JournalEntry> {
     const { replica, id } = entry;
     const advanced = await this.#commit(replica, id, () =>
-      this.#statements.update.run(step, fields.chargeId ?? null, fields.outcome ?? null, fields.reason ?? null, new Date().toISOString(), replica, id),
+      this.#statements.update.run(
+        step,
+        fields.chargeId ?? null,
+        fields.outcome ?? null,
+        fields.reason ?? null,
+        new Date().toISOString(),
+        replica,
+        id,
+      ),
     );
     if (step === 'done') this.#snapshots.delete(orderKey(replica, id));
     return advanced;

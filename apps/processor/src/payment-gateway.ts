@@ -61,14 +61,14 @@ export class SimulatedGateway implements PaymentGateway {
         ? { status: 'declined', reason: request.paymentToken ? 'the card was declined' : 'no payment method on file' }
         : { status: 'charged', chargeId: `ch_${randomUUID()}` };
       this.#statements.insertCharge.run(
-          request.idempotencyKey,
-          result.status === 'charged' ? result.chargeId : null,
-          request.amountCents,
-          result.status,
-          result.status === 'declined' ? result.reason : null,
-          new Date().toISOString(),
-          request.paymentToken,
-        );
+        request.idempotencyKey,
+        result.status === 'charged' ? result.chargeId : null,
+        request.amountCents,
+        result.status,
+        result.status === 'declined' ? result.reason : null,
+        new Date().toISOString(),
+        request.paymentToken,
+      );
       return result;
     });
   }

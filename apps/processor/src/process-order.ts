@@ -126,10 +126,19 @@ async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): 
 /** Gives back any charge (once), then moves the order to processedOrders as rejected. */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
   if (entry.chargeId && entry.step === 'charged') {
-    await withTimeout(deps.gateway.refund({ idempotencyKey: `refund:${entry.chargeKey}`, chargeId: entry.chargeId }), deps.gatewayTimeoutMs, 'the payment gateway');
+    await withTimeout(
+      deps.gateway.refund({ idempotencyKey: `refund:${entry.chargeKey}`, chargeId: entry.chargeId }),
+      deps.gatewayTimeoutMs,
+      'the payment gateway',
+    );
     entry = await deps.journal.advance(entry, 'refunded');
   }
-  const rejected: Order = { ...entry.snapshot, status: 'rejected', receivedTime: deps.now().toISOString(), rejectReason: reason.slice(0, 500) };
+  const rejected: Order = {
+    ...entry.snapshot,
+    status: 'rejected',
+    receivedTime: deps.now().toISOString(),
+    rejectReason: reason.slice(0, 500),
+  };
   let placedNow = live(entry.snapshot);
   for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
     const result = await withRecovery(deps.credentials, () =>
@@ -163,7 +172,10 @@ async function currentPlaced(deps: OrderDeps, entry: JournalEntry): Promise<Wire
   );
   const [current] = documents;
   if (current && !current._deleted && canonical(current) !== canonical(live(entry.snapshot))) {
-    deps.warn('the placed order on the server differs from the snapshot; processing the snapshot', { order: entry.id, replica: entry.replica });
+    deps.warn('the placed order on the server differs from the snapshot; processing the snapshot', {
+      order: entry.id,
+      replica: entry.replica,
+    });
     return current;
   }
   return live(entry.snapshot);

@@ -74,7 +74,8 @@ export class OrderProcessor {
     this.#watch = new RestartingWatch({
       subscribe: (handlers) => this.#client.sync.watch.subscribe({ collection: 'placedOrders' }, handlers),
       onEvent: (event) => this.#receive(event),
-      onRestart: (why, delayMs) => this.#log({ level: 'warn', message: `watching again from the initial state in ${Math.round(delayMs)} ms: ${why}` }),
+      onRestart: (why, delayMs) =>
+        this.#log({ level: 'warn', message: `watching again from the initial state in ${Math.round(delayMs)} ms: ${why}` }),
     });
   }
 
@@ -178,29 +179,33 @@ export class OrderProcessor {
       if (!pending) break;
       this.#running += 1;
       const started = performance.now();
-      processOrder(this.#deps, pending.replica, pending.order).then(
-        (result) => {
-          this.#queue.finished(pending);
-          this.#log({
-            level: 'info',
-            order: pending.order.id,
-            shopper: pending.replica,
-            outcome: result.outcome,
-            ...(result.reason ? { reason: result.reason } : {}),
-            ms: Math.round(performance.now() - started),
-          });
-          this.#setStats(result.outcome === 'rejected' ? { rejected: this.#stats.rejected + 1 } : { processed: this.#stats.processed + 1 });
-        },
-        (error: unknown) => {
-          this.#queue.failed(pending, Date.now());
-          this.#log({ level: 'warn', order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
-          this.#setStats({ failures: this.#stats.failures + 1 });
-        },
-      ).finally(() => {
-        this.#running -= 1;
-        this.#pump();
-        this.#checkIdle();
-      });
+      processOrder(this.#deps, pending.replica, pending.order)
+        .then(
+          (result) => {
+            this.#queue.finished(pending);
+            this.#log({
+              level: 'info',
+              order: pending.order.id,
+              shopper: pending.replica,
+              outcome: result.outcome,
+              ...(result.reason ? { reason: result.reason } : {}),
+              ms: Math.round(performance.now() - started),
+            });
+            this.#setStats(
+              result.outcome === 'rejected' ? { rejected: this.#stats.rejected + 1 } : { processed: this.#stats.processed + 1 },
+            );
+          },
+          (error: unknown) => {
+            this.#queue.failed(pending, Date.now());
+            this.#log({ level: 'warn', order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
+            this.#setStats({ failures: this.#stats.failures + 1 });
+          },
+        )
+        .finally(() => {
+          this.#running -= 1;
+          this.#pump();
+          this.#checkIdle();
+        });
     }
     const due = this.#queue.nextDue();
     if (due === undefined || this.#pumpScheduled || this.#running >= this.#options.concurrency) return;

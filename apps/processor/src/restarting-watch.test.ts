@@ -50,7 +50,12 @@ describe('a watch started again whenever it stops', () => {
     vi.useFakeTimers();
     const { opened, subscribe } = watches();
     const delays: number[] = [];
-    const watch = new RestartingWatch({ subscribe, onEvent: () => {}, onRestart: (_, delay) => delays.push(delay), healthyAfterMs: 10_000 });
+    const watch = new RestartingWatch({
+      subscribe,
+      onEvent: () => {},
+      onRestart: (_, delay) => delays.push(delay),
+      healthyAfterMs: 10_000,
+    });
     watch.start();
     for (let round = 0; round < 5; round += 1) {
       const current = opened.at(-1);

@@ -16,7 +16,8 @@ export function quietRxdbAdvert(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!MODULE.test(id)) return undefined;
-      if (!code.includes(SHOWN_ONCE)) this.error(`RxDB's Dexie storage no longer has "${SHOWN_ONCE}": find how this version shows its advert`);
+      if (!code.includes(SHOWN_ONCE))
+        this.error(`RxDB's Dexie storage no longer has "${SHOWN_ONCE}": find how this version shows its advert`);
       return { code: code.replace(SHOWN_ONCE, 'var shownNonPremiumLog = true;'), map: null };
     },
   };

@@ -18,13 +18,30 @@ const categoryOf = (item: CatalogItem): Exclude<Category, 'all'> => (item.kind =
 
 /** Whether every word of the query is in the item's name or description, ignoring case and accents. */
 export function matches(item: Pick<CatalogItem, 'name' | 'description'>, query: string): boolean {
-  const fold = (text: string) => text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const fold = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
   const haystack = fold(`${item.name} ${item.description}`);
-  return fold(query).split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
+  return fold(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
 }
 
 /** The catalog: coffee and gear apart, searchable by name and description, each with its photo and an Add button. */
-export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: { shop: Shop; category: Category; draft: OrderView | undefined; onAdd: (item: CatalogItem) => void }) {
+export const Catalog = memo(function Catalog({
+  shop,
+  category,
+  draft,
+  onAdd,
+}: {
+  shop: Shop;
+  category: Category;
+  draft: OrderView | undefined;
+  onAdd: (item: CatalogItem) => void;
+}) {
   const items = useObservable(shop.catalog$, []);
   const [query, setQuery] = useState('');
   const shown = items.filter((item) => item.available && (category === 'all' || categoryOf(item) === category) && matches(item, query));
@@ -45,7 +62,13 @@ export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: {
         <label class="search" for="search">
           Search coffee and gear
         </label>
-        <input id="search" type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} placeholder="e.g. chocolate, kettle" />
+        <input
+          id="search"
+          type="search"
+          value={query}
+          onInput={(event) => setQuery(event.currentTarget.value)}
+          placeholder="e.g. chocolate, kettle"
+        />
       </div>
       {items.length === 0 ? <p role="status">Loading the catalog…</p> : null}
       {items.length > 0 && shown.length === 0 ? <p role="status">Nothing matches “{query}”. Try another word.</p> : null}
@@ -64,7 +87,14 @@ export const Catalog = memo(function Catalog({ shop, category, draft, onAdd }: {
                 const count = inOrder.get(item.id) ?? 0;
                 return (
                   <li class="item" key={item.id}>
-                    <img src={`/images/${item.image}`} alt="" width={240} height={240} loading={position <= 4 ? 'eager' : 'lazy'} decoding="async" />
+                    <img
+                      src={`/images/${item.image}`}
+                      alt=""
+                      width={240}
+                      height={240}
+                      loading={position <= 4 ? 'eager' : 'lazy'}
+                      decoding="async"
+                    />
                     <div class="item-text">
                       <ItemHeading>{item.name}</ItemHeading>
                       <p class="description">{item.description}</p>

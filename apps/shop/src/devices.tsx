@@ -39,20 +39,30 @@ export default function Devices({ shop }: { shop: Shop }) {
           <PairingQr text={pairingUrl(location.origin, code.code)} label={`QR code for pairing with code ${code.code}`} />
         </div>
       ) : null}
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <ul>
         {devices.map((device) => {
-          const shown = device.current ? (rememberedDeviceName() ?? readableDeviceName(device.name.split(':').at(-1) ?? '')) : readableDeviceName(device.name.split(':').at(-1) ?? '');
+          const shown = device.current
+            ? (rememberedDeviceName() ?? readableDeviceName(device.name.split(':').at(-1) ?? ''))
+            : readableDeviceName(device.name.split(':').at(-1) ?? '');
           return (
-          <li key={device.name}>
-            <strong>{shown}</strong> {device.current ? '(this device)' : ''} · added {formatTime(device.createdAt)}
-            {device.revokedAt ? ' · revoked' : null}
-            {!device.current && !device.revokedAt ? (
-              <button type="button" aria-label={`Revoke ${shown}`} onClick={() => act(() => auth.revokeDevice.mutate({ device: device.name }))}>
-                Revoke
-              </button>
-            ) : null}
-          </li>
+            <li key={device.name}>
+              <strong>{shown}</strong> {device.current ? '(this device)' : ''} · added {formatTime(device.createdAt)}
+              {device.revokedAt ? ' · revoked' : null}
+              {!device.current && !device.revokedAt ? (
+                <button
+                  type="button"
+                  aria-label={`Revoke ${shown}`}
+                  onClick={() => act(() => auth.revokeDevice.mutate({ device: device.name }))}
+                >
+                  Revoke
+                </button>
+              ) : null}
+            </li>
           );
         })}
       </ul>

@@ -21,7 +21,9 @@ export function DraftEditor({ shop, draft }: { shop: Shop; draft: OrderView | un
     return (
       <section class="draft" aria-labelledby="draft-heading">
         <h1 id="draft-heading">Your order</h1>
-        <p>Your order is empty. <a href="/">Browse coffee and gear</a> and add what you like.</p>
+        <p>
+          Your order is empty. <a href="/">Browse coffee and gear</a> and add what you like.
+        </p>
       </section>
     );
   }
@@ -47,9 +49,19 @@ export function DraftEditor({ shop, draft }: { shop: Shop; draft: OrderView | un
               <span>{line.name}</span>
               <span class="hint">{formatCents(line.priceCents)} each</span>
             </div>
-            <CountInput id={`count-${line.itemId}`} name={line.name} count={line.count} onCount={(count) => act(() => shop.setCount(draft.id, line.itemId, count))} />
+            <CountInput
+              id={`count-${line.itemId}`}
+              name={line.name}
+              count={line.count}
+              onCount={(count) => act(() => shop.setCount(draft.id, line.itemId, count))}
+            />
             <span class="line-total">{formatCents(line.lineCents)}</span>
-            <button type="button" class="link" aria-label={`Remove ${line.name}`} onClick={() => act(() => shop.removeItem(draft.id, line.itemId))}>
+            <button
+              type="button"
+              class="link"
+              aria-label={`Remove ${line.name}`}
+              onClick={() => act(() => shop.removeItem(draft.id, line.itemId))}
+            >
               Remove
             </button>
           </li>

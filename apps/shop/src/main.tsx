@@ -33,7 +33,9 @@ function takeLinkedPairingCode(): string | undefined {
 }
 
 function Shopper() {
-  const [state, setState] = useState<{ kind: 'checking' } | { kind: 'signed-out' } | { kind: 'signed-in'; shop?: Shop | undefined } | { kind: 'failed'; sentence: string }>({ kind: 'checking' });
+  const [state, setState] = useState<
+    { kind: 'checking' } | { kind: 'signed-out' } | { kind: 'signed-in'; shop?: Shop | undefined } | { kind: 'failed'; sentence: string }
+  >({ kind: 'checking' });
   const [linkedCode] = useState(takeLinkedPairingCode);
   useEffect(() => {
     hasDeviceState(indexedDB).then(
@@ -55,10 +57,23 @@ function Shopper() {
     setState({ kind: 'signed-out' });
   };
   if (state.kind === 'checking') return null;
-  if (state.kind === 'failed') return <main><p class="error" role="alert">{state.sentence}</p></main>;
+  if (state.kind === 'failed')
+    return (
+      <main>
+        <p class="error" role="alert">
+          {state.sentence}
+        </p>
+      </main>
+    );
   if (state.kind === 'signed-out') return <SignInScreen pairingCode={linkedCode} onSignIn={signIn} />;
   return (
-    <Suspense fallback={<main><p role="status">Opening your shop…</p></main>}>
+    <Suspense
+      fallback={
+        <main>
+          <p role="status">Opening your shop…</p>
+        </main>
+      }
+    >
       <ShopApp signedIn={state.shop} onSignedOut={signedOut} />
     </Suspense>
   );
@@ -71,7 +86,13 @@ if (root) {
     <>
       <AppUpdate />
       {location.pathname.startsWith('/owner') ? (
-        <Suspense fallback={<main><p role="status">Loading…</p></main>}>
+        <Suspense
+          fallback={
+            <main>
+              <p role="status">Loading…</p>
+            </main>
+          }
+        >
           <OwnerView />
         </Suspense>
       ) : (

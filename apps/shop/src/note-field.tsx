@@ -10,7 +10,9 @@ export function NoteField({ note, onSave }: { note: string; onSave: (note: strin
   const [text, setText] = useState(note);
   useEffect(() => setText(note), [note]);
   const over = text.length > MAX_NOTE;
-  const error = over ? `A note has at most ${formatCount(MAX_NOTE)} characters: shorten it by ${formatCount(text.length - MAX_NOTE)} to save it.` : null;
+  const error = over
+    ? `A note has at most ${formatCount(MAX_NOTE)} characters: shorten it by ${formatCount(text.length - MAX_NOTE)} to save it.`
+    : null;
   return (
     <div class="note">
       <label for="note">Note for the courier</label>

@@ -27,7 +27,8 @@ export function Notices({ shop }: { shop: Shop }) {
 }
 
 function text(notice: Notice): string {
-  if (notice.kind === 'split') return 'Some changes reached us after your order was placed from another device. We kept them as a new draft.';
+  if (notice.kind === 'split')
+    return 'Some changes reached us after your order was placed from another device. We kept them as a new draft.';
   if (notice.kind === 'refused') return `We could not place your order: ${notice.reason}.`;
   return `Your order placed ${formatTime(notice.placedTime)} has not been received by the store yet.`;
 }

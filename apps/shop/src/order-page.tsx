@@ -7,12 +7,20 @@ type Step = { label: string; at?: string | undefined; detail?: string | undefine
 export function timelineOf(order: OrderView): Step[] {
   const placed = order.status === 'placed' || order.status === 'received' || order.status === 'rejected';
   const steps: Step[] = [{ label: 'Started', at: order.createdTime, state: 'done' }];
-  if (order.status === 'draft') steps.push({ label: order.refusal ? 'Not placed' : 'Placed', detail: order.refusal?.reason, state: order.refusal ? 'failed' : 'next' });
-  else if (order.status === 'placing') steps.push({ label: 'Placed on this device', detail: 'It is sent to the store as soon as this device is online.', state: 'now' });
+  if (order.status === 'draft')
+    steps.push({ label: order.refusal ? 'Not placed' : 'Placed', detail: order.refusal?.reason, state: order.refusal ? 'failed' : 'next' });
+  else if (order.status === 'placing')
+    steps.push({ label: 'Placed on this device', detail: 'It is sent to the store as soon as this device is online.', state: 'now' });
   else steps.push({ label: 'Placed', at: order.placedTime, state: 'done' });
   if (order.status === 'rejected') steps.push({ label: 'Not accepted by the store', detail: order.rejectReason, state: 'failed' });
-  else steps.push({ label: 'Received by the store', at: order.receivedTime, state: order.status === 'received' ? 'done' : placed ? 'now' : 'next' });
-  if (order.status !== 'rejected') steps.push({ label: 'Delivery', detail: order.slot ? formatSlot(order.slot) : 'Choose a delivery slot', state: 'next' });
+  else
+    steps.push({
+      label: 'Received by the store',
+      at: order.receivedTime,
+      state: order.status === 'received' ? 'done' : placed ? 'now' : 'next',
+    });
+  if (order.status !== 'rejected')
+    steps.push({ label: 'Delivery', detail: order.slot ? formatSlot(order.slot) : 'Choose a delivery slot', state: 'next' });
   return steps;
 }
 

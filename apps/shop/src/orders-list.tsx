@@ -15,7 +15,11 @@ export function OrdersList({ orders }: { orders: readonly OrderView[] }) {
   return (
     <section class="orders" aria-labelledby="orders-heading">
       <h1 id="orders-heading">Your orders</h1>
-      {shown.length === 0 ? <p>No orders yet. <a href="/">Start one</a>.</p> : null}
+      {shown.length === 0 ? (
+        <p>
+          No orders yet. <a href="/">Start one</a>.
+        </p>
+      ) : null}
       <ul>
         {shown.map((order) => (
           <li key={order.id} class={`order order-${order.status}`} data-order-id={order.id}>

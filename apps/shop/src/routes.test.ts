@@ -8,7 +8,11 @@ describe('the shop’s addresses', () => {
     expect(routeOf('/gear/')).toEqual({ screen: 'shop', category: 'gear' });
     expect(routeOf('/order')).toEqual({ screen: 'order' });
     expect(routeOf('/orders')).toEqual({ screen: 'orders' });
-    expect(routeOf('/orders/0191d2c4-aaaa-4bbb-8ccc-000000000001', '?placed')).toEqual({ screen: 'order-page', id: '0191d2c4-aaaa-4bbb-8ccc-000000000001', placed: true });
+    expect(routeOf('/orders/0191d2c4-aaaa-4bbb-8ccc-000000000001', '?placed')).toEqual({
+      screen: 'order-page',
+      id: '0191d2c4-aaaa-4bbb-8ccc-000000000001',
+      placed: true,
+    });
     expect(routeOf('/profile')).toEqual({ screen: 'profile' });
     expect(routeOf('/devices')).toEqual({ screen: 'devices' });
     expect(routeOf('/owner')).toEqual({ screen: 'owner', tab: 'board' });
@@ -16,6 +20,7 @@ describe('the shop’s addresses', () => {
   });
 
   it('show a page of their own for an address the shop does not know', () => {
-    for (const path of ['/nope', '/orders/not-an-id', '/coffee/extra', '/owner/else', '/a/b/c']) expect(routeOf(path), path).toEqual({ screen: 'not-found' });
+    for (const path of ['/nope', '/orders/not-an-id', '/coffee/extra', '/owner/else', '/a/b/c'])
+      expect(routeOf(path), path).toEqual({ screen: 'not-found' });
   });
 });

@@ -20,7 +20,8 @@ export function routeOf(pathname: string, search = ''): Route {
   if ((first === 'coffee' || first === 'gear') && second === undefined) return { screen: 'shop', category: first };
   if (first === 'order' && second === undefined) return { screen: 'order' };
   if (first === 'orders' && second === undefined) return { screen: 'orders' };
-  if (first === 'orders' && second && ORDER_ID.test(second)) return { screen: 'order-page', id: second, placed: new URLSearchParams(search).has('placed') };
+  if (first === 'orders' && second && ORDER_ID.test(second))
+    return { screen: 'order-page', id: second, placed: new URLSearchParams(search).has('placed') };
   if (first === 'profile' && second === undefined) return { screen: 'profile' };
   if (first === 'devices' && second === undefined) return { screen: 'devices' };
   if (first === 'owner' && (second === undefined || second === 'editor')) return { screen: 'owner', tab: second ?? 'board' };

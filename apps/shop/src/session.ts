@@ -53,10 +53,13 @@ export async function endSession(shop: Shop): Promise<void> {
     databases
       .map((db) => db.name ?? '')
       .filter((name) => name.startsWith(`rxdb-dexie-${DATABASE}--`) || name === `rxdb-dexie-${DATABASE}`)
-      .map((name) => new Promise<void>((resolve) => {
-        const request = indexedDB.deleteDatabase(name);
-        request.onsuccess = request.onerror = request.onblocked = () => resolve();
-      })),
+      .map(
+        (name) =>
+          new Promise<void>((resolve) => {
+            const request = indexedDB.deleteDatabase(name);
+            request.onsuccess = request.onerror = request.onblocked = () => resolve();
+          }),
+      ),
   );
   await forgetDevice(indexedDB);
   forgetDeviceName();

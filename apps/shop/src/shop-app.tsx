@@ -27,8 +27,20 @@ export default function ShopApp({ signedIn, onSignedOut }: { signedIn?: Shop | u
   useEffect(() => {
     if (!signedIn) resumeSession().then(setShop, (failure: unknown) => setError(explain(failure).sentence));
   }, [signedIn]);
-  if (error) return <main><p class="error" role="alert">{error}</p></main>;
-  if (!shop) return <main><p role="status">Opening your shop…</p></main>;
+  if (error)
+    return (
+      <main>
+        <p class="error" role="alert">
+          {error}
+        </p>
+      </main>
+    );
+  if (!shop)
+    return (
+      <main>
+        <p role="status">Opening your shop…</p>
+      </main>
+    );
   return <ShopScreens shop={shop} onSignedOut={onSignedOut} />;
 }
 
@@ -66,7 +78,13 @@ function ShopScreens({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => voi
             <OrdersList orders={orders} />
           </>
         ) : null}
-        {route.screen === 'order-page' ? loaded ? <OrderPage order={orders.find((order) => order.id === route.id)} placed={route.placed} /> : <p role="status">Opening your order…</p> : null}
+        {route.screen === 'order-page' ? (
+          loaded ? (
+            <OrderPage order={orders.find((order) => order.id === route.id)} placed={route.placed} />
+          ) : (
+            <p role="status">Opening your order…</p>
+          )
+        ) : null}
         {route.screen === 'profile' ? <Profile shop={shop} onSignedOut={onSignedOut} /> : null}
         {route.screen === 'devices' ? (
           <Suspense fallback={<p role="status">Loading your devices…</p>}>

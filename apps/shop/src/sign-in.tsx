@@ -32,7 +32,8 @@ export function SignInScreen({ onSignIn, pairingCode }: { onSignIn: (signIn: Sig
   };
   const submit = (event: Event) => {
     event.preventDefault();
-    if (!device.trim() || device.trim().length > MAX_DEVICE_NAME) return setError({ sentence: `Name this device in 1 to ${MAX_DEVICE_NAME} characters.`, field: 'device' });
+    if (!device.trim() || device.trim().length > MAX_DEVICE_NAME)
+      return setError({ sentence: `Name this device in 1 to ${MAX_DEVICE_NAME} characters.`, field: 'device' });
     setBusy(true);
     setError(null);
     const signIns: Record<SignIn['kind'], SignIn> = {
@@ -67,7 +68,15 @@ export function SignInScreen({ onSignIn, pairingCode }: { onSignIn: (signIn: Sig
           ))}
         </fieldset>
         <label for="device">Name this device</label>
-        <input id="device" value={device} maxLength={MAX_DEVICE_NAME} required autoComplete="off" onInput={(event) => setDevice(event.currentTarget.value)} {...describedBy('device-error', errorOf('device'), 'device-hint')} />
+        <input
+          id="device"
+          value={device}
+          maxLength={MAX_DEVICE_NAME}
+          required
+          autoComplete="off"
+          onInput={(event) => setDevice(event.currentTarget.value)}
+          {...describedBy('device-error', errorOf('device'), 'device-hint')}
+        />
         <p id="device-hint" class="hint">
           Any name you will recognise in your list of devices, up to {MAX_DEVICE_NAME} characters ({device.length}/{MAX_DEVICE_NAME}).
         </p>
@@ -75,14 +84,30 @@ export function SignInScreen({ onSignIn, pairingCode }: { onSignIn: (signIn: Sig
         {mode === 'signUp' ? (
           <>
             <label for="name">Your name</label>
-            <input id="name" value={name} required maxLength={120} autoComplete="name" onInput={(event) => setName(event.currentTarget.value)} {...describedBy('name-error', errorOf('name'))} />
+            <input
+              id="name"
+              value={name}
+              required
+              maxLength={120}
+              autoComplete="name"
+              onInput={(event) => setName(event.currentTarget.value)}
+              {...describedBy('name-error', errorOf('name'))}
+            />
             <FieldError id="name-error" error={errorOf('name')} />
           </>
         ) : null}
         {mode === 'password' || mode === 'signUp' ? (
           <>
             <label for="email">Email</label>
-            <input id="email" type="email" value={email} required autoComplete="email" onInput={(event) => setEmail(event.currentTarget.value)} {...describedBy('email-error', errorOf('email'))} />
+            <input
+              id="email"
+              type="email"
+              value={email}
+              required
+              autoComplete="email"
+              onInput={(event) => setEmail(event.currentTarget.value)}
+              {...describedBy('email-error', errorOf('email'))}
+            />
             <FieldError id="email-error" error={errorOf('email')} />
             <label for="password">Password</label>
             <input
@@ -95,15 +120,29 @@ export function SignInScreen({ onSignIn, pairingCode }: { onSignIn: (signIn: Sig
               onInput={(event) => setPassword(event.currentTarget.value)}
               {...describedBy('password-error', errorOf('password'), mode === 'signUp' ? 'password-hint' : undefined)}
             />
-            {mode === 'signUp' ? <p id="password-hint" class="hint">At least 10 characters.</p> : null}
+            {mode === 'signUp' ? (
+              <p id="password-hint" class="hint">
+                At least 10 characters.
+              </p>
+            ) : null}
             <FieldError id="password-error" error={errorOf('password')} />
           </>
         ) : null}
         {mode === 'pair' ? (
           <>
             <label for="code">Pairing code</label>
-            <input id="code" value={code} required autoComplete="one-time-code" maxLength={8} onInput={(event) => setCode(event.currentTarget.value)} {...describedBy('code-error', errorOf('code'), 'code-hint')} />
-            <p id="code-hint" class="hint">8 letters and digits, shown on your other device under Devices.</p>
+            <input
+              id="code"
+              value={code}
+              required
+              autoComplete="one-time-code"
+              maxLength={8}
+              onInput={(event) => setCode(event.currentTarget.value)}
+              {...describedBy('code-error', errorOf('code'), 'code-hint')}
+            />
+            <p id="code-hint" class="hint">
+              8 letters and digits, shown on your other device under Devices.
+            </p>
             <FieldError id="code-error" error={errorOf('code')} />
             <ScanPairingCode onCode={setCode} />
           </>

@@ -7,7 +7,12 @@ import { explain } from './words/error-words.ts';
 /** How long signing out waits for unsent changes to reach the server before it asks. */
 const SEND_FIRST_MS = 8_000;
 
-type Stage = { kind: 'idle' } | { kind: 'sending' } | { kind: 'asking'; unsent: number } | { kind: 'signing-out' } | { kind: 'failed'; sentence: string };
+type Stage =
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'asking'; unsent: number }
+  | { kind: 'signing-out' }
+  | { kind: 'failed'; sentence: string };
 
 /**
  * Signing this device out without losing anything: changes not yet sent are
@@ -44,7 +49,10 @@ export function SignOut({ shop, unsent, onSignedOut }: { shop: Shop; unsent: num
       {stage.kind === 'asking' ? (
         <div class="confirm" role="alertdialog" aria-labelledby="unsent-heading" aria-describedby="unsent-text">
           <h3 id="unsent-heading">{plural(stage.unsent, 'change')} not sent yet</h3>
-          <p id="unsent-text">This device could not reach the store. If you sign out now, {stage.unsent === 1 ? 'that change is' : 'those changes are'} lost. Stay signed in, and they are sent once you are online.</p>
+          <p id="unsent-text">
+            This device could not reach the store. If you sign out now, {stage.unsent === 1 ? 'that change is' : 'those changes are'} lost.
+            Stay signed in, and they are sent once you are online.
+          </p>
           <button type="button" class="primary" onClick={() => setStage({ kind: 'idle' })}>
             Stay signed in
           </button>{' '}

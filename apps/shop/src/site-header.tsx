@@ -18,7 +18,10 @@ const sections = [
 
 /** The header that stays at the top while the shopper scrolls: the sections, the basket's count and total, and the sync status. */
 export function SiteHeader({ route, draft, shop }: { route: Route; draft: OrderView | undefined; shop: Shop }) {
-  const status = useObservable(useMemo(() => tabStatus$(shop), [shop]), initialStatus);
+  const status = useObservable(
+    useMemo(() => tabStatus$(shop), [shop]),
+    initialStatus,
+  );
   const count = draft?.itemCount ?? 0;
   return (
     <header class="site-header">

@@ -5,7 +5,15 @@ import { formatHour, formatSlot, plural } from './format.ts';
 const OFFERED = 9;
 
 /** The delivery slots still taking orders, soonest first; a full one is shown but can't be chosen. */
-export function SlotPicker({ slots, chosen, onChoose }: { slots: readonly DeliverySlot[]; chosen: string | null; onChoose: (slotId: string) => void }) {
+export function SlotPicker({
+  slots,
+  chosen,
+  onChoose,
+}: {
+  slots: readonly DeliverySlot[];
+  chosen: string | null;
+  onChoose: (slotId: string) => void;
+}) {
   const now = new Date().toISOString();
   const open = slots
     .filter((slot) => slot.cutoff > now)
@@ -21,7 +29,14 @@ export function SlotPicker({ slots, chosen, onChoose }: { slots: readonly Delive
           return (
             <li key={slot.id}>
               <label class="slot">
-                <input type="radio" name="slot" value={slot.id} checked={chosen === slot.id} disabled={left === 0} onChange={() => onChoose(slot.id)} />
+                <input
+                  type="radio"
+                  name="slot"
+                  value={slot.id}
+                  checked={chosen === slot.id}
+                  disabled={left === 0}
+                  onChange={() => onChoose(slot.id)}
+                />
                 <span class="slot-when">{formatSlot(slot)}</span>
                 <span class="slot-places">
                   {left === 0 ? 'Full' : `${plural(left, 'place')} left`} · order by {formatHour(slot.cutoff)}

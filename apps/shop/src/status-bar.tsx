@@ -19,7 +19,9 @@ export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) 
     <div class={`status status-${status.state}`}>
       <p role="status" aria-live="polite">
         <span class="status-state">{words[status.state]}</span> · <span class="status-unsent">{unsent}</span>
-        {status.lastError && status.state !== 'idle' ? <span class="status-error"> · {explain(new Error(status.lastError)).sentence}</span> : null}
+        {status.lastError && status.state !== 'idle' ? (
+          <span class="status-error"> · {explain(new Error(status.lastError)).sentence}</span>
+        ) : null}
       </p>
       {long ? <SyncProgress shop={shop} /> : null}
     </div>

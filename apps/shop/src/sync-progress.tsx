@@ -16,9 +16,16 @@ export function SyncProgress({ shop }: { shop: Shop }) {
   const [heads, setHeads] = useState<Heads | null>(null);
   const [checkpoints, setCheckpoints] = useState<Heads>({});
   useEffect(() => {
-    shop.replica.client.progress.heads.query().then(({ heads: answered }) => setHeads(answered), () => setHeads(null));
+    shop.replica.client.progress.heads.query().then(
+      ({ heads: answered }) => setHeads(answered),
+      () => setHeads(null),
+    );
     const subscription = combineLatest(
-      collectionNames.map((name) => shop.replica.db.getLocal$<{ seq: number }>(pullCheckpointId(name)).pipe(map((doc) => [name, Number(doc?.toJSON().data.seq ?? 0)] as const))),
+      collectionNames.map((name) =>
+        shop.replica.db
+          .getLocal$<{ seq: number }>(pullCheckpointId(name))
+          .pipe(map((doc) => [name, Number(doc?.toJSON().data.seq ?? 0)] as const)),
+      ),
     ).subscribe((pairs) => setCheckpoints(Object.fromEntries(pairs)));
     return () => subscription.unsubscribe();
   }, [shop]);

@@ -20,7 +20,9 @@ const syncStatus = z.object({
  * (when the leader closes) shows its own from then on.
  */
 export function tabStatus$(shop: Shop): Observable<SyncStatus> {
-  return combineLatest([syncingTabStatus$(shop), online$()]).pipe(map(([status, online]) => (online ? status : { ...status, state: 'offline' as const })));
+  return combineLatest([syncingTabStatus$(shop), online$()]).pipe(
+    map(([status, online]) => (online ? status : { ...status, state: 'offline' as const })),
+  );
 }
 
 /**

@@ -15,7 +15,10 @@ describe('a group commit', () => {
   const committed = () => {
     const reader = new Database(file, { readonly: true });
     try {
-      return reader.prepare<[], { id: number }>('SELECT id FROM rows ORDER BY id').all().map((row) => row.id);
+      return reader
+        .prepare<[], { id: number }>('SELECT id FROM rows ORDER BY id')
+        .all()
+        .map((row) => row.id);
     } finally {
       reader.close();
     }

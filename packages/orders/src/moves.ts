@@ -13,7 +13,8 @@ const WAIT_MS = 30_000;
 
 type Tombstone = { id: string; _deleted: boolean; status?: unknown };
 
-const targetsOf = (collection: CollectionName, doc: Tombstone) => (doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined);
+const targetsOf = (collection: CollectionName, doc: Tombstone) =>
+  doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined;
 
 /** Resolves once the order `doc` (of `collection`) moved to is on the device; at once if `doc` is not a moved order's tombstone. */
 export async function awaitDestination(replica: Replica, collection: CollectionName, doc: Tombstone): Promise<void> {

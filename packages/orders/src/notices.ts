@@ -11,7 +11,10 @@ export type Notice =
   | { kind: 'split'; key: string; draftId: string; fromOrderId: string }
   | { kind: 'refused'; key: string; draftId: string; reason: string };
 
-export function noticesOf(orders: readonly OrderView[], options: { now: number; unreceivedAfterMs: number; dismissed: ReadonlySet<string> }): Notice[] {
+export function noticesOf(
+  orders: readonly OrderView[],
+  options: { now: number; unreceivedAfterMs: number; dismissed: ReadonlySet<string> },
+): Notice[] {
   const notices: Notice[] = [];
   for (const order of orders) {
     if (order.status === 'placed' && order.placedTime) {

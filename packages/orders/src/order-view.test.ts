@@ -2,10 +2,28 @@ import type { CatalogItem, Order } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { orderLists, type OrderSources, type OrderView } from './order-view.ts';
 
-const item = (id: string, priceCents: number): CatalogItem => ({ id, name: `Item ${id}`, description: '', kind: 'coffee', priceCents, image: 'a'.repeat(64), available: true });
+const item = (id: string, priceCents: number): CatalogItem => ({
+  id,
+  name: `Item ${id}`,
+  description: '',
+  kind: 'coffee',
+  priceCents,
+  image: 'a'.repeat(64),
+  available: true,
+});
 
 const order = (id: string, status: Order['status'], count: number, createdTime: string): Order =>
-  ({ id, status, ydoc: '', lines: [{ itemId: 'beans', count }], itemCount: count, totalCents: 0, note: '', slotId: null, createdTime }) as unknown as Order;
+  ({
+    id,
+    status,
+    ydoc: '',
+    lines: [{ itemId: 'beans', count }],
+    itemCount: count,
+    totalCents: 0,
+    note: '',
+    slotId: null,
+    createdTime,
+  }) as unknown as Order;
 
 const viewOf = (list: OrderView[], id: string) => list.find((view) => view.id === id);
 const statuses = (list: OrderView[]) => list.map((view) => `${view.id}:${view.status}`);

@@ -68,7 +68,8 @@ function viewOf(order: Order, sources: OrderSources): OrderView {
   return fresh;
 }
 
-const newestFirst = (a: OrderView, b: OrderView) => (a.createdTime < b.createdTime ? 1 : a.createdTime > b.createdTime ? -1 : a.id < b.id ? 1 : -1);
+const newestFirst = (a: OrderView, b: OrderView) =>
+  a.createdTime < b.createdTime ? 1 : a.createdTime > b.createdTime ? -1 : a.id < b.id ? 1 : -1;
 
 function sortedViews(orders: Iterable<Order>, sources: OrderSources): OrderView[] {
   return [...orders].map((order) => viewOf(order, sources)).sort(newestFirst);

@@ -1,6 +1,15 @@
 import { PouroverError } from '@pourover/protocol';
 import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
-import { derivedFields, editDraft, editDraftWithFields, emptyDraftUpdate, type CatalogItem, type DeliverySlot, type DraftEdit, type Order } from '@pourover/schemas';
+import {
+  derivedFields,
+  editDraft,
+  editDraftWithFields,
+  emptyDraftUpdate,
+  type CatalogItem,
+  type DeliverySlot,
+  type DraftEdit,
+  type Order,
+} from '@pourover/schemas';
 import type { RxCollection } from 'rxdb/plugins/core';
 import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
@@ -121,7 +130,9 @@ export class Shop {
 
   addItem(orderId: string, itemId: string, count = 1) {
     this.#known(itemId);
-    return this.#edit(orderId, (current) => [{ kind: 'setCount', itemId, count: (current.lines.find((l) => l.itemId === itemId)?.count ?? 0) + count }]);
+    return this.#edit(orderId, (current) => [
+      { kind: 'setCount', itemId, count: (current.lines.find((l) => l.itemId === itemId)?.count ?? 0) + count },
+    ]);
   }
 
   setCount(orderId: string, itemId: string, count: number) {

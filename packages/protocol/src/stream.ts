@@ -39,5 +39,10 @@ export const streamEvent = z.discriminatedUnion('kind', [
 export type StreamEvent = z.infer<typeof streamEvent>;
 
 export const streamInput = z
-  .object({ lastEventId: z.string().regex(/^\d{1,15}\.\d{1,15}$/, 'not a stream position').nullish() })
+  .object({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}\.\d{1,15}$/, 'not a stream position')
+      .nullish(),
+  })
   .strict();

@@ -9,20 +9,33 @@ describe('wire documents', () => {
     expect(wireDocument.safeParse(JSON.parse(nested(MAX_DEPTH - 1))).success).toBe(true);
     expect(wireDocument.safeParse(JSON.parse(nested(MAX_DEPTH))).success).toBe(false);
     const deepest = JSON.parse(nested(20_000)) as unknown;
-    expect(pushRequest.safeParse({ collection: 'user', rows: [{ assumedMasterState: deepest, newDocumentState: { id: 'a', _deleted: false } }] }).success).toBe(false);
+    expect(
+      pushRequest.safeParse({ collection: 'user', rows: [{ assumedMasterState: deepest, newDocumentState: { id: 'a', _deleted: false } }] })
+        .success,
+    ).toBe(false);
     const precondition = { kind: 'equals', state: deepest };
-    expect(batchRequest.safeParse({ operations: [{ collection: 'user', precondition, write: { id: 'a', _deleted: false } }] }).success).toBe(false);
+    expect(
+      batchRequest.safeParse({ operations: [{ collection: 'user', precondition, write: { id: 'a', _deleted: false } }] }).success,
+    ).toBe(false);
   });
 });
 
 describe('a request that names a replica', () => {
   it('names the store’s or a shopper’s, nothing else (KB1, KB6)', () => {
     const get = (replica: string) => getRequest.safeParse({ collection: 'user', ids: ['a'], replica }).success;
-    const batch = (replica: string) => batchRequest.safeParse({ replica, operations: [{ collection: 'user', write: { id: 'a', _deleted: false } }] }).success;
+    const batch = (replica: string) =>
+      batchRequest.safeParse({ replica, operations: [{ collection: 'user', write: { id: 'a', _deleted: false } }] }).success;
     for (const named of [get, batch]) {
       expect(named('bluebottle')).toBe(true);
       expect(named('bluebottle:users:alice')).toBe(true);
-      for (const bad of ['', 'bluebottle:users', 'bluebottle:users:alice:phone', 'not-a-replica', 'bluebottle:shops:alice', 'bluebottle:users:a b']) {
+      for (const bad of [
+        '',
+        'bluebottle:users',
+        'bluebottle:users:alice:phone',
+        'not-a-replica',
+        'bluebottle:shops:alice',
+        'bluebottle:users:a b',
+      ]) {
         expect(named(bad), bad).toBe(false);
       }
     }

@@ -75,9 +75,7 @@ export const pushRow = z
   .strict();
 export type PushRow = z.infer<typeof pushRow>;
 
-export const pushRequest = z
-  .object({ collection: collectionName, rows: z.array(pushRow).min(1).max(MAX_ROWS) })
-  .strict();
+export const pushRequest = z.object({ collection: collectionName, rows: z.array(pushRow).min(1).max(MAX_ROWS) }).strict();
 export type PushRequest = z.infer<typeof pushRequest>;
 
 /**

@@ -23,7 +23,10 @@ export const watchInput = z
   .object({
     collection: collectionName,
     /** A resume marker, or `s<n>` (an initial-state page: start over from the initial state). */
-    lastEventId: z.string().regex(/^s?\d{1,15}$/, 'not a resume marker').nullish(),
+    lastEventId: z
+      .string()
+      .regex(/^s?\d{1,15}$/, 'not a resume marker')
+      .nullish(),
   })
   .strict();
 

@@ -37,7 +37,11 @@ export class LiveStream {
   #attempt = 0;
   #closed = false;
 
-  constructor(client: SyncClient, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; credentials: Credentials; seqs: SeqBook }) {
+  constructor(
+    client: SyncClient,
+    collections: readonly CollectionName[],
+    hooks: { beforeApply: BeforeApply; credentials: Credentials; seqs: SeqBook },
+  ) {
     this.#client = client;
     this.#beforeApply = hooks.beforeApply;
     this.#credentials = hooks.credentials;

@@ -81,7 +81,9 @@ describe('a replica', () => {
     const before = item.toJSON();
     await expect(item.incrementalPatch({ name: 'Renamed by a shopper' })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
     await expect(item.remove()).rejects.toBeInstanceOf(ReadOnlyCollectionError);
-    await expect(replica.collections.catalog.insert({ ...before, id: crypto.randomUUID() })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(replica.collections.catalog.insert({ ...before, id: crypto.randomUUID() })).rejects.toBeInstanceOf(
+      ReadOnlyCollectionError,
+    );
     await expect(replica.collections.processedOrders.bulkUpsert([])).resolves.toEqual({ success: [], error: [] });
     expect((await replica.collections.catalog.findOne(item.primary).exec())?.toJSON()).toEqual(before);
     const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
@@ -98,11 +100,17 @@ describe('a replica', () => {
     const renamed = held[0];
     if (!renamed) throw new Error('the seeded catalog did not sync');
     const added = { ...renamed, id: crypto.randomUUID(), name: 'Added by the store' };
-    const store = createSyncClient({ url: server.url, token: () => signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: 'bluebottle', ttlSeconds: 600 }) });
+    const store = createSyncClient({
+      url: server.url,
+      token: () => signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: 'bluebottle', ttlSeconds: 600 }),
+    });
     await store.sync.push.mutate({
       collection: 'catalog',
       rows: [
-        { assumedMasterState: { ...renamed, _deleted: false }, newDocumentState: { ...renamed, name: 'Renamed by the store', _deleted: false } },
+        {
+          assumedMasterState: { ...renamed, _deleted: false },
+          newDocumentState: { ...renamed, name: 'Renamed by the store', _deleted: false },
+        },
         { assumedMasterState: null, newDocumentState: { ...added, _deleted: false } },
       ],
     });
@@ -157,7 +165,11 @@ describe('a replica', () => {
     const onServer = (await server.store.get(REPLICA, 'user', DEMO))?.document;
     expect(onServer).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
     for (const device of [phone, laptop]) {
-      await firstValueFrom(device.collections.user.findOne(DEMO).$.pipe(filter((doc) => doc?.get('email') === 'ada@laptop.example' && doc.get('name') === 'Ada on the phone')));
+      await firstValueFrom(
+        device.collections.user
+          .findOne(DEMO)
+          .$.pipe(filter((doc) => doc?.get('email') === 'ada@laptop.example' && doc.get('name') === 'Ada on the phone')),
+      );
     }
     await Promise.all([phone.close(), laptop.close()]);
   });
@@ -241,7 +253,8 @@ describe('a replica', () => {
     let edits = 0;
     try {
       // Edits for 300 ms: without spacing, one push per round trip (a few ms here).
-      for (const start = performance.now(); performance.now() - start < 300; ) profile = await profile.incrementalPatch({ name: `Ada ${++edits}` });
+      for (const start = performance.now(); performance.now() - start < 300;)
+        profile = await profile.incrementalPatch({ name: `Ada ${++edits}` });
       await phone.awaitInSync();
     } finally {
       server.store.seqs = seqs;
@@ -273,21 +286,30 @@ describe('a replica', () => {
     expect(stores - before).toBeLessThanOrEqual(Math.ceil(span / 1_000) + 1);
     await laptop.close();
 
-    const stored = await createRxDatabase({ name: 'checkpoint-laptop', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false, localDocuments: true });
+    const stored = await createRxDatabase({
+      name: 'checkpoint-laptop',
+      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+      multiInstance: false,
+      localDocuments: true,
+    });
     const checkpoint = (await stored.getLocal<Checkpoint>('pull-checkpoint-user'))?.toJSON().data ?? null;
     await stored.close();
     const client = createSyncClient({ url: server.url, token: () => token });
     expect((await client.sync.pull.query({ collection: 'user', checkpoint, limit: 10 })).documents).toEqual([]);
   });
 
-  it('upgraded from RxDB\'s replication, pushes over the server\'s state RxDB kept, so the fields it did not change take what other devices wrote', async () => {
+  it("upgraded from RxDB's replication, pushes over the server's state RxDB kept, so the fields it did not change take what other devices wrote", async () => {
     await using phone = await open('upgrade-phone');
     await phone.awaitInSync();
     await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada before', email: 'ada@before.example' });
     await phone.awaitInSync();
 
     // The laptop as it synced before: through RxDB's replication, which kept the server's states in a meta storage.
-    const old = await createRxDatabase({ name: 'upgrade-laptop', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
+    const old = await createRxDatabase({
+      name: 'upgrade-laptop',
+      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+      multiInstance: false,
+    });
     await old.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name) }])) as never);
     const client = createSyncClient({ url: server.url, token: () => token });
     const replication = replicateRxCollection<Record<string, unknown>, unknown>({
@@ -295,10 +317,16 @@ describe('a replica', () => {
       replicationIdentifier: 'pourover-user',
       live: false,
       waitForLeadership: false,
-      pull: { handler: (checkpoint, limit) => client.sync.pull.query({ collection: 'user', checkpoint: (checkpoint as Checkpoint | undefined) ?? null, limit }) as never },
+      pull: {
+        handler: (checkpoint, limit) =>
+          client.sync.pull.query({ collection: 'user', checkpoint: (checkpoint as Checkpoint | undefined) ?? null, limit }) as never,
+      },
       push: {
         handler: async (rows) => {
-          const wire = rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState })) as PushRow[];
+          const wire = rows.map((row) => ({
+            assumedMasterState: row.assumedMasterState ?? null,
+            newDocumentState: row.newDocumentState,
+          })) as PushRow[];
           return (await client.sync.push.mutate({ collection: 'user', rows: wire })).conflicts as never;
         },
       },
@@ -310,14 +338,21 @@ describe('a replica', () => {
     await old.close();
     await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
     await phone.awaitInSync();
-    const metaStorages = async () => (await indexedDB.databases()).filter((database) => database.name?.startsWith('rxdb-dexie-upgrade-laptop--0--rx-replication-meta-'));
+    const metaStorages = async () =>
+      (await indexedDB.databases()).filter((database) => database.name?.startsWith('rxdb-dexie-upgrade-laptop--0--rx-replication-meta-'));
     expect(await metaStorages()).toHaveLength(1);
 
     const laptop = await open('upgrade-laptop');
     try {
       await laptop.awaitInSync();
-      expect((await server.store.get(REPLICA, 'user', DEMO))?.document).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
-      expect((await laptop.collections.user.findOne(DEMO).exec())?.toJSON()).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
+      expect((await server.store.get(REPLICA, 'user', DEMO))?.document).toMatchObject({
+        name: 'Ada on the phone',
+        email: 'ada@laptop.example',
+      });
+      expect((await laptop.collections.user.findOne(DEMO).exec())?.toJSON()).toMatchObject({
+        name: 'Ada on the phone',
+        email: 'ada@laptop.example',
+      });
     } finally {
       await laptop.close();
     }

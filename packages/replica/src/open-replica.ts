@@ -1,6 +1,13 @@
 import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
 import { collectionNames, collections, devicesWrite, migrations, rxSchemaOf, type CollectionName } from '@pourover/schemas';
-import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
+import {
+  addRxPlugin,
+  createRxDatabase,
+  type RxCollection,
+  type RxConflictHandler,
+  type RxDatabase,
+  type RxStorage,
+} from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -144,7 +151,11 @@ export class Replica {
     });
     const seqs = new SeqBook();
     // A database of older schema versions is migrated here, before anything syncs; each document keeps its `_rev` and `_meta`, so what was unsent stays unsent and nothing synced is pushed again.
-    await db.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrationStrategies: migrations[name] }])) as never);
+    await db.addCollections(
+      Object.fromEntries(
+        collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrationStrategies: migrations[name] }]),
+      ) as never,
+    );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
     const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
@@ -153,10 +164,25 @@ export class Replica {
     const started: (PullReplication | TwoWayReplication)[] = [];
     const replications = collectionNames.map((name): CollectionReplication => {
       const collection = db.collections[name];
-      const parts = { collection, pull: serverPull({ name, client, credentials, seqs, beforeApply }), changes$: stream.streamOf(name), checkpoints: localCheckpoints(db, name), retryMs };
+      const parts = {
+        collection,
+        pull: serverPull({ name, client, credentials, seqs, beforeApply }),
+        changes$: stream.streamOf(name),
+        checkpoints: localCheckpoints(db, name),
+        retryMs,
+      };
       if (devicesWrite(name)) {
         unsent.watch(collection);
-        const replication = new TwoWayReplication({ ...parts, name, client, credentials, seqs, unsent, handler: conflictHandlerOf(name, options, db), legacy: new LegacyReplicationMeta(collection, options.indexedDB?.indexedDB) });
+        const replication = new TwoWayReplication({
+          ...parts,
+          name,
+          client,
+          credentials,
+          seqs,
+          unsent,
+          handler: conflictHandlerOf(name, options, db),
+          legacy: new LegacyReplicationMeta(collection, options.indexedDB?.indexedDB),
+        });
         started.push(replication);
         return replication;
       }
@@ -213,9 +239,15 @@ function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionNa
 }
 
 /** The collection's conflict rule: the app's handler for it, or the built-in one. */
-function conflictHandlerOf(name: CollectionName, options: ReplicaOptions, db: RxDatabase<ReplicaCollections>): RxConflictHandler<Record<string, unknown>> {
+function conflictHandlerOf(
+  name: CollectionName,
+  options: ReplicaOptions,
+  db: RxDatabase<ReplicaCollections>,
+): RxConflictHandler<Record<string, unknown>> {
   const rule = collections[name].conflict;
-  return options.conflictHandlers?.[name] ?? builtInRules[rule] ?? (rule === 'yjs-merge' ? catalogPricedDraftMerge(db) : fieldLastWriterWins);
+  return (
+    options.conflictHandlers?.[name] ?? builtInRules[rule] ?? (rule === 'yjs-merge' ? catalogPricedDraftMerge(db) : fieldLastWriterWins)
+  );
 }
 
 /** `draftMerge` priced from the catalog the device holds, read again for each conflict. */

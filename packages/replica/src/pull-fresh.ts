@@ -19,7 +19,13 @@ export type ServerPull = (checkpoint: Checkpoint | null) => Promise<PulledPage>;
  * pages of fresh states (`pullFresh`), handed to `beforeApply` before they
  * are written.
  */
-export function serverPull(parts: { name: CollectionName; client: SyncClient; credentials: Credentials; seqs: SeqBook; beforeApply: BeforeApply }): ServerPull {
+export function serverPull(parts: {
+  name: CollectionName;
+  client: SyncClient;
+  credentials: Credentials;
+  seqs: SeqBook;
+  beforeApply: BeforeApply;
+}): ServerPull {
   const { name, client } = parts;
   return async (checkpoint) => {
     const page = await pullFresh({
@@ -27,7 +33,8 @@ export function serverPull(parts: { name: CollectionName; client: SyncClient; cr
       checkpoint,
       limit: PULL_BATCH,
       seqs: parts.seqs,
-      pull: (from) => withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: PULL_BATCH })),
+      pull: (from) =>
+        withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: PULL_BATCH })),
     });
     await parts.beforeApply(name, page.documents);
     return page;

@@ -208,15 +208,19 @@ export class PullReplication {
    */
   async #write(documents: readonly WireDocument[], seqs: readonly number[]) {
     const seqOf = new Map(documents.map((document, index) => [document.id, seqs[index] ?? 0]));
-    const latest = new Map(documents.filter((document) => this.#states.wanted(document, seqOf.get(document.id) ?? 0)).map((document) => [document.id, document]));
+    const latest = new Map(
+      documents.filter((document) => this.#states.wanted(document, seqOf.get(document.id) ?? 0)).map((document) => [document.id, document]),
+    );
     let rows: BulkWriteRow<Doc>[] = [];
     for (const document of latest.values()) {
       const known = this.#states.held(document.id);
       if (!known) rows.push({ document: this.#states.stored(document, undefined) });
-      else if (this.#states.replaces(known, document, seqOf.get(document.id) ?? 0)) rows.push({ previous: known, document: this.#states.stored(document, known) });
+      else if (this.#states.replaces(known, document, seqOf.get(document.id) ?? 0))
+        rows.push({ previous: known, document: this.#states.stored(document, known) });
     }
     for (let tries = 0; rows.length > 0; tries += 1) {
-      if (tries === WRITE_TRIES) throw new Error(`${this.#collection.name}: ${rows.length} pulled documents kept meeting newer local writes`);
+      if (tries === WRITE_TRIES)
+        throw new Error(`${this.#collection.name}: ${rows.length} pulled documents kept meeting newer local writes`);
       const { error } = await writeStored(this.#collection, rows, PULL_CONTEXT);
       const refused = new Map(error.map((failure) => [failure.documentId, failure]));
       for (const row of rows) {
@@ -226,7 +230,8 @@ export class PullReplication {
       }
       rows = [];
       for (const failure of refused.values()) {
-        if (failure.status !== 409 || !failure.documentInDb) throw new Error(`${this.#collection.name}: writing ${failure.documentId} failed (${failure.status})`);
+        if (failure.status !== 409 || !failure.documentInDb)
+          throw new Error(`${this.#collection.name}: writing ${failure.documentId} failed (${failure.status})`);
         const document = latest.get(failure.documentId);
         if (document && this.#states.replaces(failure.documentInDb, document, seqOf.get(document.id) ?? 0)) {
           rows.push({ previous: failure.documentInDb, document: this.#states.stored(document, failure.documentInDb) });
@@ -273,7 +278,12 @@ export function writeStored(collection: RxCollection<Doc>, rows: BulkWriteRow<Do
 }
 
 /** A state as the storage keeps it, as the next revision after `previous`, with `meta` beside its write time. */
-export function storedState(document: WireDocument, previous: Stored | undefined, token: string, meta: (rev: string) => Record<string, unknown> = () => ({})): Stored {
+export function storedState(
+  document: WireDocument,
+  previous: Stored | undefined,
+  token: string,
+  meta: (rev: string) => Record<string, unknown> = () => ({}),
+): Stored {
   const rev = createRevision(token, previous);
   return { ...document, _meta: { lwt: now(), ...meta(rev) }, _rev: rev, _attachments: {} };
 }

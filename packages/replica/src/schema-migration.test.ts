@@ -23,7 +23,8 @@ function draft(note: string): WireDocument {
 }
 
 /** A document as the version-0 app stored what the server sent it: its sync state in `_meta.pourover`. */
-const synced = (document: WireDocument, token: string) => storedState(document, undefined, token, (rev) => ({ pourover: { rev, base: document } }));
+const synced = (document: WireDocument, token: string) =>
+  storedState(document, undefined, token, (rev) => ({ pourover: { rev, base: document } }));
 
 describe('a device database made under schema version 0', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-migration-'));
@@ -32,7 +33,11 @@ describe('a device database made under schema version 0', () => {
 
   beforeAll(async () => {
     server = await startServer({ dataDir: dir, seed: true });
-    const answer = await fetch(`${server.url}/trpc/auth.devSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"device":"old-phone"}' });
+    const answer = await fetch(`${server.url}/trpc/auth.devSignIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"device":"old-phone"}',
+    });
     token = ((await answer.json()) as { result: { data: { token: string } } }).result.data.token;
   });
   afterAll(async () => {
@@ -43,7 +48,10 @@ describe('a device database made under schema version 0', () => {
   it('is migrated when the app opens it: its unsent writes reach the server, and what it had synced is not pushed again', async () => {
     const client = createSyncClient({ url: server.url, token: () => token });
     const [kept, edited] = [draft('synced, never edited'), draft('synced, then edited offline')];
-    await client.sync.push.mutate({ collection: 'draftOrders', rows: [kept, edited].map((document) => ({ assumedMasterState: null, newDocumentState: document })) });
+    await client.sync.push.mutate({
+      collection: 'draftOrders',
+      rows: [kept, edited].map((document) => ({ assumedMasterState: null, newDocumentState: document })),
+    });
     const onServer = await server.store.getMany(REPLICA, 'draftOrders', [kept.id, edited.id]);
     const profile = await server.store.get(REPLICA, 'user', DEMO);
     if (!onServer[0] || !onServer[1] || !profile) throw new Error('the server lacks what the device synced');
@@ -52,10 +60,15 @@ describe('a device database made under schema version 0', () => {
     await old.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: schemasV0[name] }])) as never);
     const drafts = old.collections['draftOrders'];
     if (!drafts) throw new Error('no draftOrders collection');
-    await drafts.storageInstance.bulkWrite([onServer[0], onServer[1]].map((stored) => ({ document: synced(stored.document, old.token) })), 'test');
+    await drafts.storageInstance.bulkWrite(
+      [onServer[0], onServer[1]].map((stored) => ({ document: synced(stored.document, old.token) })),
+      'test',
+    );
     await old.collections['user']?.storageInstance.bulkWrite([{ document: synced(profile.document, old.token) }], 'test');
     const offlineNote = 'changed while offline, before the upgrade';
-    await (await drafts.findOne(edited.id).exec())?.incrementalModify((data: Record<string, unknown>) => ({
+    await (
+      await drafts.findOne(edited.id).exec()
+    )?.incrementalModify((data: Record<string, unknown>) => ({
       ...data,
       ...editDraftWithFields(String(data['ydoc']), [{ kind: 'setNote', note: offlineNote }], () => undefined),
     }));
@@ -64,7 +77,15 @@ describe('a device database made under schema version 0', () => {
     const seqsBefore = await server.store.seqs(REPLICA, 'draftOrders', [kept.id, edited.id]);
     await old.close();
 
-    const replica = await openReplica({ url: server.url, blessing: token, name: 'v0-device', indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 100 });
+    const replica = await openReplica({
+      url: server.url,
+      blessing: token,
+      name: 'v0-device',
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+      retryMs: 100,
+    });
     try {
       expect(replica.collections.draftOrders.schema.version).toBe(schemaVersions.draftOrders);
       await replica.awaitInSync();

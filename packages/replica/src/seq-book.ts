@@ -12,7 +12,11 @@ export class SeqBook {
   readonly #pushing = new Map<string, Set<Promise<unknown>>>();
 
   /** Keeps the documents not older than what the device knows, with their positions, and remembers those. */
-  fresh<T extends { id: string }>(collection: string, documents: readonly T[], seqs: readonly number[]): { documents: T[]; seqs: number[] } {
+  fresh<T extends { id: string }>(
+    collection: string,
+    documents: readonly T[],
+    seqs: readonly number[],
+  ): { documents: T[]; seqs: number[] } {
     const kept: { documents: T[]; seqs: number[] } = { documents: [], seqs: [] };
     documents.forEach((document, index) => {
       const seq = seqs[index] ?? 0;

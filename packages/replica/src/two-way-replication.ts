@@ -6,7 +6,15 @@ import { chunkBySize } from './chunk-rows.ts';
 import type { Credentials } from '@pourover/sync-client';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
-import { PullReplication, storedState, wireState, writeStored, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
+import {
+  PullReplication,
+  storedState,
+  wireState,
+  writeStored,
+  type CheckpointStore,
+  type PulledChange,
+  type ServerStates,
+} from './pull-replication.ts';
 import { errorCodeOf, withRecovery } from '@pourover/sync-client';
 import { storedPages } from './stored-pages.ts';
 import type { SeqBook } from './seq-book.ts';
@@ -78,7 +86,11 @@ export type TwoWayParts = {
  * as the conflict, so the collection's rule puts the device back in line. A
  * document the server does not have at all comes back deleted.
  */
-async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
+async function pushOrRevert(
+  client: SyncClient,
+  collection: CollectionName,
+  rows: PushRow[],
+): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
   try {
     return await client.sync.push.mutate({ collection, rows });
   } catch (error) {
@@ -234,7 +246,10 @@ export class TwoWayReplication {
             this.#noteLocal(held);
             needed ||= !syncMetaOf(held) && this.#legacyBases.has(String(held['id']));
           }
-          this.#parts.unsent.found(this.#parts.name, unsent.map((held) => String(held['id'])));
+          this.#parts.unsent.found(
+            this.#parts.name,
+            unsent.map((held) => String(held['id'])),
+          );
         }
         if (bases && !needed) await legacy.remove();
         return;
@@ -305,8 +320,15 @@ export class TwoWayReplication {
 
   async #push(batch: Stored[]) {
     const { name, client, credentials, seqs, unsent } = this.#parts;
-    const rows = batch.map((held): PushRow & { held: Stored } => ({ held, assumedMasterState: this.#baseOf(held), newDocumentState: wireState(held) }));
-    const sent = unsent.beginPush(name, rows.map((row) => row.newDocumentState.id));
+    const rows = batch.map((held): PushRow & { held: Stored } => ({
+      held,
+      assumedMasterState: this.#baseOf(held),
+      newDocumentState: wireState(held),
+    }));
+    const sent = unsent.beginPush(
+      name,
+      rows.map((row) => row.newDocumentState.id),
+    );
     const unanswered = new Set(rows);
     const conflicts: { row: (typeof rows)[number]; real: WireDocument }[] = [];
     let settled = 0;
@@ -315,7 +337,11 @@ export class TwoWayReplication {
         for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
           const wire = chunk.map(({ assumedMasterState, newDocumentState }) => ({ assumedMasterState, newDocumentState }));
           const result = await withRecovery(credentials, () => pushOrRevert(client, name, wire));
-          seqs.acknowledged(name, wire.map((row) => row.newDocumentState.id), result.seqs);
+          seqs.acknowledged(
+            name,
+            wire.map((row) => row.newDocumentState.id),
+            result.seqs,
+          );
           const refused = new Map(result.conflicts.map((real) => [real.id, real]));
           for (const row of chunk) {
             unanswered.delete(row);
@@ -360,10 +386,19 @@ export class TwoWayReplication {
       const [held] = await collection.storageInstance.findDocumentsById([id], true);
       const mine = held ? wireState(held) : row.newDocumentState;
       const equal = handler.isEqual(real, mine, 'upstream-check-if-equal');
-      const input = { realMasterState: real, newDocumentState: mine, ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState } : {}) };
+      const input = {
+        realMasterState: real,
+        newDocumentState: mine,
+        ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState } : {}),
+      };
       const merged = equal ? real : ((await handler.resolve(input, 'upstream-conflict')) as WireDocument);
       const synced = equal || handler.isEqual(merged, real, 'upstream-check-if-equal');
-      const document = storedState(synced ? real : merged, held, collection.database.token, synced ? syncedAt(real) : () => ({ [META]: { rev: '', base: real } }));
+      const document = storedState(
+        synced ? real : merged,
+        held,
+        collection.database.token,
+        synced ? syncedAt(real) : () => ({ [META]: { rev: '', base: real } }),
+      );
       const { error } = await writeStored(collection, [held ? { previous: held, document } : { document }], CONTEXT);
       if (error.length > 0) continue;
       this.#acked.delete(id);
@@ -407,9 +442,12 @@ export class TwoWayReplication {
     this.#unsettledSince ??= Date.now();
     clearTimeout(this.#settleTimer);
     const wait = Math.min(SETTLE_MS, this.#unsettledSince + SETTLE_MAX_MS - Date.now());
-    this.#settleTimer = setTimeout(() => {
-      this.#settling = this.#settling.then(() => this.#settle()).catch((error: unknown) => this.error$.next(error));
-    }, Math.max(0, wait));
+    this.#settleTimer = setTimeout(
+      () => {
+        this.#settling = this.#settling.then(() => this.#settle()).catch((error: unknown) => this.error$.next(error));
+      },
+      Math.max(0, wait),
+    );
   }
 
   /**
@@ -422,7 +460,10 @@ export class TwoWayReplication {
     const entries = [...this.#acked.values()].filter((acked) => !acked.refused);
     if (entries.length === 0) return;
     const { collection } = this.#parts;
-    const rows = entries.map(({ stored, state }) => ({ previous: stored, document: storedState(state, stored, collection.database.token, syncedAt(state)) }));
+    const rows = entries.map(({ stored, state }) => ({
+      previous: stored,
+      document: storedState(state, stored, collection.database.token, syncedAt(state)),
+    }));
     const { error } = await writeStored(collection, rows, CONTEXT);
     const refused = new Set(error.map((failure) => failure.documentId));
     for (const acked of entries) {

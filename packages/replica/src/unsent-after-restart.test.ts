@@ -18,16 +18,33 @@ async function deadUrl(): Promise<string> {
 describe('the count of unsent changes', () => {
   it('still counts, after the app is reopened offline, the writes made before it closed', async () => {
     const url = await deadUrl();
-    const open = () => openReplica({ url, blessing: 'offline', name: 'unsent-restart', indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 60_000 });
+    const open = () =>
+      openReplica({
+        url,
+        blessing: 'offline',
+        name: 'unsent-restart',
+        indexedDB: { indexedDB, IDBKeyRange },
+        EventSource,
+        multiInstance: false,
+        retryMs: 60_000,
+      });
     const first = await open();
     const ydoc = emptyDraftUpdate();
     const fields = { status: 'draft', ydoc, ...derivedFields(ydoc, () => undefined), createdTime: new Date().toISOString() };
-    await first.collections.draftOrders.bulkInsert([{ id: crypto.randomUUID(), ...fields }, { id: crypto.randomUUID(), ...fields }]);
+    await first.collections.draftOrders.bulkInsert([
+      { id: crypto.randomUUID(), ...fields },
+      { id: crypto.randomUUID(), ...fields },
+    ]);
     await firstValueFrom(first.status$.pipe(filter((status) => status.unsent === 2)));
     await first.close();
 
     const reopened = await open();
-    const status = await firstValueFrom(reopened.status$.pipe(filter((s) => s.unsent > 0 && s.state === 'offline'), timeout(10_000)));
+    const status = await firstValueFrom(
+      reopened.status$.pipe(
+        filter((s) => s.unsent > 0 && s.state === 'offline'),
+        timeout(10_000),
+      ),
+    );
     expect(status.unsent).toBe(2);
     await reopened.close();
   });

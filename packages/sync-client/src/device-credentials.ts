@@ -21,7 +21,10 @@ const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 export type DevicePublicKey = { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 
 const toBase64Url = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /**
  * A device's credentials: a non-extractable ECDSA P-256 key pair made on the

@@ -55,7 +55,10 @@ async function failedAttempt(ctx: Context, caller: Caller, message: string): Pro
 
 /** Whether `password` is the account's, through the node's password-hash gate; an unknown account costs the same hash. */
 function checkPassword(ctx: Context, password: string, account: { passwordHash: string } | undefined): Promise<boolean> {
-  return ctx.limits.hashes.run(ctx.address, async () => (await passwordMatches(password, account?.passwordHash ?? UNMATCHABLE_HASH)) && account !== undefined);
+  return ctx.limits.hashes.run(
+    ctx.address,
+    async () => (await passwordMatches(password, account?.passwordHash ?? UNMATCHABLE_HASH)) && account !== undefined,
+  );
 }
 
 function shopperOf(ctx: Context & { principal: NonNullable<Context['principal']> }): string {
@@ -78,7 +81,11 @@ export const authRouter = router({
   storeSignIn: publicProcedure.input(z.object({ code: pairingCode }).strict()).mutation(async ({ ctx, input }) => {
     const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
     if (!redeemed.ok || !isOwnerCode(redeemed.shopperId)) {
-      throw await failedAttempt(ctx, callerOf(ctx), 'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`');
+      throw await failedAttempt(
+        ctx,
+        callerOf(ctx),
+        'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`',
+      );
     }
     return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: STORE_SESSION_SECONDS, now: ctx.now() }), blessing: STORE };
   }),
@@ -89,7 +96,16 @@ export const authRouter = router({
    * as a wrong password (see docs/limits.md for what sign-up still tells).
    */
   signUp: publicProcedure
-    .input(z.object({ name: z.string().min(1).max(120), email: z.email().max(254), password: z.string().min(10, 'a password has at least 10 characters').max(256), ...newDevice }).strict())
+    .input(
+      z
+        .object({
+          name: z.string().min(1).max(120),
+          email: z.email().max(254),
+          password: z.string().min(10, 'a password has at least 10 characters').max(256),
+          ...newDevice,
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       const caller = callerOf(ctx, input.email);
       await ctx.limits.publicAttempts.admitEmail(input.email);
@@ -136,7 +152,10 @@ export const authRouter = router({
       if (!(await ctx.limits.refreshProofs.spend(`${input.device}|${input.at}`))) {
         throw new PouroverError('UNAUTHENTICATED', 'this refresh request was used already; sign a new one');
       }
-      return { token: signBlessing(ctx.key, { name: record.name, ttlSeconds: ctx.accessTokenSeconds, now: ctx.now() }), expiresInSeconds: ctx.accessTokenSeconds };
+      return {
+        token: signBlessing(ctx.key, { name: record.name, ttlSeconds: ctx.accessTokenSeconds, now: ctx.now() }),
+        expiresInSeconds: ctx.accessTokenSeconds,
+      };
     }),
 
   /** A single-use code, valid five minutes, that blesses one more device of the caller's shopper. */
@@ -145,16 +164,18 @@ export const authRouter = router({
     return { code, expiresAt: new Date(ctx.now().getTime() + PAIRING_CODE_MS).toISOString() };
   }),
 
-  redeemPairingCode: publicProcedure
-    .input(z.object({ code: pairingCode, ...newDevice }).strict())
-    .mutation(async ({ ctx, input }) => {
-      const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
-      if (!redeemed.ok || isOwnerCode(redeemed.shopperId)) {
-        const why = { unknown: 'this pairing code is not valid', used: 'this pairing code was already used', expired: 'this pairing code has expired' };
-        throw await failedAttempt(ctx, callerOf(ctx), why[redeemed.ok ? 'unknown' : redeemed.reason]);
-      }
-      return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
-    }),
+  redeemPairingCode: publicProcedure.input(z.object({ code: pairingCode, ...newDevice }).strict()).mutation(async ({ ctx, input }) => {
+    const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
+    if (!redeemed.ok || isOwnerCode(redeemed.shopperId)) {
+      const why = {
+        unknown: 'this pairing code is not valid',
+        used: 'this pairing code was already used',
+        expired: 'this pairing code has expired',
+      };
+      throw await failedAttempt(ctx, callerOf(ctx), why[redeemed.ok ? 'unknown' : redeemed.reason]);
+    }
+    return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
+  }),
 
   /**
    * A single-use ticket, good for a few seconds, that opens one live stream (`sync.stream`, `sync.watch`): asked

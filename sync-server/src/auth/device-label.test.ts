@@ -8,7 +8,8 @@ describe('a device named in free text', () => {
     expect(deviceIdOf('Phone A')).toMatch(/^Phone-A-[0-9a-f]{6}$/);
     expect(deviceIdOf('Cuisine d’Émile')).toMatch(/^Cuisine-d-Emile-[0-9a-f]{6}$/);
     expect(deviceIdOf('手机')).toMatch(/^device-[0-9a-f]{6}$/);
-    for (const name of ['Phone A', '  spaced  out ', 'a'.repeat(40), '🙂🙂', 'x:y:z', 'ünïcödé tablet']) expect(deviceIdOf(name)).toMatch(ID);
+    for (const name of ['Phone A', '  spaced  out ', 'a'.repeat(40), '🙂🙂', 'x:y:z', 'ünïcödé tablet'])
+      expect(deviceIdOf(name)).toMatch(ID);
   });
 
   it('keeps names that read alike apart, and gives one name the same id every time', () => {

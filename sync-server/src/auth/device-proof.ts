@@ -6,7 +6,6 @@ export const devicePublicKey = z
   .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().max(64), y: z.string().max(64) })
   .loose();
 
-
 /** Whether `signature` (ECDSA P-256 over SHA-256, raw r‖s as WebCrypto makes it) proves the device holds its key. */
 export function verifyDeviceProof(publicKey: JsonWebKey, message: string, signature: string): boolean {
   try {

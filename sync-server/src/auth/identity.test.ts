@@ -18,7 +18,11 @@ async function deviceKeys() {
 }
 
 async function proof(keys: CryptoKeyPair, device: string, at: string) {
-  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, new TextEncoder().encode(refreshMessage(device, at)));
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    keys.privateKey,
+    new TextEncoder().encode(refreshMessage(device, at)),
+  );
   return Buffer.from(signature).toString('base64url');
 }
 
@@ -65,7 +69,11 @@ describe('devices, pairing and revocation', () => {
     ).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
     const stale = new Date(clock - 10 * MINUTE).toISOString();
     await expect(
-      client(server).auth.refresh.mutate({ device: laptop.blessing, at: stale, signature: await proof(laptop.keys, laptop.blessing, stale) }),
+      client(server).auth.refresh.mutate({
+        device: laptop.blessing,
+        at: stale,
+        signature: await proof(laptop.keys, laptop.blessing, stale),
+      }),
     ).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
     const signed = { device: laptop.blessing, at, signature: await proof(laptop.keys, laptop.blessing, at) };
     const { token } = await client(server).auth.refresh.mutate(signed);
@@ -120,9 +128,9 @@ describe('devices, pairing and revocation', () => {
       (error) => codeOf(error) === 'UNAUTHENTICATED',
     );
     const at = new Date(clock).toISOString();
-    await expect(client(server).auth.refresh.mutate({ device: lost.blessing, at, signature: await proof(lost.keys, lost.blessing, at) })).rejects.toSatisfy(
-      (error) => codeOf(error) === 'UNAUTHENTICATED',
-    );
+    await expect(
+      client(server).auth.refresh.mutate({ device: lost.blessing, at, signature: await proof(lost.keys, lost.blessing, at) }),
+    ).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
     const listed = await client(server, phone.token).auth.devices.query();
     expect(listed.find((d) => d.name === lost.blessing)?.revokedAt).toBeTruthy();
   });

@@ -16,5 +16,9 @@ export async function openIdentityStore(choice: {
   onError: (error: unknown) => void;
 }): Promise<IdentityStore> {
   if (choice.store === undefined) return new SqliteIdentityStore(join(choice.dataDir, 'identity.sqlite'));
-  return PostgresIdentityStore.open({ url: postgresUrl.parse(choice.store), serverPublicKey: publicKeyPem(choice.key), onError: choice.onError });
+  return PostgresIdentityStore.open({
+    url: postgresUrl.parse(choice.store),
+    serverPublicKey: publicKeyPem(choice.key),
+    onError: choice.onError,
+  });
 }

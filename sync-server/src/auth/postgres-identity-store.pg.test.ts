@@ -40,7 +40,7 @@ onPostgres((postgres) => {
     }
     const phone = 'bluebottle:users:00000000-0000-4000-8000-000000000001:phone';
     /** What a read of the node's memory answers, or the code it refuses with. */
-    const answerOf = <T,>(read: () => T): T | string => {
+    const answerOf = <T>(read: () => T): T | string => {
       try {
         return read();
       } catch (error) {
@@ -59,7 +59,9 @@ onPostgres((postgres) => {
       await one.revoke(phone, new Date());
       await within(1_000, () => two.isRevoked(phone) && heard.includes(phone), 'the other node learning of the revocation');
       expect(heard).toEqual([phone]);
-      expect(await two.registerDevice({ name: phone, shopperId: '00000000-0000-4000-8000-000000000001', publicKey: null }, new Date())).toBe('revoked');
+      expect(
+        await two.registerDevice({ name: phone, shopperId: '00000000-0000-4000-8000-000000000001', publicKey: null }, new Date()),
+      ).toBe('revoked');
     });
 
     it('shows every node a syncgroup spec set through one, and refuses the second of two admins writing the same version on two nodes', async () => {
@@ -82,7 +84,9 @@ onPostgres((postgres) => {
       await admin.connect();
       try {
         // Cut the listening connections; the revocation's notification is sent while they are down.
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`,
+        );
         await admin.query(`UPDATE devices SET revoked_at = now() WHERE name = $1`, [phone]);
       } finally {
         await admin.end();
@@ -111,7 +115,11 @@ onPostgres((postgres) => {
         }
         expect([...answers]).toEqual(['UNAVAILABLE']);
         await away.letIn();
-        await within(2_000, () => (answers.add(answerOf(() => two.isRevoked(phone))), two.readiness().ready), 'the node to read revocations again');
+        await within(
+          2_000,
+          () => (answers.add(answerOf(() => two.isRevoked(phone))), two.readiness().ready),
+          'the node to read revocations again',
+        );
       } finally {
         await away.letIn();
         await admin.end();
@@ -129,7 +137,9 @@ onPostgres((postgres) => {
       try {
         // The announcement arrives while the specs cannot be read.
         await admin.query('ALTER TABLE syncgroups RENAME TO syncgroups_away');
-        await admin.query(`SELECT pg_notify('pourover_identity', json_build_object('kind', 'syncgroup', 'replica', 'r', 'collection', 'user')::text)`);
+        await admin.query(
+          `SELECT pg_notify('pourover_identity', json_build_object('kind', 'syncgroup', 'replica', 'r', 'collection', 'user')::text)`,
+        );
         await within(2_000, () => !two.readiness().ready, 'the node to stop answering from memory');
         expect(answerOf(() => two.syncgroup('r', 'user'))).toBe('UNAVAILABLE');
         await admin.query('ALTER TABLE syncgroups_away RENAME TO syncgroups');

@@ -7,7 +7,15 @@ import { migratePostgres } from '../store/postgres/postgres-migrations.ts';
 import { PostgresListener } from '../store/postgres/postgres-listener.ts';
 import { PostgresPool } from '../store/postgres/postgres-pool.ts';
 import type { Readiness } from '../store/store.ts';
-import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import {
+  hashPairingCode,
+  newPairingCode,
+  type DeviceRecord,
+  type IdentityStore,
+  type NewDevice,
+  type Redemption,
+  type SyncgroupSpec,
+} from './identity-store.ts';
 import { hashStreamTicket, newStreamTicket } from './stream-tickets.ts';
 
 /** The channel on which every node hears of revocations and syncgroup changes made through any node. */
@@ -68,7 +76,12 @@ export class PostgresIdentityStore implements IdentityStore {
 
   private constructor(options: PostgresIdentityOptions) {
     this.#onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres identities: ${String(error)}\n`));
-    this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 4, applicationName: 'pourover-identity', onError: this.#onError });
+    this.#pool = new PostgresPool({
+      url: options.url,
+      max: options.poolSize ?? 4,
+      applicationName: 'pourover-identity',
+      onError: this.#onError,
+    });
     this.#listener = new PostgresListener({
       cursor: this.#pool.cursor,
       channel: IDENTITY_CHANNEL,
@@ -123,7 +136,9 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async devices(shopperId: string) {
-    const { rows } = await this.#pool.query<DeviceRow>('SELECT * FROM devices WHERE shopper_id = $1 ORDER BY created_at, name', [shopperId]);
+    const { rows } = await this.#pool.query<DeviceRow>('SELECT * FROM devices WHERE shopper_id = $1 ORDER BY created_at, name', [
+      shopperId,
+    ]);
     return rows.map(toDevice);
   }
 
@@ -294,7 +309,9 @@ export class PostgresIdentityStore implements IdentityStore {
     const change = parsed.data;
     if (change.kind === 'revoked') return this.#markRevoked(change.device);
     // A spec this node failed to read would stay stale unseen: it reads everything again, refusing requests until it has.
-    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch((error: unknown) => this.#listener.reconnect(error));
+    this.#readSyncgroups('WHERE replica = $1 AND collection = $2', [change.replica, change.collection]).catch((error: unknown) =>
+      this.#listener.reconnect(error),
+    );
   }
 
   /** Everything the memory holds, read again: at open, and after the listening connection came back. */
@@ -309,7 +326,11 @@ export class PostgresIdentityStore implements IdentityStore {
       `SELECT replica, collection, members, version FROM syncgroups ${where}`,
       params,
     );
-    for (const row of rows) this.#learnSyncgroup(row.replica, row.collection, { members: storedMembers.parse(JSON.parse(row.members)) as SyncgroupMember[], version: row.version });
+    for (const row of rows)
+      this.#learnSyncgroup(row.replica, row.collection, {
+        members: storedMembers.parse(JSON.parse(row.members)) as SyncgroupMember[],
+        version: row.version,
+      });
   }
 }
 

@@ -3,7 +3,15 @@ import { openDurableFile } from '@pourover/durable-sqlite';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
 import type { Readiness } from '../store/store.ts';
-import { hashPairingCode, newPairingCode, type DeviceRecord, type IdentityStore, type NewDevice, type Redemption, type SyncgroupSpec } from './identity-store.ts';
+import {
+  hashPairingCode,
+  newPairingCode,
+  type DeviceRecord,
+  type IdentityStore,
+  type NewDevice,
+  type Redemption,
+  type SyncgroupSpec,
+} from './identity-store.ts';
 import { MemoryStreamTickets } from './stream-tickets.ts';
 
 /** Forward-only schema versions of the identity file; `user_version` records how many have run. Never edit a shipped entry. */
@@ -48,7 +56,8 @@ export class SqliteIdentityStore implements IdentityStore {
         this.#db.pragma(`user_version = ${applied + index + 1}`);
       })(),
     );
-    for (const row of this.#db.prepare<[], { name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL').all()) this.#revoked.add(row.name);
+    for (const row of this.#db.prepare<[], { name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL').all())
+      this.#revoked.add(row.name);
     this.#syncgroupRow = this.#db.prepare('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?');
   }
 
@@ -66,7 +75,9 @@ export class SqliteIdentityStore implements IdentityStore {
     const register = this.#db.transaction(() => {
       const known = this.#db.prepare<[string], { name: string }>('SELECT name FROM devices WHERE name = ?').get(device.name);
       if (!known && limit) {
-        const active = this.#db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM devices WHERE shopper_id = ? AND revoked_at IS NULL').get(device.shopperId);
+        const active = this.#db
+          .prepare<[string], { n: number }>('SELECT count(*) AS n FROM devices WHERE shopper_id = ? AND revoked_at IS NULL')
+          .get(device.shopperId);
         if ((active?.n ?? 0) >= limit.maxActive) return 'too-many' as const;
       }
       this.#db
@@ -86,11 +97,15 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async devices(shopperId: string) {
-    return this.#db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE shopper_id = ? ORDER BY created_at').all(shopperId).map(toDevice);
+    return this.#db
+      .prepare<[string], DeviceRow>('SELECT * FROM devices WHERE shopper_id = ? ORDER BY created_at')
+      .all(shopperId)
+      .map(toDevice);
   }
 
   async revoke(name: string, now: Date) {
-    const changed = this.#db.prepare('UPDATE devices SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now.toISOString(), name).changes > 0;
+    const changed =
+      this.#db.prepare('UPDATE devices SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now.toISOString(), name).changes > 0;
     if (changed) {
       this.#revoked.add(name);
       this.#events.emit('revoked', name);
@@ -100,14 +115,18 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async createPairingCode(shopperId: string, ttlMs: number, now: Date) {
     const code = newPairingCode();
-    this.#db.prepare('INSERT INTO pairing_codes (code_hash, shopper_id, expires_at) VALUES (?, ?, ?)').run(hashPairingCode(code), shopperId, now.getTime() + ttlMs);
+    this.#db
+      .prepare('INSERT INTO pairing_codes (code_hash, shopper_id, expires_at) VALUES (?, ?, ?)')
+      .run(hashPairingCode(code), shopperId, now.getTime() + ttlMs);
     return code;
   }
 
   async redeemPairingCode(code: string, now: Date) {
     const redeem = this.#db.transaction((): Redemption => {
       const row = this.#db
-        .prepare<[string], { shopper_id: string; expires_at: number; used_at: number | null }>('SELECT shopper_id, expires_at, used_at FROM pairing_codes WHERE code_hash = ?')
+        .prepare<[string], { shopper_id: string; expires_at: number; used_at: number | null }>(
+          'SELECT shopper_id, expires_at, used_at FROM pairing_codes WHERE code_hash = ?',
+        )
         .get(hashPairingCode(code));
       if (!row) return { ok: false, reason: 'unknown' };
       if (row.used_at !== null) return { ok: false, reason: 'used' };
@@ -154,7 +173,9 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async account(email: string) {
-    const row = this.#db.prepare<[string], { shopper_id: string; password_hash: string }>('SELECT shopper_id, password_hash FROM accounts WHERE email = ?').get(email.toLowerCase());
+    const row = this.#db
+      .prepare<[string], { shopper_id: string; password_hash: string }>('SELECT shopper_id, password_hash FROM accounts WHERE email = ?')
+      .get(email.toLowerCase());
     return row ? { shopperId: row.shopper_id, passwordHash: row.password_hash } : undefined;
   }
 

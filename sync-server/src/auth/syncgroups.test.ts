@@ -1,6 +1,15 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../../test/support/test-server.ts';
+import {
+  DEMO_REPLICA,
+  deviceToken,
+  orderDoc,
+  startTestServer,
+  storeToken,
+  trpcClient,
+  uuid,
+  type TestServer,
+} from '../../test/support/test-server.ts';
 
 const OTHER = '00000000-0000-4000-8000-0000000000aa';
 
@@ -25,7 +34,11 @@ describe('syncgroup specs', () => {
     await server.store.commit(DEMO_REPLICA, [{ collection: 'draftOrders', document: orderDoc(70), expect: { kind: 'none' } }], 'all');
     const { version, members } = await owner.sync.syncgroup.query({ collection: 'draftOrders' });
     const friend = `bluebottle:users:${OTHER}`;
-    const added = await owner.sync.setSyncgroup.mutate({ collection: 'draftOrders', members: [...members, { pattern: friend, grants: ['read'] }], version });
+    const added = await owner.sync.setSyncgroup.mutate({
+      collection: 'draftOrders',
+      members: [...members, { pattern: friend, grants: ['read'] }],
+      version,
+    });
     expect(added.version).toBe(version + 1);
 
     const friendsDevice = client(server, deviceToken(server.key, OTHER, 'tablet'));
@@ -40,7 +53,9 @@ describe('syncgroup specs', () => {
     const owner = client(server, deviceToken(server.key));
     const { version, members } = await owner.sync.syncgroup.query({ collection: 'user' });
     await owner.sync.setSyncgroup.mutate({ collection: 'user', members, version });
-    await expect(owner.sync.setSyncgroup.mutate({ collection: 'user', members, version })).rejects.toSatisfy((error) => codeOf(error) === 'PRECONDITION_FAILED');
+    await expect(owner.sync.setSyncgroup.mutate({ collection: 'user', members, version })).rejects.toSatisfy(
+      (error) => codeOf(error) === 'PRECONDITION_FAILED',
+    );
   });
 
   it('refuse a change that would leave the admin without admin', async () => {
@@ -55,10 +70,17 @@ describe('syncgroup specs', () => {
     const device = client(server, deviceToken(server.key));
     await expect(device.sync.syncgroup.query({ collection: 'placedOrders' })).rejects.toSatisfy((error) => codeOf(error) === 'FORBIDDEN');
     const store = client(server, storeToken(server.key));
-    await expect(store.sync.syncgroup.query({ collection: 'draftOrders', replica: DEMO_REPLICA })).rejects.toSatisfy((error) => codeOf(error) === 'FORBIDDEN');
+    await expect(store.sync.syncgroup.query({ collection: 'draftOrders', replica: DEMO_REPLICA })).rejects.toSatisfy(
+      (error) => codeOf(error) === 'FORBIDDEN',
+    );
     const stranger = client(server, deviceToken(server.key, OTHER, 'phone'));
     await expect(
-      stranger.sync.setSyncgroup.mutate({ collection: 'draftOrders', replica: DEMO_REPLICA, members: [{ pattern: `bluebottle:users:${OTHER}`, grants: ['read', 'admin'] }], version: 0 }),
+      stranger.sync.setSyncgroup.mutate({
+        collection: 'draftOrders',
+        replica: DEMO_REPLICA,
+        members: [{ pattern: `bluebottle:users:${OTHER}`, grants: ['read', 'admin'] }],
+        version: 0,
+      }),
     ).rejects.toSatisfy((error) => codeOf(error) === 'FORBIDDEN');
   });
 });

@@ -18,6 +18,12 @@ export function answerReadiness(res: ServerResponse, parts: { store: Store; iden
     return void res.end(JSON.stringify({ ready: true }));
   }
   const status = httpStatusOf.UNAVAILABLE;
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
-  res.end(JSON.stringify({ ready: false, reasons, error: { message: reasons.join('; '), data: { code: 'UNAVAILABLE', httpStatus: status } } }));
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+  });
+  res.end(
+    JSON.stringify({ ready: false, reasons, error: { message: reasons.join('; '), data: { code: 'UNAVAILABLE', httpStatus: status } } }),
+  );
 }

@@ -51,7 +51,10 @@ export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResp
     });
     // A file removed or unreadable after the checks above ends this response only.
     if (req.method === 'HEAD') res.end();
-    else createReadStream(compressed?.file ?? file).on('error', () => res.destroy()).pipe(res);
+    else
+      createReadStream(compressed?.file ?? file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     return true;
   };
 }

@@ -101,7 +101,14 @@ const mug = () =>
 <ellipse cx="240" cy="184" rx="76" ry="12" fill="#4a2c17"/>
 <path d="M156 372 Q240 394 324 372" stroke="#f5f3ee" stroke-width="6" fill="none"/>
 ${[10, 34, 58].map((dx) => `<path d="M${196 + dx} 150 C${186 + dx} 130 ${206 + dx} 112 ${196 + dx} 92" stroke="#fff" stroke-width="6" opacity="0.7" fill="none" stroke-linecap="round"/>`).join('')}
-${[[190, 250], [270, 300], [220, 340], [292, 232]].map(([x, y]) => `<circle cx="${x}" cy="${y}" r="3" fill="#fff" opacity="0.55"/>`).join('')}`);
+${[
+  [190, 250],
+  [270, 300],
+  [220, 340],
+  [292, 232],
+]
+  .map(([x, y]) => `<circle cx="${x}" cy="${y}" r="3" fill="#fff" opacity="0.55"/>`)
+  .join('')}`);
 
 /** The SVG of one product drawing, in the given label colours (bags and boxes only use them). */
 export function drawProduct(drawing: Drawing, colours: { label: string; accent: string }): string {

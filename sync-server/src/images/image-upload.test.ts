@@ -18,25 +18,32 @@ const photo = (format: 'jpeg' | 'png' | 'webp', width = 1600, height = 1200) =>
     .toBuffer();
 
 const upload = (body: Buffer, type: string, token = storeToken(server.key)) =>
-  fetch(`${server.url}/images`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: new Uint8Array(body) });
+  fetch(`${server.url}/images`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': type },
+    body: new Uint8Array(body),
+  });
 
 describe('a product photo uploaded by the store', () => {
-  it.each(['jpeg', 'png', 'webp'] as const)('as %s is kept upright, fitted within 640 px, as WebP with no metadata, under its hash', async (format) => {
-    const response = await upload(await photo(format), `image/${format}`);
-    expect(response.status).toBe(201);
-    const { hash, type } = (await response.json()) as { hash: string; type: string };
-    expect(type).toBe('image/webp');
-    const served = await fetch(`${server.url}/images/${hash}`);
-    const bytes = Buffer.from(await served.arrayBuffer());
-    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(hash);
-    const kept = await sharp(bytes).metadata();
-    expect(kept.format).toBe('webp');
-    // Orientation 6 turns the 1600×1200 frame a quarter: upright it stands 1200 wide and 1600 high, fitted to 480×640.
-    expect([kept.width, kept.height]).toEqual([(PHOTO_SIDE * 3) / 4, PHOTO_SIDE]);
-    expect(kept.exif).toBeUndefined();
-    expect(kept.orientation).toBeUndefined();
-  });
+  it.each(['jpeg', 'png', 'webp'] as const)(
+    'as %s is kept upright, fitted within 640 px, as WebP with no metadata, under its hash',
+    async (format) => {
+      const response = await upload(await photo(format), `image/${format}`);
+      expect(response.status).toBe(201);
+      const { hash, type } = (await response.json()) as { hash: string; type: string };
+      expect(type).toBe('image/webp');
+      const served = await fetch(`${server.url}/images/${hash}`);
+      const bytes = Buffer.from(await served.arrayBuffer());
+      expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(hash);
+      const kept = await sharp(bytes).metadata();
+      expect(kept.format).toBe('webp');
+      // Orientation 6 turns the 1600×1200 frame a quarter: upright it stands 1200 wide and 1600 high, fitted to 480×640.
+      expect([kept.width, kept.height]).toEqual([(PHOTO_SIDE * 3) / 4, PHOTO_SIDE]);
+      expect(kept.exif).toBeUndefined();
+      expect(kept.orientation).toBeUndefined();
+    },
+  );
 
   it('refuses a shopper’s device, a missing blessing, a file that is no photo and one past the size limit, each in words', async () => {
     const jpeg = await photo('jpeg', 64, 64);
@@ -49,7 +56,12 @@ describe('a product photo uploaded by the store', () => {
       huge: await upload(Buffer.alloc(MAX_PHOTO_BYTES + 1, 1), 'image/jpeg'),
     };
     const refusals = Object.fromEntries(
-      await Promise.all(Object.entries(answers).map(async ([name, answer]) => [name, { status: answer.status, message: ((await answer.json()) as { error: { message: string } }).error.message }])),
+      await Promise.all(
+        Object.entries(answers).map(async ([name, answer]) => [
+          name,
+          { status: answer.status, message: ((await answer.json()) as { error: { message: string } }).error.message },
+        ]),
+      ),
     );
     expect(refusals).toEqual({
       device: { status: 403, message: expect.stringMatching(/may not write catalog/) },

@@ -18,7 +18,12 @@ export class PostgresImageStore implements ImageStore {
   }
 
   static async open(options: { url: string; onError?: ((error: unknown) => void) | undefined }): Promise<PostgresImageStore> {
-    const pool = new PostgresPool({ url: options.url, max: 2, applicationName: 'pourover-images', onError: (error) => options.onError?.(error) });
+    const pool = new PostgresPool({
+      url: options.url,
+      max: 2,
+      applicationName: 'pourover-images',
+      onError: (error) => options.onError?.(error),
+    });
     try {
       await pool.unbounded((client) => migratePostgres(client));
     } catch (error) {
@@ -29,11 +34,18 @@ export class PostgresImageStore implements ImageStore {
   }
 
   async put(image: StoredImage): Promise<void> {
-    await this.#pool.query('INSERT INTO pourover_images (hash, type, bytes) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING', [image.hash, image.type, image.bytes]);
+    await this.#pool.query('INSERT INTO pourover_images (hash, type, bytes) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING', [
+      image.hash,
+      image.type,
+      image.bytes,
+    ]);
   }
 
   async get(hash: string): Promise<StoredImage | undefined> {
-    const { rows } = await this.#pool.query<{ hash: string; type: ImageType; bytes: Buffer }>('SELECT hash, type, bytes FROM pourover_images WHERE hash = $1', [hash]);
+    const { rows } = await this.#pool.query<{ hash: string; type: ImageType; bytes: Buffer }>(
+      'SELECT hash, type, bytes FROM pourover_images WHERE hash = $1',
+      [hash],
+    );
     const row = rows[0];
     return row ? { hash: row.hash, type: row.type, bytes: row.bytes } : undefined;
   }

@@ -39,11 +39,14 @@ export async function reencodePhoto(bytes: Buffer): Promise<StoredImage> {
 }
 
 async function encode(bytes: Buffer): Promise<StoredImage> {
-  const format = await sharp(bytes).metadata().then(
-    (metadata) => metadata.format,
-    () => undefined,
-  );
-  if (format !== 'jpeg' && format !== 'png' && format !== 'webp') throw new PouroverError('BAD_INPUT', 'the file is not a JPEG, PNG or WebP photo');
+  const format = await sharp(bytes)
+    .metadata()
+    .then(
+      (metadata) => metadata.format,
+      () => undefined,
+    );
+  if (format !== 'jpeg' && format !== 'png' && format !== 'webp')
+    throw new PouroverError('BAD_INPUT', 'the file is not a JPEG, PNG or WebP photo');
   try {
     const webp = await sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
       .rotate()
@@ -52,7 +55,8 @@ async function encode(bytes: Buffer): Promise<StoredImage> {
       .toBuffer();
     return { hash: createHash('sha256').update(webp).digest('hex'), type: 'image/webp', bytes: webp };
   } catch (error) {
-    if (/pixel limit/i.test(String(error))) throw new PouroverError('TOO_LARGE', `the photo has more than ${MAX_PHOTO_PIXELS / 1_000_000} million pixels`);
+    if (/pixel limit/i.test(String(error)))
+      throw new PouroverError('TOO_LARGE', `the photo has more than ${MAX_PHOTO_PIXELS / 1_000_000} million pixels`);
     throw new PouroverError('BAD_INPUT', 'the photo could not be read: the file is damaged or cut short', { cause: error });
   }
 }

@@ -23,7 +23,10 @@ export type Admission = {
   principalOf(req: IncomingMessage): Principal | undefined;
 };
 
-export function admission(deps: ServerDeps, options: { subscriptions: ReadonlySet<string>; onRefused: (req: IncomingMessage, error: PouroverError) => void }): Admission {
+export function admission(
+  deps: ServerDeps,
+  options: { subscriptions: ReadonlySet<string>; onRefused: (req: IncomingMessage, error: PouroverError) => void },
+): Admission {
   const admitted = new WeakMap<IncomingMessage, Principal>();
 
   async function admitStream(req: IncomingMessage, res: ServerResponse, url: URL) {

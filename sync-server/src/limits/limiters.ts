@@ -20,7 +20,8 @@ export type Limiters = {
   close(): Promise<void>;
 };
 
-const memory = (name: string, budget: Budget) => new RateLimiterMemory({ keyPrefix: name, points: budget.points, duration: budget.seconds });
+const memory = (name: string, budget: Budget) =>
+  new RateLimiterMemory({ keyPrefix: name, points: budget.points, duration: budget.seconds });
 
 export function memoryLimiters(): Limiters {
   return { kind: 'memory', perNode: memory, shared: memory, close: async () => {} };

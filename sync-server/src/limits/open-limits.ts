@@ -23,7 +23,11 @@ export type Limits = {
 };
 
 /** The limits of a node: in memory on the embedded SQLite store; on PostgreSQL (`store` a URL), those that guard security shared through the database. */
-export function openLimits(options: { overrides: LimitOverrides | undefined; store: string | undefined; onError: (error: unknown) => void }): Limits {
+export function openLimits(options: {
+  overrides: LimitOverrides | undefined;
+  store: string | undefined;
+  onError: (error: unknown) => void;
+}): Limits {
   const settings = limitSettings(options.overrides);
   const limiters: Limiters = options.store === undefined ? memoryLimiters() : postgresLimiters(options.store, options.onError);
   return {

@@ -9,7 +9,14 @@ export type Caller = { address: string; email?: string | undefined };
 type Locker = { limiter: RateLimiterAbstract; lockout: Lockout };
 
 /** The procedures held by PublicAttempts: callable without a blessing, each a chance to guess a credential (the store owner's code too) or to make work. */
-export const publicEndpoints: ReadonlySet<string> = new Set(['auth.signIn', 'auth.signUp', 'auth.devSignIn', 'auth.redeemPairingCode', 'auth.refresh', 'auth.storeSignIn']);
+export const publicEndpoints: ReadonlySet<string> = new Set([
+  'auth.signIn',
+  'auth.signUp',
+  'auth.devSignIn',
+  'auth.redeemPairingCode',
+  'auth.refresh',
+  'auth.storeSignIn',
+]);
 
 const emailKey = (email: string) => email.toLowerCase();
 
@@ -31,7 +38,10 @@ export class PublicAttempts {
 
   constructor(limiters: Limiters, settings: LimitSettings) {
     this.#calls = limiters.shared('public-calls', settings.address.publicCalls);
-    const locker = (name: string, lockout: Lockout): Locker => ({ limiter: limiters.shared(name, { points: lockout.failures, seconds: lockout.seconds }), lockout });
+    const locker = (name: string, lockout: Lockout): Locker => ({
+      limiter: limiters.shared(name, { points: lockout.failures, seconds: lockout.seconds }),
+      lockout,
+    });
     this.#byAddress = locker('failures-by-address', settings.address.failures);
     this.#byEmail = locker('failures-by-email', settings.email.failures);
   }
@@ -49,7 +59,12 @@ export class PublicAttempts {
     }
     try {
       await refuseIfLocked(this.#byAddress, address, (seconds) => `too many failed attempts from your address; try again in ${seconds} s`);
-      await consumeOrRefuse(this.#calls, address, (seconds) => `too many sign-in and pairing calls from your address; try again in ${seconds} s`, calls);
+      await consumeOrRefuse(
+        this.#calls,
+        address,
+        (seconds) => `too many sign-in and pairing calls from your address; try again in ${seconds} s`,
+        calls,
+      );
     } catch (error) {
       if (error instanceof RateLimited) await this.#refused.block(address, error.retryAfterSeconds);
       throw error;

@@ -28,6 +28,10 @@ export class RequestBudgets {
     await consumeOrRefuse(this.#address, address, (seconds) => `too many requests from your address; try again in ${seconds} s`);
     if (principal?.kind !== 'device') return;
     await consumeOrRefuse(this.#device, principal.name, (seconds) => `too many requests from ${principal.name}; try again in ${seconds} s`);
-    await consumeOrRefuse(this.#account, principal.shopperId, (seconds) => `too many requests from this account’s devices; try again in ${seconds} s`);
+    await consumeOrRefuse(
+      this.#account,
+      principal.shopperId,
+      (seconds) => `too many requests from this account’s devices; try again in ${seconds} s`,
+    );
   }
 }

@@ -41,7 +41,8 @@ onPostgres((postgres) => {
     it('locks an email out on both nodes once its failed sign-ins, spread over the two, reach the count', async () => {
       const signIn = (server: RunningServer, password: string) =>
         trpcClient(server.url).auth.signIn.mutate({ email: 'demo@example.com', password, device: 'phone' });
-      for (const server of [one, two, one, two]) await expect(signIn(server, 'a-wrong-password')).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
+      for (const server of [one, two, one, two])
+        await expect(signIn(server, 'a-wrong-password')).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
       // Counted per node, each would still have two tries left; shared, both refuse even the right password.
       await expect(signIn(one, 'pourover-demo')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED');
       await expect(signIn(two, 'pourover-demo')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED');
@@ -52,7 +53,9 @@ onPostgres((postgres) => {
       await signIn(one, 'cap-a');
       await signIn(two, 'cap-b');
       await signIn(one, 'cap-c');
-      await expect(signIn(two, 'cap-d')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED' && /3 devices/.test((error as Error).message));
+      await expect(signIn(two, 'cap-d')).rejects.toSatisfy(
+        (error) => codeOf(error) === 'RATE_LIMITED' && /3 devices/.test((error as Error).message),
+      );
       await expect(signIn(one, 'cap-d')).rejects.toSatisfy((error) => codeOf(error) === 'RATE_LIMITED');
     });
 
@@ -62,16 +65,27 @@ onPostgres((postgres) => {
       // The account's third device: the cap test above signed in cap-a to cap-c, so this is cap-b again, now with a key.
       const { blessing } = await trpcClient(one.url).auth.devSignIn.mutate({ device: 'cap-b', publicKey });
       const at = new Date().toISOString();
-      const signature = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, new TextEncoder().encode(refreshMessage(blessing, at)))).toString('base64url');
+      const signature = Buffer.from(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          keys.privateKey,
+          new TextEncoder().encode(refreshMessage(blessing, at)),
+        ),
+      ).toString('base64url');
       await trpcClient(one.url).auth.refresh.mutate({ device: blessing, at, signature });
-      await expect(trpcClient(two.url).auth.refresh.mutate({ device: blessing, at, signature })).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
+      await expect(trpcClient(two.url).auth.refresh.mutate({ device: blessing, at, signature })).rejects.toSatisfy(
+        (error) => codeOf(error) === 'UNAUTHENTICATED',
+      );
     });
 
     it('opens one stream on the other node with a ticket fetched on one, and refuses the ticket there again', async () => {
       const phone = await trpcClient(one.url).auth.devSignIn.mutate({ device: 'cap-a' });
       const { ticket } = await trpcClient(one.url, phone.token).auth.streamTicket.mutate();
       const controller = new AbortController();
-      const opened = await fetch(`${two.url}${streamPath(ticket)}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+      const opened = await fetch(`${two.url}${streamPath(ticket)}`, {
+        headers: { accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
       expect(opened.status).toBe(200);
       controller.abort();
       const again = await call(one, 'GET', streamPath(ticket));
@@ -82,7 +96,12 @@ onPostgres((postgres) => {
     it('counts an address’s calls to the public endpoints over both nodes', async () => {
       // 40 a minute from this address, shared: the calls above took some; the rest run out across the two nodes.
       const answers = await Promise.all(
-        Array.from({ length: 60 }, (_, n) => call(n % 2 ? one : two, 'POST', '/trpc/auth.devSignIn', { body: JSON.stringify({ device: 'cap-a' }), headers: { 'content-type': 'application/json' } })),
+        Array.from({ length: 60 }, (_, n) =>
+          call(n % 2 ? one : two, 'POST', '/trpc/auth.devSignIn', {
+            body: JSON.stringify({ device: 'cap-a' }),
+            headers: { 'content-type': 'application/json' },
+          }),
+        ),
       );
       const statuses = answers.map((answer) => answer.status);
       expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { limitSettings } from './limit-settings.ts';
 import { StreamSlots } from './stream-slots.ts';
 
-const device = (shopper: number, label: string) => principalOf(`bluebottle:users:00000000-0000-4000-8000-00000000000${shopper}:${label}`) as Principal;
+const device = (shopper: number, label: string) =>
+  principalOf(`bluebottle:users:00000000-0000-4000-8000-00000000000${shopper}:${label}`) as Principal;
 
 describe('live-stream places', () => {
   it('refuses a stream past the node’s cap, gives nothing away when refused, and takes one again once a stream closes', async () => {

@@ -25,14 +25,24 @@ export class StreamSlots {
       refusal,
     });
     this.#levels = [
-      level('streams-by-blessing', settings.device.streams, (principal) => principal.name, `this device already has ${settings.device.streams} live streams open`),
+      level(
+        'streams-by-blessing',
+        settings.device.streams,
+        (principal) => principal.name,
+        `this device already has ${settings.device.streams} live streams open`,
+      ),
       level(
         'streams-by-account',
         settings.account.streams,
         (principal) => (principal.kind === 'device' ? principal.shopperId : undefined),
         `this account’s devices already have ${settings.account.streams} live streams open; close one (another tab or device) first`,
       ),
-      level('streams-by-address', settings.address.streams, (_principal, address) => address, `your address already has ${settings.address.streams} live streams open`),
+      level(
+        'streams-by-address',
+        settings.address.streams,
+        (_principal, address) => address,
+        `your address already has ${settings.address.streams} live streams open`,
+      ),
       level('streams-on-node', settings.node.streams, () => 'node', 'this server has as many live streams open as it takes'),
     ];
   }
@@ -56,7 +66,8 @@ export class StreamSlots {
         await limiter.consume(key, 1);
       } catch (error) {
         giveBack();
-        if (error instanceof RateLimiterRes) throw new RateLimited(`${refusal}; try again in ${STREAM_RETRY_SECONDS} s`, STREAM_RETRY_SECONDS);
+        if (error instanceof RateLimiterRes)
+          throw new RateLimited(`${refusal}; try again in ${STREAM_RETRY_SECONDS} s`, STREAM_RETRY_SECONDS);
         throw error;
       }
     }

@@ -32,7 +32,11 @@ describe('the catalog a pushed draft is priced and checked with', () => {
     expect((await currentCatalog(store)).priceOf(uuid(1))).toBe(250);
 
     // A change to another store collection leaves the prices as they are; a new item shows at once.
-    await store.commit(STORE, [{ collection: 'availability', document: { id: uuid(9), _deleted: false }, expect: { kind: 'none' } }], 'each');
+    await store.commit(
+      STORE,
+      [{ collection: 'availability', document: { id: uuid(9), _deleted: false }, expect: { kind: 'none' } }],
+      'each',
+    );
     expect((await currentCatalog(store)).priceOf(uuid(1))).toBe(250);
     await put(item(2, 700));
     const catalog = await currentCatalog(store);

@@ -56,7 +56,15 @@ function checkedCreatedTime(claimed: string, now: Date): string {
  * times, reasons or payment a device may have written.
  */
 export function asDraft(next: Draft, live: Draft | null, now: Date): Draft {
-  const { placedTime: _placed, receivedTime: _received, rejectReason: _rejected, refusal: _refusal, paymentToken: _payment, splitFrom: _split, ...fields } = next;
+  const {
+    placedTime: _placed,
+    receivedTime: _received,
+    rejectReason: _rejected,
+    refusal: _refusal,
+    paymentToken: _payment,
+    splitFrom: _split,
+    ...fields
+  } = next;
   return {
     ...fields,
     status: 'draft',
@@ -68,7 +76,14 @@ export function asDraft(next: Draft, live: Draft | null, now: Date): Draft {
 /** The order a draft becomes when placed: each line at the catalog's price now, stamped with the server's time and the payment it is charged with. */
 export function placedOrder(draft: Draft, catalog: Catalog, placing: { now: Date; paymentToken: string }): Draft {
   const lines = draft.lines.map((line) => ({ ...line, unitCents: catalog.priceOf(line.itemId) ?? 0 }));
-  const placed = { ...draft, lines, status: 'placed' as const, placedTime: placing.now.toISOString(), paymentToken: placing.paymentToken, _deleted: false };
+  const placed = {
+    ...draft,
+    lines,
+    status: 'placed' as const,
+    placedTime: placing.now.toISOString(),
+    paymentToken: placing.paymentToken,
+    _deleted: false,
+  };
   validFields('placedOrders', placed, `order ${placed.id} as placed`);
   return placed;
 }

@@ -14,7 +14,9 @@ const priceList = new Map([
   [filter, 500],
 ]);
 const prices = (itemId: string) => priceList.get(itemId);
-const entries = new Map<string, CatalogEntry>([...priceList].map(([id, priceCents]) => [id, { name: `item ${id.slice(-3)}`, priceCents, available: true, live: true }]));
+const entries = new Map<string, CatalogEntry>(
+  [...priceList].map(([id, priceCents]) => [id, { name: `item ${id.slice(-3)}`, priceCents, available: true, live: true }]),
+);
 const catalog: Catalog = { entry: (id) => entries.get(id), priceOf: prices };
 const context: DraftContext = { catalog, now: new Date('2026-11-23T10:00:00Z') };
 
@@ -47,14 +49,22 @@ describe('a pushed draft', () => {
   });
 
   it('is answered with no conflict when the device already shows all the server holds', () => {
-    const plan = planDraftPush({ assumedMasterState: draft(created) as WireDocument, newDocumentState: draft(edited) as WireDocument }, stored(draft(created) as WireDocument), context);
+    const plan = planDraftPush(
+      { assumedMasterState: draft(created) as WireDocument, newDocumentState: draft(edited) as WireDocument },
+      stored(draft(created) as WireDocument),
+      context,
+    );
     expect(plan.conflicts).toEqual([]);
     expect(plan.writes).toHaveLength(1);
   });
 
   it('is answered with no conflict when the device pushed over the state the server holds, even showing less', () => {
     // A device whose own conflict rule dropped part of the merge it was sent: answering it again would go back and forth.
-    const plan = planDraftPush({ assumedMasterState: draft(edited) as WireDocument, newDocumentState: draft(created) as WireDocument }, stored(draft(edited) as WireDocument), context);
+    const plan = planDraftPush(
+      { assumedMasterState: draft(edited) as WireDocument, newDocumentState: draft(created) as WireDocument },
+      stored(draft(edited) as WireDocument),
+      context,
+    );
     expect(plan.conflicts).toEqual([]);
     expect(plan.writes.map((write) => ('document' in write ? write.document['lines'] : undefined))).toEqual([draft(edited).lines]);
   });
@@ -82,19 +92,36 @@ const documentOf = (plan: ReturnType<typeof planDraftPush>, collection: string) 
 
 describe('the fields of a draft the server owns', () => {
   it('are the server’s, whatever a device pushes: status, times, reasons, payment and provenance', () => {
-    const forged = { ...draft(filled), status: 'received', createdTime: '2020-01-01T00:00:00.000Z', placedTime: '2020-01-01T00:00:00.000Z', receivedTime: '2020-01-01T00:00:00.000Z', rejectReason: 'forged', splitFrom: uuid(9), paymentToken: 'tok_someone_else', refusal: { reason: 'forged', at: '2020-01-01T00:00:00.000Z' } };
+    const forged = {
+      ...draft(filled),
+      status: 'received',
+      createdTime: '2020-01-01T00:00:00.000Z',
+      placedTime: '2020-01-01T00:00:00.000Z',
+      receivedTime: '2020-01-01T00:00:00.000Z',
+      rejectReason: 'forged',
+      splitFrom: uuid(9),
+      paymentToken: 'tok_someone_else',
+      refusal: { reason: 'forged', at: '2020-01-01T00:00:00.000Z' },
+    };
     const fresh = documentOf(planDraftPush({ newDocumentState: forged as WireDocument }, null, context), 'draftOrders');
     expect(fresh).toMatchObject({ status: 'draft', createdTime: context.now.toISOString() });
-    for (const field of ['placedTime', 'receivedTime', 'rejectReason', 'splitFrom', 'paymentToken', 'refusal']) expect(fresh, field).not.toHaveProperty(field);
+    for (const field of ['placedTime', 'receivedTime', 'rejectReason', 'splitFrom', 'paymentToken', 'refusal'])
+      expect(fresh, field).not.toHaveProperty(field);
     const held = stored({ ...draft(filled), createdTime: '2026-11-23T08:00:00.000Z' } as WireDocument);
-    expect(documentOf(planDraftPush({ newDocumentState: forged as WireDocument }, held, context), 'draftOrders')?.['createdTime']).toBe('2026-11-23T08:00:00.000Z');
+    expect(documentOf(planDraftPush({ newDocumentState: forged as WireDocument }, held, context), 'draftOrders')?.['createdTime']).toBe(
+      '2026-11-23T08:00:00.000Z',
+    );
   });
 
   it('keep the creation time of a new draft made minutes ago, by a device whose clock is right', () => {
     const recent = { ...draft(filled), createdTime: '2026-11-23T09:55:00.000Z' } as WireDocument;
-    expect(documentOf(planDraftPush({ newDocumentState: recent }, null, context), 'draftOrders')?.['createdTime']).toBe('2026-11-23T09:55:00.000Z');
+    expect(documentOf(planDraftPush({ newDocumentState: recent }, null, context), 'draftOrders')?.['createdTime']).toBe(
+      '2026-11-23T09:55:00.000Z',
+    );
     const ahead = { ...draft(filled), createdTime: '2026-11-23T10:05:00.000Z' } as WireDocument;
-    expect(documentOf(planDraftPush({ newDocumentState: ahead }, null, context), 'draftOrders')?.['createdTime']).toBe(context.now.toISOString());
+    expect(documentOf(planDraftPush({ newDocumentState: ahead }, null, context), 'draftOrders')?.['createdTime']).toBe(
+      context.now.toISOString(),
+    );
   });
 
   it('price every line from the catalog, never from the device', () => {
@@ -112,7 +139,11 @@ describe('the fields of a draft the server owns', () => {
 
 describe('a draft pushed as placed', () => {
   it('moves to placedOrders priced per line, stamped by the server, with the payment the shopper saw', () => {
-    const plan = planDraftPush({ newDocumentState: placing({ paymentToken: 'tok_forged', placedTime: '2020-01-01T00:00:00.000Z' }) }, stored(draft(filled) as WireDocument), { ...context, placing: facts({ paymentToken: 'tok_seen' }) });
+    const plan = planDraftPush(
+      { newDocumentState: placing({ paymentToken: 'tok_forged', placedTime: '2020-01-01T00:00:00.000Z' }) },
+      stored(draft(filled) as WireDocument),
+      { ...context, placing: facts({ paymentToken: 'tok_seen' }) },
+    );
     expect(plan.conflicts).toEqual([]);
     expect(documentOf(plan, 'placedOrders')).toMatchObject({
       status: 'placed',
@@ -126,14 +157,35 @@ describe('a draft pushed as placed', () => {
   });
 
   it.each([
-    ['an item made unavailable', { catalog: { ...catalog, entry: (id: string) => (id === beans ? { name: 'Beans', priceCents: 2_000, available: false, live: true } : entries.get(id)) } }, /Beans is not available now/],
-    ['an item no longer sold', { catalog: { ...catalog, entry: (id: string) => (id === beans ? { name: 'Beans', priceCents: 2_000, available: false, live: false } : entries.get(id)) } }, /Beans is no longer sold/],
+    [
+      'an item made unavailable',
+      {
+        catalog: {
+          ...catalog,
+          entry: (id: string) => (id === beans ? { name: 'Beans', priceCents: 2_000, available: false, live: true } : entries.get(id)),
+        },
+      },
+      /Beans is not available now/,
+    ],
+    [
+      'an item no longer sold',
+      {
+        catalog: {
+          ...catalog,
+          entry: (id: string) => (id === beans ? { name: 'Beans', priceCents: 2_000, available: false, live: false } : entries.get(id)),
+        },
+      },
+      /Beans is no longer sold/,
+    ],
     ['a slot that no longer exists', { slot: undefined }, /no longer exists/],
     ['a full slot', { slot: { ...slot, taken: 10 } }, /is full/],
     ['a slot whose orders closed', { slot: { ...slot, cutoff: '2026-11-23T09:59:59.999Z' } }, /have closed/],
     ['no payment method', { paymentToken: '' }, /add a payment method/],
   ] as const)('stays a draft, with the reason, when it has %s', (_, changed, reason) => {
-    const plan = planDraftPush({ newDocumentState: placing() }, stored(draft(filled) as WireDocument), { ...context, placing: facts(changed as Partial<PlacingFacts>) });
+    const plan = planDraftPush({ newDocumentState: placing() }, stored(draft(filled) as WireDocument), {
+      ...context,
+      placing: facts(changed as Partial<PlacingFacts>),
+    });
     expect(documentOf(plan, 'placedOrders')).toBeUndefined();
     const kept = documentOf(plan, 'draftOrders');
     expect(kept).toMatchObject({ status: 'draft', _deleted: false, refusal: { at: context.now.toISOString() } });
@@ -146,12 +198,20 @@ describe('a draft pushed as placed', () => {
     expect((documentOf(stale, 'draftOrders')?.['refusal'] as { reason: string }).reason).toBe(
       'the prices changed: the order now costs $40.00, not the $30.00 shown; check it and place it again',
     );
-    const empty = planDraftPush({ newDocumentState: { ...draft(emptyDraftUpdate()), status: 'placing' } as WireDocument }, null, { ...context, placing: facts() });
+    const empty = planDraftPush({ newDocumentState: { ...draft(emptyDraftUpdate()), status: 'placing' } as WireDocument }, null, {
+      ...context,
+      placing: facts(),
+    });
     expect((documentOf(empty, 'draftOrders')?.['refusal'] as { reason: string }).reason).toMatch(/the order is empty/);
   });
 
   it('is never placed twice: an id already placed leaves no live draft, and the device is told where it went', () => {
-    const processed = { ...draft(filled), status: 'received', placedTime: context.now.toISOString(), receivedTime: context.now.toISOString() } as Order & { _deleted: boolean };
+    const processed = {
+      ...draft(filled),
+      status: 'received',
+      placedTime: context.now.toISOString(),
+      receivedTime: context.now.toISOString(),
+    } as Order & { _deleted: boolean };
     const plan = planDraftPush({ newDocumentState: placing() }, null, { ...context, placing: { ...facts(), placedAlready: processed } });
     expect(documentOf(plan, 'placedOrders')).toBeUndefined();
     expect(documentOf(plan, 'draftOrders')).toMatchObject({ _deleted: true, status: 'placed' });

@@ -35,7 +35,19 @@ function splitDraft(order: Draft, update: string, placedUpdate: string, catalog:
   const ydoc = editDraft(emptyDraftUpdate(), edits);
   const id = stableId(`split:${order.id}:${createHash('sha256').update(update).digest('hex')}`);
   const draft = normalizedDraft(
-    { id, status: 'draft', lines: [], itemCount: 0, totalCents: 0, note: '', slotId: null, ydoc, createdTime: order.createdTime, splitFrom: order.id, _deleted: false },
+    {
+      id,
+      status: 'draft',
+      lines: [],
+      itemCount: 0,
+      totalCents: 0,
+      note: '',
+      slotId: null,
+      ydoc,
+      createdTime: order.createdTime,
+      splitFrom: order.id,
+      _deleted: false,
+    },
     catalog,
   );
   // A retried push makes it again (its Yjs document with another client id): the one made first stays, as edited since.
@@ -46,9 +58,13 @@ export type DraftPushPlan = { writes: Write[]; conflicts: WireDocument[] };
 
 /** A draft pushed after its order moved on: the device is told it is gone, and its edits the order lacks become a new draft. */
 function afterMove(next: Draft, moved: Draft, current: StoredDocument | null, catalog: Catalog): DraftPushPlan {
-  const tombstone = current?.document._deleted && current.document['status'] !== 'draft' ? current.document : { ...moved, status: 'placed' as const, _deleted: true };
+  const tombstone =
+    current?.document._deleted && current.document['status'] !== 'draft'
+      ? current.document
+      : { ...moved, status: 'placed' as const, _deleted: true };
   const split = next._deleted ? undefined : splitDraft(moved, next.ydoc, moved.ydoc, catalog);
-  const writes: Write[] = current?.document === tombstone ? [] : [{ collection: 'draftOrders', document: tombstone, expect: expectCurrent(current) }];
+  const writes: Write[] =
+    current?.document === tombstone ? [] : [{ collection: 'draftOrders', document: tombstone, expect: expectCurrent(current) }];
   return { writes: split ? [...writes, split] : writes, conflicts: [tombstone] };
 }
 
@@ -59,7 +75,13 @@ function afterMove(next: Draft, moved: Draft, current: StoredDocument | null, ca
  * the order rules refuse it, it stays a draft, with the device's edits and
  * the reason, and goes back to the device as the push's conflict.
  */
-function placeDraft(next: Draft, live: Draft | null, current: StoredDocument | null, context: DraftContext, facts: PlacingFacts): DraftPushPlan {
+function placeDraft(
+  next: Draft,
+  live: Draft | null,
+  current: StoredDocument | null,
+  context: DraftContext,
+  facts: PlacingFacts,
+): DraftPushPlan {
   const { catalog, now } = context;
   const priced = normalizedDraft(asDraft(next, live, now), catalog);
   const reason = placingRefusal(priced, next.totalCents, facts);
@@ -89,13 +111,18 @@ function placeDraft(next: Draft, live: Draft | null, current: StoredDocument | n
 export function planDraftPush(row: PushRow, current: StoredDocument | null, context: DraftContext): DraftPushPlan {
   const next = row.newDocumentState as Draft;
   const live = current && !current.document._deleted ? (current.document as Draft) : null;
-  const moved = current?.document._deleted && current.document['status'] !== 'draft' ? (current.document as Draft) : context.placing?.placedAlready;
+  const moved =
+    current?.document._deleted && current.document['status'] !== 'draft' ? (current.document as Draft) : context.placing?.placedAlready;
 
   if (moved) return afterMove(next, moved, current, context.catalog);
-  if (next.status === 'placing' && !next._deleted && context.placing) return placeDraft(next, live, current, context, context.placing.facts);
+  if (next.status === 'placing' && !next._deleted && context.placing)
+    return placeDraft(next, live, current, context, context.placing.facts);
   if (next._deleted) {
     if (!live) return { writes: [], conflicts: [] };
-    return { writes: [{ collection: 'draftOrders', document: { ...live, status: 'draft', _deleted: true }, expect: expectCurrent(current) }], conflicts: [] };
+    return {
+      writes: [{ collection: 'draftOrders', document: { ...live, status: 'draft', _deleted: true }, expect: expectCurrent(current) }],
+      conflicts: [],
+    };
   }
   const ydoc = live ? mergeDrafts(live.ydoc, next.ydoc) : next.ydoc;
   const merged = normalizedDraft({ ...asDraft(next, live, context.now), ydoc }, context.catalog);

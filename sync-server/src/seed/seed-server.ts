@@ -18,7 +18,14 @@ const DEMO_STORE_TOKEN_SECONDS = 30 * 24 * 3600;
  * (`<dataDir>/store.token`, its owner's alone); and a store owner's sign-in
  * code, returned for the console to show once.
  */
-export async function seedServer(parts: { store: Store; identity: IdentityStore; images: ImageStore; key: ServerKey; dataDir: string; now: Date }): Promise<string> {
+export async function seedServer(parts: {
+  store: Store;
+  identity: IdentityStore;
+  images: ImageStore;
+  key: ServerKey;
+  dataDir: string;
+  now: Date;
+}): Promise<string> {
   const { store, identity, images, key, dataDir, now } = parts;
   await seedDemo(store, now, images);
   await seedDemoAccount(identity, now);

@@ -22,7 +22,11 @@ function writesOf(collection: CollectionName, documents: { id: string }[]) {
  */
 export async function seedDemo(store: Store, now: Date, images: ImageStore): Promise<void> {
   const catalog = demoCatalog();
-  const held = await store.getMany(STORE, 'catalog', catalog.map((item) => item.id));
+  const held = await store.getMany(
+    STORE,
+    'catalog',
+    catalog.map((item) => item.id),
+  );
   const pictured = async ({ picture }: (typeof catalog)[number]) => {
     const image = await demoImage(picture);
     await images.put(image);
@@ -31,11 +35,21 @@ export async function seedDemo(store: Store, now: Date, images: ImageStore): Pro
   const missing = catalog.filter((_, index) => !held[index] || held[index].document._deleted);
   const items = await Promise.all(missing.map(async (item) => ({ ...item.entry, image: await pictured(item) })));
   // A demo item seeded before pictures were kept (its image was drawn anew at each start) gets its picture, and nothing else changes.
-  const unpictured = await Promise.all(held.map(async (row) => (row && !row.document._deleted && !(await images.get(String(row.document['image'])))) ? row : undefined));
+  const unpictured = await Promise.all(
+    held.map(async (row) => (row && !row.document._deleted && !(await images.get(String(row.document['image']))) ? row : undefined)),
+  );
   const repictured = await Promise.all(
     catalog.flatMap((item, index) => {
       const row = unpictured[index];
-      return row ? [pictured(item).then((image) => ({ collection: 'catalog' as const, document: { ...row.document, image }, expect: { kind: 'equals' as const, state: row.document } }))] : [];
+      return row
+        ? [
+            pictured(item).then((image) => ({
+              collection: 'catalog' as const,
+              document: { ...row.document, image },
+              expect: { kind: 'equals' as const, state: row.document },
+            })),
+          ]
+        : [];
     }),
   );
   await store.commit(STORE, [...writesOf('catalog', items), ...repictured, ...writesOf('availability', demoSlots(now))], 'each');
@@ -45,7 +59,10 @@ export async function seedDemo(store: Store, now: Date, images: ImageStore): Pro
 /** The demo shopper's account: demo@example.com, password `pourover-demo`. */
 export async function seedDemoAccount(identity: IdentityStore, now: Date): Promise<void> {
   if (await identity.account(demoShopper.email)) return;
-  await identity.createAccount({ email: demoShopper.email, shopperId: demoShopper.id, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  await identity.createAccount(
+    { email: demoShopper.email, shopperId: demoShopper.id, passwordHash: await hashPassword(DEMO_PASSWORD) },
+    now,
+  );
 }
 
 export const DEMO_PASSWORD = 'pourover-demo';

@@ -10,7 +10,14 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 
 /** What a server node keeps open while it runs. */
-export type ServerParts = { store: Store; key: ServerKey; identity: IdentityStore; images: ImageStore; limits: Limits; close(): Promise<void> };
+export type ServerParts = {
+  store: Store;
+  key: ServerKey;
+  identity: IdentityStore;
+  images: ImageStore;
+  limits: Limits;
+  close(): Promise<void>;
+};
 
 /**
  * Opens a node's parts over the PostgreSQL database `store` names, or the
@@ -33,11 +40,30 @@ export async function openParts(options: {
     return part;
   };
   try {
-    const store = kept(await openStore({ dataDir: options.dataDir, store: options.store, poolSize: options.poolSize, now: options.now, onError: (error) => options.onError('store', error) }));
+    const store = kept(
+      await openStore({
+        dataDir: options.dataDir,
+        store: options.store,
+        poolSize: options.poolSize,
+        now: options.now,
+        onError: (error) => options.onError('store', error),
+      }),
+    );
     const key = loadServerKey(options.keyFile ?? join(options.dataDir, 'server-key.pem'));
-    const identity = kept(await openIdentityStore({ dataDir: options.dataDir, store: options.store, key, onError: (error) => options.onError('identity', error) }));
-    const images = kept(await openImageStore({ dataDir: options.dataDir, store: options.store, onError: (error) => options.onError('images', error) }));
-    const limits = kept(openLimits({ overrides: options.limits, store: options.store, onError: (error) => options.onError('limits', error) }));
+    const identity = kept(
+      await openIdentityStore({
+        dataDir: options.dataDir,
+        store: options.store,
+        key,
+        onError: (error) => options.onError('identity', error),
+      }),
+    );
+    const images = kept(
+      await openImageStore({ dataDir: options.dataDir, store: options.store, onError: (error) => options.onError('images', error) }),
+    );
+    const limits = kept(
+      openLimits({ overrides: options.limits, store: options.store, onError: (error) => options.onError('limits', error) }),
+    );
     return { store, key, identity, images, limits, close: () => closeAll(opened) };
   } catch (error) {
     await closeAll(opened);

@@ -102,7 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requests = handleRequests(route, { log, now });
   const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
-    onRefused: (req, error) => requests.notes.setRefusal(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
+    onRefused: (req, error) =>
+      requests.notes.setRefusal(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
   });
   const trpc = trpcHttpHandler(deps, { admission, onRefused: requests.notes.setRefusal, onPrincipal: requests.notes.setPrincipal });
 
@@ -129,7 +130,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // A client that sends its headers or body slowly holds a connection for seconds, not Node's default minutes.
-  const timeouts = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) };
+  const timeouts = {
+    requestTimeout,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+    connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2),
+  };
   const server = createServer(timeouts, requests.handle);
   answerClientErrors(server, requestTimeout);
   try {

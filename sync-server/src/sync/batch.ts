@@ -18,11 +18,19 @@ export async function applyBatch(store: Store, syncgroups: Syncgroups, principal
   }
   // The server merges drafts and applies the order rules to them in a push; a batch would write past both.
   const merged = input.operations.find((op) => collections[op.collection].conflict === 'yjs-merge');
-  if (merged) throw new PouroverError('FORBIDDEN', `${merged.collection} are written by push, where the server merges them; a batch may not write them`);
+  if (merged)
+    throw new PouroverError(
+      'FORBIDDEN',
+      `${merged.collection} are written by push, where the server merges them; a batch may not write them`,
+    );
   const writes: Write[] = input.operations.map((op, index) => {
     const replica = replicas[index] ?? target;
     if ('increment' in op) {
-      return { replica, collection: op.collection, increment: validIncrement(op.collection, withoutUndefined(op.increment), `operations[${index}]`) };
+      return {
+        replica,
+        collection: op.collection,
+        increment: validIncrement(op.collection, withoutUndefined(op.increment), `operations[${index}]`),
+      };
     }
     const document = validDocument(op.collection, op.write, `operations[${index}]`);
     return { replica, collection: op.collection, document, expect: op.precondition ?? { kind: 'none' as const } };

@@ -21,7 +21,9 @@ export async function* deviceStream(options: {
 }) {
   const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
-  const readable = new Set(collectionNames.filter((name) => isGranted(options.syncgroups, principal, homeReplica(name, own), name, ['read'])));
+  const readable = new Set(
+    collectionNames.filter((name) => isGranted(options.syncgroups, principal, homeReplica(name, own), name, ['read'])),
+  );
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit((replica) => {

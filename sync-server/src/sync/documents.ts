@@ -38,7 +38,8 @@ function isIntegerField(collection: CollectionName, field: string): boolean {
 
 function incrementProblem(collection: CollectionName, increment: Increment): string | undefined {
   if (!isIntegerField(collection, increment.field)) return `field ${increment.field} is not an integer field of ${collection}`;
-  if (increment.atMost !== undefined && !isIntegerField(collection, increment.atMost)) return `atMost ${increment.atMost} is not an integer field of ${collection}`;
+  if (increment.atMost !== undefined && !isIntegerField(collection, increment.atMost))
+    return `atMost ${increment.atMost} is not an integer field of ${collection}`;
   if (increment.before !== undefined && collections[collection].schema.shape[increment.before] !== isoTime) {
     return `before ${increment.before} is not a time field of ${collection}`;
   }

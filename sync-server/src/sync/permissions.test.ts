@@ -22,8 +22,14 @@ const codeOf = (attempt: () => unknown) => {
 describe('the permission check', () => {
   it('refuses, as bad input, a target that names no replica, before `$owner` could match every device (KB1, KB6)', () => {
     for (const target of ['bluebottle:users', 'bluebottle:users:alice:phone', 'not-a-replica', '']) {
-      expect(codeOf(() => authorize(defaults, phone, 'user', ['write', 'batch'], target)), target).toBe('BAD_INPUT');
-      expect(codeOf(() => authorize(defaults, store, 'placedOrders', ['batch'], target)), target).toBe('BAD_INPUT');
+      expect(
+        codeOf(() => authorize(defaults, phone, 'user', ['write', 'batch'], target)),
+        target,
+      ).toBe('BAD_INPUT');
+      expect(
+        codeOf(() => authorize(defaults, store, 'placedOrders', ['batch'], target)),
+        target,
+      ).toBe('BAD_INPUT');
       // Reached without `authorize` (watch and stream check grants directly): `$owner` of such a name matches no one.
       expect(isGranted(defaults, phone, target, 'user', ['read']), target).toBe(false);
     }
@@ -32,9 +38,18 @@ describe('the permission check', () => {
 
   it('lets the store write no shopper collection into its own replica, where they mean nothing; reading them finds nothing there', () => {
     for (const collection of ['user', 'draftOrders', 'placedOrders', 'processedOrders'] as const) {
-      expect(codeOf(() => authorize(defaults, store, collection, ['write'])), collection).toBe('FORBIDDEN');
-      expect(codeOf(() => authorize(defaults, store, collection, ['write', 'batch'], STORE)), collection).toBe('FORBIDDEN');
-      expect(codeOf(() => authorize(defaults, store, collection, ['admin'])), collection).toBe('FORBIDDEN');
+      expect(
+        codeOf(() => authorize(defaults, store, collection, ['write'])),
+        collection,
+      ).toBe('FORBIDDEN');
+      expect(
+        codeOf(() => authorize(defaults, store, collection, ['write', 'batch'], STORE)),
+        collection,
+      ).toBe('FORBIDDEN');
+      expect(
+        codeOf(() => authorize(defaults, store, collection, ['admin'])),
+        collection,
+      ).toBe('FORBIDDEN');
       expect(authorize(defaults, store, collection, ['read'])).toBe(STORE);
     }
     expect(authorize(defaults, store, 'catalog', ['write'])).toBe(STORE);

@@ -44,7 +44,13 @@ export function memberMatches(member: SyncgroupMember, replica: string, principa
 }
 
 /** Whether the syncgroup of `collection` in `replica` grants the principal one of `grants` (looked up once). */
-export function isGranted(syncgroups: Syncgroups, principal: Principal, replica: string, collection: CollectionName, grants: readonly Grant[]): boolean {
+export function isGranted(
+  syncgroups: Syncgroups,
+  principal: Principal,
+  replica: string,
+  collection: CollectionName,
+  grants: readonly Grant[],
+): boolean {
   return syncgroups(replica, collection).members.some(
     (member) => member.grants.some((grant) => grants.includes(grant)) && memberMatches(member, replica, principal),
   );

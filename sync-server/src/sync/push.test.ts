@@ -27,11 +27,18 @@ describe('a push of drafts', () => {
     const created = String(placeable['ydoc']);
     const [line] = placeable['lines'] as { itemId: string }[];
     const priceOf = (id: string) => (id === line?.itemId ? Number(placeable['totalCents']) : undefined);
-    const draft = (ydoc: string, status: 'draft' | 'placing' = 'draft'): WireDocument => ({ ...placeable, status, ...derivedFields(ydoc, priceOf), ydoc });
+    const draft = (ydoc: string, status: 'draft' | 'placing' = 'draft'): WireDocument => ({
+      ...placeable,
+      status,
+      ...derivedFields(ydoc, priceOf),
+      ydoc,
+    });
     await applyPush(store, DEMO_REPLICA, push([{ newDocumentState: draft(created) }]), now);
     await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: draft(created), newDocumentState: draft(created, 'placing') }]), now);
     expect(await store.get(DEMO_REPLICA, 'placedOrders', uuid(1))).toMatchObject({ document: { status: 'placed' } });
-    const late = push([{ assumedMasterState: draft(created), newDocumentState: draft(editDraft(created, [{ kind: 'setNote', note: 'oat milk' }])) }]);
+    const late = push([
+      { assumedMasterState: draft(created), newDocumentState: draft(editDraft(created, [{ kind: 'setNote', note: 'oat milk' }])) },
+    ]);
 
     const first = await applyPush(store, DEMO_REPLICA, late, now);
     const split = (await store.changesSince(DEMO_REPLICA, 0, 100)).map((row) => row.document).find((doc) => doc['splitFrom'] === uuid(1));

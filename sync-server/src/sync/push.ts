@@ -15,7 +15,12 @@ const REPLANS = 5;
  * current state and committed whole; if another writer got in between, the
  * plan is made again from the new state.
  */
-export async function applyPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
+export async function applyPush(
+  store: Store,
+  replica: string,
+  input: PushRequest,
+  now: () => Date,
+): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
   const conflicts = await commitPush(store, replica, input, now);
   return { conflicts, seqs: await seqsOf(store, replica, input) };
 }
@@ -26,7 +31,11 @@ export async function applyPush(store: Store, replica: string, input: PushReques
  * device wait for that newer state.
  */
 function seqsOf(store: Store, replica: string, input: PushRequest): Promise<number[]> {
-  return store.seqs(replica, input.collection, input.rows.map((row) => row.newDocumentState.id));
+  return store.seqs(
+    replica,
+    input.collection,
+    input.rows.map((row) => row.newDocumentState.id),
+  );
 }
 
 async function commitPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<WireDocument[]> {
@@ -48,10 +57,16 @@ async function commitPush(store: Store, replica: string, input: PushRequest, now
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
     const base = { catalog: await currentCatalog(store), now: now() };
     const [current, placing] = await Promise.all([
-      store.getMany(replica, input.collection, input.rows.map((row) => row.newDocumentState.id)),
+      store.getMany(
+        replica,
+        input.collection,
+        input.rows.map((row) => row.newDocumentState.id),
+      ),
       placingContexts(store, replica, input.rows, base),
     ]);
-    const plans = input.rows.map((row, index) => planDraftPush(row, current[index] ?? null, { ...base, placing: placing.get(row.newDocumentState.id) }));
+    const plans = input.rows.map((row, index) =>
+      planDraftPush(row, current[index] ?? null, { ...base, placing: placing.get(row.newDocumentState.id) }),
+    );
     const writes = plans.flatMap((plan) => plan.writes);
     const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
     if (result.ok) return plans.flatMap((plan) => plan.conflicts);

@@ -23,7 +23,11 @@ export const syncRouter = router({
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
     const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
     const last = rows.at(-1);
-    return { documents: rows.map((row) => row.document), seqs: rows.map((row) => row.seq), checkpoint: last ? { seq: last.seq } : input.checkpoint };
+    return {
+      documents: rows.map((row) => row.document),
+      seqs: rows.map((row) => row.seq),
+      checkpoint: last ? { seq: last.seq } : input.checkpoint,
+    };
   }),
 
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
@@ -40,7 +44,14 @@ export const syncRouter = router({
   batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input)),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
-    deviceStream({ store: ctx.store, principal: ctx.principal, syncgroups: ctx.syncgroups, guard: guardStream(ctx), lastEventId: input.lastEventId, signal }),
+    deviceStream({
+      store: ctx.store,
+      principal: ctx.principal,
+      syncgroups: ctx.syncgroups,
+      guard: guardStream(ctx),
+      lastEventId: input.lastEventId,
+      signal,
+    }),
   ),
 
   /** Every replica's changes of one collection: the store's (its order processor, its dashboards), never a device's. */

@@ -1,7 +1,16 @@
 import type { WatchEvent } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from '../auth/blessing-token.ts';
-import { DEMO_REPLICA, deviceToken, orderDoc, startTestServer, storeToken, trpcClient, uuid, type TestServer } from '../../test/support/test-server.ts';
+import {
+  DEMO_REPLICA,
+  deviceToken,
+  orderDoc,
+  startTestServer,
+  storeToken,
+  trpcClient,
+  uuid,
+  type TestServer,
+} from '../../test/support/test-server.ts';
 
 const TIME = '2026-11-23T10:00:00.000Z';
 const placed = (n: number) => orderDoc(n, { status: 'placed', placedTime: TIME });
@@ -107,7 +116,10 @@ describe('watching placed orders across replicas', () => {
     device.unsubscribe();
     expect(errors).toHaveLength(1);
     expect((errors[0] as { data?: { code?: string } }).data?.code).toBe('FORBIDDEN');
-    const forged = signBlessing({ ...server.key, privateKey: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey }, { name: 'bluebottle', ttlSeconds: 60 });
+    const forged = signBlessing(
+      { ...server.key, privateKey: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey },
+      { name: 'bluebottle', ttlSeconds: 60 },
+    );
     const refused = watch(server, forged);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(refused.events).toEqual([]);
@@ -131,7 +143,9 @@ describe('batch deadlines and leases', () => {
       reason: 'deadline',
     });
     expect(await server.store.head(DEMO_REPLICA)).toBe(head);
-    expect((await store.sync.batch.mutate({ replica: DEMO_REPLICA, operations: [write], deadline: '2999-01-01T00:00:00.000Z' })).ok).toBe(true);
+    expect((await store.sync.batch.mutate({ replica: DEMO_REPLICA, operations: [write], deadline: '2999-01-01T00:00:00.000Z' })).ok).toBe(
+      true,
+    );
   });
 
   it('grants a lease to one holder at a time until it runs out or is renewed', async () => {
@@ -142,6 +156,8 @@ describe('batch deadlines and leases', () => {
     expect(await lease('a')).toMatchObject({ granted: true });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await lease('b')).toMatchObject({ granted: true, holder: 'b' });
-    await expect(client(server, deviceToken(server.key)).sync.lease.mutate({ name: 'processor', holder: 'x', ttlMs: 1_000 })).rejects.toThrow(/only the store/);
+    await expect(
+      client(server, deviceToken(server.key)).sync.lease.mutate({ name: 'processor', holder: 'x', ttlMs: 1_000 }),
+    ).rejects.toThrow(/only the store/);
   });
 });

@@ -47,7 +47,8 @@ export async function* watchCollection(options: {
     const known = new Map<string, boolean>();
     return (row: StoredDocument) => {
       let readable = known.get(row.replica);
-      if (readable === undefined) known.set(row.replica, (readable = isGranted(options.syncgroups, principal, row.replica, collection, ['read'])));
+      if (readable === undefined)
+        known.set(row.replica, (readable = isGranted(options.syncgroups, principal, row.replica, collection, ['read'])));
       return readable;
     };
   };
@@ -84,7 +85,11 @@ export async function* watchCollection(options: {
           marker = commit[0]?.commit ?? marker;
           const documents = commit.filter(readable);
           if (documents.length === 0) continue;
-          yield tracked(String(marker), { kind: 'change', documents: watched(documents), resumeMarker: String(marker) } satisfies WatchEvent);
+          yield tracked(String(marker), {
+            kind: 'change',
+            documents: watched(documents),
+            resumeMarker: String(marker),
+          } satisfies WatchEvent);
         }
         if (rows.length < MAX_ROWS || complete.length === 0) break;
       }

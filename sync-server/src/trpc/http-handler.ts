@@ -35,7 +35,9 @@ export function trpcHttpHandler(
       if (!first) return {};
       const status = httpStatusOf[pouroverCodeOfTrpc(first)];
       if (status === httpStatusOf.UNAVAILABLE) return { status, headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
-      return first.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } } : { status };
+      return first.cause instanceof RateLimited
+        ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } }
+        : { status };
     },
     onError: ({ error, req }) => {
       const code = pouroverCodeOfTrpc(error);

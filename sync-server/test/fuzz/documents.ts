@@ -45,12 +45,46 @@ export type DocumentArbitraries = ReturnType<typeof documentArbitraries>;
 
 /** Documents whose ids come from `idArb`. */
 export function documentArbitraries(idArb: fc.Arbitrary<string>) {
-  const itemIdArb = fc.oneof({ weight: 60, arbitrary: fc.constantFrom(...ITEM_POOL) }, { weight: 1, arbitrary: fc.oneof(idArb, fc.string({ maxLength: 10 })) });
+  const itemIdArb = fc.oneof(
+    { weight: 60, arbitrary: fc.constantFrom(...ITEM_POOL) },
+    { weight: 1, arbitrary: fc.oneof(idArb, fc.string({ maxLength: 10 })) },
+  );
   const editArb: fc.Arbitrary<DraftEdit> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('setCount' as const), itemId: itemIdArb, count: fc.oneof({ weight: 60, arbitrary: fc.integer({ min: -3, max: 150 }) }, { weight: 1, arbitrary: fc.constantFrom(1.5, 1e9) }) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('setCount' as const),
+        itemId: itemIdArb,
+        count: fc.oneof({ weight: 60, arbitrary: fc.integer({ min: -3, max: 150 }) }, { weight: 1, arbitrary: fc.constantFrom(1.5, 1e9) }),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), itemId: itemIdArb }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('setNote' as const), note: fc.oneof({ weight: 60, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.constant('n'.repeat(1_001)) }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('setSlot' as const), slotId: fc.oneof({ weight: 60, arbitrary: fc.option(idArb.filter((id) => docId.safeParse(id).success), { nil: null }) }, { weight: 1, arbitrary: fc.constant('not-a-slot') }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('setNote' as const),
+        note: fc.oneof(
+          { weight: 60, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+          { weight: 1, arbitrary: fc.constant('n'.repeat(1_001)) },
+        ),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('setSlot' as const),
+        slotId: fc.oneof(
+          {
+            weight: 60,
+            arbitrary: fc.option(
+              idArb.filter((id) => docId.safeParse(id).success),
+              { nil: null },
+            ),
+          },
+          { weight: 1, arbitrary: fc.constant('not-a-slot') },
+        ),
+      }),
+    },
   );
   // Yjs gives each new document a random client id, so a ydoc's bytes (not its content) differ from run to run.
   const ydocArb = fc.oneof(
@@ -105,11 +139,15 @@ export function documentArbitraries(idArb: fc.Arbitrary<string>) {
   }
 
   const deletedArb = fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
-  const wire = (body: fc.Arbitrary<Record<string, unknown>>) => fc.tuple(body, deletedArb).map(([fields, deleted]) => ({ ...fields, _deleted: deleted }));
+  const wire = (body: fc.Arbitrary<Record<string, unknown>>) =>
+    fc.tuple(body, deletedArb).map(([fields, deleted]) => ({ ...fields, _deleted: deleted }));
   /** A document of `collection` mostly, now and then one valid for another collection. */
   const documentArb = (collection: string) =>
     fc.oneof(
-      { weight: 20, arbitrary: wire(bodies[(collectionNames as readonly string[]).includes(collection) ? (collection as CollectionName) : 'user']) },
+      {
+        weight: 20,
+        arbitrary: wire(bodies[(collectionNames as readonly string[]).includes(collection) ? (collection as CollectionName) : 'user']),
+      },
       { weight: 1, arbitrary: fc.constantFrom(...collectionNames).chain((other) => wire(bodies[other])) },
     );
   /** A state the server only compares (an assumed master state, a precondition): a loose object with extra keys. */

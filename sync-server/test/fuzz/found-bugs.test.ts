@@ -32,8 +32,10 @@ describe('bugs the fuzz found', () => {
     return { status: response.status, text };
   };
   const draft = (n: number, fields: Record<string, unknown> = {}) => ({ ...orderDoc(n), ...fields });
-  const push = (collection: CollectionName, document: unknown) => post('sync.push', JSON.stringify({ collection, rows: [{ newDocumentState: document }] }));
-  const stored = async (replica: string, collection: CollectionName, id: string) => (await server.store.get(replica, collection, id))?.document;
+  const push = (collection: CollectionName, document: unknown) =>
+    post('sync.push', JSON.stringify({ collection, rows: [{ newDocumentState: document }] }));
+  const stored = async (replica: string, collection: CollectionName, id: string) =>
+    (await server.store.get(replica, collection, id))?.document;
   const snapshot = () => snapshotOf(server.db);
 
   // KB2 (orders/draft-writes.ts: normalizedDraft → derivedFields → Y.applyUpdate threw, a 500).
@@ -43,7 +45,10 @@ describe('bugs the fuzz found', () => {
     expect(answer.status, answer.text).toBe(400);
     expect(answer.text).toContain('ydoc is not a Yjs update');
     // Drafts are written by push only: a batch of one is refused before its ydoc is read.
-    const batch = await post('sync.batch', JSON.stringify({ operations: [{ collection: 'draftOrders', write: draft(1, { ydoc: 'AQID' }) }] }));
+    const batch = await post(
+      'sync.batch',
+      JSON.stringify({ operations: [{ collection: 'draftOrders', write: draft(1, { ydoc: 'AQID' }) }] }),
+    );
     expect(batch.status, batch.text).toBe(403);
     expect(snapshot()).toEqual(before);
   });
@@ -84,7 +89,10 @@ describe('bugs the fuzz found', () => {
     const profile = await stored(D, 'user', DEMO_SHOPPER_ID);
     const before = snapshot();
     for (const field of ['name', 'id', 'x']) {
-      const answer = await post('sync.batch', JSON.stringify({ operations: [{ collection: 'user', increment: { id: DEMO_SHOPPER_ID, field, by: 1 } }] }));
+      const answer = await post(
+        'sync.batch',
+        JSON.stringify({ operations: [{ collection: 'user', increment: { id: DEMO_SHOPPER_ID, field, by: 1 } }] }),
+      );
       expect(answer.status, answer.text).toBe(400);
     }
     expect(snapshot()).toEqual(before);

@@ -53,7 +53,10 @@ function pathsOf(value: unknown, at: Path = [], out: Path[] = []): Path[] {
 }
 
 function at(root: unknown, path: Path): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined), root);
+  return path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined),
+    root,
+  );
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

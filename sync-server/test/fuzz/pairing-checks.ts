@@ -26,7 +26,8 @@ export async function pairing(target: FuzzTarget, input: PairingCase) {
     const data = outcome.data as { token?: unknown; blessing?: unknown; expiresInSeconds?: unknown };
     expect(typeof data.token, what).toBe('string');
     expect(String(data.blessing), what).toMatch(BLESSED);
-    if (shopperReplicaName) expect(String(data.blessing).startsWith(`${shopperReplicaName}:`), `${what}: ${String(data.blessing)}`).toBe(true);
+    if (shopperReplicaName)
+      expect(String(data.blessing).startsWith(`${shopperReplicaName}:`), `${what}: ${String(data.blessing)}`).toBe(true);
     expect(typeof data.expiresInSeconds, what).toBe('number');
     return outcome;
   };
@@ -59,7 +60,11 @@ export async function pairing(target: FuzzTarget, input: PairingCase) {
     case 'redeem-twice': {
       const code = (await create(creator)) as string;
       const offered = input.lowerCase ? code.toLowerCase() : code;
-      const first = checkBlessed(await send('auth.redeemPairingCode', serialize(newDevice(input.device, { code: offered }))), 'redeemPairingCode', creatorReplica);
+      const first = checkBlessed(
+        await send('auth.redeemPairingCode', serialize(newDevice(input.device, { code: offered }))),
+        'redeemPairingCode',
+        creatorReplica,
+      );
       if (input.action === 'redeem-twice') {
         const again = await send('auth.redeemPairingCode', serialize({ code: offered, device: 'second-try' }));
         const outcome = checkBlessed(again, 'redeemPairingCode again');

@@ -26,7 +26,15 @@ const labelArb = fc.oneof(
   { weight: 1, arbitrary: valueArb },
 );
 const jwkArb = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kty: fc.constant('EC'), crv: fc.constant('P-256'), x: fc.string({ maxLength: 70 }), y: fc.string({ maxLength: 70 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kty: fc.constant('EC'),
+      crv: fc.constant('P-256'),
+      x: fc.string({ maxLength: 70 }),
+      y: fc.string({ maxLength: 70 }),
+    }),
+  },
   { weight: 1, arbitrary: valueArb },
 );
 export const pairingArb = fc.record({
@@ -40,4 +48,3 @@ export const pairingArb = fc.record({
   createBody: fc.option(valueArb, { nil: undefined }),
   mutations: mutationsArb,
 });
-

@@ -28,7 +28,8 @@ export async function pushOrBatch(target: FuzzTarget, kind: 'push' | 'batch', se
     if (kind === 'push') {
       const { conflicts } = outcome.data as { conflicts: unknown };
       expect(Array.isArray(conflicts), context).toBe(true);
-      for (const conflict of conflicts as unknown[]) expect(conflict, context).toMatchObject({ id: expect.any(String), _deleted: expect.any(Boolean) });
+      for (const conflict of conflicts as unknown[])
+        expect(conflict, context).toMatchObject({ id: expect.any(String), _deleted: expect.any(Boolean) });
     } else {
       const result = outcome.data as { ok: unknown; reason?: unknown };
       expect(typeof result.ok, context).toBe('boolean');

@@ -60,7 +60,11 @@ describe(`fuzzing push, batch and pairing inputs (seed ${SEED})`, () => {
     target = await startFuzzTarget();
     const { server } = target;
     // A few documents in place, so pushes and preconditions meet existing state.
-    await server.store.commit(D, [0, 1, 2].map((n) => ({ collection: 'draftOrders' as const, document: orderDoc(0xf000 + n), expect: { kind: 'none' as const } })), 'all');
+    await server.store.commit(
+      D,
+      [0, 1, 2].map((n) => ({ collection: 'draftOrders' as const, document: orderDoc(0xf000 + n), expect: { kind: 'none' as const } })),
+      'all',
+    );
     const ids = (rows: { document: { id: string } }[]) => rows.map((row) => row.document.id);
     const pools = {
       ids: Array.from({ length: 24 }, (_, index) => uuid(0xf000 + index)),
@@ -130,7 +134,9 @@ describe(`fuzzing push, batch and pairing inputs (seed ${SEED})`, () => {
     const answer = await fetch(`${target.server.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ ok: true });
-    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(Object.getOwnPropertyNames(Object.getPrototypeOf({}) as object).sort());
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
+      Object.getOwnPropertyNames(Object.getPrototypeOf({}) as object).sort(),
+    );
     expect(({} as Record<string, unknown>)['a']).toBeUndefined();
     expect(Object.keys(Object.prototype)).toEqual([]);
   });

@@ -13,7 +13,23 @@ import { collectionArb, documentArbitraries, idArbitrary, type Pools } from './d
 import { HUGE_NUMBERS, isoArb, mutationsArb } from './values.ts';
 
 const fieldArb = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom('taken', 'capacity', 'cutoff', 'start', 'id', 'name', 'priceCents', 'totalCents', 'itemCount', 'note', 'available', 'x') },
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom(
+      'taken',
+      'capacity',
+      'cutoff',
+      'start',
+      'id',
+      'name',
+      'priceCents',
+      'totalCents',
+      'itemCount',
+      'note',
+      'available',
+      'x',
+    ),
+  },
   { weight: 8, arbitrary: fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/) },
   { weight: 1, arbitrary: fc.constantFrom('_deleted', '__proto__', '', '1a', 'a'.repeat(65)) },
 );
@@ -34,7 +50,8 @@ const writable: Record<Caller, readonly CollectionName[]> = {
   none: collectionNames,
   junk: collectionNames,
 };
-const collectionFor = (caller: Caller) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...writable[caller]) }, { weight: 1, arbitrary: collectionArb });
+const collectionFor = (caller: Caller) =>
+  fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...writable[caller]) }, { weight: 1, arbitrary: collectionArb });
 const natural: Record<Caller, readonly (string | undefined)[]> = {
   device: [undefined, D],
   other: [undefined, O],
@@ -56,20 +73,21 @@ export function pushAndBatchArbitraries(pools: Pools) {
   const idArb = idArbitrary(pools);
   const { documentArb, looseStateArb } = documentArbitraries(idArb);
 
-  const pushRequestArb = (caller: Caller) => collectionFor(caller).chain((collection) => {
-    const row = fc.record(
-      {
-        assumedMasterState: fc.oneof(fc.constant(null), documentArb(collection), looseStateArb),
-        newDocumentState: documentArb(collection),
-      },
-      { requiredKeys: ['newDocumentState'] },
-    );
-    const longRow = (id: string) => ({ newDocumentState: { ...longDocument(caller), id } });
-    return fc.oneof(
-      { weight: 60, arbitrary: fc.record({ collection: fc.constant(collection), rows: fc.array(row, { minLength: 1, maxLength: 4 }) }) },
-      { weight: 1, arbitrary: longArb(longRow).map((rows) => ({ collection: caller === 'store' ? 'catalog' : 'user', rows })) },
-    );
-  });
+  const pushRequestArb = (caller: Caller) =>
+    collectionFor(caller).chain((collection) => {
+      const row = fc.record(
+        {
+          assumedMasterState: fc.oneof(fc.constant(null), documentArb(collection), looseStateArb),
+          newDocumentState: documentArb(collection),
+        },
+        { requiredKeys: ['newDocumentState'] },
+      );
+      const longRow = (id: string) => ({ newDocumentState: { ...longDocument(caller), id } });
+      return fc.oneof(
+        { weight: 60, arbitrary: fc.record({ collection: fc.constant(collection), rows: fc.array(row, { minLength: 1, maxLength: 4 }) }) },
+        { weight: 1, arbitrary: longArb(longRow).map((rows) => ({ collection: caller === 'store' ? 'catalog' : 'user', rows })) },
+      );
+    });
 
   const preconditionArb = (collection: string) =>
     fc.oneof(
@@ -117,7 +135,10 @@ export function pushAndBatchArbitraries(pools: Pools) {
           {
             id: fc.oneof({ weight: 3, arbitrary: fc.uuid() }, { weight: 1, arbitrary: idArb }),
             field: fieldArb,
-            by: fc.oneof({ weight: 10, arbitrary: fc.integer({ min: -1_000, max: 1_000 }) }, { weight: 1, arbitrary: fc.constantFrom(...HUGE_NUMBERS) }),
+            by: fc.oneof(
+              { weight: 10, arbitrary: fc.integer({ min: -1_000, max: 1_000 }) },
+              { weight: 1, arbitrary: fc.constantFrom(...HUGE_NUMBERS) },
+            ),
             atMost: fieldArb,
             before: fieldArb,
           },
@@ -133,12 +154,18 @@ export function pushAndBatchArbitraries(pools: Pools) {
         operations: fc.oneof(
           {
             weight: 60,
-            arbitrary: fc.array(fc.oneof({ weight: caller === 'store' ? 2 : 8, arbitrary: writeOpArb(caller) }, { weight: 1, arbitrary: incrementOpArb }), {
-              minLength: 1,
-              maxLength: 3,
-            }),
+            arbitrary: fc.array(
+              fc.oneof({ weight: caller === 'store' ? 2 : 8, arbitrary: writeOpArb(caller) }, { weight: 1, arbitrary: incrementOpArb }),
+              {
+                minLength: 1,
+                maxLength: 3,
+              },
+            ),
           },
-          { weight: 1, arbitrary: longArb((id) => ({ collection: caller === 'store' ? 'catalog' : 'user', write: { ...longDocument(caller), id } })) },
+          {
+            weight: 1,
+            arbitrary: longArb((id) => ({ collection: caller === 'store' ? 'catalog' : 'user', write: { ...longDocument(caller), id } })),
+          },
         ),
         deadline: fc.oneof(
           { weight: 6, arbitrary: fc.constant(undefined) },
@@ -155,6 +182,8 @@ export function pushAndBatchArbitraries(pools: Pools) {
 
   return {
     push: callerArb.chain((caller) => fc.record({ caller: fc.constant(caller), request: pushRequestArb(caller), mutations: mutationsArb })),
-    batch: callerArb.chain((caller) => fc.record({ caller: fc.constant(caller), request: batchRequestArb(caller), mutations: mutationsArb })),
+    batch: callerArb.chain((caller) =>
+      fc.record({ caller: fc.constant(caller), request: batchRequestArb(caller), mutations: mutationsArb }),
+    ),
   };
 }

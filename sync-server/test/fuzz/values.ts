@@ -47,7 +47,20 @@ export const HUGE_NUMBERS = [
   1e-7,
   100_000_001,
 ];
-const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '_deleted', 'id', '', 'replica', 'admin', 'a'.repeat(300), '💥'];
+const KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '_deleted',
+  'id',
+  '',
+  'replica',
+  'admin',
+  'a'.repeat(300),
+  '💥',
+];
 
 /** Deep values mostly nest around the protocol's limit, now and then thousands of levels past it (KB3). */
 const NEAR_LIMIT = 2 * MAX_DEPTH;
@@ -64,7 +77,10 @@ export const textArb = (max: number, minLength = 0) =>
   );
 const deepArb = fc
   .record({
-    depth: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 2, max: NEAR_LIMIT }) }, { weight: 1, arbitrary: fc.integer({ min: 4_000, max: 40_000 }) }),
+    depth: fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: 2, max: NEAR_LIMIT }) },
+      { weight: 1, arbitrary: fc.integer({ min: 4_000, max: 40_000 }) },
+    ),
     kind: fc.constantFrom<'array' | 'object'>('array', 'object'),
     inner: fc.jsonValue({ maxDepth: 1 }),
   })
@@ -88,4 +104,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   value: valueArb,
   depth: fc.integer({ min: 1, max: 5 }),
 });
-export const mutationsArb = fc.oneof({ weight: 1, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) });
+export const mutationsArb = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Mutation[]>([]) },
+  { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) },
+);

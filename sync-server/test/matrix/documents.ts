@@ -26,7 +26,16 @@ export function freshDoc(collection: CollectionName): WireDocument {
       case 'availability':
         return { id: uuid(n), _deleted: false, start: LATER, end: LATER, capacity: 10, taken: 0, cutoff: TIME };
       case 'catalog':
-        return { id: uuid(n), _deleted: false, name: `Item ${n}`, description: '', kind: 'coffee', priceCents: 100, image: 'a'.repeat(64), available: true };
+        return {
+          id: uuid(n),
+          _deleted: false,
+          name: `Item ${n}`,
+          description: '',
+          kind: 'coffee',
+          priceCents: 100,
+          image: 'a'.repeat(64),
+          available: true,
+        };
     }
   })();
   const { _deleted, ...fields } = document;

@@ -11,7 +11,10 @@ const refusalCode = { F: 'FORBIDDEN', U: 'UNAUTHENTICATED', B: 'BAD_INPUT' } as 
 
 export function expectRefused(answer: Answer, outcome: keyof typeof refusalCode) {
   const code: ErrorCode = refusalCode[outcome];
-  expect({ status: answer.status, error: errorOf(answer) }).toMatchObject({ status: httpStatusOf[code], error: { code, httpStatus: httpStatusOf[code] } });
+  expect({ status: answer.status, error: errorOf(answer) }).toMatchObject({
+    status: httpStatusOf[code],
+    error: { code, httpStatus: httpStatusOf[code] },
+  });
   expect(answer.body).not.toHaveProperty('result');
   expect(internalsIn(answer.body)).toEqual([]);
 }

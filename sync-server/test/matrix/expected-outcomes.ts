@@ -22,14 +22,7 @@ const STORE_COLLECTIONS: ReadonlySet<CollectionName> = new Set(['availability', 
 export const homeOf = (collection: CollectionName, replica: string) => (STORE_COLLECTIONS.has(collection) ? S : replica);
 
 export type Identity =
-  | 'device'
-  | 'otherDevice'
-  | 'revokedDevice'
-  | 'expiredToken'
-  | 'forgedSignature'
-  | 'tamperedName'
-  | 'noCredentials'
-  | 'storeOwner';
+  'device' | 'otherDevice' | 'revokedDevice' | 'expiredToken' | 'forgedSignature' | 'tamperedName' | 'noCredentials' | 'storeOwner';
 
 const who: Record<Identity, string> = {
   device: 'the shopper’s device',
@@ -79,7 +72,16 @@ export type Operation = (typeof operations)[number];
 export type Outcome = 'A' | 'O' | 'F' | 'U';
 
 /** One row per collection; columns in the order of `operations` (pull, get, push-insert, push-update, push-delete, batch, stream, watch). */
-type Row = readonly [pull: Outcome, get: Outcome, insert: Outcome, update: Outcome, remove: Outcome, batch: Outcome, stream: Outcome, watch: Outcome];
+type Row = readonly [
+  pull: Outcome,
+  get: Outcome,
+  insert: Outcome,
+  update: Outcome,
+  remove: Outcome,
+  batch: Outcome,
+  stream: Outcome,
+  watch: Outcome,
+];
 
 /** Every request of an identity without a valid, unrevoked blessing is refused as unauthenticated. */
 const REFUSED: Row = ['U', 'U', 'U', 'U', 'U', 'U', 'U', 'U'];
@@ -92,12 +94,12 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
   // batch writes them; watching across replicas is the store's alone.
   device: {
     //                 pull get  ins  upd  del  btch strm wtch
-    user:             ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'F'],
-    draftOrders:      ['A', 'A', 'A', 'A', 'A', 'F', 'A', 'F'],
-    placedOrders:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
-    processedOrders:  ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
-    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
-    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    user: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'F'],
+    draftOrders: ['A', 'A', 'A', 'A', 'A', 'F', 'A', 'F'],
+    placedOrders: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    processedOrders: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    availability: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    catalog: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
   // Another shopper is the owner of its own replica O only. Its pulls,
   // pushes and stream address O (so they succeed there, as `O`, except
@@ -107,18 +109,53 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
   // shopper watches.
   otherDevice: {
     //                 pull get  ins  upd  del  btch strm wtch
-    user:             ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
-    draftOrders:      ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
-    placedOrders:     ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
-    processedOrders:  ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
-    availability:     ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
-    catalog:          ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    user: ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
+    draftOrders: ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
+    placedOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
+    processedOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
+    availability: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    catalog: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
-  revokedDevice: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
-  expiredToken: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
-  forgedSignature: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
-  tamperedName: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
-  noCredentials: { user: REFUSED, draftOrders: REFUSED, placedOrders: REFUSED, processedOrders: REFUSED, availability: REFUSED, catalog: REFUSED },
+  revokedDevice: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
+  expiredToken: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
+  forgedSignature: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
+  tamperedName: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
+  noCredentials: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
   // DESIGN: the store may read user; nothing of draftOrders; read, write
   // (only by batch, the move) and admin placedOrders and processedOrders;
   // everything on availability and catalog. It reaches a shopper's replica
@@ -130,12 +167,12 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
   // is the store; placedOrders and processedOrders grant it no push anywhere.
   storeOwner: {
     //                 pull get  ins  upd  del  btch strm wtch
-    user:             ['O', 'A', 'F', 'F', 'F', 'F', 'O', 'A'],
-    draftOrders:      ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'O'],
-    placedOrders:     ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
-    processedOrders:  ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
-    availability:     ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
-    catalog:          ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
+    user: ['O', 'A', 'F', 'F', 'F', 'F', 'O', 'A'],
+    draftOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'O'],
+    placedOrders: ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
+    processedOrders: ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
+    availability: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
+    catalog: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
   },
 };
 

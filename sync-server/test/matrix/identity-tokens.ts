@@ -24,7 +24,10 @@ function renamed(token: string, name: string): string {
 }
 
 /** Signs in (and revokes) the identities that need the server's help; `noCredentials` has no token. */
-export async function identityTokens(server: ProbeServer, requests: { post: Request; query: Request }): Promise<Partial<Record<Identity, string>>> {
+export async function identityTokens(
+  server: ProbeServer,
+  requests: { post: Request; query: Request },
+): Promise<Partial<Record<Identity, string>>> {
   const { post, query } = requests;
   const tokens: Partial<Record<Identity, string>> = {};
   const phone = resultOf<{ token: string; blessing: string }>(await post('auth.devSignIn', { device: 'matrix-phone' }));

@@ -41,7 +41,8 @@ export async function startMatrixProbe(): Promise<MatrixProbe> {
   const server = await startProbeServer();
   const post = (procedure: string, input: unknown, token?: string): Promise<Answer> =>
     call(server, 'POST', `/trpc/${procedure}`, { token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
-  const query = (procedure: string, input: unknown, token?: string) => call(server, 'GET', `/trpc/${procedure}?input=${json(input)}`, { token });
+  const query = (procedure: string, input: unknown, token?: string) =>
+    call(server, 'GET', `/trpc/${procedure}?input=${json(input)}`, { token });
 
   const place = async (replica: string, collection: CollectionName, document: WireDocument) => {
     const result = await server.store.commit(replica, [{ collection, document, expect: { kind: 'none' } }], 'all');

@@ -65,7 +65,11 @@ describe('naming a replica', () => {
   it('KB1: another shopper’s device may not get from `bluebottle:users` what the shopper tried to write there (400)', async () => {
     const planted = freshDoc('user');
     expectRefused(await batchInto('bluebottle:users', 'device', { collection: 'user', write: planted }), 'B');
-    const answer = await probe.query('sync.get', { collection: 'user', ids: [planted.id], replica: 'bluebottle:users' }, probe.tokens.otherDevice);
+    const answer = await probe.query(
+      'sync.get',
+      { collection: 'user', ids: [planted.id], replica: 'bluebottle:users' },
+      probe.tokens.otherDevice,
+    );
     expectRefused(answer, 'B');
   });
 
@@ -76,7 +80,10 @@ describe('naming a replica', () => {
   it('KB1: no device may read or administer the syncgroups of `bluebottle:users` (400)', async () => {
     expectRefused(await probe.query('sync.syncgroup', { collection: 'user', replica: 'bluebottle:users' }, probe.tokens.device), 'B');
     const members = [{ pattern: '$owner', grants: ['read', 'write', 'admin'] }];
-    await expectRefusedAndNothingWritten(() => probe.post('sync.setSyncgroup', { collection: 'user', replica: 'bluebottle:users', members, version: 0 }, probe.tokens.device), 'B');
+    await expectRefusedAndNothingWritten(
+      () => probe.post('sync.setSyncgroup', { collection: 'user', replica: 'bluebottle:users', members, version: 0 }, probe.tokens.device),
+      'B',
+    );
   });
 
   // KB6, sync-server/src/batch.ts: the store's batch could name any string as its replica ('',

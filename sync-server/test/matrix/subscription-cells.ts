@@ -55,7 +55,9 @@ export async function stream(probe: MatrixProbe, cell: Cell) {
     expect(live.data[0]).toEqual({ kind: 'ready' });
     expect(await snapshot(), 'opening a stream writes nothing').toEqual(before);
     const delivered = (id: string) => () =>
-      (live.data as StreamEvent[]).some((event) => event.kind === 'changes' && event.collection === collection && event.documents?.some((doc) => doc.id === id));
+      (live.data as StreamEvent[]).some(
+        (event) => event.kind === 'changes' && event.collection === collection && event.documents?.some((doc) => doc.id === id),
+      );
 
     const victim = freshDoc(collection);
     await place(homeOf(collection, D), collection, victim);
@@ -106,7 +108,10 @@ export async function watch(probe: MatrixProbe, cell: Cell) {
       await place(own, collection, sentinel);
       expect(await live.waitFor(seen(own, sentinel.id)), 'the change in its own replica arrives').toBe(true);
       await settle();
-      expect(watched().filter((entry) => entry.replica !== own), 'only its own replica').toEqual([]);
+      expect(
+        watched().filter((entry) => entry.replica !== own),
+        'only its own replica',
+      ).toEqual([]);
     }
     // A shopper's device never sees another replica's documents, but the store's own collections.
     const own = ownReplicaOf[identity] as string;

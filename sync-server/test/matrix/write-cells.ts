@@ -12,7 +12,8 @@ import { D, homeOf, ownReplicaOf, type Cell } from './expected-outcomes.ts';
 import type { MatrixProbe } from './matrix-probe.ts';
 
 /** Heads of every replica other than `except`, as they stand. */
-const otherHeads = (heads: Record<string, number>, except: string) => Object.fromEntries(Object.entries(heads).filter(([name]) => name !== except));
+const otherHeads = (heads: Record<string, number>, except: string) =>
+  Object.fromEntries(Object.entries(heads).filter(([name]) => name !== except));
 
 export async function write(probe: MatrixProbe, cell: Cell) {
   const { tokens, seeded, stored, snapshot, post } = probe;
@@ -55,5 +56,6 @@ export async function write(probe: MatrixProbe, cell: Cell) {
   } else {
     expect(landed).toEqual(document);
   }
-  if (outcome === 'A' || operation !== 'push-delete' || collection !== 'draftOrders') expect(after.file.heads[landing]).toBeGreaterThan(before.file.heads[landing] ?? 0);
+  if (outcome === 'A' || operation !== 'push-delete' || collection !== 'draftOrders')
+    expect(after.file.heads[landing]).toBeGreaterThan(before.file.heads[landing] ?? 0);
 }

@@ -80,7 +80,10 @@ export type StoreSnapshot = {
 export function snapshotOf(db: Database.Database): StoreSnapshot {
   return db.transaction((): StoreSnapshot => {
     const heads = Object.fromEntries(
-      db.prepare<[], { name: string; head: number }>('SELECT name, head FROM replicas ORDER BY name').all().map((row) => [row.name, row.head]),
+      db
+        .prepare<[], { name: string; head: number }>('SELECT name, head FROM replicas ORDER BY name')
+        .all()
+        .map((row) => [row.name, row.head]),
     );
     const totals = db
       .prepare<[], { rows: number; seqTotal: number; lastCommitNo: number | null }>(

@@ -22,12 +22,20 @@ export function consistencyProblems(file: string, limit = 50): string[] {
   };
   try {
     const integrity = db.pragma('integrity_check') as { integrity_check: string }[];
-    if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') report(`integrity_check: ${JSON.stringify(integrity).slice(0, 500)}`);
-    const heads = new Map(db.prepare<[], { name: string; head: number }>('SELECT name, head FROM replicas').all().map((row) => [row.name, row.head]));
+    if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok')
+      report(`integrity_check: ${JSON.stringify(integrity).slice(0, 500)}`);
+    const heads = new Map(
+      db
+        .prepare<[], { name: string; head: number }>('SELECT name, head FROM replicas')
+        .all()
+        .map((row) => [row.name, row.head]),
+    );
     const commitCounter = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'commit'").get()?.value ?? 0;
     const known = new Set<string>(collectionNames);
     const seqs = new Map<string, Set<number>>();
-    for (const row of db.prepare<[], DocumentRow>('SELECT replica, collection, id, body, seq, updated_at, commit_no FROM documents').iterate()) {
+    for (const row of db
+      .prepare<[], DocumentRow>('SELECT replica, collection, id, body, seq, updated_at, commit_no FROM documents')
+      .iterate()) {
       const where = `${row.replica}/${row.collection}/${row.id}`;
       const seen = seqs.get(row.replica) ?? new Set<number>();
       seqs.set(row.replica, seen);
@@ -60,7 +68,8 @@ export function consistencyProblems(file: string, limit = 50): string[] {
       if (fields['id'] !== row.id) report(`${where}: the body's id is ${JSON.stringify(fields['id'])}`);
       if (typeof _deleted !== 'boolean') report(`${where}: _deleted is ${JSON.stringify(_deleted)}`);
       const valid = collections[row.collection as CollectionName].schema.safeParse(fields);
-      if (!valid.success) report(`${where}: not a valid ${row.collection} document: ${valid.error.message.slice(0, 300)} in ${row.body.slice(0, 300)}`);
+      if (!valid.success)
+        report(`${where}: not a valid ${row.collection} document: ${valid.error.message.slice(0, 300)} in ${row.body.slice(0, 300)}`);
     }
   } finally {
     db.close();

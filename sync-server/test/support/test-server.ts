@@ -5,7 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { derivedFields, editDraft, emptyDraftUpdate, order, shopperReplica, STORE, userProfile, type DraftEdit, type Order, type UserProfile } from '@pourover/schemas';
+import {
+  derivedFields,
+  editDraft,
+  emptyDraftUpdate,
+  order,
+  shopperReplica,
+  STORE,
+  userProfile,
+  type DraftEdit,
+  type Order,
+  type UserProfile,
+} from '@pourover/schemas';
 import type { WireDocument } from '@pourover/protocol';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
@@ -58,13 +69,25 @@ export function orderDoc(n: number, fields: Partial<Order> = {}): WireDocument {
  */
 export async function placeableDraft(store: Store, n: number, options: { now?: Date; edits?: DraftEdit[] } = {}): Promise<WireDocument> {
   const now = (options.now ?? new Date()).toISOString();
-  const items = (await store.pull(STORE, 'catalog', 0, 1_000)).map((row) => row.document).filter((item) => !item._deleted && item['available'] === true);
-  const slots = (await store.pull(STORE, 'availability', 0, 1_000)).map((row) => row.document).filter((slot) => !slot._deleted && String(slot['cutoff']) > now);
+  const items = (await store.pull(STORE, 'catalog', 0, 1_000))
+    .map((row) => row.document)
+    .filter((item) => !item._deleted && item['available'] === true);
+  const slots = (await store.pull(STORE, 'availability', 0, 1_000))
+    .map((row) => row.document)
+    .filter((slot) => !slot._deleted && String(slot['cutoff']) > now);
   const [item] = items;
   const [slot] = slots;
   if (!item || !slot) throw new Error('the store holds no available item or open slot: seed it first');
-  const ydoc = editDraft(emptyDraftUpdate(), [{ kind: 'setCount', itemId: item.id, count: 1 }, { kind: 'setSlot', slotId: slot.id }, ...(options.edits ?? [])]);
-  return orderDoc(n, { ydoc, ...derivedFields(ydoc, (id) => (id === item.id ? Number(item['priceCents']) : undefined)), paymentToken: 'tok_test_visa' });
+  const ydoc = editDraft(emptyDraftUpdate(), [
+    { kind: 'setCount', itemId: item.id, count: 1 },
+    { kind: 'setSlot', slotId: slot.id },
+    ...(options.edits ?? []),
+  ]);
+  return orderDoc(n, {
+    ydoc,
+    ...derivedFields(ydoc, (id) => (id === item.id ? Number(item['priceCents']) : undefined)),
+    paymentToken: 'tok_test_visa',
+  });
 }
 
 export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
@@ -100,7 +123,11 @@ export function trpcClient(url: string, token = '') {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: `${url}/trpc`, connectionParams: async () => ({ ticket: (await tickets.auth.streamTicket.mutate()).ticket }), EventSource }),
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          connectionParams: async () => ({ ticket: (await tickets.auth.streamTicket.mutate()).ticket }),
+          EventSource,
+        }),
         false: requests,
       }),
     ],
@@ -176,8 +203,7 @@ export type ErrorShape = { message: string; code: string; httpStatus: number };
 
 /** The typed error of an answer (`error.data`), or undefined if it carries none. */
 export function errorOf(answer: Answer): ErrorShape | undefined {
-  const error = (answer.body as { error?: { message?: unknown; data?: { code?: unknown; httpStatus?: unknown } } } | undefined)
-    ?.error;
+  const error = (answer.body as { error?: { message?: unknown; data?: { code?: unknown; httpStatus?: unknown } } } | undefined)?.error;
   if (typeof error?.message !== 'string' || typeof error.data?.code !== 'string' || typeof error.data.httpStatus !== 'number') {
     return undefined;
   }

@@ -79,31 +79,58 @@ function ItemRow({ session, item, onSaved }: { session: OwnerSession; item: Cata
         <FieldError id={`${id('price')}-error`} error={errors.price} />
       </div>
       <label class="choice">
-        <input type="checkbox" checked={item.available} onChange={(event) => void save({ available: event.currentTarget.checked })} /> Available
+        <input type="checkbox" checked={item.available} onChange={(event) => void save({ available: event.currentTarget.checked })} />{' '}
+        Available
       </label>
       <div class="field">
         <label for={id('photo')}>New photo of {item.name}</label>
-        <input id={id('photo')} type="file" accept={PHOTO_TYPES.join(',')} onChange={(event) => void upload(event.currentTarget.files?.[0])} {...describedBy(`${id('photo')}-error`, errors.photo, `${id('photo')}-hint`)} />
+        <input
+          id={id('photo')}
+          type="file"
+          accept={PHOTO_TYPES.join(',')}
+          onChange={(event) => void upload(event.currentTarget.files?.[0])}
+          {...describedBy(`${id('photo')}-error`, errors.photo, `${id('photo')}-hint`)}
+        />
         <p id={`${id('photo')}-hint`} class="hint">
           JPEG, PNG or WebP, up to 8 MB.
         </p>
         <FieldError id={`${id('photo')}-error`} error={errors.photo} />
       </div>
-      {errors.row ? <p class="error" role="alert">{errors.row}</p> : null}
-      {status ? <p class="saved" role="status">{status}</p> : null}
+      {errors.row ? (
+        <p class="error" role="alert">
+          {errors.row}
+        </p>
+      ) : null}
+      {status ? (
+        <p class="saved" role="status">
+          {status}
+        </p>
+      ) : null}
     </li>
   );
 }
 
 /** The catalog, coffee first then gear, each by name; a row stays where it is while it is edited. */
 export function CatalogEditor({ session }: { session: OwnerSession }) {
-  const { rows, error, replace } = useStoreDocuments<CatalogItem>(session.client, 'catalog', (a, b) => Number(a.kind !== 'coffee') - Number(b.kind !== 'coffee') || a.name.localeCompare(b.name));
+  const { rows, error, replace } = useStoreDocuments<CatalogItem>(
+    session.client,
+    'catalog',
+    (a, b) => Number(a.kind !== 'coffee') - Number(b.kind !== 'coffee') || a.name.localeCompare(b.name),
+  );
   return (
     <section aria-labelledby="catalog-editor-heading">
       <h2 id="catalog-editor-heading">Catalog</h2>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {rows === null && !error ? <p role="status">Loading the catalog…</p> : null}
-      <ul class="editor-rows">{rows?.map((item) => <ItemRow key={item.id} session={session} item={item} onSaved={replace} />)}</ul>
+      <ul class="editor-rows">
+        {rows?.map((item) => (
+          <ItemRow key={item.id} session={session} item={item} onSaved={replace} />
+        ))}
+      </ul>
     </section>
   );
 }

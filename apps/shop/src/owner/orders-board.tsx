@@ -82,11 +82,19 @@ export function OrdersBoard({ client }: { client: SyncClient }) {
     <div class="board">
       <section aria-labelledby="placed-heading">
         <h2 id="placed-heading">Placed ({placed.length})</h2>
-        <ul aria-label="Placed orders">{placed.map((row) => <OrderRow key={row.order.id} {...row} />)}</ul>
+        <ul aria-label="Placed orders">
+          {placed.map((row) => (
+            <OrderRow key={row.order.id} {...row} />
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="processed-heading">
         <h2 id="processed-heading">Processed ({processed.length})</h2>
-        <ul aria-label="Processed orders">{processed.slice(0, 100).map((row) => <OrderRow key={row.order.id} {...row} />)}</ul>
+        <ul aria-label="Processed orders">
+          {processed.slice(0, 100).map((row) => (
+            <OrderRow key={row.order.id} {...row} />
+          ))}
+        </ul>
       </section>
     </div>
   );

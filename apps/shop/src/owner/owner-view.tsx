@@ -33,7 +33,16 @@ export default function OwnerView() {
         <h1>Bluebottle — store owner</h1>
         <form onSubmit={(event) => void signIn(event)}>
           <label for="owner-code">Sign-in code from the server’s console</label>
-          <input id="owner-code" name="code" autoComplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value)} aria-describedby={error ? 'owner-code-error' : undefined} aria-invalid={error ? 'true' : undefined} />
+          <input
+            id="owner-code"
+            name="code"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+            aria-describedby={error ? 'owner-code-error' : undefined}
+            aria-invalid={error ? 'true' : undefined}
+          />
           {error ? (
             <p id="owner-code-error" class="error" role="alert">
               {error}

@@ -67,23 +67,41 @@ function SlotRow({ session, slot, onSaved }: { session: OwnerSession; slot: Deli
         />
         <FieldError id={`${cutoffId}-error`} error={errors.cutoff} />
       </div>
-      {errors.row ? <p class="error" role="alert">{errors.row}</p> : null}
-      {saved ? <p class="saved" role="status">Saved</p> : null}
+      {errors.row ? (
+        <p class="error" role="alert">
+          {errors.row}
+        </p>
+      ) : null}
+      {saved ? (
+        <p class="saved" role="status">
+          Saved
+        </p>
+      ) : null}
     </li>
   );
 }
 
 /** The delivery slots still to come, soonest first (past ones hidden), each row edited in place. */
 export function SlotEditor({ session }: { session: OwnerSession }) {
-  const { rows, error, replace } = useStoreDocuments<DeliverySlot>(session.client, 'availability', (a, b) => a.start.localeCompare(b.start));
+  const { rows, error, replace } = useStoreDocuments<DeliverySlot>(session.client, 'availability', (a, b) =>
+    a.start.localeCompare(b.start),
+  );
   const now = new Date().toISOString();
   return (
     <section aria-labelledby="slots-heading">
       <h2 id="slots-heading">Delivery slots</h2>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {rows === null && !error ? <p role="status">Loading slots…</p> : null}
       <ul class="editor-rows">
-        {rows?.filter((slot) => slot.end > now).map((slot) => <SlotRow key={slot.id} session={session} slot={slot} onSaved={replace} />)}
+        {rows
+          ?.filter((slot) => slot.end > now)
+          .map((slot) => (
+            <SlotRow key={slot.id} session={session} slot={slot} onSaved={replace} />
+          ))}
       </ul>
     </section>
   );

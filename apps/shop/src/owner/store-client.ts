@@ -10,14 +10,25 @@ export type Saved = { ok: true; document: Record<string, unknown> } | { ok: fals
  * Pushes one edited document of the store's, over the state the owner saw.
  * If someone changed it meanwhile, the server's state comes back, to show.
  */
-export async function saveDocument(session: OwnerSession, collection: 'availability' | 'catalog', before: Record<string, unknown>, after: Record<string, unknown>): Promise<Saved> {
+export async function saveDocument(
+  session: OwnerSession,
+  collection: 'availability' | 'catalog',
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Promise<Saved> {
   try {
     const { conflicts } = await session.client.sync.push.mutate({
       collection,
-      rows: [{ assumedMasterState: { ...before, id: String(before['id']), _deleted: false }, newDocumentState: { ...after, id: String(after['id']), _deleted: false } }],
+      rows: [
+        {
+          assumedMasterState: { ...before, id: String(before['id']), _deleted: false },
+          newDocumentState: { ...after, id: String(after['id']), _deleted: false },
+        },
+      ],
     });
     const [latest] = conflicts;
-    if (latest) return { ok: false, sentence: 'Someone changed this meanwhile; it now shows their change. Edit it again if needed.', latest };
+    if (latest)
+      return { ok: false, sentence: 'Someone changed this meanwhile; it now shows their change. Edit it again if needed.', latest };
     return { ok: true, document: after };
   } catch (error) {
     return { ok: false, sentence: explain(error).sentence };
@@ -26,8 +37,13 @@ export async function saveDocument(session: OwnerSession, collection: 'availabil
 
 /** Uploads a product photo; the server answers the hash it keeps the re-encoded photo under. */
 export async function uploadPhoto(session: OwnerSession, file: File): Promise<string> {
-  const response = await fetch('/images', { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': file.type }, body: file });
+  const response = await fetch('/images', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.token}`, 'content-type': file.type },
+    body: file,
+  });
   const body = (await response.json().catch(() => ({}))) as { hash?: string; error?: { message?: string; data?: { code?: string } } };
-  if (!response.ok || !body.hash) throw Object.assign(new Error(body.error?.message ?? ''), { data: { code: body.error?.data?.code ?? 'INTERNAL' } });
+  if (!response.ok || !body.hash)
+    throw Object.assign(new Error(body.error?.message ?? ''), { data: { code: body.error?.data?.code ?? 'INTERNAL' } });
   return body.hash;
 }

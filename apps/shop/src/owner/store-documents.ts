@@ -9,7 +9,11 @@ type Doc = Record<string, unknown> & { id: string };
  * `compare` puts them in when they load; a saved document is replaced
  * where it stands, so a row never moves while the owner edits it.
  */
-export function useStoreDocuments<T extends Doc>(client: SyncClient, collection: 'availability' | 'catalog', compare: (a: T, b: T) => number) {
+export function useStoreDocuments<T extends Doc>(
+  client: SyncClient,
+  collection: 'availability' | 'catalog',
+  compare: (a: T, b: T) => number,
+) {
   const [rows, setRows] = useState<T[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

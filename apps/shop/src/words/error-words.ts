@@ -75,7 +75,8 @@ export function explain(error: unknown): Explained {
   const code = wire.data?.code ?? wire.shape?.data?.code;
   if (typeof code !== 'string' || !(code in codeSentences)) {
     if (/Failed to fetch|NetworkError|fetch failed|Load failed|network/i.test(message)) return { sentence: OFFLINE_SENTENCE };
-    if (/Timeout of \d+ms reached/.test(message)) return { sentence: 'The server stopped answering. We keep trying; your changes are safe on this device.' };
+    if (/Timeout of \d+ms reached/.test(message))
+      return { sentence: 'The server stopped answering. We keep trying; your changes are safe on this device.' };
     return { sentence: codeSentences.INTERNAL };
   }
   const known = code as keyof typeof codeSentences;

@@ -92,7 +92,10 @@ export function targetedClient(cursor: TargetCursor): new (config?: ClientConfig
  * it lives, with the client it came from: a connection that breaks later
  * reports there instead of crashing the process.
  */
-export async function openClient(cursor: TargetCursor, options: { config: ClientConfig; onError: (error: Error, client: Client) => void }): Promise<Client> {
+export async function openClient(
+  cursor: TargetCursor,
+  options: { config: ClientConfig; onError: (error: Error, client: Client) => void },
+): Promise<Client> {
   const Targeted = targetedClient(cursor);
   let failure: unknown;
   for (let tries = 0; tries < cursor.targets.urls.length; tries += 1) {

@@ -11,7 +11,11 @@ import { CommitQueue } from './postgres-commit-queue.ts';
 
 const request = (n: number, writes = 1): CommitRequest => ({
   replica: `replica-${n}`,
-  writes: Array.from({ length: writes }, (_, i) => ({ collection: 'user' as const, document: userDoc(n * 10_000 + i), expect: { kind: 'none' as const } })),
+  writes: Array.from({ length: writes }, (_, i) => ({
+    collection: 'user' as const,
+    document: userDoc(n * 10_000 + i),
+    expect: { kind: 'none' as const },
+  })),
   mode: 'each',
   options: {},
 });
@@ -45,12 +49,20 @@ describe('CommitQueue', () => {
     const second = [queue.commit(request(4)), queue.commit(request(5))];
     release();
     await Promise.all([...first, ...second]);
-    expect(groups).toEqual([['replica-1', 'replica-2', 'replica-3'], ['replica-4', 'replica-5']]);
+    expect(groups).toEqual([
+      ['replica-1', 'replica-2', 'replica-3'],
+      ['replica-4', 'replica-5'],
+    ]);
   });
 
   it('keeps a group to 2,000 writes, and writes a larger commit alone', async () => {
     const { queue, groups } = recordingQueue();
-    await Promise.all([queue.commit(request(1, 1_500)), queue.commit(request(2, 600)), queue.commit(request(3, 2_500)), queue.commit(request(4, 1))]);
+    await Promise.all([
+      queue.commit(request(1, 1_500)),
+      queue.commit(request(2, 600)),
+      queue.commit(request(3, 2_500)),
+      queue.commit(request(4, 1)),
+    ]);
     expect(groups).toEqual([['replica-1'], ['replica-2'], ['replica-3'], ['replica-4']]);
     await Promise.all([queue.commit(request(5, 1_000)), queue.commit(request(6, 1_000)), queue.commit(request(7, 1))]);
     expect(groups.slice(4)).toEqual([['replica-5', 'replica-6'], ['replica-7']]);
@@ -80,7 +92,11 @@ describe('CommitQueue', () => {
       throw new PouroverError('UNAVAILABLE', 'the database is not answering; try again shortly');
     });
     const results = await Promise.allSettled([queue.commit(request(1)), queue.commit(request(2)), queue.commit(request(3))]);
-    expect(results.map((result) => result.status === 'rejected' && (result.reason as PouroverError).code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as PouroverError).code)).toEqual([
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+    ]);
     expect(groups).toEqual([['replica-1', 'replica-2', 'replica-3']]);
   });
 

@@ -76,7 +76,9 @@ export async function commitGroup(client: PoolClient, requests: readonly CommitR
 
 async function decideAndWrite(client: PoolClient, requests: readonly CommitRequest[], context: GroupContext): Promise<CommitOutcome[]> {
   const targets = requests.map(targetsOf);
-  const names = [...new Set(requests.flatMap((request, index) => [request.replica, ...(targets[index] ?? []).map((target) => target.replica)]))].sort();
+  const names = [
+    ...new Set(requests.flatMap((request, index) => [request.replica, ...(targets[index] ?? []).map((target) => target.replica)])),
+  ].sort();
   const locked = await lockReplicas(client, names);
   const { now, current } = await readCurrent(client, targets.flat(), context.now);
 
@@ -88,14 +90,18 @@ async function decideAndWrite(client: PoolClient, requests: readonly CommitReque
     if (options.deadline !== undefined && now.toISOString() >= options.deadline) return refused({ ok: false, reason: 'deadline' });
     const staged = decideOne(request, targets[index] ?? [], { current, heads, now, ordinal: ordinal + 1 });
     if ('refused' in staged) return refused(staged.refused);
-    if (staged.puts.size === 0) return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: false, conflicts: staged.conflicts }, changed: [] };
+    if (staged.puts.size === 0)
+      return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: false, conflicts: staged.conflicts }, changed: [] };
     ordinal += 1;
     for (const [key, put] of staged.puts) {
       current.set(key, put);
       puts.set(key, put);
     }
     for (const [name, head] of staged.heads) heads.set(name, head);
-    return { result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: true, conflicts: staged.conflicts }, changed: [...staged.heads.keys()] };
+    return {
+      result: { ok: true, seq: heads.get(request.replica) ?? 0, changed: true, conflicts: staged.conflicts },
+      changed: [...staged.heads.keys()],
+    };
   });
   if (ordinal === 0) return outcomes.map((outcome) => reported(outcome, 0));
 
@@ -130,7 +136,8 @@ function decideOne(
     let next: Encoded;
     if ('increment' in write) {
       const result = applyIncrement(found?.document ?? null, write, group.now);
-      if (typeof result === 'string') return { refused: { ok: false, reason: 'precondition', failedIndex: index, current: before, detail: result } };
+      if (typeof result === 'string')
+        return { refused: { ok: false, reason: 'precondition', failedIndex: index, current: before, detail: result } };
       next = encoded(result);
     } else {
       next = encoded(write.document);
@@ -145,7 +152,15 @@ function decideOne(
     const seq = (heads.get(target.replica) ?? group.heads.get(target.replica) ?? 0) + 1;
     heads.set(target.replica, seq);
     // A later write of the same document reads this state, and only the last one is stored.
-    puts.set(key, { ...target, document: next.document, json: next.json, seq, updatedAt: group.now.toISOString(), commit: 0, ordinal: group.ordinal });
+    puts.set(key, {
+      ...target,
+      document: next.document,
+      json: next.json,
+      seq,
+      updatedAt: group.now.toISOString(),
+      commit: 0,
+      ordinal: group.ordinal,
+    });
   }
   return { puts, heads, conflicts };
 }

@@ -122,7 +122,12 @@ export class PostgresListener {
       this.#schedule();
     };
     client = await openClient(this.#options.cursor, {
-      config: { application_name: this.#options.applicationName, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: HEARTBEAT_TIMEOUT_MS, keepAlive: true },
+      config: {
+        application_name: this.#options.applicationName,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        query_timeout: HEARTBEAT_TIMEOUT_MS,
+        keepAlive: true,
+      },
       onError: (error, which) => {
         if (which === client) drop(error);
       },
@@ -174,7 +179,8 @@ export class PostgresListener {
 
   #schedule() {
     if (this.#closed || this.#retry) return;
-    const delay = Math.min(this.#turnedAway ? TURNED_AWAY_RETRY_MS : MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures) * (0.5 + Math.random() / 2);
+    const delay =
+      Math.min(this.#turnedAway ? TURNED_AWAY_RETRY_MS : MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures) * (0.5 + Math.random() / 2);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       if (this.#closed) return;

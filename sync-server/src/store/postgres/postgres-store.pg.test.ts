@@ -9,7 +9,11 @@ import { onPostgres } from '../../../testing/on-postgres.ts';
 import { shutOut } from '../../../testing/test-postgres.ts';
 
 const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
-const user = (n: number, name?: string): Write => ({ collection: 'user', document: userDoc(n, name ? { name } : {}), expect: { kind: 'none' } });
+const user = (n: number, name?: string): Write => ({
+  collection: 'user',
+  document: userDoc(n, name ? { name } : {}),
+  expect: { kind: 'none' },
+});
 
 onPostgres((postgres) => {
   storeConformance('postgres', async () => {
@@ -53,7 +57,12 @@ onPostgres((postgres) => {
     }
     const listeners = async (url: string) =>
       Number(
-        (await sql(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`))[0]?.n,
+        (
+          await sql(
+            url,
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`,
+          )
+        )[0]?.n,
       );
 
     it('wakes a store on another server process once for each commit made through another, and never for a failed one', async () => {
@@ -76,7 +85,11 @@ onPostgres((postgres) => {
       const store = await open(await database());
       // PostgreSQL text cannot hold a NUL character: this commit's statement fails, and with it the transaction it shares.
       const refused: Write = { collection: 'user', document: { ...userDoc(2), id: 'nul\u0000id' }, expect: { kind: 'none' } };
-      const results = await Promise.allSettled([store.commit(A, [user(1)], 'each'), store.commit(A, [refused], 'each'), store.commit(A, [user(3)], 'each')]);
+      const results = await Promise.allSettled([
+        store.commit(A, [user(1)], 'each'),
+        store.commit(A, [refused], 'each'),
+        store.commit(A, [user(3)], 'each'),
+      ]);
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(await store.head(A)).toBe(2);
       expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
@@ -89,7 +102,10 @@ onPostgres((postgres) => {
       two.onCommit((replica) => heard.push(replica));
 
       // Cut every store's listening connection, as a database restart or a network blink would.
-      await sql(url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`);
+      await sql(
+        url,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`,
+      );
       await one.commit(A, [user(1)], 'each');
       await until(() => heard.includes(A), 'the commit made while disconnected');
       await until(async () => (await listeners(url)) === 2, 'both stores listening again');
@@ -108,7 +124,10 @@ onPostgres((postgres) => {
         await admin.query('BEGIN');
         await admin.query('SELECT head FROM replicas WHERE name = $1 FOR UPDATE', [A]);
         // Its outcome is taken at once, so that the refusal is handled whenever it comes.
-        const blocked = store.commit(A, [user(2)], 'each').then(() => 'committed', (error: unknown) => error);
+        const blocked = store.commit(A, [user(2)], 'each').then(
+          () => 'committed',
+          (error: unknown) => error,
+        );
         const waiting = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pourover' AND wait_event_type = 'Lock' AND datname = current_database()`;
         await until(async () => (await sql(url, waiting)).length > 0, 'the commit to wait for the lock');
         await sql(url, `SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
@@ -144,7 +163,9 @@ onPostgres((postgres) => {
       const url = await database();
       expect(await PostgresStore.migrate(url)).toEqual({ from: 0, to: postgresMigrations.length });
       expect(await PostgresStore.migrate(url)).toEqual({ from: postgresMigrations.length, to: postgresMigrations.length });
-      expect(await sql(url, 'SELECT version FROM schema_version ORDER BY version')).toEqual(postgresMigrations.map((_, index) => ({ version: index + 1 })));
+      expect(await sql(url, 'SELECT version FROM schema_version ORDER BY version')).toEqual(
+        postgresMigrations.map((_, index) => ({ version: index + 1 })),
+      );
       const store = await open(url);
       expect(await store.head(A)).toBe(0);
     });

@@ -138,7 +138,11 @@ export class PostgresStore implements Store {
   }
 
   async get(replica: string, collection: CollectionName, id: string) {
-    const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [replica, collection, id]);
+    const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [
+      replica,
+      collection,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -181,11 +185,10 @@ export class PostgresStore implements Store {
   }
 
   async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
-    return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND commit_no > $2 ORDER BY commit_no, replica, seq LIMIT $3`, [
-      collection,
-      afterCommit,
-      limit,
-    ]);
+    return this.#rows(
+      `SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND commit_no > $2 ORDER BY commit_no, replica, seq LIMIT $3`,
+      [collection, afterCommit, limit],
+    );
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
@@ -201,7 +204,9 @@ export class PostgresStore implements Store {
         [name, holder, expiresAt.toISOString(), now.toISOString()],
       );
       if (taken.rows.length > 0) return { granted: true, holder, expiresAt: expiresAt.toISOString() };
-      const { rows } = await client.query<{ holder: string; expires_at: Date }>('SELECT holder, expires_at FROM leases WHERE name = $1', [name]);
+      const { rows } = await client.query<{ holder: string; expires_at: Date }>('SELECT holder, expires_at FROM leases WHERE name = $1', [
+        name,
+      ]);
       const current = rows[0];
       if (!current) throw new Error(`lease ${name} was refused but has no holder`);
       return { granted: false, holder: current.holder, expiresAt: current.expires_at.toISOString() };
@@ -214,7 +219,9 @@ export class PostgresStore implements Store {
 
   /** Ready while the node hears other nodes' commits: its listening connection is up and caught up. */
   readiness(): Readiness {
-    return this.#listener.listening ? { ready: true } : { ready: false, reason: 'not listening for other nodes’ commits: the database connection is being made again' };
+    return this.#listener.listening
+      ? { ready: true }
+      : { ready: false, reason: 'not listening for other nodes’ commits: the database connection is being made again' };
   }
 
   onCommit(listener: (replica: string) => void) {

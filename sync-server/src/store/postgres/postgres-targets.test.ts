@@ -8,12 +8,21 @@ describe('the PostgreSQL hosts a node connects to', () => {
       urls: ['postgres://u:p@db.example:5433/pourover?sslmode=require'],
       readWrite: false,
     });
-    expect(postgresTargets('postgresql://u@db/pourover?target_session_attrs=read-write')).toEqual({ urls: ['postgresql://u@db/pourover'], readWrite: true });
+    expect(postgresTargets('postgresql://u@db/pourover?target_session_attrs=read-write')).toEqual({
+      urls: ['postgresql://u@db/pourover'],
+      readWrite: true,
+    });
   });
 
   it('splits a primary and its standbys into one URL each, in order, and wants the writable one', () => {
-    expect(postgresTargets('postgres://u:p@10.0.0.1:5432,10.0.0.2,[::1]:6543/pourover?target_session_attrs=read-write&connect_timeout=3')).toEqual({
-      urls: ['postgres://u:p@10.0.0.1:5432/pourover?connect_timeout=3', 'postgres://u:p@10.0.0.2/pourover?connect_timeout=3', 'postgres://u:p@[::1]:6543/pourover?connect_timeout=3'],
+    expect(
+      postgresTargets('postgres://u:p@10.0.0.1:5432,10.0.0.2,[::1]:6543/pourover?target_session_attrs=read-write&connect_timeout=3'),
+    ).toEqual({
+      urls: [
+        'postgres://u:p@10.0.0.1:5432/pourover?connect_timeout=3',
+        'postgres://u:p@10.0.0.2/pourover?connect_timeout=3',
+        'postgres://u:p@[::1]:6543/pourover?connect_timeout=3',
+      ],
       readWrite: true,
     });
     expect(postgresTargets('postgres://u@a:1,b:2/pourover').readWrite).toBe(true);

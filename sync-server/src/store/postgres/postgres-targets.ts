@@ -29,11 +29,13 @@ export function postgresTargets(url: string): PostgresTargets {
   const hosts = hostList.split(',');
   const urls = hosts.map((host) => {
     const single = `${scheme}://${userinfo === undefined ? '' : `${userinfo}@`}${host}${path}${rest}`;
-    if (!URL.canParse(single) || (hosts.length > 1 && host === '')) throw new Error(`expected a postgres:// or postgresql:// URL; "${host}" is not a host`);
+    if (!URL.canParse(single) || (hosts.length > 1 && host === ''))
+      throw new Error(`expected a postgres:// or postgresql:// URL; "${host}" is not a host`);
     return single;
   });
   const wanted = attrs === null ? hosts.length > 1 : ATTRS[attrs];
-  if (wanted === undefined) throw new Error(`${SESSION_ATTRS}=${attrs} is not one a server node can use: it writes, so use read-write (or primary, or any)`);
+  if (wanted === undefined)
+    throw new Error(`${SESSION_ATTRS}=${attrs} is not one a server node can use: it writes, so use read-write (or primary, or any)`);
   return { urls, readWrite: wanted };
 }
 

@@ -10,7 +10,16 @@ import { PouroverError } from '@pourover/protocol';
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '25006']);
 
 /** Socket errors of a server that is down, restarting or unreachable. */
-const UNAVAILABLE_SOCKETS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const UNAVAILABLE_SOCKETS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 /** What `pg` and `pg-pool` say, with no code, when a connection broke, timed out or was never made; and a database closed to new sessions. */
 const UNAVAILABLE_MESSAGES = [

@@ -37,10 +37,14 @@ describe('SqliteStore', () => {
     const file = nextFile();
     const old = new Database(file);
     for (const sql of sqliteMigrations.slice(0, 2)) old.exec(sql);
-    const put = old.prepare('INSERT INTO documents (replica, collection, id, body, seq, updated_at, commit_no) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const put = old.prepare(
+      'INSERT INTO documents (replica, collection, id, body, seq, updated_at, commit_no) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     const shopper = 'bluebottle:users:00000000-0000-4000-8000-000000000001';
     const orders = Array.from({ length: 30 }, (_, n) => orderDoc(n + 1, { status: 'placed' }));
-    orders.forEach((order, n) => put.run(shopper, 'placedOrders', order.id, JSON.stringify(order), n + 1, '2026-01-01T00:00:00.000Z', n + 1));
+    orders.forEach((order, n) =>
+      put.run(shopper, 'placedOrders', order.id, JSON.stringify(order), n + 1, '2026-01-01T00:00:00.000Z', n + 1),
+    );
     old.prepare('INSERT INTO replicas (name, head) VALUES (?, ?)').run(shopper, orders.length);
     old.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('commit', orders.length);
     old.pragma('user_version = 2');
@@ -54,12 +58,16 @@ describe('SqliteStore', () => {
     expect((await store.watchSnapshot('placedOrders')).commit).toBe(orders.length);
     const next = await store.commit(shopper, [{ collection: 'placedOrders', document: orderDoc(99), expect: { kind: 'none' } }], 'each');
     expect(next).toMatchObject({ ok: true, seq: orders.length + 1 });
-    expect(await store.watchChanges('placedOrders', orders.length, 10)).toMatchObject([{ seq: orders.length + 1, commit: orders.length + 1 }]);
+    expect(await store.watchChanges('placedOrders', orders.length, 10)).toMatchObject([
+      { seq: orders.length + 1, commit: orders.length + 1 },
+    ]);
     await store.close();
 
     const reopened = new Database(file, { readonly: true });
     expect(reopened.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
-    expect(reopened.prepare(`SELECT sql FROM sqlite_master WHERE name = 'documents'`).get()).not.toMatchObject({ sql: expect.stringMatching(/WITHOUT ROWID/) });
+    expect(reopened.prepare(`SELECT sql FROM sqlite_master WHERE name = 'documents'`).get()).not.toMatchObject({
+      sql: expect.stringMatching(/WITHOUT ROWID/),
+    });
     reopened.close();
   });
 

@@ -56,10 +56,10 @@ export class SqliteStore implements Store {
       changes: db.prepare<[string, number, number], Row>(
         `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
-      get: db.prepare<[string, string, string], Row>(
-        `SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
+      get: db.prepare<[string, string, string], Row>(`SELECT ${COLUMNS} FROM documents WHERE replica = ? AND collection = ? AND id = ?`),
+      seq: db.prepare<[string, string, string], { seq: number }>(
+        `SELECT seq FROM documents WHERE replica = ? AND collection = ? AND id = ?`,
       ),
-      seq: db.prepare<[string, string, string], { seq: number }>(`SELECT seq FROM documents WHERE replica = ? AND collection = ? AND id = ?`),
       head: db.prepare<[string], { head: number }>(`SELECT head FROM replicas WHERE name = ?`),
       collectionHead: db.prepare<[string, string], { seq: number }>(
         `SELECT seq FROM documents WHERE replica = ? AND collection = ? ORDER BY seq DESC LIMIT 1`,
