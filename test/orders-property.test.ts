@@ -204,7 +204,7 @@ describe('three devices of one shopper against one real server', () => {
         SETTLE_MS,
       );
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${last}`);
+      throw new Error(`${(error as Error).message}\n${last}`, { cause: error });
     }
     return converged;
   }

@@ -115,7 +115,7 @@ async function startCluster(options: { fsync: boolean }): Promise<TestPostgres> 
   const data = join(dir, 'data');
   const pgCtl = join(bin, 'pg_ctl');
   await as(join(bin, 'initdb'), ['-D', data, '-U', owner, '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-  let port = 0;
+  let port: number;
   for (let attempt = 1; ; attempt += 1) {
     port = await freePort();
     // Tests run with fsync off: a throwaway cluster needs no durability, and the machine is small and shared.

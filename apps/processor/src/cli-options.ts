@@ -64,6 +64,8 @@ function readToken(file: string): string {
     if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw new Error(`${file} does not hold a blessing token`);
     return token;
   } catch (error) {
-    throw new Error(`no store credentials: set POUROVER_STORE_TOKEN or pass --credentials (${(error as Error).message})`);
+    throw new Error(`no store credentials: set POUROVER_STORE_TOKEN or pass --credentials (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }

@@ -123,6 +123,7 @@ describe(`fuzzing push, batch and pairing inputs (seed ${SEED})`, () => {
         } catch (error) {
           throw new Error(
             `concurrent case ${entry.key} (seed ${kind === 'push' ? SEED + 3 : SEED + 4}): ${serialize(input).slice(0, 1_000)}\n${String(error)}\nserver: ${JSON.stringify(target.server.failures.slice(0, 3))}`,
+            { cause: error },
           );
         }
       }
