@@ -2,7 +2,7 @@ import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Credentials } from '@pourover/sync-client';
-import type { BeforeApply } from './open-replica.ts';
+import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';
 import { errorCodeOf } from '@pourover/sync-client';
 import type { SeqBook } from './seq-book.ts';

@@ -1,4 +1,4 @@
-import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
+import { checkpoint as checkpointSchema } from '@pourover/protocol';
 import { collectionNames, collections, devicesWrite, migrations, rxSchemaOf, type CollectionName } from '@pourover/schemas';
 import {
   addRxPlugin,
@@ -13,6 +13,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
+import type { BeforeApply } from './before-apply.ts';
 import { pullCheckpointId } from './checkpoint-ids.ts';
 import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
 import type { Credentials } from '@pourover/sync-client';
@@ -57,8 +58,6 @@ export type ReplicaOptions = {
    */
   beforeApply?: BeforeApply;
 };
-
-export type BeforeApply = (collection: CollectionName, documents: readonly WireDocument[]) => Promise<void>;
 
 export type SyncStatus = {
   state: 'offline' | 'connecting' | 'syncing' | 'idle';

@@ -1,7 +1,7 @@
 import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
 import type { Credentials } from '@pourover/sync-client';
-import type { BeforeApply } from './open-replica.ts';
+import type { BeforeApply } from './before-apply.ts';
 import { withRecovery } from '@pourover/sync-client';
 import type { SeqBook } from './seq-book.ts';
 import type { SyncClient } from '@pourover/sync-client';

@@ -1,7 +1,7 @@
 import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
-import { confirmed } from './context.ts';
+import { confirmed } from '../auth/confirmed.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from '../store/store.ts';
 import type { IdentityStore } from '../auth/identity-store.ts';
