@@ -25,6 +25,7 @@ import { refuseLocalWrites } from './read-only.ts';
 import { fixedCredentials } from '@pourover/sync-client';
 import { SeqBook } from './seq-book.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from '@pourover/sync-client';
+import { trpcTransport } from './trpc-transport.ts';
 import { TwoWayReplication } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
@@ -157,7 +158,8 @@ export class Replica {
     );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
-    const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
+    const transport = trpcTransport(client, credentials);
+    const stream = new LiveStream(transport, collectionNames, { beforeApply, seqs });
     const unsent = new UnsentChanges();
     const retryMs = options.retryMs ?? 2_000;
     const started: (PullReplication | TwoWayReplication)[] = [];
@@ -165,7 +167,7 @@ export class Replica {
       const collection = db.collections[name];
       const parts = {
         collection,
-        pull: serverPull({ name, client, credentials, seqs, beforeApply }),
+        pull: serverPull({ name, transport, seqs, beforeApply }),
         changes$: stream.streamOf(name),
         checkpoints: localCheckpoints(db, name),
         retryMs,
@@ -175,8 +177,7 @@ export class Replica {
         const replication = new TwoWayReplication({
           ...parts,
           name,
-          client,
-          credentials,
+          transport,
           seqs,
           unsent,
           handler: conflictHandlerOf(name, options, db),

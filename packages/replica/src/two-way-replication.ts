@@ -3,9 +3,9 @@ import type { CollectionName } from '@pourover/schemas';
 import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
-import type { Credentials } from '@pourover/sync-client';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
+import type { ReplicationTransport } from './replication-transport.ts';
 import {
   PullReplication,
   storedState,
@@ -15,10 +15,8 @@ import {
   type PulledChange,
   type ServerStates,
 } from './pull-replication.ts';
-import { errorCodeOf, withRecovery } from '@pourover/sync-client';
 import { storedPages } from './stored-pages.ts';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from '@pourover/sync-client';
 import type { UnsentChanges } from './unsent-changes.ts';
 
 type Doc = Record<string, unknown>;
@@ -66,8 +64,7 @@ type Acked = { stored: Stored; state: WireDocument; refused?: true };
 export type TwoWayParts = {
   name: CollectionName;
   collection: RxCollection<Doc>;
-  client: SyncClient;
-  credentials: Credentials;
+  transport: ReplicationTransport;
   seqs: SeqBook;
   unsent: UnsentChanges;
   pull: ServerPull;
@@ -79,28 +76,6 @@ export type TwoWayParts = {
   /** What RxDB's replication knew of the server, on a device that synced through it. */
   legacy: LegacyReplicationMeta;
 };
-
-/**
- * Pushes rows; if the server refuses the device writes to this collection
- * (an admin took its write grant away, say), the server's own state comes back
- * as the conflict, so the collection's rule puts the device back in line. A
- * document the server does not have at all comes back deleted.
- */
-async function pushOrRevert(
-  client: SyncClient,
-  collection: CollectionName,
-  rows: PushRow[],
-): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
-  try {
-    return await client.sync.push.mutate({ collection, rows });
-  } catch (error) {
-    if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
-    const ids = rows.map((row) => row.newDocumentState.id);
-    const { documents } = await client.sync.get.query({ collection, ids });
-    const current = new Map(documents.map((doc) => [doc.id, doc]));
-    return { conflicts: rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true }), seqs: [] };
-  }
-}
 
 /**
  * The sync of a collection the device writes. Each document carries the
@@ -319,7 +294,7 @@ export class TwoWayReplication {
   }
 
   async #push(batch: Stored[]) {
-    const { name, client, credentials, seqs, unsent } = this.#parts;
+    const { name, transport, seqs, unsent } = this.#parts;
     const rows = batch.map((held): PushRow & { held: Stored } => ({
       held,
       assumedMasterState: this.#baseOf(held),
@@ -336,7 +311,7 @@ export class TwoWayReplication {
       await seqs.pushing(name, async () => {
         for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
           const wire = chunk.map(({ assumedMasterState, newDocumentState }) => ({ assumedMasterState, newDocumentState }));
-          const result = await withRecovery(credentials, () => pushOrRevert(client, name, wire));
+          const result = await transport.push(name, wire);
           seqs.acknowledged(
             name,
             wire.map((row) => row.newDocumentState.id),
