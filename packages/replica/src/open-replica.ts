@@ -173,7 +173,6 @@ export class Replica {
         retryMs,
       };
       if (devicesWrite(name)) {
-        unsent.watch(collection);
         const replication = new TwoWayReplication({
           ...parts,
           name,

@@ -82,6 +82,8 @@ describe('the replication of a collection the device writes, against a server in
     const phone = await device(server);
     const errors: unknown[] = [];
     phone.replication.error$.subscribe((error) => errors.push(error));
+    const pushStates: string[] = [];
+    phone.replication.state$.subscribe(({ push }) => pushStates.push(push));
     server.loseAnswers(1);
     const written = note('cups');
     await phone.notes.insert(written);
@@ -89,6 +91,7 @@ describe('the replication of a collection the device writes, against a server in
     await phone.replication.awaitInSync();
 
     expect(errors).toHaveLength(1);
+    expect(pushStates.slice(pushStates.indexOf('waiting-for-retry'))).toEqual(['waiting-for-retry', 'pushing', 'idle']);
     expect(writesOf(server, written.id)).toHaveLength(1);
     expect(server.stateOf(NOTES, written.id)).toEqual({ ...written, _deleted: false });
     await unsentIs(phone, 0);
@@ -124,6 +127,9 @@ describe('the replication of a collection the device writes, against a server in
     const written = note('filters');
     await phone.notes.insert(written);
     await unsentIs(phone, 1);
+    await firstValueFrom(
+      phone.replication.state$.pipe(filter(({ push, pull }) => push === 'waiting-for-retry' && pull === 'reconnecting')),
+    );
     await phone.crash();
     server.reachable = true;
 
@@ -133,6 +139,7 @@ describe('the replication of a collection the device writes, against a server in
     expect(writesOf(server, written.id)).toHaveLength(1);
     expect(server.stateOf(NOTES, written.id)).toEqual({ ...written, _deleted: false });
     await unsentIs(reopened, 0);
+    expect(await firstValueFrom(reopened.replication.state$)).toEqual({ push: 'idle', pull: 'live' });
   });
 
   it('keeps a write unsent through a crash after the server took it but before the answer came, and the server takes it once', async () => {

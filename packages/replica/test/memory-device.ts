@@ -74,7 +74,6 @@ export async function openMemoryDevice(server: MemoryServer, name: string, retry
   const unsent = new UnsentChanges();
   const beforeApply = async () => {};
   const stream = new LiveStream(transport, [NOTES], { beforeApply, seqs });
-  unsent.watch(notes);
   const replication = new TwoWayReplication({
     name: NOTES,
     collection: notes,
