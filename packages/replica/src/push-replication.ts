@@ -4,11 +4,11 @@ import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugi
 import { BehaviorSubject, type Subject } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
-import { storedState, wireState, writeStored } from './pull-replication.ts';
 import { pushStateAfter, type PushEvent, type PushState } from './replication-state.ts';
 import type { ReplicationTransport } from './replication-transport.ts';
 import type { SeqBook } from './seq-book.ts';
 import { storedPages } from './stored-pages.ts';
+import { storedState, wireState, writeStored } from './stored-states.ts';
 import { syncedAt, unsentOver, type UnsentWrites } from './unsent-writes.ts';
 
 type Doc = Record<string, unknown>;

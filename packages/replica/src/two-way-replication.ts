@@ -4,11 +4,12 @@ import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugi
 import { combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import type { ServerPull } from './pull-fresh.ts';
-import { PullReplication, storedState, wireState, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
+import { PullReplication, type CheckpointStore, type PulledChange, type ServerStates } from './pull-replication.ts';
 import { PushReplication } from './push-replication.ts';
 import { pushBusy, type ReplicationState } from './replication-state.ts';
 import type { ReplicationTransport } from './replication-transport.ts';
 import type { SeqBook } from './seq-book.ts';
+import { storedState, wireState } from './stored-states.ts';
 import type { UnsentChanges } from './unsent-changes.ts';
 import { syncedAt, UnsentWrites } from './unsent-writes.ts';
 
