@@ -9,16 +9,25 @@ import { startServer } from '../src/index.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
+import { backupDataDir, restoreDataDir } from '../src/store/sqlite/sqlite-backup.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL
        pourover-server owner-code [--data DIR | --store URL]
+       pourover-server backup --to DIR [--data DIR]
+       pourover-server restore --from DIR [--data DIR]
+       pourover-server new-epoch --store URL
 
 Starts the Pourover sync server: on an embedded SQLite store under --data,
 or on PostgreSQL with --store, so that several servers can share one database.
 \`migrate\` brings a PostgreSQL database's schema up to date and exits (the
 server also does this when it starts). \`owner-code\` prints a single-use code,
 valid one hour, with which the store owner signs in at /owner.
+\`backup\` copies the embedded store's files into a new folder while the server
+runs; \`restore\` puts them back once the server is stopped (the files it
+replaces are kept aside) and gives the data a new epoch, so devices pull again
+and push what the backup lacks. On PostgreSQL, back up with pg_dump and run
+\`new-epoch\` after pg_restore (docs/deploy.md).
 
 Options:
   --port N      port to listen on (default 4000; 0 picks a free one)
@@ -40,7 +49,9 @@ Options:
 
 const options = z
   .object({
-    command: z.enum(['serve', 'migrate', 'owner-code']),
+    command: z.enum(['serve', 'migrate', 'owner-code', 'backup', 'restore', 'new-epoch']),
+    to: z.string().min(1).optional(),
+    from: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65_535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
@@ -55,6 +66,15 @@ const options = z
   .strict()
   .refine((args) => args.command !== 'migrate' || args.store !== undefined, {
     message: 'migrate needs --store postgres://… (the SQLite store migrates itself when it opens)',
+  })
+  .refine((args) => args.command !== 'new-epoch' || args.store !== undefined, {
+    message: 'new-epoch needs --store postgres://… (restore gives the embedded store its new epoch)',
+  })
+  .refine((args) => args.command !== 'backup' || (args.to !== undefined && args.store === undefined), {
+    message: 'backup needs --to DIR, and backs up the embedded store only (on PostgreSQL use pg_dump: docs/deploy.md)',
+  })
+  .refine((args) => args.command !== 'restore' || (args.from !== undefined && args.store === undefined), {
+    message: 'restore needs --from DIR, and restores the embedded store only (on PostgreSQL use pg_restore, then new-epoch)',
   });
 
 function parse() {
@@ -70,6 +90,8 @@ function parse() {
         seed: { type: 'boolean' },
         static: { type: 'string' },
         'trusted-proxies': { type: 'string' },
+        to: { type: 'string' },
+        from: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -102,6 +124,39 @@ if (args.command === 'migrate' && args.store !== undefined) {
   const { from, to } = await PostgresStore.migrate(args.store);
   process.stdout.write(from === to ? `Schema already at version ${to}\n` : `Migrated the schema from version ${from} to ${to}\n`);
   process.exit(0);
+}
+
+if (args.command === 'new-epoch' && args.store !== undefined) {
+  const epoch = await PostgresStore.renewEpoch(args.store);
+  process.stdout.write(`The database's new epoch is ${epoch}: devices will pull again and push what it lacks\n`);
+  process.exit(0);
+}
+
+if (args.command === 'backup' && args.to !== undefined) {
+  await runOrExplain(async () => {
+    const files = await backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
+    for (const { file, bytes } of files) process.stdout.write(`Backed up ${file} (${(bytes / 1_048_576).toFixed(1)} MiB)\n`);
+    process.stdout.write(`Backup of ${args.data} in ${args.to}: restore it with \`pourover-server restore --from ${args.to}\`\n`);
+  });
+}
+
+if (args.command === 'restore' && args.from !== undefined) {
+  await runOrExplain(() => {
+    const { epoch, keptAside } = restoreDataDir(args.data, args.from!, new Date());
+    process.stdout.write(`Restored ${args.data} from ${args.from}; the files it replaced are in ${keptAside}\n`);
+    process.stdout.write(`New epoch ${epoch}: devices will pull again and push what the backup lacks\n`);
+  });
+}
+
+/** Runs a command to its end and exits: 0 when done, 1 with the reason in words when not. */
+async function runOrExplain(command: () => unknown) {
+  try {
+    await command();
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`pourover-server ${args.command}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 if (args.command === 'owner-code') {
