@@ -6,9 +6,7 @@ import { collectionName, checkpoint, epoch, wireDocument } from './sync.ts';
  * replica and the store's replica. Sent as the tracked event id, so a
  * dropped connection resumes where it left off.
  */
-export const streamPosition = z
-  .object({ own: z.number().int().min(0), store: z.number().int().min(0), epoch: epoch.optional() })
-  .strict();
+export const streamPosition = z.object({ own: z.number().int().min(0), store: z.number().int().min(0), epoch: epoch.optional() }).strict();
 export type StreamPosition = z.infer<typeof streamPosition>;
 
 const POSITION = /^(\d{1,15})\.(\d{1,15})(?:\.([0-9a-f]{16}))?$/;
@@ -45,9 +43,6 @@ export type StreamEvent = z.infer<typeof streamEvent>;
 
 export const streamInput = z
   .object({
-    lastEventId: z
-      .string()
-      .regex(POSITION, 'not a stream position')
-      .nullish(),
+    lastEventId: z.string().regex(POSITION, 'not a stream position').nullish(),
   })
   .strict();
