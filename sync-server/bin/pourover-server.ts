@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { openIdentityStore } from '../src/auth/open-identity-store.ts';
 import { createOwnerCode, OWNER_CODE_MS } from '../src/auth/owner-code.ts';
 import { loadServerKey } from '../src/auth/server-key.ts';
+import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { startServer } from '../src/index.ts';
+import { OLDEST_SERVED_PROTOCOL } from '../src/http/client-version.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
@@ -44,6 +46,8 @@ Options:
   --static DIR  serve the built shop PWA from DIR at /
   --trusted-proxies N  proxies in front that append the client's address to X-Forwarded-For
                 (default 0: limits count the connection's address; see docs/limits.md)
+  --oldest-protocol N  the oldest protocol a device may speak and be served (default ${OLDEST_SERVED_PROTOCOL});
+                older ones are told to update (UPDATE_NEEDED), and keep their unsent changes
   --help        show this help
 `;
 
@@ -61,6 +65,7 @@ const options = z
     seed: z.boolean().default(false),
     static: z.string().min(1).optional(),
     'trusted-proxies': z.coerce.number().int().min(0).max(10).default(0),
+    'oldest-protocol': z.coerce.number().int().min(1).max(PROTOCOL_VERSION).default(OLDEST_SERVED_PROTOCOL),
     help: z.boolean().default(false),
   })
   .strict()
@@ -90,6 +95,7 @@ function parse() {
         seed: { type: 'boolean' },
         static: { type: 'string' },
         'trusted-proxies': { type: 'string' },
+        'oldest-protocol': { type: 'string' },
         to: { type: 'string' },
         from: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -183,6 +189,7 @@ const server = await startServer({
   seed: args.seed,
   ...(args.static ? { staticDir: args.static } : {}),
   limits: { trustedProxies: args['trusted-proxies'] },
+  oldestProtocol: args['oldest-protocol'],
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redactedPostgresUrl(args.store)}`;

@@ -13,8 +13,14 @@ import { z } from 'zod';
  * 8 (2026-12-04): live streams open with a single-use stream ticket (`auth.streamTicket`) in their connection parameters, never a token.
  * 9 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
  * 10 (2026-12-05): store epochs: checkpoints, stream positions and `ready` name the epoch; a pull from another epoch is `reset`.
+ *    Requests name the client's protocol (PROTOCOL_HEADER) and app build; `UPDATE_NEEDED` (426) for a protocol no longer served.
  */
 export const PROTOCOL_VERSION = 10;
+
+/** The request header naming the protocol version a client speaks; a client without it is served as before negotiation. */
+export const PROTOCOL_HEADER = 'x-pourover-protocol';
+/** The request header naming the client app's build, for the server's logs. */
+export const APP_BUILD_HEADER = 'x-pourover-app';
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
