@@ -5,20 +5,31 @@ import { join } from 'node:path';
 import { openIdentityStore } from '../src/auth/open-identity-store.ts';
 import { createOwnerCode, OWNER_CODE_MS } from '../src/auth/owner-code.ts';
 import { loadServerKey } from '../src/auth/server-key.ts';
+import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { startServer } from '../src/index.ts';
+import { OLDEST_SERVED_PROTOCOL } from '../src/http/client-version.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
+import { backupDataDir, restoreDataDir } from '../src/store/sqlite/sqlite-backup.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL
        pourover-server owner-code [--data DIR | --store URL]
+       pourover-server backup --to DIR [--data DIR]
+       pourover-server restore --from DIR [--data DIR]
+       pourover-server new-epoch --store URL
 
 Starts the Pourover sync server: on an embedded SQLite store under --data,
 or on PostgreSQL with --store, so that several servers can share one database.
 \`migrate\` brings a PostgreSQL database's schema up to date and exits (the
 server also does this when it starts). \`owner-code\` prints a single-use code,
 valid one hour, with which the store owner signs in at /owner.
+\`backup\` copies the embedded store's files into a new folder while the server
+runs; \`restore\` puts them back once the server is stopped (the files it
+replaces are kept aside) and gives the data a new epoch, so devices pull again
+and push what the backup lacks. On PostgreSQL, back up with pg_dump and run
+\`new-epoch\` after pg_restore (docs/deploy.md).
 
 Options:
   --port N      port to listen on (default 4000; 0 picks a free one)
@@ -35,12 +46,16 @@ Options:
   --static DIR  serve the built shop PWA from DIR at /
   --trusted-proxies N  proxies in front that append the client's address to X-Forwarded-For
                 (default 0: limits count the connection's address; see docs/limits.md)
+  --oldest-protocol N  the oldest protocol a device may speak and be served (default ${OLDEST_SERVED_PROTOCOL});
+                older ones are told to update (UPDATE_NEEDED), and keep their unsent changes
   --help        show this help
 `;
 
 const options = z
   .object({
-    command: z.enum(['serve', 'migrate', 'owner-code']),
+    command: z.enum(['serve', 'migrate', 'owner-code', 'backup', 'restore', 'new-epoch']),
+    to: z.string().min(1).optional(),
+    from: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65_535).default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     data: z.string().min(1).default('./data'),
@@ -50,11 +65,21 @@ const options = z
     seed: z.boolean().default(false),
     static: z.string().min(1).optional(),
     'trusted-proxies': z.coerce.number().int().min(0).max(10).default(0),
+    'oldest-protocol': z.coerce.number().int().min(1).max(PROTOCOL_VERSION).default(OLDEST_SERVED_PROTOCOL),
     help: z.boolean().default(false),
   })
   .strict()
   .refine((args) => args.command !== 'migrate' || args.store !== undefined, {
     message: 'migrate needs --store postgres://… (the SQLite store migrates itself when it opens)',
+  })
+  .refine((args) => args.command !== 'new-epoch' || args.store !== undefined, {
+    message: 'new-epoch needs --store postgres://… (restore gives the embedded store its new epoch)',
+  })
+  .refine((args) => args.command !== 'backup' || (args.to !== undefined && args.store === undefined), {
+    message: 'backup needs --to DIR, and backs up the embedded store only (on PostgreSQL use pg_dump: docs/deploy.md)',
+  })
+  .refine((args) => args.command !== 'restore' || (args.from !== undefined && args.store === undefined), {
+    message: 'restore needs --from DIR, and restores the embedded store only (on PostgreSQL use pg_restore, then new-epoch)',
   });
 
 function parse() {
@@ -70,6 +95,9 @@ function parse() {
         seed: { type: 'boolean' },
         static: { type: 'string' },
         'trusted-proxies': { type: 'string' },
+        'oldest-protocol': { type: 'string' },
+        to: { type: 'string' },
+        from: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -104,6 +132,39 @@ if (args.command === 'migrate' && args.store !== undefined) {
   process.exit(0);
 }
 
+if (args.command === 'new-epoch' && args.store !== undefined) {
+  const epoch = await PostgresStore.renewEpoch(args.store);
+  process.stdout.write(`The database's new epoch is ${epoch}: devices will pull again and push what it lacks\n`);
+  process.exit(0);
+}
+
+if (args.command === 'backup' && args.to !== undefined) {
+  await runOrExplain(async () => {
+    const files = await backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
+    for (const { file, bytes } of files) process.stdout.write(`Backed up ${file} (${(bytes / 1_048_576).toFixed(1)} MiB)\n`);
+    process.stdout.write(`Backup of ${args.data} in ${args.to}: restore it with \`pourover-server restore --from ${args.to}\`\n`);
+  });
+}
+
+if (args.command === 'restore' && args.from !== undefined) {
+  await runOrExplain(() => {
+    const { epoch, keptAside } = restoreDataDir(args.data, args.from!, new Date());
+    process.stdout.write(`Restored ${args.data} from ${args.from}; the files it replaced are in ${keptAside}\n`);
+    process.stdout.write(`New epoch ${epoch}: devices will pull again and push what the backup lacks\n`);
+  });
+}
+
+/** Runs a command to its end and exits: 0 when done, 1 with the reason in words when not. */
+async function runOrExplain(command: () => unknown) {
+  try {
+    await command();
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`pourover-server ${args.command}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
 if (args.command === 'owner-code') {
   const key = loadServerKey(args['key-file'] ?? join(args.data, 'server-key.pem'));
   const identity = await openIdentityStore({
@@ -128,6 +189,7 @@ const server = await startServer({
   seed: args.seed,
   ...(args.static ? { staticDir: args.static } : {}),
   limits: { trustedProxies: args['trusted-proxies'] },
+  oldestProtocol: args['oldest-protocol'],
   log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redactedPostgresUrl(args.store)}`;

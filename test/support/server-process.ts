@@ -29,6 +29,17 @@ export type ServerProcess = {
   restart(): Promise<void>;
 };
 
+/** Runs a `pourover-server` command (backup, restore, new-epoch…) to its end: its exit code and what it printed. */
+export async function runServerCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exit) => resolve(exit ?? 1)));
+  return { code, stdout, stderr };
+}
+
 /** Whether a server argument names where identities live (`owner-code` must open the same ones). */
 const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PouroverError } from '@pourover/protocol';
+import { loggedVersion } from './client-version.ts';
 import { refuse } from './responses.ts';
 import { setCommonHeaders } from './security-headers.ts';
 
@@ -37,6 +38,7 @@ export function handleRequests(
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
         blessing: principals.get(req),
+        ...loggedVersion(req),
         ...refusals.get(req),
       });
     });

@@ -18,6 +18,7 @@ import { syncgroupsOf } from '../sync/permissions.ts';
 import { appRouter } from '../trpc/app-router.ts';
 import { trpcHttpHandler } from '../trpc/http-handler.ts';
 import type { ServerDeps } from '../trpc/trpc.ts';
+import { OLDEST_SERVED_PROTOCOL } from '../http/client-version.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { openParts } from './open-parts.ts';
 
@@ -51,6 +52,8 @@ export type ServerOptions = {
   staticDir?: string;
   /** How long a client may take to send a whole request (default 30 s); its headers get at most 10 s of it. */
   requestTimeoutMs?: number;
+  /** The oldest protocol a device may speak and be served (default OLDEST_SERVED_PROTOCOL); older ones are told to update. */
+  oldestProtocol?: number;
 };
 
 export type RunningServer = {
@@ -92,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits,
     devSignIn: options.seed ?? false,
+    oldestProtocol: options.oldestProtocol ?? OLDEST_SERVED_PROTOCOL,
     now,
   };
 

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { postgresTargets } from './postgres/postgres-targets.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
+import { dataFile } from './data-files.ts';
 
 /** A PostgreSQL connection URL, as `--store` and `POUROVER_STORE` take it: one host, or a primary and its standbys (`host1:5432,host2:5432`). */
 export const postgresUrl = z
@@ -33,7 +33,7 @@ export type StoreChoice = {
 /** Opens the store the options name: PostgreSQL for a URL, else the embedded SQLite file. */
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.store === undefined) {
-    return new SqliteStore({ file: join(choice.dataDir, 'pourover.sqlite'), ...(choice.now ? { now: choice.now } : {}) });
+    return new SqliteStore({ file: dataFile(choice.dataDir, 'documents'), ...(choice.now ? { now: choice.now } : {}) });
   }
   const url = postgresUrl.parse(choice.store);
   return PostgresStore.open({

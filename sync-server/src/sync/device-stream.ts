@@ -30,9 +30,12 @@ export async function* deviceStream(options: {
     if (replica === own || replica === STORE) latch.wake();
   });
   try {
-    const resumed = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
-    let position: StreamPosition = resumed ?? { own: await store.head(own), store: await store.head(STORE) };
-    if (!resumed) yield tracked(encodePosition(position), { kind: 'ready' } satisfies StreamEvent);
+    const { epoch } = store;
+    const decoded = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
+    // A position of another epoch counts a history the store no longer holds: the device starts afresh, told so by `ready`.
+    const resumed = decoded && (decoded.epoch === undefined || decoded.epoch === epoch) ? { ...decoded, epoch } : undefined;
+    let position: StreamPosition = resumed ?? { own: await store.head(own), store: await store.head(STORE), epoch };
+    if (!resumed) yield tracked(encodePosition(position), { kind: 'ready', epoch } satisfies StreamEvent);
     while (!signal?.aborted) {
       await latch.wait();
       await guard.check();
@@ -50,7 +53,7 @@ export async function* deviceStream(options: {
               collection,
               documents: run.map((row) => row.document),
               seqs: run.map((row) => row.seq),
-              checkpoint: { seq },
+              checkpoint: { seq, epoch },
             };
             yield tracked(encodePosition(position), event);
           }

@@ -21,12 +21,16 @@ import { watchCollection } from './watch.ts';
 export const syncRouter = router({
   pull: authedProcedure.input(pullRequest).query(async ({ ctx, input }) => {
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
-    const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
-    const last = rows.at(-1);
+    const { epoch } = ctx.store;
+    // A checkpoint of another epoch counts positions of a history the store no longer holds: start again.
+    const reset = input.checkpoint?.epoch !== undefined && input.checkpoint.epoch !== epoch;
+    const after = reset ? 0 : (input.checkpoint?.seq ?? 0);
+    const rows = await ctx.store.pull(replica, input.collection, after, input.limit);
     return {
       documents: rows.map((row) => row.document),
       seqs: rows.map((row) => row.seq),
-      checkpoint: last ? { seq: last.seq } : input.checkpoint,
+      checkpoint: { seq: rows.at(-1)?.seq ?? after, epoch },
+      ...(reset ? { reset: true as const } : {}),
     };
   }),
 

@@ -39,9 +39,10 @@ export function principalNamed(deps: Pick<ServerDeps, 'identity'>, name: string)
  */
 export function createContext(deps: ServerDeps, req: IncomingMessage, admitted: Principal | undefined): Context {
   const address = deps.limits.addressOf(req);
-  if (admitted) return { ...deps, address, principal: admitted, authProblem: undefined };
+  if (admitted) return { ...deps, address, request: req, principal: admitted, authProblem: undefined };
   const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return { ...deps, address, principal: undefined, authProblem: 'a blessing is required' };
+  if (!header?.startsWith('Bearer '))
+    return { ...deps, address, request: req, principal: undefined, authProblem: 'a blessing is required' };
   const found = authenticate(deps, header.slice(7));
-  return { ...deps, address, principal: found.principal, unconfirmed: found.unconfirmed, authProblem: found.problem };
+  return { ...deps, address, request: req, principal: found.principal, unconfirmed: found.unconfirmed, authProblem: found.problem };
 }

@@ -1,6 +1,8 @@
 import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
+import type { IncomingMessage } from 'node:http';
+import { checkClientVersion, clientVersionOf } from '../http/client-version.ts';
 import { confirmed } from '../auth/confirmed.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from '../store/store.ts';
@@ -20,6 +22,8 @@ export type ServerDeps = {
   limits: Limits;
   /** Whether the demo's dev sign-in may bless devices without a password. */
   devSignIn: boolean;
+  /** The oldest protocol a client may speak and be served. */
+  oldestProtocol: number;
   now: () => Date;
 };
 
@@ -31,6 +35,8 @@ export type Context = ServerDeps & {
   unconfirmed?: Principal | undefined;
   /** Why the request carries no principal, for the refusal's message. */
   authProblem: string | undefined;
+  /** The request's version headers, as sent (read and checked by every procedure). */
+  request: IncomingMessage;
 };
 
 const t = initTRPC.context<Context>().create({
@@ -63,6 +69,7 @@ export const router = t.router;
  * own workers, such as the order processor, are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
+  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
   return next();
 });

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import type { PoolClient } from 'pg';
+import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
 import { CommitQueue } from './postgres-commit-queue.ts';
@@ -73,6 +73,7 @@ export class PostgresStore implements Store {
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
+  #epoch = '';
 
   private constructor(options: PostgresStoreOptions) {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
@@ -93,12 +94,32 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(options);
     try {
       await store.#pool.unbounded((client) => migratePostgres(client));
+      store.#epoch = await store.#pool.unbounded((client) => readEpoch(client));
       await store.#listener.start();
     } catch (error) {
       await store.close();
       throw error;
     }
     return store;
+  }
+
+  /** Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first; returns it. */
+  static async renewEpoch(url: string): Promise<string> {
+    const pool = new PostgresPool({ url, max: 1, applicationName: 'pourover-epoch', onError: () => {} });
+    try {
+      return await pool.unbounded(async (client) => {
+        await migratePostgres(client);
+        const epoch = randomBytes(8).toString('hex');
+        await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+        return epoch;
+      });
+    } finally {
+      await pool.end();
+    }
+  }
+
+  get epoch(): string {
+    return this.#epoch;
   }
 
   /** Applies pending migrations and closes; for `pourover-server migrate`. */
@@ -284,4 +305,9 @@ export class PostgresStore implements Store {
       if (row.replica !== null) this.#events.emit('commit', row.replica);
     }
   }
+}
+
+async function readEpoch(client: ClientBase): Promise<string> {
+  const { rows } = await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE name = 'epoch'`);
+  return rows[0]!.value;
 }
