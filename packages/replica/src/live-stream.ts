@@ -33,6 +33,8 @@ export class LiveStream {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #closed = false;
+  /** The store's epoch the last `ready` named. */
+  #epoch: string | undefined;
 
   constructor(transport: ReplicationTransport, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; seqs: SeqBook }) {
     this.#transport = transport;
@@ -63,6 +65,9 @@ export class LiveStream {
 
   #receive(event: StreamEvent) {
     if (event.kind === 'ready') {
+      // Another epoch: the server's data was restored, and gives out again positions the device has seen.
+      if (event.epoch !== undefined && this.#epoch !== undefined && event.epoch !== this.#epoch) this.#seqs.forget();
+      this.#epoch = event.epoch ?? this.#epoch;
       for (const subject of this.#subjects.values()) subject.next('RESYNC');
       this.#listening();
       return;

@@ -7,8 +7,11 @@ import type { SeqBook } from './seq-book.ts';
 /** The most documents a pull page asks for. */
 export const PULL_BATCH = MAX_ROWS;
 
-/** A page of fresh states, each at its position in the change log (`seqs[i]` for `documents[i]`). */
-export type PulledPage = { documents: WireDocument[]; seqs: number[]; checkpoint: Checkpoint | null };
+/**
+ * A page of fresh states, each at its position in the change log (`seqs[i]` for `documents[i]`). `reset`: the
+ * server's history began again (a restore gave it a new epoch) and this page starts it from the beginning.
+ */
+export type PulledPage = { documents: WireDocument[]; seqs: number[]; checkpoint: Checkpoint | null; reset?: true };
 
 export type ServerPull = (checkpoint: Checkpoint | null) => Promise<PulledPage>;
 
@@ -56,12 +59,21 @@ export async function pullFresh(options: {
   const documents: WireDocument[] = [];
   const seqs: number[] = [];
   let checkpoint = options.checkpoint;
+  let reset = false;
   for (;;) {
     const page = await options.pull(checkpoint);
+    // The positions the device knows count a history the server no longer holds: judged by them, new states would pass for stale.
+    if (page.reset) {
+      options.seqs.forget(options.collection);
+      documents.length = 0;
+      seqs.length = 0;
+      reset = true;
+    }
     const fresh = options.seqs.fresh(options.collection, page.documents, page.seqs);
     documents.push(...fresh.documents);
     seqs.push(...fresh.seqs);
     checkpoint = page.checkpoint ?? checkpoint;
-    if (page.documents.length < options.limit || documents.length >= options.limit) return { documents, seqs, checkpoint };
+    if (page.documents.length < options.limit || documents.length >= options.limit)
+      return { documents, seqs, checkpoint, ...(reset ? { reset: true as const } : {}) };
   }
 }

@@ -184,6 +184,13 @@ export class PullReplication {
     for (;;) {
       const page = await next;
       if (this.#closed) return;
+      if (page.reset) {
+        // The server's history began again: what was pulled of the old one names positions it no longer holds.
+        // Only once the device knows it: a failure pulls again from the old checkpoint, and is answered `reset` again.
+        await this.#states.historyReset();
+        if (this.#closed) return;
+        this.#checkpoint = null;
+      }
       const more = page.documents.length >= PULL_BATCH;
       if (more) {
         next = this.#pull(page.checkpoint);
@@ -277,6 +284,8 @@ export type ServerStates = {
   replaces(held: Stored, document: WireDocument, seq: number): boolean;
   /** Told of each state once it is written. */
   written(document: Stored): void;
+  /** The server's history began again (a restore): told before the first page of the new one is written. */
+  historyReset(): Promise<void>;
 };
 
 /** The server's state always wins: for the collections the device only reads. */
@@ -287,5 +296,6 @@ function serverStateWins(collection: RxCollection<Doc>): ServerStates {
     stored: (document, previous) => storedState(document, previous, collection.database.token),
     replaces: (held, document) => !sameState(held, document),
     written: () => {},
+    historyReset: async () => {},
   };
 }

@@ -119,6 +119,42 @@ export class PushReplication {
     clearTimeout(this.#settleTimer);
   }
 
+  /**
+   * The server's history began again (a restore gave it a new epoch): it may
+   * have lost any state the device holds. Every document is written as
+   * unsent over no state of the server's, so the pull leaves it, a crash
+   * keeps it unsent, and it is pushed again. Where the server now holds
+   * another state (or the same), it answers a conflict, and the rule,
+   * given no assumed state, takes every field of the device's as its
+   * write: a field rule over the device's last known state would take the
+   * restored state's fields for the server's newer ones, and lose what the
+   * server had acknowledged after the backup.
+   */
+  async pushAllAgain(): Promise<void> {
+    const { collection, book } = this.#parts;
+    book.serverForgot();
+    const held: Stored[] = [];
+    // Read first: each write moves the document to the end of the storage's order.
+    for await (const page of storedPages(collection.storageInstance)) held.push(...page);
+    let rows = held.map((previous) => ({
+      previous,
+      document: storedState(wireState(previous), previous, collection.database.token, unsentOver(null)),
+    }));
+    for (let tries = 0; rows.length > 0; tries += 1) {
+      if (tries === RESOLVE_TRIES) throw new Error(`${collection.name}: ${rows.length} documents kept changing while marked to push again`);
+      const { error } = await writeStored(collection, rows, CONTEXT);
+      const refused = new Map(error.map((failure) => [failure.documentId, failure]));
+      book.wrote(rows.filter((row) => !refused.has(String(row.document['id']))).map((row) => row.document));
+      rows = [...refused.values()].flatMap((failure) => {
+        if (failure.status !== 409 || !failure.documentInDb)
+          throw new Error(`${collection.name}: writing ${failure.documentId} failed (${failure.status})`);
+        const previous = failure.documentInDb;
+        return [{ previous, document: storedState(wireState(previous), previous, collection.database.token, unsentOver(null)) }];
+      });
+    }
+    this.wrote();
+  }
+
   /** Records in their documents what the server took, once any recording under way has ended (when the replication stops). */
   async recordTaken(): Promise<void> {
     await this.#settling;

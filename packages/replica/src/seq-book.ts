@@ -34,6 +34,16 @@ export class SeqBook {
     return seq >= (this.#seqs.get(`${collection}/${id}`) ?? 0);
   }
 
+  /**
+   * Forgets the positions known for `collection` (every collection if none is
+   * named): the server's history began again (a restore), and gives out
+   * again positions the device has seen, so an old one says nothing of a new state.
+   */
+  forget(collection?: string) {
+    if (collection === undefined) return this.#seqs.clear();
+    for (const key of this.#seqs.keys()) if (key.startsWith(`${collection}/`)) this.#seqs.delete(key);
+  }
+
   /** Runs a push; changes that arrive meanwhile are judged (`settled`) once its answer is recorded. */
   async pushing<T>(collection: string, push: () => Promise<T>): Promise<T> {
     const running = this.#pushing.get(collection) ?? new Set();

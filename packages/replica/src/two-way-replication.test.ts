@@ -163,3 +163,79 @@ describe('the replication of a collection the device writes, against a server in
     expect(await reopened.note(written.id)).toEqual(server.stateOf(NOTES, written.id));
   });
 });
+
+/** Resolves once the server holds `text` for each note named. */
+async function serverShows(server: MemoryServer, texts: Record<string, string>) {
+  const deadline = Date.now() + 5_000;
+  const holds = () => Object.entries(texts).every(([id, text]) => server.stateOf(NOTES, id)?.['text'] === text);
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`the server never held ${JSON.stringify(texts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const edit = async (device: MemoryDevice, id: string, text: string) =>
+  (await device.notes.findOne(id).exec(true)).incrementalPatch({ text });
+
+describe('a restore of the server to an older backup, under a new epoch', () => {
+  it('lands the unsent edit and pushes again the writes the server acknowledged after the backup; another device sees both', async () => {
+    const server = new MemoryServer();
+    const phone = await device(server);
+    const [kept, acknowledged] = [note('kept v1', ['a']), note('acknowledged v1', ['a'])];
+    await phone.notes.bulkInsert([kept, acknowledged]);
+    await phone.replication.awaitInSync();
+    const backup = server.snapshot();
+    const epoch = server.epoch;
+
+    // Taken by the server after the backup: one edit, one new note. Recorded in their documents (after a second's pause).
+    await edit(phone, acknowledged.id, 'acknowledged v2');
+    const created = note('created after the backup');
+    await phone.notes.insert(created);
+    await phone.replication.awaitInSync();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // The server goes down; an edit waits unsent.
+    server.reachable = false;
+    await edit(phone, kept.id, 'kept v2, offline');
+    await unsentIs(phone, 1);
+
+    server.restore(backup);
+    expect(server.epoch).not.toBe(epoch);
+    expect(server.stateOf(NOTES, acknowledged.id)?.['text']).toBe('acknowledged v1');
+    expect(server.stateOf(NOTES, created.id)).toBeUndefined();
+    server.reachable = true;
+
+    const landed = { [kept.id]: 'kept v2, offline', [acknowledged.id]: 'acknowledged v2', [created.id]: 'created after the backup' };
+    await serverShows(server, landed);
+    await unsentIs(phone, 0);
+    await phone.replication.awaitInSync();
+    for (const id of Object.keys(landed)) expect(await phone.note(id)).toEqual(server.stateOf(NOTES, id));
+    const laptop = await device(server);
+    await laptop.replication.awaitInSync();
+    for (const id of Object.keys(landed)) expect(await laptop.note(id)).toEqual(server.stateOf(NOTES, id));
+  });
+
+  it('pushes again what a device closed through the restore holds, when it next opens', async () => {
+    const server = new MemoryServer();
+    const name = `closed-through-restore-${crypto.randomUUID()}`;
+    const phone = await openMemoryDevice(server, name);
+    const written = note('v1', ['a']);
+    await phone.notes.insert(written);
+    await phone.replication.awaitInSync();
+    const backup = server.snapshot();
+    await edit(phone, written.id, 'v2, acknowledged');
+    await phone.replication.awaitInSync();
+    await edit(phone, written.id, 'v3, acknowledged');
+    await phone.replication.awaitInSync();
+    await phone.close();
+
+    server.restore(backup);
+    // Another device writes to the restored server first: its tag is merged in, not lost.
+    server.write(NOTES, { ...written, tags: ['a', 'b'], _deleted: false });
+    const reopened = await device(server, name);
+    await serverShows(server, { [written.id]: 'v3, acknowledged' });
+    await reopened.replication.awaitInSync();
+    await unsentIs(reopened, 0);
+    expect(server.stateOf(NOTES, written.id)).toEqual({ ...written, text: 'v3, acknowledged', tags: ['a', 'b'], _deleted: false });
+    expect(await reopened.note(written.id)).toEqual(server.stateOf(NOTES, written.id));
+  });
+});

@@ -63,7 +63,10 @@ export class TwoWayReplication {
   constructor(parts: TwoWayParts) {
     this.#parts = parts;
     this.#up = new PushReplication({ ...parts, book: this.#book, error$: this.error$ });
-    this.#down = new PullReplication({ ...parts, states: serverStatesOver(this.#book, parts) });
+    this.#down = new PullReplication({
+      ...parts,
+      states: { ...serverStatesOver(this.#book, parts), historyReset: () => this.#up.pushAllAgain() },
+    });
     this.#down.error$.subscribe(this.error$);
     parts.unsent.track(parts.name, this.#book.count$);
     this.received$ = this.#down.received$;
@@ -109,7 +112,10 @@ export class TwoWayReplication {
  * document with nothing to push, the device's own pushed state is not
  * written back, and a state older than what the device knows is dropped.
  */
-function serverStatesOver(book: UnsentWrites, parts: Pick<TwoWayParts, 'name' | 'collection' | 'seqs' | 'handler'>): ServerStates {
+function serverStatesOver(
+  book: UnsentWrites,
+  parts: Pick<TwoWayParts, 'name' | 'collection' | 'seqs' | 'handler'>,
+): Omit<ServerStates, 'historyReset'> {
   const isFresh = (document: WireDocument, seq: number) => parts.seqs.isFresh(parts.name, document.id, seq);
   const same = (mine: WireDocument, server: WireDocument) => parts.handler.isEqual(server, mine, 'downstream-check-if-equal-1');
   return {

@@ -10,7 +10,7 @@ type Stored = RxDocumentData<Record<string, unknown>>;
  * revision is another one holds the device's own writes, to be pushed over
  * `base`. RxDB keeps a document's `_meta` through the app's writes.
  */
-type SyncMeta = { rev: string; base: WireDocument };
+type SyncMeta = { rev: string; base: WireDocument | null };
 const META = 'pourover';
 
 const syncMetaOf = (held: Stored) => (held._meta as { [META]?: SyncMeta })[META];
@@ -18,8 +18,11 @@ const syncMetaOf = (held: Stored) => (held._meta as { [META]?: SyncMeta })[META]
 /** The `_meta` of a document written as the server's `state`, at the revision of that write. */
 export const syncedAt = (state: WireDocument) => (rev: string) => ({ [META]: { rev, base: state } satisfies SyncMeta });
 
-/** The `_meta` of a document that holds the device's merge over the server's `base`: unsent, at whatever revision it gets. */
-export const unsentOver = (base: WireDocument) => () => ({ [META]: { rev: '', base } satisfies SyncMeta });
+/**
+ * The `_meta` of a document that holds the device's merge over the server's `base`: unsent, at whatever revision it
+ * gets. No `base` (after a restore of the server) pushes the document as the server's first state of it.
+ */
+export const unsentOver = (base: WireDocument | null) => () => ({ [META]: { rev: '', base } satisfies SyncMeta });
 
 /** A pushed state the server took, until it is recorded in its document. */
 export type Taken = { stored: Stored; state: WireDocument; refused?: true };
@@ -77,7 +80,8 @@ export class UnsentWrites {
   /** The server's state the device's writes of `held` started from; none for a document the server never had. */
   baseOf(held: Stored): WireDocument | null {
     const id = String(held['id']);
-    return this.#taken.get(id)?.state ?? syncMetaOf(held)?.base ?? this.#legacyBases.get(id) ?? null;
+    const meta = syncMetaOf(held);
+    return this.#taken.get(id)?.state ?? (meta ? meta.base : (this.#legacyBases.get(id) ?? null));
   }
 
   get waiting(): number {
@@ -126,6 +130,12 @@ export class UnsentWrites {
   /** The document now holds the server's state on disk (pulled, or a settled conflict): what was taken of it is known there. */
   synced(id: string) {
     this.#taken.delete(id);
+  }
+
+  /** The server's history began again (a restore): the states it took before are no state it holds now. */
+  serverForgot() {
+    this.#taken.clear();
+    this.#legacyBases = new Map();
   }
 
   /** What the server took and is still to be recorded in documents. */

@@ -5,6 +5,11 @@ import type { ReplicationTransport, StreamListener } from '../src/replication-tr
 
 type Held = { state: WireDocument; seq: number };
 
+/** What a backup of the memory server holds. */
+export type MemorySnapshot = { documents: Map<string, Held>; seq: number };
+
+const newEpoch = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+
 /** Fails a call as a dropped network would. */
 export class Unreachable extends Error {
   constructor() {
@@ -20,9 +25,11 @@ export class Unreachable extends Error {
  * `ready` and then carries each commit. Faults are asked for by name.
  */
 export class MemoryServer {
-  readonly #documents = new Map<string, Held>();
+  #documents = new Map<string, Held>();
   readonly #listeners = new Set<StreamListener>();
   #seq = 0;
+  /** The name of the history the data belongs to; a restore gives a new one. */
+  epoch = newEpoch();
   /** Every state a push changed, in order: a write taken twice would show twice. */
   readonly writes: { collection: CollectionName; state: WireDocument; seq: number }[] = [];
   /** Stream events held back while `holdStream` is on, to be sent, dropped or reordered by the test. */
@@ -36,6 +43,25 @@ export class MemoryServer {
     this.#answersToLose += count;
   }
 
+  /** A backup of the data as it is now. */
+  snapshot(): MemorySnapshot {
+    return { documents: new Map(this.#documents), seq: this.#seq };
+  }
+
+  /**
+   * Restores a backup as `pourover-server restore` does: the data and the
+   * change log go back to it, under a new epoch, and every live stream
+   * breaks (the server was stopped for it).
+   */
+  restore(snapshot: MemorySnapshot) {
+    this.#documents = new Map(snapshot.documents);
+    this.#seq = snapshot.seq;
+    this.epoch = newEpoch();
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) listener.ended(new Unreachable());
+  }
+
   stateOf(collection: CollectionName, id: string): WireDocument | undefined {
     return this.#documents.get(`${collection}/${id}`)?.state;
   }
@@ -45,7 +71,7 @@ export class MemoryServer {
     const seq = ++this.#seq;
     this.#documents.set(`${collection}/${state.id}`, { state, seq });
     this.writes.push({ collection, state, seq });
-    this.#send({ kind: 'changes', collection, documents: [state], seqs: [seq], checkpoint: { seq } });
+    this.#send({ kind: 'changes', collection, documents: [state], seqs: [seq], checkpoint: { seq, epoch: this.epoch } });
     return seq;
   }
 
@@ -86,7 +112,7 @@ export class MemoryServer {
         queueMicrotask(() => {
           if (!this.#listeners.has(listener)) return;
           listener.connection('open', null);
-          listener.event({ kind: 'ready' });
+          listener.event({ kind: 'ready', epoch: this.epoch });
         });
         return { unsubscribe: () => void this.#listeners.delete(listener) };
       },
@@ -95,7 +121,8 @@ export class MemoryServer {
   }
 
   #pull(collection: CollectionName, checkpoint: Checkpoint | null, limit: number): PullResponse {
-    const after = checkpoint?.seq ?? 0;
+    const reset = checkpoint?.epoch !== undefined && checkpoint.epoch !== this.epoch;
+    const after = reset ? 0 : (checkpoint?.seq ?? 0);
     const changed = [...this.#documents.entries()]
       .filter(([key, held]) => key.startsWith(`${collection}/`) && held.seq > after)
       .map(([, held]) => held)
@@ -105,7 +132,8 @@ export class MemoryServer {
     return {
       documents: changed.map((held) => held.state),
       seqs: changed.map((held) => held.seq),
-      checkpoint: last ? { seq: last.seq } : null,
+      checkpoint: { seq: last?.seq ?? after, epoch: this.epoch },
+      ...(reset ? { reset: true as const } : {}),
     };
   }
 
@@ -137,7 +165,7 @@ export class MemoryServer {
         collection,
         documents: changed.map(({ state }) => state),
         seqs: changed.map(({ seq }) => seq),
-        checkpoint: { seq: last.seq },
+        checkpoint: { seq: last.seq, epoch: this.epoch },
       });
     }
     return { conflicts, seqs };
