@@ -1,6 +1,6 @@
 import type { StreamEvent } from '@pourover/protocol';
 import type { CollectionName } from '@pourover/schemas';
-import { BehaviorSubject, Subject } from 'rxjs';
+import { BehaviorSubject, map, Subject } from 'rxjs';
 import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';
 import type { ReplicationTransport, StreamConnection } from './replication-transport.ts';
@@ -20,6 +20,8 @@ const MAX_DELAY_MS = 30_000;
  */
 export class LiveStream {
   readonly state$ = new BehaviorSubject<StreamState>({ connection: 'connecting', error: null });
+  /** Whether the stream's connection is open; while it is not, the server may be stopped (and its data restored). */
+  readonly open$ = this.state$.pipe(map((state) => state.connection === 'open'));
   readonly #subjects = new Map<CollectionName, Subject<PulledChange>>();
   readonly #transport: ReplicationTransport;
   readonly #beforeApply: BeforeApply;

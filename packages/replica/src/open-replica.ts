@@ -179,6 +179,7 @@ export class Replica {
           transport,
           seqs,
           unsent,
+          streamOpen$: stream.open$,
           handler: conflictHandlerOf(name, options, db),
           legacy: new LegacyReplicationMeta(collection, options.indexedDB?.indexedDB),
         });

@@ -1,6 +1,6 @@
 import type { Checkpoint, WireDocument } from '@pourover/protocol';
 import type { BulkWriteRow, RxCollection, RxDocumentData } from 'rxdb/plugins/core';
-import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, Subject, type Observable, type Subscription } from 'rxjs';
 import { PULL_BATCH, type PulledPage, type ServerPull } from './pull-fresh.ts';
 import { pullStateAfter, type PullEvent, type PullState } from './replication-state.ts';
 import { sameState, storedState, writeStored } from './stored-states.ts';
@@ -110,8 +110,25 @@ export class PullReplication {
       this.#pulled();
     });
     this.#subscription = this.#changes$.subscribe((change) =>
-      change === 'RESYNC' ? this.#enqueue(() => this.#catchUp()) : this.#enqueue(() => this.#applyLive(change)),
+      change === 'RESYNC' ? this.resync() : this.#enqueue(() => this.#applyLive(change)),
     );
+  }
+
+  /** A pull from the checkpoint is due: the state says so at once, so `caughtUp` waits for it. */
+  resync() {
+    this.#on({ kind: 'catch-up' });
+    this.#enqueue(() => this.#catchUp());
+  }
+
+  /**
+   * Resolves once no pull from the checkpoint is due or under way: it has
+   * answered (and a restore it told of was followed), or failed, or the
+   * replication stopped.
+   */
+  async caughtUp(): Promise<void> {
+    await firstValueFrom(this.state$.pipe(filter((state) => state !== 'unstarted' && state !== 'catching-up')), {
+      defaultValue: 'stopped',
+    });
   }
 
   /** Resolves once the first pull has brought everything the server had. */

@@ -46,6 +46,8 @@ export type PushParts = {
   /** What RxDB's replication knew of the server, on a device that synced through it. */
   legacy: LegacyReplicationMeta;
   error$: Subject<unknown>;
+  /** Resolves once the device knows which of the server's histories its bases belong to (see `pushAllAgain`). */
+  historyKnown: () => Promise<void>;
 };
 
 /**
@@ -247,6 +249,14 @@ export class PushReplication {
 
   async #push(batch: Stored[]) {
     const { name, transport, seqs, book } = this.#parts;
+    const histories = book.histories;
+    try {
+      await this.#parts.historyKnown();
+    } catch {
+      return; // The stream closed: the replication stops.
+    }
+    // The server's history began again meanwhile: these states were marked to push again, and wait in the book.
+    if (this.#stopped || book.histories !== histories) return;
     const rows = batch.map((held): PushRow & { held: Stored } => ({
       held,
       assumedMasterState: book.baseOf(held),

@@ -25,6 +25,8 @@ export type TwoWayParts = {
   unsent: UnsentChanges;
   pull: ServerPull;
   changes$: Observable<PulledChange>;
+  /** Whether the live stream's connection is open (`LiveStream.open$`). */
+  streamOpen$: Observable<boolean>;
   checkpoints: CheckpointStore;
   retryMs: number;
   /** The collection's conflict rule. */
@@ -59,10 +61,18 @@ export class TwoWayReplication {
   readonly #scanned: Promise<void>;
   #scannedResolve: () => void = () => {};
   #subscription: Subscription | undefined;
+  /** Whether the stream broke since the last pull from the checkpoint was asked for: the server may have been restored since. */
+  #historyUnsure = true;
+  readonly #streamWatch: Subscription;
 
   constructor(parts: TwoWayParts) {
     this.#parts = parts;
-    this.#up = new PushReplication({ ...parts, book: this.#book, error$: this.error$ });
+    this.#up = new PushReplication({
+      ...parts,
+      book: this.#book,
+      error$: this.error$,
+      historyKnown: () => this.#historyKnown(),
+    });
     this.#down = new PullReplication({
       ...parts,
       states: { ...serverStatesOver(this.#book, parts), historyReset: () => this.#up.pushAllAgain() },
@@ -73,6 +83,25 @@ export class TwoWayReplication {
     this.state$ = combineLatest([this.#up.state$, this.#down.state$]).pipe(map(([push, pull]) => ({ push, pull })));
     this.active$ = combineLatest([this.#down.active$, this.#up.state$]).pipe(map(([pulling, push]) => pulling || pushBusy(push)));
     this.#scanned = new Promise((resolve) => (this.#scannedResolve = resolve));
+    this.#streamWatch = parts.streamOpen$.subscribe((open) => {
+      if (!open) this.#historyUnsure = true;
+    });
+  }
+
+  /**
+   * Resolves once the device knows which of the server's histories its
+   * pushes' bases belong to: after the stream broke (the server may have
+   * been stopped and its data restored), a pull from the checkpoint answers
+   * first, and a restore it tells of is followed (`pushAllAgain`). A stream
+   * resumed at its position says nothing of it, so the pull is asked for here.
+   */
+  async #historyKnown() {
+    await firstValueFrom(this.#parts.streamOpen$.pipe(filter(Boolean)));
+    if (this.#historyUnsure) {
+      this.#historyUnsure = false;
+      this.#down.resync();
+    }
+    await this.#down.caughtUp();
   }
 
   /** Finds the writes not yet pushed, pushes them and each new one, and pulls. */
@@ -101,6 +130,7 @@ export class TwoWayReplication {
   /** Stops syncing; pushes the server took are recorded first. */
   async cancel(): Promise<void> {
     this.#subscription?.unsubscribe();
+    this.#streamWatch.unsubscribe();
     this.#up.stop();
     await this.#down.cancel();
     await this.#up.recordTaken();

@@ -46,6 +46,8 @@ export class UnsentWrites {
   readonly #waiting = new Map<string, Stored>();
   readonly #inFlight = new Set<string>();
   readonly #taken = new Map<string, Taken>();
+  /** How many times the server's history began again (a restore) since this book was made. */
+  histories = 0;
   /** Waiting or in flight. */
   readonly #unsent = new Set<string>();
   /** The server's states RxDB's replication kept, for documents written before this replication ran here. */
@@ -136,6 +138,7 @@ export class UnsentWrites {
   serverForgot() {
     this.#taken.clear();
     this.#legacyBases = new Map();
+    this.histories += 1;
   }
 
   /** What the server took and is still to be recorded in documents. */

@@ -82,6 +82,7 @@ export async function openMemoryDevice(server: MemoryServer, name: string, retry
     unsent,
     pull: serverPull({ name: NOTES, transport, seqs, beforeApply }),
     changes$: stream.streamOf(NOTES),
+    streamOpen$: stream.open$,
     checkpoints: {
       get: async () => checkpointSchema.safeParse((await db.getLocal('checkpoint'))?.toJSON().data).data ?? null,
       set: async (checkpoint) => void (await db.upsertLocal('checkpoint', checkpoint)),
