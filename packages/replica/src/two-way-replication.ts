@@ -61,8 +61,13 @@ export class TwoWayReplication {
   readonly #scanned: Promise<void>;
   #scannedResolve: () => void = () => {};
   #subscription: Subscription | undefined;
-  /** Whether the stream broke since the last pull from the checkpoint was asked for: the server may have been restored since. */
-  #historyUnsure = true;
+  /**
+   * Whether the stream broke since the last pull from the checkpoint was
+   * asked for: the server may have been restored since. Not before it first
+   * opened: the first pull, which pushes wait for, answers that.
+   */
+  #historyUnsure = false;
+  #streamOpened = false;
   readonly #streamWatch: Subscription;
 
   constructor(parts: TwoWayParts) {
@@ -84,7 +89,8 @@ export class TwoWayReplication {
     this.active$ = combineLatest([this.#down.active$, this.#up.state$]).pipe(map(([pulling, push]) => pulling || pushBusy(push)));
     this.#scanned = new Promise((resolve) => (this.#scannedResolve = resolve));
     this.#streamWatch = parts.streamOpen$.subscribe((open) => {
-      if (!open) this.#historyUnsure = true;
+      if (open) this.#streamOpened = true;
+      else if (this.#streamOpened) this.#historyUnsure = true;
     });
   }
 
