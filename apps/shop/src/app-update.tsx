@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { registerSW } from 'virtual:pwa-register';
+import { reloadToUpdate, updateWaiting } from './reload-to-update.ts';
 
 /**
  * Registers the service worker, and when a new version of the app has been
@@ -7,18 +8,24 @@ import { registerSW } from 'virtual:pwa-register';
  * version keeps running (offline too), so nothing typed is lost to a reload.
  */
 export function AppUpdate() {
-  const [update, setUpdate] = useState<((reload: boolean) => Promise<void>) | null>(null);
+  const [update, setUpdate] = useState(false);
   useEffect(() => {
-    const updateSW = registerSW({ immediate: true, onNeedRefresh: () => setUpdate(() => updateSW) });
+    const updateSW = registerSW({
+      immediate: true,
+      onNeedRefresh: () => {
+        updateWaiting(updateSW);
+        setUpdate(true);
+      },
+    });
   }, []);
   if (!update) return null;
   return (
     <div class="app-update" role="status">
       <span>A new version is ready.</span>
-      <button type="button" class="primary" onClick={() => void update(true)}>
+      <button type="button" class="primary" onClick={() => void reloadToUpdate()}>
         Reload to update
       </button>
-      <button type="button" onClick={() => setUpdate(null)}>
+      <button type="button" onClick={() => setUpdate(false)}>
         Later
       </button>
     </div>

@@ -3,9 +3,16 @@ import type { SyncStatus } from '@pourover/replica';
 import { useEffect, useState } from 'preact/hooks';
 import { plural } from './format.ts';
 import { SyncProgress } from './sync-progress.tsx';
+import { reloadToUpdate } from './reload-to-update.ts';
 import { explain } from './words/error-words.ts';
 
-const words = { offline: 'Offline', connecting: 'Connecting…', syncing: 'Syncing…', idle: 'Up to date' } as const;
+const words = {
+  offline: 'Offline',
+  connecting: 'Connecting…',
+  syncing: 'Syncing…',
+  idle: 'Up to date',
+  'update-needed': 'Update needed',
+} as const;
 
 /**
  * Whether the device (whichever of its tabs syncs it) is offline, syncing or
@@ -13,7 +20,7 @@ const words = { offline: 'Offline', connecting: 'Connecting…', syncing: 'Synci
  * words while not up to date; and how far a first sync has come.
  */
 export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) {
-  const long = useLongSync(status.state !== 'idle');
+  const long = useLongSync(status.state !== 'idle' && status.state !== 'update-needed');
   const unsent = status.unsent > 0 ? `${plural(status.unsent, 'change')} not sent yet` : 'All changes sent';
   return (
     <div class={`status status-${status.state}`}>
@@ -23,6 +30,14 @@ export function StatusBar({ status, shop }: { status: SyncStatus; shop: Shop }) 
           <span class="status-error"> · {explain(new Error(status.lastError)).sentence}</span>
         ) : null}
       </p>
+      {status.state === 'update-needed' ? (
+        <div class="app-update" role="alert">
+          <span>A new version of the app is needed to sync. Your changes are kept on this device and sent after the update.</span>
+          <button type="button" class="primary" onClick={() => void reloadToUpdate()}>
+            Reload to update
+          </button>
+        </div>
+      ) : null}
       {long ? <SyncProgress shop={shop} /> : null}
     </div>
   );

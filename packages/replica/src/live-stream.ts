@@ -112,10 +112,16 @@ export class LiveStream {
     this.#retryTimer = setTimeout(() => this.start(), delay);
   }
 
-  close() {
+  /** Stops following the server for good (it refused this app), while its state stays readable. */
+  stop() {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+  }
+
+  close() {
+    this.stop();
     for (const subject of this.#subjects.values()) subject.complete();
     this.state$.complete();
   }

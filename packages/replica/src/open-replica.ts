@@ -28,6 +28,7 @@ import { createSyncClient, type EventSourceConstructor, type SyncClient } from '
 import { trpcTransport } from './trpc-transport.ts';
 import { TwoWayReplication } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
+import { stoppingOnUpdateNeeded } from './update-needed.ts';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -58,10 +59,15 @@ export type ReplicaOptions = {
    * tombstone lands only once its new home is on the device.
    */
   beforeApply?: BeforeApply;
+  /** The app's build (a version and a build time or commit), named to the server with every request for its logs. */
+  appBuild?: string;
+  /** The protocol version to claim (default the one it speaks): only tests claim another, to stand for an older app. */
+  protocol?: number;
 };
 
 export type SyncStatus = {
-  state: 'offline' | 'connecting' | 'syncing' | 'idle';
+  /** `update-needed`: the server no longer serves this app's protocol; syncing stopped, unsent writes wait for a newer app. */
+  state: 'offline' | 'connecting' | 'syncing' | 'idle' | 'update-needed';
   /** Documents written on this device the server has not taken yet. */
   unsent: number;
   lastError: string | null;
@@ -156,9 +162,22 @@ export class Replica {
         collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrationStrategies: migrations[name] }]),
       ) as never,
     );
-    const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
+    const client = createSyncClient({
+      url: options.url,
+      token,
+      ...(options.EventSource ? { EventSource: options.EventSource } : {}),
+      ...(options.appBuild ? { appBuild: options.appBuild } : {}),
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+    });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
-    const transport = trpcTransport(client, credentials);
+    const updateNeeded$ = new BehaviorSubject(false);
+    // Stops every replication at the first UPDATE_NEEDED, so nothing is tried again against it; the writes stay unsent on disk.
+    const transport = stoppingOnUpdateNeeded(trpcTransport(client, credentials), () => {
+      if (updateNeeded$.value) return;
+      updateNeeded$.next(true);
+      stream.stop();
+      for (const replication of started) void replication.cancel();
+    });
     const stream = new LiveStream(transport, collectionNames, { beforeApply, seqs });
     const unsent = new UnsentChanges();
     const retryMs = options.retryMs ?? 2_000;
@@ -206,10 +225,12 @@ export class Replica {
       unsent.count$,
       initialSyncDone$,
       combineLatest(replications.map((replication) => replication.active$)),
+      updateNeeded$,
     ]).pipe(
-      map(([stream, unsentCount, initialSyncDone, active]): SyncStatus => ({
-        state:
-          stream.connection !== 'open'
+      map(([stream, unsentCount, initialSyncDone, active, updateNeeded]): SyncStatus => ({
+        state: updateNeeded
+          ? 'update-needed'
+          : stream.connection !== 'open'
             ? stream.connection
             : !initialSyncDone || active.some(Boolean) || unsentCount > 0
               ? 'syncing'

@@ -19,6 +19,8 @@ export type SyncClientOptions = {
   batchCalls?: number;
   /** The app's build, sent with every request for the server's logs (the protocol version is always sent). */
   appBuild?: string;
+  /** The protocol version to claim (default PROTOCOL_VERSION): only tests claim another, to stand for an older app. */
+  protocol?: number;
 };
 
 /**
@@ -31,7 +33,10 @@ export type SyncClientOptions = {
  */
 export function createSyncClient(options: SyncClientOptions) {
   const url = `${options.url}/trpc`;
-  const version = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), ...(options.appBuild ? { [APP_BUILD_HEADER]: options.appBuild } : {}) };
+  const version = {
+    [PROTOCOL_HEADER]: String(options.protocol ?? PROTOCOL_VERSION),
+    ...(options.appBuild ? { [APP_BUILD_HEADER]: options.appBuild } : {}),
+  };
   const headers = () => ({ authorization: `Bearer ${options.token()}`, ...version });
   const requests = options.batchCalls
     ? httpBatchLink({
