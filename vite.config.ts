@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -5,6 +6,10 @@ import { defineConfig } from 'vitest/config';
 import { precompress } from './apps/shop/build/precompress.ts';
 import { quietRxdbAdvert } from './apps/shop/build/quiet-rxdb-advert.ts';
 import { unloadOnPagehide } from './apps/shop/build/unload-on-pagehide.ts';
+
+/** The shop's build, named to the server with every request (`x-pourover-app`): its version and when it was built, e.g. `0.1.0+20261205T030112Z`. */
+const shopVersion = (JSON.parse(readFileSync(new URL('./apps/shop/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const appBuild = `${shopVersion}+${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   test: { name, root, include: ['**/*.test.ts'], ...extra },
@@ -16,6 +21,7 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
  */
 export default defineConfig({
   root: 'apps/shop',
+  define: { __APP_BUILD__: JSON.stringify(appBuild) },
   build: { outDir: 'dist', emptyOutDir: true },
   plugins: [
     preact(),

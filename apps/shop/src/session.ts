@@ -1,3 +1,4 @@
+import { APP_BUILD } from './app-build.ts';
 import { openShop, type Shop } from '@pourover/orders';
 import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/sync-client';
 import { forgetDevice } from '@pourover/sync-client/device-presence';
@@ -12,10 +13,10 @@ const DATABASE = 'pourover';
 async function openWith(signIn?: SignIn): Promise<Shop> {
   const credentials = await DeviceCredentials.open({
     store: deviceStore,
-    client: (token) => createSyncClient({ url, token }),
+    client: (token) => createSyncClient({ url, token, appBuild: APP_BUILD }),
     signIn: async (publicKey: DevicePublicKey) => {
       if (!signIn) throw new Error('this device is not signed in');
-      const auth = createSyncClient({ url, token: () => '' }).auth;
+      const auth = createSyncClient({ url, token: () => '', appBuild: APP_BUILD }).auth;
       const device = signIn.device.trim();
       const blessed =
         signIn.kind === 'dev'
@@ -29,7 +30,7 @@ async function openWith(signIn?: SignIn): Promise<Shop> {
       return blessed;
     },
   });
-  return openShop({ url, blessing: credentials, name: DATABASE });
+  return openShop({ url, blessing: credentials, name: DATABASE, appBuild: APP_BUILD });
 }
 
 /** The shop of a device that signed in before (its keys and blessing are in IndexedDB). */
