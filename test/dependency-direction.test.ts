@@ -5,12 +5,21 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Which workspace packages each may import (schemas ← protocol ← sync-client ← replica ← orders ← apps; the server beside the clients, which take only its router's type; durable-sqlite, a leaf, under the server and the processor). */
-const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[] }> = {
+/**
+ * Which workspace packages each may import (schemas ← protocol ← sync-client ← replica ← orders ← apps; the server beside
+ * the clients, which take only its router's type; durable-sqlite, a leaf, under the server and the processor). An entry
+ * with a subpath (`@pourover/sync-server/app`) allows that entry point only. `wiring` names the one file of a package
+ * that may import more: the server binary's app wiring, which hands the shop's rules to the engine.
+ */
+const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]; wiring?: { file: string; may: string[] } }> = {
   '@pourover/schemas': { dir: 'schemas', may: [] },
   '@pourover/durable-sqlite': { dir: 'packages/durable-sqlite', may: [] },
   '@pourover/protocol': { dir: 'packages/protocol', may: ['@pourover/schemas'] },
-  '@pourover/sync-server': { dir: 'sync-server', may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite'] },
+  '@pourover/sync-server': {
+    dir: 'sync-server',
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite'],
+    wiring: { file: 'sync-server/src/app/pourover-app.ts', may: ['@pourover/orders/server'] },
+  },
   '@pourover/sync-client': {
     dir: 'packages/sync-client',
     may: ['@pourover/protocol'],
@@ -22,7 +31,7 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
   },
   '@pourover/orders': {
     dir: 'packages/orders',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/sync-server/app'],
   },
   '@pourover/processor': {
     dir: 'apps/processor',
@@ -66,7 +75,9 @@ describe('package dependencies', () => {
         if (target === 'vitest' || target.startsWith('vitest/')) offences.push(`${where}: imports ${target}`);
         if (!target.startsWith('@pourover/')) continue;
         const named = packageOf(target);
-        const ok = rule.may.includes(named) || (typeOnly !== undefined && rule.typesOnly?.includes(named));
+        const wired = rule.wiring?.file === where && rule.wiring.may.includes(target);
+        const ok =
+          rule.may.includes(named) || rule.may.includes(target) || wired || (typeOnly !== undefined && rule.typesOnly?.includes(named));
         if (!ok) offences.push(`${where}: imports ${typeOnly ? 'types of ' : ''}${target}`);
       }
     }

@@ -7,6 +7,7 @@ import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 describe('a device over its request rate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-rate-'));
@@ -15,6 +16,7 @@ describe('a device over its request rate', () => {
   it('is told to wait (429 with Retry-After), waits, and still ends in sync', async () => {
     const log: LogLine[] = [];
     const server = await startServer({
+      app: pouroverApp,
       dataDir: dir,
       seed: true,
       limits: { device: { requests: { points: 3, seconds: 1 } } },

@@ -12,6 +12,7 @@ import { draftOrder } from './support/documents.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 /** The `eventsource` package's EventSource, noting every URL a stream is opened at. */
 function recordingEventSource(urls: string[]) {
@@ -29,7 +30,7 @@ describe('live streams open with single-use tickets, never with a token in their
 
   it('opens a device’s stream with a ticket, refuses that ticket a second time and a token in its place, and logs neither', async () => {
     const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, log: (line) => log.push(line) });
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, log: (line) => log.push(line) });
     const token = await devSignIn(server.url, 'phone');
     const urls: string[] = [];
     const replica = await openReplica({
@@ -77,7 +78,7 @@ describe('live streams open with single-use tickets, never with a token in their
   });
 
   it('refuses a device’s stream past its cap with HTTP 429 and Retry-After before any event is sent, and opens it once one closes', async () => {
-    const server = await startServer({ dataDir: join(dir, 'cap'), seed: true });
+    const server = await startServer({ app: pouroverApp, dataDir: join(dir, 'cap'), seed: true });
     const token = await devSignIn(server.url, 'tablet');
     const open: OpenedStream[] = [];
     try {
@@ -107,7 +108,13 @@ describe('live streams open with single-use tickets, never with a token in their
 
   it('opens a device’s stream again, after its token expired offline, with a ticket asked for with the refreshed token', async () => {
     const log: LogLine[] = [];
-    const server = await startServer({ dataDir: join(dir, 'expiry'), seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const server = await startServer({
+      app: pouroverApp,
+      dataDir: join(dir, 'expiry'),
+      seed: true,
+      accessTokenSeconds: 2,
+      log: (line) => log.push(line),
+    });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),

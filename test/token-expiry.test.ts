@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { draftOrder } from './support/documents.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
 
@@ -19,7 +20,7 @@ describe('a device whose access token expired while it was offline', () => {
 
   it('refreshes with its key when back, and pushes the writes it made offline', async () => {
     const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),

@@ -9,6 +9,7 @@ import { startServer } from '../src/index.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
+import { pouroverApp } from '../src/app/pourover-app.ts';
 
 const usage = `Usage: pourover-server [options]
        pourover-server migrate --store URL
@@ -119,6 +120,7 @@ if (args.command === 'owner-code') {
 }
 
 const server = await startServer({
+  app: pouroverApp,
   port: args.port,
   host: args.host,
   dataDir: args.data,

@@ -3,7 +3,7 @@ import type { CollectionName } from '@pourover/schemas';
 import { filter, firstValueFrom, merge, timeout } from 'rxjs';
 
 /** Where an order went when its tombstone has this status. */
-const destinations: Partial<Record<CollectionName, Record<string, CollectionName[]>>> = {
+const destinations: Partial<Record<string, Record<string, CollectionName[]>>> = {
   draftOrders: { placed: ['placedOrders', 'processedOrders'] },
   placedOrders: { received: ['processedOrders'], rejected: ['processedOrders'] },
 };
@@ -13,11 +13,10 @@ const WAIT_MS = 30_000;
 
 type Tombstone = { id: string; _deleted: boolean; status?: unknown };
 
-const targetsOf = (collection: CollectionName, doc: Tombstone) =>
-  doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined;
+const targetsOf = (collection: string, doc: Tombstone) => (doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined);
 
 /** Resolves once the order `doc` (of `collection`) moved to is on the device; at once if `doc` is not a moved order's tombstone. */
-export async function awaitDestination(replica: Replica, collection: CollectionName, doc: Tombstone): Promise<void> {
+export async function awaitDestination(replica: Replica, collection: string, doc: Tombstone): Promise<void> {
   const targets = targetsOf(collection, doc);
   if (!targets) return;
   const { collections } = replica;

@@ -1,4 +1,4 @@
-import { collectionNames, replicaName } from '@pourover/schemas';
+import { replicaName } from '@pourover/schemas';
 import { z } from 'zod';
 
 /**
@@ -12,8 +12,9 @@ import { z } from 'zod';
  * 7 (2026-11-23): a named replica must be a replica's name; documents nest at most MAX_DEPTH levels.
  * 8 (2026-12-04): live streams open with a single-use stream ticket (`auth.streamTicket`) in their connection parameters, never a token.
  * 9 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
+ * 10 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
  */
-export const PROTOCOL_VERSION = 9;
+export const PROTOCOL_VERSION = 10;
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -21,7 +22,8 @@ export const MAX_ROWS = 1_000;
 /** The most calls one HTTP request may batch (tRPC's `?batch=1`); each call is authorized and rate-limited on its own. */
 export const MAX_BATCH_CALLS = 100;
 
-export const collectionName = z.enum(collectionNames);
+/** A collection's name as a request gives it; the server refuses, as bad input, a name its app does not define. */
+export const collectionName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'a collection name: a letter, then letters and digits');
 
 /** A position in a replica's change log: every change with a greater `seq` comes after it. */
 export const checkpoint = z.object({ seq: z.number().int().min(0) }).strict();

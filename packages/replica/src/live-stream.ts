@@ -1,5 +1,6 @@
 import type { StreamEvent } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+/** A collection's name, as the app defines it. */
+type CollectionName = string;
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Credentials } from '@pourover/sync-client';
 import type { BeforeApply } from './open-replica.ts';

@@ -16,6 +16,7 @@ import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 const REPLICA = `bluebottle:users:${DEMO}`;
@@ -40,7 +41,7 @@ describe('a replica', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ dataDir: dir, seed: true });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true });
     token = await signIn(server.url, 'phone');
   });
   afterAll(async () => {
@@ -64,7 +65,7 @@ describe('a replica', () => {
     await profile?.incrementalPatch({ name: 'Offline Ada' });
     await firstValueFrom(replica.status$.pipe(filter((s) => s.unsent === 1 && s.state !== 'idle')));
 
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     expect(idle.unsent).toBe(0);
     expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe('Offline Ada');
@@ -141,7 +142,7 @@ describe('a replica', () => {
     const errors: unknown[] = [];
     replica.replicationOf('catalog').error$.subscribe((error) => errors.push(error));
     await firstValueFrom(replica.replicationOf('catalog').error$);
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     await replica.awaitInSync();
     const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
     expect(onServer.length).toBeGreaterThan(0);
@@ -158,7 +159,7 @@ describe('a replica', () => {
     await server.close();
     await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
     await (await laptop.collections.user.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     const idle = (replica: typeof phone) => firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     await Promise.all([idle(phone), idle(laptop)]);
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);

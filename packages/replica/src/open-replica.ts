@@ -58,7 +58,7 @@ export type ReplicaOptions = {
   beforeApply?: BeforeApply;
 };
 
-export type BeforeApply = (collection: CollectionName, documents: readonly WireDocument[]) => Promise<void>;
+export type BeforeApply = (collection: string, documents: readonly WireDocument[]) => Promise<void>;
 
 export type SyncStatus = {
   state: 'offline' | 'connecting' | 'syncing' | 'idle';

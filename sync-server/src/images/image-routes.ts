@@ -54,7 +54,7 @@ async function upload(deps: ServerDeps, images: ImageStore, req: IncomingMessage
   const found = header?.startsWith('Bearer ') ? authenticate(deps, header.slice(7)) : { problem: 'a blessing is required' };
   if (!found.principal) throw new PouroverError('UNAUTHENTICATED', found.problem ?? 'a blessing is required');
   await deps.limits.requests.charge({ principal: found.principal, address: deps.limits.addressOf(req) });
-  authorize(deps.syncgroups, found.principal, 'catalog', ['write']);
+  authorize(deps, found.principal, 'catalog', ['write']);
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   if (!(type in photoTypes)) throw new PouroverError('BAD_INPUT', 'upload a JPEG, PNG or WebP photo');
   const image = await reencodePhoto(await readBody(req, MAX_PHOTO_BYTES));

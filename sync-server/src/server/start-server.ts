@@ -18,6 +18,7 @@ import { syncgroupsOf } from '../sync/permissions.ts';
 import { appRouter } from '../trpc/app-router.ts';
 import { trpcHttpHandler } from '../trpc/http-handler.ts';
 import type { ServerDeps } from '../trpc/trpc.ts';
+import type { ServerApp } from '../app/server-app.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { openParts } from './open-parts.ts';
 
@@ -25,6 +26,8 @@ export type { LogLine } from '../http/request-log.ts';
 export { MAX_BODY_BYTES } from '../trpc/http-handler.ts';
 
 export type ServerOptions = {
+  /** The app to serve: its collections, homes, syncgroups and server-side hooks. */
+  app: ServerApp;
   port?: number;
   host?: string;
   /** Folder of the server key (unless `keyFile` names another), and unless `store` names PostgreSQL, the identity file and SQLite store. */
@@ -85,10 +88,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { store, key, identity, images, limits } = parts;
   const ownerCode = options.seed ? await seedServer({ store, identity, images, key, dataDir: options.dataDir, now: now() }) : undefined;
   const deps: ServerDeps = {
+    app: options.app,
     store,
     key,
     identity,
-    syncgroups: syncgroupsOf(identity),
+    syncgroups: syncgroupsOf(identity, options.app),
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits,
     devSignIn: options.seed ?? false,

@@ -1,7 +1,8 @@
 import { decodePosition, encodePosition, MAX_ROWS, type StreamEvent, type StreamPosition } from '@pourover/protocol';
-import { collectionNames, homeReplica, STORE, type CollectionName, type Principal } from '@pourover/schemas';
+import { STORE, type Principal } from '@pourover/schemas';
+import type { ServerApp } from '../app/server-app.ts';
 import { tracked } from '@trpc/server';
-import { isGranted, ownReplica, type Syncgroups } from './permissions.ts';
+import { homeReplica, isGranted, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
@@ -12,6 +13,7 @@ import { wakeLatch } from './wake-latch.ts';
  * it; it then reads from the store, so a wake-up is never a gap.
  */
 export async function* deviceStream(options: {
+  app: ServerApp;
   store: Store;
   principal: Principal;
   syncgroups: Syncgroups;
@@ -22,7 +24,9 @@ export async function* deviceStream(options: {
   const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
   const readable = new Set(
-    collectionNames.filter((name) => isGranted(options.syncgroups, principal, homeReplica(name, own), name, ['read'])),
+    Object.keys(options.app.collections).filter((name) =>
+      isGranted(options.syncgroups, principal, homeReplica(options.app, name, own), name, ['read']),
+    ),
   );
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
@@ -43,7 +47,7 @@ export async function* deviceStream(options: {
           for (const run of runsByCollection(rows)) {
             const seq = run.at(-1)?.seq ?? position[side];
             position = { ...position, [side]: seq };
-            const collection = run[0]?.collection as CollectionName;
+            const collection = run[0]?.collection ?? '';
             if (!readable.has(collection)) continue;
             const event: StreamEvent = {
               kind: 'changes',

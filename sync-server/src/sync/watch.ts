@@ -1,5 +1,5 @@
 import { MAX_ROWS, type WatchEvent } from '@pourover/protocol';
-import type { CollectionName, Principal } from '@pourover/schemas';
+import type { Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
 import { isGranted, type Syncgroups } from './permissions.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
@@ -35,7 +35,7 @@ function byCommit(rows: StoredDocument[]): StoredDocument[][] {
 export async function* watchCollection(options: {
   store: Store;
   principal: Principal;
-  collection: CollectionName;
+  collection: string;
   syncgroups: Syncgroups;
   guard: StreamGuard;
   lastEventId: string | null | undefined;

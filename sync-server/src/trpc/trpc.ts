@@ -8,8 +8,11 @@ import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ServerKey } from '../auth/server-key.ts';
 import type { Limits } from '../limits/open-limits.ts';
 import type { Syncgroups } from '../sync/permissions.ts';
+import type { ServerApp } from '../app/server-app.ts';
 
 export type ServerDeps = {
+  /** The app the server runs: its collections and their server-side hooks. */
+  app: ServerApp;
   store: Store;
   key: ServerKey;
   identity: IdentityStore;

@@ -40,7 +40,9 @@ function sender(server: ProbeServer): FuzzTarget['send'] {
       response = await fetch(`${server.url}/trpc/${procedure}`, init);
       text = await response.text();
     } catch (error) {
-      throw new Error(`${procedure} did not answer within ${REQUEST_TIMEOUT_MS} ms (or the connection failed): ${String(error)}`, { cause: error });
+      throw new Error(`${procedure} did not answer within ${REQUEST_TIMEOUT_MS} ms (or the connection failed): ${String(error)}`, {
+        cause: error,
+      });
     }
     let parsed: unknown;
     try {

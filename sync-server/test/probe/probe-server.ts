@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { startServer, type LogLine, type RunningServer } from '../../src/server/start-server.ts';
 import type { LimitOverrides } from '../../src/limits/limit-settings.ts';
 import { tempDir } from '../support/test-server.ts';
+import { pouroverApp } from '../../src/app/pourover-app.ts';
 
 export type ProbeServer = RunningServer & {
   dir: string;
@@ -44,7 +45,7 @@ export async function startProbeServer(limits: LimitOverrides = GENEROUS): Promi
   const log = (line: LogLine) => {
     if (typeof line['status'] === 'number' && line['status'] >= 500 && failures.length < 100) failures.push(line);
   };
-  const server = await startServer({ dataDir: folder.dir, seed: true, port: 0, log, limits });
+  const server = await startServer({ app: pouroverApp, dataDir: folder.dir, seed: true, port: 0, log, limits });
   const file = join(folder.dir, 'pourover.sqlite');
   const db = new Database(file, { readonly: true, fileMustExist: true });
   let running = true;

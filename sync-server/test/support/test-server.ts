@@ -26,6 +26,7 @@ import type { ServerKey } from '../../src/auth/server-key.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Store } from '../../src/store/store.ts';
 import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
+import { pouroverApp } from '../../src/app/pourover-app.ts';
 
 export const DEMO_REPLICA = shopperReplica(DEMO_SHOPPER_ID);
 
@@ -95,7 +96,7 @@ export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
 /** A seeded server on 127.0.0.1, an ephemeral port and a fresh temporary folder. */
 export async function startTestServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-'));
-  const server = await startServer({ dataDir: dir, seed: true, port: 0, log: () => {} });
+  const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0, log: () => {} });
   return {
     ...server,
     dir,

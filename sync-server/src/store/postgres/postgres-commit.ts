@@ -1,5 +1,4 @@
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { PoolClient } from 'pg';
 import { decide, encoded, type Encoded } from '../decide.ts';
 import { applyIncrement } from '../increment.ts';
@@ -25,7 +24,7 @@ export class CommitUnknown extends Error {
   }
 }
 
-type Target = { replica: string; collection: CollectionName; id: string };
+type Target = { replica: string; collection: string; id: string };
 type CurrentRow = { body: string | null; seq: string | null; updated_at: Date | null; commit_no: string | null; now: Date };
 /** A document's state as the group sees it, with its canonical JSON as stored (`decide` compares that). */
 type Held = StoredDocument & { json: string };

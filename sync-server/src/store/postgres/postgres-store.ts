@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
@@ -23,7 +22,7 @@ const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
 function toStored(row: Row): StoredDocument {
   return {
     replica: row.replica,
-    collection: row.collection as CollectionName,
+    collection: row.collection as string,
     document: JSON.parse(row.body) as WireDocument,
     // bigint columns arrive as strings; change positions stay far below 2^53.
     seq: Number(row.seq),
@@ -111,7 +110,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+  async pull(replica: string, collection: string, afterSeq: number, limit: number) {
     return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND seq > $3 ORDER BY seq LIMIT $4`, [
       replica,
       collection,
@@ -129,7 +128,7 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.head ?? 0);
   }
 
-  async collectionHead(replica: string, collection: CollectionName) {
+  async collectionHead(replica: string, collection: string) {
     const { rows } = await this.#pool.query<{ seq: string }>(
       'SELECT seq FROM documents WHERE replica = $1 AND collection = $2 ORDER BY seq DESC LIMIT 1',
       [replica, collection],
@@ -137,7 +136,7 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  async get(replica: string, collection: CollectionName, id: string) {
+  async get(replica: string, collection: string, id: string) {
     const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [
       replica,
       collection,
@@ -146,7 +145,7 @@ export class PostgresStore implements Store {
     return rows[0] ?? null;
   }
 
-  async getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async getMany(replica: string, collection: string, ids: readonly string[]) {
     const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])`, [
       replica,
       collection,
@@ -156,7 +155,7 @@ export class PostgresStore implements Store {
     return ids.map((id) => found.get(id) ?? null);
   }
 
-  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async seqs(replica: string, collection: string, ids: readonly string[]) {
     const { rows } = await this.#pool.query<{ id: string; seq: string }>(
       'SELECT id, seq FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])',
       [replica, collection, ids],
@@ -172,7 +171,7 @@ export class PostgresStore implements Store {
     return outcome.result;
   }
 
-  async watchSnapshot(collection: CollectionName) {
+  async watchSnapshot(collection: string) {
     // One snapshot for both reads: the documents are exactly those of the commits up to the number read.
     return this.#pool.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const { rows } = await client.query<Row>(
@@ -184,7 +183,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+  async watchChanges(collection: string, afterCommit: number, limit: number) {
     return this.#rows(
       `SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND commit_no > $2 ORDER BY commit_no, replica, seq LIMIT $3`,
       [collection, afterCommit, limit],

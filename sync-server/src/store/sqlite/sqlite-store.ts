@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import Database from 'better-sqlite3';
 import { decide, encoded, type Encoded } from '../decide.ts';
 import { applyIncrement } from '../increment.ts';
@@ -15,7 +14,7 @@ const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
 function toStored(row: Row): StoredDocument {
   return {
     replica: row.replica,
-    collection: row.collection as CollectionName,
+    collection: row.collection as string,
     document: JSON.parse(row.body) as WireDocument,
     seq: row.seq,
     updatedAt: row.updated_at,
@@ -91,7 +90,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+  async pull(replica: string, collection: string, afterSeq: number, limit: number) {
     return this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored);
   }
 
@@ -103,20 +102,20 @@ export class SqliteStore implements Store {
     return this.#statements.head.get(replica)?.head ?? 0;
   }
 
-  async collectionHead(replica: string, collection: CollectionName) {
+  async collectionHead(replica: string, collection: string) {
     return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
   }
 
-  async get(replica: string, collection: CollectionName, id: string) {
+  async get(replica: string, collection: string, id: string) {
     const row = this.#statements.get.get(replica, collection, id);
     return row ? toStored(row) : null;
   }
 
-  getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+  getMany(replica: string, collection: string, ids: readonly string[]) {
     return Promise.all(ids.map((id) => this.get(replica, collection, id)));
   }
 
-  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async seqs(replica: string, collection: string, ids: readonly string[]) {
     return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
   }
 
@@ -170,7 +169,7 @@ export class SqliteStore implements Store {
     return outcome.result;
   }
 
-  async watchSnapshot(collection: CollectionName) {
+  async watchSnapshot(collection: string) {
     const read = this.#db.transaction(() => ({
       documents: this.#statements.live.all(collection).map(toStored),
       commit: this.#statements.counter.get('commit')?.value ?? 0,
@@ -178,7 +177,7 @@ export class SqliteStore implements Store {
     return read();
   }
 
-  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+  async watchChanges(collection: string, afterCommit: number, limit: number) {
     return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
   }
 
