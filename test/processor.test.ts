@@ -17,6 +17,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 describe('the order processor', () => {
   let dir: string;
@@ -116,6 +117,7 @@ describe('the order processor', () => {
     const key = loadServerKey(join(dir, 'server-key.pem'));
     for (const shopper of shoppers.slice(0, 2)) {
       const device = await openReplica({
+        app: pouroverDeviceApp,
         url: server.url,
         blessing: signBlessing(key, { name: `${shopper.replica}:phone`, ttlSeconds: 600 }),
         name: `race-${shopper.id}`,

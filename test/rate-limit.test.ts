@@ -8,6 +8,7 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 describe('a device over its request rate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-rate-'));
@@ -38,6 +39,7 @@ describe('a device over its request rate', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: 'rate-phone',

@@ -13,6 +13,7 @@ import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 /** The `eventsource` package's EventSource, noting every URL a stream is opened at. */
 function recordingEventSource(urls: string[]) {
@@ -34,6 +35,7 @@ describe('live streams open with single-use tickets, never with a token in their
     const token = await devSignIn(server.url, 'phone');
     const urls: string[] = [];
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: `tickets-${Date.now()}`,
@@ -122,6 +124,7 @@ describe('live streams open with single-use tickets, never with a token in their
     });
     const link = await TcpLink.open(server);
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: link.url,
       blessing: credentials,
       name: `tickets-expiry-${Date.now()}`,

@@ -11,6 +11,7 @@ import { draftOrder } from './support/documents.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
 
@@ -29,6 +30,7 @@ describe('a device whose access token expired while it was offline', () => {
     const firstToken = credentials.token();
     const link = await TcpLink.open(server);
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: link.url,
       blessing: credentials,
       name: 'expiry-phone',

@@ -41,6 +41,9 @@ export type CollectionSpec = {
   syncgroup: readonly SyncgroupMember[];
 };
 
+/** A document of one schema version made into one of the next; `null` drops it. */
+export type DocumentMigration = (document: Record<string, unknown>) => Record<string, unknown> | null;
+
 /** An app's collections by name. */
 export type AppCollections = { readonly [name: string]: CollectionSpec };
 

@@ -17,6 +17,7 @@ import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 const REPLICA = `bluebottle:users:${DEMO}`;
@@ -50,7 +51,16 @@ describe('a replica', () => {
   });
 
   const open = (name: string, url = server.url) =>
-    openReplica({ url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 100 });
+    openReplica({
+      app: pouroverDeviceApp,
+      url,
+      blessing: token,
+      name,
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+      retryMs: 100,
+    });
 
   it('reports offline with the count of unsent changes, then idle once they are sent', async () => {
     const port = server.port;

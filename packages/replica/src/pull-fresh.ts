@@ -1,5 +1,6 @@
 import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+/** A collection's name, as the app defines it. */
+type CollectionName = string;
 import type { Credentials } from '@pourover/sync-client';
 import type { BeforeApply } from './open-replica.ts';
 import { withRecovery } from '@pourover/sync-client';

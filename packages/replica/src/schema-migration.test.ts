@@ -14,6 +14,7 @@ import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from './index.ts';
 import { storedState } from './pull-replication.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 const REPLICA = `bluebottle:users:${DEMO}`;
@@ -79,6 +80,7 @@ describe('a device database made under schema version 0', () => {
     await old.close();
 
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: 'v0-device',

@@ -1,5 +1,6 @@
 import type { PushRow, WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+/** A collection's name, as the app defines it. */
+type CollectionName = string;
 import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { BehaviorSubject, combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
