@@ -37,6 +37,10 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
     dir: 'apps/processor',
     may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/durable-sqlite'],
   },
+  '@pourover/shared-list': {
+    dir: 'apps/shared-list',
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/replica', '@pourover/sync-server/app'],
+  },
   '@pourover/shop': {
     dir: 'apps/shop',
     may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/replica', '@pourover/orders'],
@@ -59,7 +63,26 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every workspace package: each folder the root `package.json`'s workspaces name that holds a package. */
+function workspacePackages(): string[] {
+  const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+  const dirs = workspaces.flatMap((pattern) =>
+    pattern.endsWith('/*') ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => join(pattern.slice(0, -2), name)) : [pattern],
+  );
+  return dirs.flatMap((dir) => {
+    try {
+      return [(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string }).name];
+    } catch {
+      return [];
+    }
+  });
+}
+
 describe('package dependencies', () => {
+  it('has a rule for every package and app of the workspace', () => {
+    expect(workspacePackages().sort()).toEqual(Object.keys(allowed).sort());
+  });
+
   it.each(Object.entries(allowed))('%s imports only the packages below it, by name, and no test code', (_name, rule) => {
     const offences: string[] = [];
     for (const file of sources(join(root, rule.dir))) {

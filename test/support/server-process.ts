@@ -33,8 +33,27 @@ export type ServerProcess = {
 const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
 
 /** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
-export async function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
-  const chosen = port ?? (await freePort());
+export function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
+  return startProcess({ entry: bin, dataDir, port, extraArgs });
+}
+
+/**
+ * Runs another app's server entry (a script taking `--port` and `--data`, and
+ * printing the CLI's listening line) as a child process, so it too can be
+ * killed and restarted on its data.
+ */
+export function startAppServerProcess(entry: string, dataDir: string): Promise<ServerProcess> {
+  return startProcess({ entry, dataDir, port: undefined, extraArgs: [] });
+}
+
+async function startProcess(options: {
+  entry: string;
+  dataDir: string;
+  port: number | undefined;
+  extraArgs: string[];
+}): Promise<ServerProcess> {
+  const { entry, dataDir, extraArgs } = options;
+  const chosen = options.port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
   let child: ChildProcess | undefined;
   let ownerCode: string | undefined;
@@ -43,7 +62,7 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
     const proc = spawn(
       process.execPath,
-      [...SERVER_NODE_OPTIONS, '--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
+      [...SERVER_NODE_OPTIONS, '--import', 'tsx', entry, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,7 +112,7 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     async newOwnerCode() {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', bin, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)],
+        ['--import', 'tsx', entry, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)],
         { cwd: root },
       );
       const code = /^Store owner sign-in code: (\w+)/m.exec(stdout)?.[1];
