@@ -21,8 +21,8 @@ export type ServerParts = {
 
 /**
  * Opens a node's parts over the PostgreSQL database `store` names, or the
- * SQLite files in `dataDir`: documents, the signing key, identities, catalog
- * images and limits. A part that fails to open closes those opened before it.
+ * SQLite files in `dataDir`: documents, the signing key, identities, images
+ * and limits. A part that fails to open closes those opened before it.
  */
 export async function openParts(options: {
   dataDir: string;

@@ -8,8 +8,8 @@ import type { Store, Write } from '../store/store.ts';
 /**
  * Applies a batch in one transaction, or nothing. Its writes go to one
  * replica (the caller's own, or the one the store names) and may also touch
- * the store's own collections, as when an order takes a place in a delivery
- * slot; every write is checked against its replica's syncgroups.
+ * the store's own collections (a counter of the store's taken for the
+ * caller's write, say); every write is checked against its replica's syncgroups.
  */
 export async function applyBatch(
   context: { app: ServerApp; store: Store; syncgroups: Syncgroups; principal: Principal },

@@ -26,8 +26,8 @@ export function ownReplica(principal: Principal): string {
 /**
  * The pattern `$owner` stands for in a replica's syncgroups: a shopper's
  * replica name matches all their devices; the store's own replica is matched
- * exactly, since every blessing extends `bluebottle`. A name that is no
- * replica's (`bluebottle:users`, a device's blessing) has no owner: as a
+ * exactly, since every blessing extends the store's. A name that is no
+ * replica's (the store's `:users`, a device's blessing) has no owner: as a
  * pattern it would match blessings that own nothing there.
  */
 function ownerPattern(replica: string): string | undefined {
@@ -56,7 +56,7 @@ export function isGranted(
 
 /**
  * What may be done with `collection` in `replica`. The store's replica holds
- * no shopper collection (`user`, `draftOrders`, orders): they mean something
+ * no collection homed in a shopper's replica: they mean something
  * only in a shopper's replica, so there the store may only read them (and
  * finds nothing), never write or administer them.
  */

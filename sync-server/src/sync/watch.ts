@@ -8,8 +8,8 @@ import { wakeLatch } from './wake-latch.ts';
 
 /**
  * The most documents one commit can write: a push or batch has at most
- * MAX_ROWS rows, and placing a draft writes three documents (the placed
- * order, the draft's tombstone, a draft of late edits).
+ * MAX_ROWS rows, and an app's push hook may write up to three documents for
+ * one row (a move writes the moved document, the tombstone and a split).
  */
 const LARGEST_COMMIT = 3 * MAX_ROWS + 1;
 

@@ -186,7 +186,7 @@ function reported(outcome: CommitOutcome, base: number): CommitOutcome {
  * Locks the rows of the named replicas for the rest of the transaction, in
  * name order, and returns their heads. A new replica's row is inserted in
  * the same statement; a concurrent insert of the same name waits for ours,
- * so the lock order by name still holds.
+ * so the locks still follow name order.
  */
 async function lockReplicas(client: PoolClient, names: readonly string[]): Promise<Map<string, number>> {
   const { rows } = await client.query<{ name: string; head: string }>(

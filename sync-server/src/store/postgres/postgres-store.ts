@@ -56,7 +56,7 @@ export type PostgresStoreOptions = {
  * numbers come from one counter row, locked the same way by every group
  * that changes something. That serializes all changing groups, across
  * nodes, from the counter update to COMMIT (one statement and the WAL
- * flush): the price of a gap-free `watchChanges` with this simple scheme,
+ * flush): the cost of a gap-free `watchChanges` with this simple scheme,
  * paid once per group rather than once per commit.
  */
 export class PostgresStore implements Store {
