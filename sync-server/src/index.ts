@@ -5,4 +5,3 @@ export { PostgresStore, type PostgresStoreOptions } from './store/postgres/postg
 export type { Store, StoredDocument, Write, Expectation, CommitResult } from './store/store.ts';
 export { signBlessing, verifyBlessing } from './auth/blessing-token.ts';
 export { loadServerKey, type ServerKey } from './auth/server-key.ts';
-export { DEMO_SHOPPER_ID } from './seed/demo-shopper.ts';

@@ -1,4 +1,4 @@
-import { draftOrderHooks, orderHooks } from '@pourover/orders/server';
+import { draftOrderHooks, orderHooks, profileOnSignUp, shopDemo } from '@pourover/orders/server';
 import { collections } from '@pourover/schemas';
 import type { ServerApp } from './server-app.ts';
 
@@ -10,4 +10,7 @@ import type { ServerApp } from './server-app.ts';
 export const pouroverApp: ServerApp = {
   collections,
   hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: orderHooks },
+  onSignUp: profileOnSignUp,
+  imagesFor: 'catalog',
+  demo: shopDemo,
 };

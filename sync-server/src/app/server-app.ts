@@ -1,5 +1,7 @@
 import { PouroverError, type PushRow, type WireDocument } from '@pourover/protocol';
 import type { AppCollections } from '@pourover/schemas';
+import type { IdentityStore } from '../auth/identity-store.ts';
+import type { ImageStore } from '../images/image-store.ts';
 import type { Store, Write } from '../store/store.ts';
 
 /** The writes a push hook makes of a push, committed together, and the states that go back to the device as conflicts. */
@@ -21,10 +23,19 @@ export type CollectionHooks = {
   planPush?: (input: PushInput) => Promise<PushPlan>;
 };
 
+/** What an app's demo seed may write to: the documents, the accounts, the images. */
+export type DemoParts = { store: Store; identity: IdentityStore; images: ImageStore; now: Date };
+
 /** An app as the server runs it: its collections, and its server-side hooks by collection. */
 export type ServerApp = {
   collections: AppCollections;
   hooks: { readonly [collection: string]: CollectionHooks | undefined };
+  /** The documents a new account starts with in its own replica (a profile, say). */
+  onSignUp?: (user: { id: string; name: string; email: string }) => Write[];
+  /** The collection whose documents name uploaded images: whoever may write it may upload one. Without it, no uploads. */
+  imagesFor?: string;
+  /** What a server started with `seed` adds (safe on every start), and the user its dev sign-in signs devices in as. */
+  demo?: { user: string; seed(parts: DemoParts): Promise<void> };
 };
 
 /** The spec of a collection the app defines; a name it does not define (`constructor` included) is bad input. */

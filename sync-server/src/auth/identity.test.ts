@@ -5,7 +5,7 @@ import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/start-server.ts';
-import { DEMO_PASSWORD } from '../seed/seed.ts';
+import { DEMO_PASSWORD } from '@pourover/orders/server';
 import { trpcClient } from '../../test/support/test-server.ts';
 import { pouroverApp } from '../app/pourover-app.ts';
 

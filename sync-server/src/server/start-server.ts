@@ -86,7 +86,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onError: (part, error) => log({ t: now().toISOString(), [part]: 'error', message: String(error) }),
   });
   const { store, key, identity, images, limits } = parts;
-  const ownerCode = options.seed ? await seedServer({ store, identity, images, key, dataDir: options.dataDir, now: now() }) : undefined;
+  const ownerCode = options.seed
+    ? await seedServer({ app: options.app, store, identity, images, key, dataDir: options.dataDir, now: now() })
+    : undefined;
   const deps: ServerDeps = {
     app: options.app,
     store,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pouroverApp as app } from '../../src/app/pourover-app.ts';
 import { applyPush } from '../../src/sync/push.ts';
 import { SqliteImageStore } from '../../src/images/sqlite-image-store.ts';
-import { seedDemo } from '../../src/seed/seed.ts';
+import { seedDemo } from '@pourover/orders/server';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from '../support/test-server.ts';
 

@@ -25,7 +25,7 @@ import { signBlessing } from '../../src/auth/blessing-token.ts';
 import type { ServerKey } from '../../src/auth/server-key.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Store } from '../../src/store/store.ts';
-import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import { pouroverApp } from '../../src/app/pourover-app.ts';
 
 export const DEMO_REPLICA = shopperReplica(DEMO_SHOPPER_ID);

@@ -3,3 +3,7 @@ export { draftOrderHooks, orderHooks, checkOrderDocument } from './draft-hooks.t
 export { currentCatalog, type Catalog, type CatalogEntry } from './current-catalog.ts';
 export { planDraftPush, type DraftContext } from './draft-writes.ts';
 export type { PlacingFacts } from './placing-rules.ts';
+export { shopDemo, profileOnSignUp } from './demo/shop-demo.ts';
+export { DEMO_SHOPPER_ID, demoShopper } from './demo/demo-shopper.ts';
+export { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
+export { demoCatalog } from './demo/demo-catalog.ts';
