@@ -5,7 +5,7 @@ import { APP_BUILD_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION } from '@pourover/p
 import { createSyncClient } from '@pourover/sync-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.ts';
-import type { LogLine } from '../src/http/request-log.ts';
+import { serverLogger } from '../src/http/logger.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../src/http/client-version.ts';
 import { call, DEMO_REPLICA, deviceToken, errorOf, startTestServer, userDoc, uuid, type TestServer } from './support/test-server.ts';
 
@@ -19,7 +19,7 @@ let strictDir: string;
 beforeAll(async () => {
   server = await startTestServer();
   strictDir = mkdtempSync(join(tmpdir(), 'pourover-strict-'));
-  strict = await startServer({ dataDir: strictDir, seed: true, port: 0, log: () => {}, oldestProtocol: PROTOCOL_VERSION });
+  strict = await startServer({ dataDir: strictDir, seed: true, port: 0, oldestProtocol: PROTOCOL_VERSION });
 });
 afterAll(async () => {
   await server.stop();
@@ -71,8 +71,12 @@ describe('protocol negotiation: every request may name the protocol it speaks an
 
   it('is what the sync client sends: the current protocol, and the build it is given, both in the request log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-logged-'));
-    const lines: LogLine[] = [];
-    const logged = await startServer({ dataDir: dir, seed: true, port: 0, log: (line) => lines.push(line) });
+    const lines: Record<string, unknown>[] = [];
+    const logger = serverLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const logged = await startServer({ dataDir: dir, seed: true, port: 0, logger });
     try {
       const client = createSyncClient({ url: logged.url, token: () => deviceToken(logged.key), appBuild: 'test-build.1' });
       await client.sync.pull.query({ collection: 'user', checkpoint: null, limit: 10 });

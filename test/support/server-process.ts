@@ -19,7 +19,7 @@ export type ServerProcess = {
   newOwnerCode(): Promise<string>;
   /** Whether the process is running (it has not exited, nor been killed). */
   readonly running: boolean;
-  /** Request paths the server logged, with the blessing that made each. */
+  /** Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
@@ -73,8 +73,8 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path: string; blessing?: string; status: number };
-            requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
+            const entry = JSON.parse(line) as { path?: string; principal?: string; status: number };
+            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.principal, status: entry.status });
           }
         }
       });

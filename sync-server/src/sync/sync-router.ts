@@ -42,10 +42,16 @@ export const syncRouter = router({
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
     const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['write']);
-    return applyPush(ctx.store, replica, input, ctx.now);
+    const result = await applyPush(ctx.store, replica, input, ctx.now);
+    ctx.metrics.conflicts({ procedure: 'sync.push', reason: 'conflict' }, result.conflicts.length);
+    return result;
   }),
 
-  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input)),
+  batch: authedProcedure.input(batchRequest).mutation(async ({ ctx, input }) => {
+    const result = await applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input);
+    if (!result.ok) ctx.metrics.conflicts({ procedure: 'sync.batch', reason: result.reason }, 1);
+    return result;
+  }),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
     deviceStream({
@@ -53,6 +59,7 @@ export const syncRouter = router({
       principal: ctx.principal,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     }),
@@ -67,6 +74,7 @@ export const syncRouter = router({
       collection: input.collection,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     });

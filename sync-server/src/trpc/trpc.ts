@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ServerKey } from '../auth/server-key.ts';
 import type { Limits } from '../limits/open-limits.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Syncgroups } from '../sync/permissions.ts';
 
 export type ServerDeps = {
@@ -24,6 +25,8 @@ export type ServerDeps = {
   devSignIn: boolean;
   /** The oldest protocol a client may speak and be served. */
   oldestProtocol: number;
+  /** What the node counts for `/metrics`. */
+  metrics: ServerMetrics;
   now: () => Date;
 };
 

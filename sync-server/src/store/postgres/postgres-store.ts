@@ -41,6 +41,8 @@ export type PostgresStoreOptions = {
   now?: () => Date;
   /** Called with errors nobody awaits, such as a pooled or listening connection that broke (default: a line on stderr). */
   onError?: (error: unknown) => void;
+  /** Told how many commits each group wrote in its one transaction (a server's metrics). */
+  onGroup?: (commits: number) => void;
 };
 
 /**
@@ -67,9 +69,7 @@ export class PostgresStore implements Store {
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #instance = randomUUID();
   readonly #now: (() => Date) | undefined;
-  readonly #commits = new CommitQueue((requests) =>
-    this.#pool.withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
-  );
+  readonly #commits: CommitQueue;
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
@@ -79,6 +79,13 @@ export class PostgresStore implements Store {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
     this.#now = options.now;
     this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 10, applicationName: 'pourover', onError });
+    this.#commits = new CommitQueue(
+      (requests) =>
+        this.#pool.withClient((client) =>
+          commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL }),
+        ),
+      options.onGroup,
+    );
     this.#listener = new PostgresListener({
       cursor: this.#pool.cursor,
       channel: COMMIT_CHANNEL,

@@ -44,10 +44,10 @@ export class SqliteStore implements Store {
   readonly #statements;
   readonly #now: () => Date;
 
-  constructor(options: { file: string; now?: () => Date }) {
+  constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void }) {
     this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
-    this.#group = new GroupCommit(this.#db);
+    this.#group = new GroupCommit(this.#db, options.onGroup);
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     this.epoch = readEpoch(this.#db);
