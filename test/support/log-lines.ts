@@ -1,12 +1,18 @@
 import { serverLogger, type Logger, type LogLevel } from '@pourover/sync-server';
+import type { DestinationStream } from 'pino';
 
 export type LogLine = Record<string, unknown>;
 
-/** A server logger at `level` whose lines are kept, parsed, in `lines` (and as written, in `text`). */
-export function collectingLogger(level: LogLevel = 'info'): { logger: Logger; lines: LogLine[]; text: () => string } {
+type MakeLogger = (options: { level: LogLevel; destination: DestinationStream }) => Logger;
+
+/** A logger at `level` (the server's, or `make`'s) whose lines are kept, parsed, in `lines` (and as written, in `text`). */
+export function collectingLogger(
+  level: LogLevel = 'info',
+  make: MakeLogger = serverLogger,
+): { logger: Logger; lines: LogLine[]; text: () => string } {
   const written: string[] = [];
   const lines: LogLine[] = [];
-  const logger = serverLogger({
+  const logger = make({
     level,
     destination: {
       write(line: string) {
