@@ -89,7 +89,7 @@ describe('the server’s log', () => {
       await everyday(server, token);
       await server.close();
       const line = (path: string) => lines.find((entry) => entry['path'] === path);
-      expect(line('/trpc/sync.push')).toMatchObject({ level: 'info', status: 200, principal: expect.stringMatching(/:log-phone$/) });
+      expect(line('/trpc/sync.push')).toMatchObject({ level: 'info', status: 200, blessing: expect.stringMatching(/:log-phone$/) });
       expect(line('/trpc/auth.devSignIn')).toMatchObject({ level: 'info', status: 200 });
       if (level === 'info') {
         expect(lines.filter((entry) => entry['level'] === 'debug')).toEqual([]);

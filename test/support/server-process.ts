@@ -73,8 +73,8 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path?: string; principal?: string; status: number };
-            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.principal, status: entry.status });
+            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number };
+            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
           }
         }
       });
