@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrderProcessor, SimulatedGateway, type ChargeRequest, type PaymentGateway } from '@pourover/processor';
+import { OrderProcessor, processorLogger, SimulatedGateway, type ChargeRequest, type PaymentGateway } from '@pourover/processor';
 import { openReplica } from '@pourover/replica';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
@@ -11,6 +11,7 @@ import type { CatalogItem, DeliverySlot, Order } from '@pourover/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { corruptingLink } from './support/corrupting-link.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { startProcessorProcess } from './support/processor-process.ts';
 import { readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
@@ -185,8 +186,8 @@ describe('the order processor', () => {
       },
       refund: (request) => ledger.refund(request),
     };
-    const log: Record<string, unknown>[] = [];
-    const processor = inProcess(held, server.url, { log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger('info', processorLogger);
+    const processor = inProcess(held, server.url, { logger });
     await processor.start();
     await charged;
 

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplica } from '@pourover/replica';
 import { createSyncClient, DeviceCredentials, memoryDeviceStore } from '@pourover/sync-client';
-import { startServer, type LogLine } from '@pourover/sync-server';
+import { startServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
 import { draftOrder } from './support/documents.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
@@ -30,8 +31,8 @@ describe('live streams open with single-use tickets, never with a token in their
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('opens a device’s stream with a ticket, refuses that ticket a second time and a token in its place, and logs neither', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, logger });
     const token = await devSignIn(server.url, 'phone');
     const urls: string[] = [];
     const replica = await openReplica({
@@ -109,14 +110,8 @@ describe('live streams open with single-use tickets, never with a token in their
   });
 
   it('opens a device’s stream again, after its token expired offline, with a ticket asked for with the refreshed token', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({
-      app: pouroverApp,
-      dataDir: join(dir, 'expiry'),
-      seed: true,
-      accessTokenSeconds: 2,
-      log: (line) => log.push(line),
-    });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: join(dir, 'expiry'), seed: true, accessTokenSeconds: 2, logger });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),

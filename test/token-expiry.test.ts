@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplica } from '@pourover/replica';
 import { createSyncClient, DeviceCredentials, memoryDeviceStore } from '@pourover/sync-client';
-import { startServer, type LogLine } from '@pourover/sync-server';
+import { startServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { draftOrder } from './support/documents.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
@@ -20,8 +21,8 @@ describe('a device whose access token expired while it was offline', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refreshes with its key when back, and pushes the writes it made offline', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, accessTokenSeconds: 2, logger });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),

@@ -132,7 +132,9 @@ describe('authentication: only a verified store or device blessing gets in', () 
       until: (events) => streamData(events).length > 0,
     });
     expect(answer.status).toBe(200);
-    expect(streamData(answer.events).map((event) => JSON.parse(event.data))).toEqual([{ kind: 'ready' }]);
+    expect(streamData(answer.events).map((event) => JSON.parse(event.data))).toEqual([
+      { kind: 'ready', epoch: expect.stringMatching(/^[0-9a-f]{16}$/) },
+    ]);
   });
 });
 

@@ -23,6 +23,15 @@ export function logConformance(fresh: FreshStore): void {
       expect(ids(await store.changesSince(A, 2, 2))).toEqual([uuid(2), uuid(3)]);
     });
 
+    it('names its history with an epoch that every store over the same data shares, and a reopen keeps', async () => {
+      const handle = await fresh();
+      expect(handle.store.epoch).toMatch(/^[0-9a-f]{16}$/);
+      const beside = await handle.reopen();
+      expect(beside.epoch).toBe(handle.store.epoch);
+      const other = await fresh();
+      expect(other.store.epoch).not.toBe(handle.store.epoch);
+    });
+
     it('keeps each replica its own change log and head', async () => {
       const { store } = await fresh();
       await store.commit(A, [write(userDoc(1)), write(userDoc(2))], 'each');

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL for tests, never a mock. `POUROVER_TEST_PG_URL` names a server
- * the tests may create databases on (CI sets it, see `.ci/run`). Without
+ * the tests may create databases on (`npm run test:all` sets it, see `scripts/test-all.sh`). Without
  * it, on a developer's machine, a throwaway cluster is started from the
  * installed binaries; in CI a missing URL is an error, so PostgreSQL tests
  * can never pass by not running.
@@ -26,7 +26,7 @@ export type TestPostgres = {
 /** Why PostgreSQL tests cannot run here, or undefined if they can. */
 export function postgresMissing(): string | undefined {
   if (process.env['POUROVER_TEST_PG_URL']) return undefined;
-  if (process.env['CI']) return 'PostgreSQL is required in CI: set POUROVER_TEST_PG_URL (.ci/run starts a cluster and sets it)';
+  if (process.env['CI']) return 'PostgreSQL is required in CI: set POUROVER_TEST_PG_URL (npm run test:all starts a cluster and sets it)';
   if (!postgresBinaries()) return 'PostgreSQL is required: install it (apt-get install postgresql) or set POUROVER_TEST_PG_URL';
   return undefined;
 }

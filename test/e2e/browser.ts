@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const shopDist = fileURLToPath(new URL('../../apps/shop/dist', import.meta.url));
 
-/** Debian's Chromium, as .ci/run installs it (no browser is downloaded). */
+/** Debian's Chromium, as `npm run test:all` installs it (no browser is downloaded). */
 export const CHROMIUM = process.env['POUROVER_CHROMIUM'] ?? '/usr/bin/chromium';
 /** The switches every test's Chromium runs with: no sandbox (root in CI), no GPU, nothing fetched in the background. */
 export const CHROMIUM_FLAGS = [

@@ -17,7 +17,7 @@ type Server = { name: string; port: number; data: string };
  * throwaway clusters of this test's own, so that a test may restart, crash,
  * pause and fail them over without touching the tests' shared server. They
  * belong to the `postgres` user when the tests run as root (PostgreSQL
- * refuses root), as `.ci/run` and `test-postgres.ts` do it.
+ * refuses root), as `scripts/test-all.sh` and `test-postgres.ts` do it.
  */
 export class ReplicatedPostgres {
   readonly #dir: string;

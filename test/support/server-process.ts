@@ -19,7 +19,7 @@ export type ServerProcess = {
   newOwnerCode(): Promise<string>;
   /** Whether the process is running (it has not exited, nor been killed). */
   readonly running: boolean;
-  /** Request paths the server logged, with the blessing that made each. */
+  /** Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
@@ -28,6 +28,17 @@ export type ServerProcess = {
   /** Starts it again on the same port and data folder. */
   restart(): Promise<void>;
 };
+
+/** Runs a `pourover-server` command (backup, restore, new-epoch…) to its end: its exit code and what it printed. */
+export async function runServerCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exit) => resolve(exit ?? 1)));
+  return { code, stdout, stderr };
+}
 
 /** Whether a server argument names where identities live (`owner-code` must open the same ones). */
 const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
@@ -81,8 +92,8 @@ async function startProcess(options: {
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path: string; blessing?: string; status: number };
-            requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
+            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number };
+            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
           }
         }
       });

@@ -11,14 +11,18 @@ export function shopperId(n: number): string {
 }
 
 /** Creates a shopper with a profile (through a device blessing signed by the server's key). */
-export async function createShopper(server: { url: string; dataDir: string }, n: number, paymentToken: string): Promise<Shopper> {
+export async function createShopper(
+  server: { url: string; dataDir: string },
+  n: number,
+  paymentToken: string,
+): Promise<Shopper & { token: string }> {
   const id = shopperId(n);
   const replica = `bluebottle:users:${id}`;
   const token = signBlessing(loadServerKey(join(server.dataDir, 'server-key.pem')), { name: `${replica}:test`, ttlSeconds: 3600 });
   const client = createSyncClient({ url: server.url, token: () => token });
   const profile = { id, name: `Shopper ${n}`, email: `s${n}@example.com`, address: `${n} Main St`, paymentToken, _deleted: false };
   await client.sync.push.mutate({ collection: 'user', rows: [{ assumedMasterState: null, newDocumentState: profile }] });
-  return { id, replica, client };
+  return { id, replica, client, token };
 }
 
 /** The server would not place an order; `reason` is the refusal the draft came back with. */

@@ -207,12 +207,11 @@ export class Shop {
   async #edit(orderId: string, edits: (current: Order) => DraftEdit[]) {
     const doc = await this.#draft(orderId);
     let refused = false;
+    // RxDB runs the modifier again on the newer state when a sync write came first: only its last run says whether the edit was made.
     await doc.incrementalModify((data) => {
       const current = data as unknown as Order;
-      if (current.status !== 'draft') {
-        refused = true;
-        return data;
-      }
+      refused = current.status !== 'draft';
+      if (refused) return data;
       // An edit answers a refused placing: the reason no longer holds for what the shopper now sees.
       const { refusal: _refusal, ...draft } = data;
       return { ...draft, ...editDraftWithFields(current.ydoc || emptyDraftUpdate(), edits(current), this.#priceOf) };

@@ -5,7 +5,9 @@ import { z } from 'zod';
  * means "not now": the server cannot reach its database, or cannot yet be
  * sure its view of revocations is current; nothing was changed unless the
  * answer was lost, and the request is safe to send again after the
- * response's Retry-After.
+ * response's Retry-After. `UPDATE_NEEDED` means the device's app speaks a
+ * protocol this server no longer serves: it must load the new version (its
+ * unsent writes stay on the device and are sent after the update).
  */
 export const errorCodes = [
   'BAD_INPUT',
@@ -16,6 +18,7 @@ export const errorCodes = [
   'PRECONDITION_FAILED',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  'UPDATE_NEEDED',
   'INTERNAL',
 ] as const;
 export const errorCode = z.enum(errorCodes);
@@ -31,6 +34,7 @@ export const httpStatusOf: { readonly [K in ErrorCode]: number } = {
   PRECONDITION_FAILED: 412,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  UPDATE_NEEDED: 426,
   INTERNAL: 500,
 };
 

@@ -9,7 +9,7 @@ import * as protocol from './index.ts';
  * bump PROTOCOL_VERSION (with a dated line in its comment) and put the new
  * version and hash here.
  */
-const KNOWN = { version: 10, hash: '8aa87d8384a588f2' };
+const KNOWN = { version: 11, hash: '109ec91e558cf31b' };
 
 function fingerprint(): string {
   const schemas = Object.entries(protocol as Record<string, unknown>)
@@ -26,12 +26,15 @@ describe('the wire protocol', () => {
 
   it('reads back every stream position it writes', () => {
     const seq = fc.integer({ min: 0, max: 999_999_999_999_999 });
+    const epoch = fc.option(fc.stringMatching(/^[0-9a-f]{16}$/), { nil: undefined });
     fc.assert(
-      fc.property(seq, seq, (own, store) => {
-        expect(protocol.decodePosition(protocol.encodePosition({ own, store }))).toEqual({ own, store });
+      fc.property(seq, seq, epoch, (own, store, epoch) => {
+        const position = { own, store, ...(epoch === undefined ? {} : { epoch }) };
+        expect(protocol.decodePosition(protocol.encodePosition(position))).toEqual(position);
       }),
       { seed: 20261123 },
     );
     expect(protocol.decodePosition('1.2.3')).toBeUndefined();
+    expect(protocol.decodePosition('1.2.0123456789ABCDEF')).toBeUndefined();
   });
 });

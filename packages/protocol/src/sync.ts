@@ -12,9 +12,16 @@ import { z } from 'zod';
  * 7 (2026-11-23): a named replica must be a replica's name; documents nest at most MAX_DEPTH levels.
  * 8 (2026-12-04): live streams open with a single-use stream ticket (`auth.streamTicket`) in their connection parameters, never a token.
  * 9 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
- * 10 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
+ * 10 (2026-12-05): store epochs: checkpoints, stream positions and `ready` name the epoch; a pull from another epoch is `reset`.
+ *    Requests name the client's protocol (PROTOCOL_HEADER) and app build; `UPDATE_NEEDED` (426) for a protocol no longer served.
+ * 11 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
  */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
+
+/** The request header naming the protocol version a client speaks; a client without it is served as before negotiation. */
+export const PROTOCOL_HEADER = 'x-pourover-protocol';
+/** The request header naming the client app's build, for the server's logs. */
+export const APP_BUILD_HEADER = 'x-pourover-app';
 
 /** The largest number of documents in one pull page, push or batch. */
 export const MAX_ROWS = 1_000;
@@ -24,9 +31,17 @@ export const MAX_BATCH_CALLS = 100;
 
 /** A collection's name as a request gives it; the server refuses, as bad input, a name its app does not define. */
 export const collectionName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'a collection name: a letter, then letters and digits');
+/** A collection's name, as the app defines it. */
+export type CollectionName = z.infer<typeof collectionName>;
 
-/** A position in a replica's change log: every change with a greater `seq` comes after it. */
-export const checkpoint = z.object({ seq: z.number().int().min(0) }).strict();
+/** The name of one history of a server's data; a restore gives a new one (see docs/deploy.md). */
+export const epoch = z.string().regex(/^[0-9a-f]{16}$/, 'not a store epoch');
+
+/**
+ * A position in a replica's change log: every change with a greater `seq` comes after it, in the store's `epoch`
+ * (a checkpoint without one, from a device older than epochs, is taken as the current epoch's).
+ */
+export const checkpoint = z.object({ seq: z.number().int().min(0), epoch: epoch.optional() }).strict();
 export type Checkpoint = z.infer<typeof checkpoint>;
 
 /** How deep a document may nest (the document itself is level 1); documents here are shallow. */
@@ -65,7 +80,16 @@ export type PullRequest = z.infer<typeof pullRequest>;
  */
 const seqs = z.array(z.number().int().min(0));
 
-export const pullResponse = z.object({ documents: z.array(wireDocument), seqs, checkpoint: checkpoint.nullable() });
+/**
+ * `reset`: the request's checkpoint named another epoch (the server's data was restored), so this page starts the
+ * change log from its beginning, and the device should push again what it wrote, since the server may have lost it.
+ */
+export const pullResponse = z.object({
+  documents: z.array(wireDocument),
+  seqs,
+  checkpoint: checkpoint.nullable(),
+  reset: z.literal(true).optional(),
+});
 export type PullResponse = z.infer<typeof pullResponse>;
 
 /** One document write: the state the device last saw from the server (none for a new document), and the state it wants. */

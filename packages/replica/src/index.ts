@@ -1,4 +1,5 @@
-export { Replica, type BeforeApply, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
+export type { BeforeApply } from './before-apply.ts';
+export { Replica, type ReplicaOptions, type ReplicaCollections, type SyncStatus } from './open-replica.ts';
 export { fieldLastWriterWins, serverWins } from './conflict-rules.ts';
 export type { DeviceApp } from './device-app.ts';
 export { ReadOnlyCollectionError } from './read-only.ts';

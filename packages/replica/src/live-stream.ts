@@ -1,15 +1,12 @@
+import type { CollectionName } from '@pourover/protocol';
 import type { StreamEvent } from '@pourover/protocol';
-/** A collection's name, as the app defines it. */
-type CollectionName = string;
 import { BehaviorSubject, Subject } from 'rxjs';
-import type { Credentials } from '@pourover/sync-client';
-import type { BeforeApply } from './open-replica.ts';
+import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';
-import { errorCodeOf } from '@pourover/sync-client';
+import type { ReplicationTransport, StreamConnection } from './replication-transport.ts';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from '@pourover/sync-client';
 
-export type StreamState = { connection: 'connecting' | 'open' | 'offline'; error: string | null };
+export type StreamState = { connection: StreamConnection; error: string | null };
 
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
@@ -24,9 +21,8 @@ const MAX_DELAY_MS = 30_000;
 export class LiveStream {
   readonly state$ = new BehaviorSubject<StreamState>({ connection: 'connecting', error: null });
   readonly #subjects = new Map<CollectionName, Subject<PulledChange>>();
-  readonly #client: SyncClient;
+  readonly #transport: ReplicationTransport;
   readonly #beforeApply: BeforeApply;
-  readonly #credentials: Credentials;
   readonly #seqs: SeqBook;
   /** Per collection, the chain of events waiting for `beforeApply`, so they keep their order. */
   readonly #queues = new Map<CollectionName, Promise<void>>();
@@ -38,14 +34,9 @@ export class LiveStream {
   #attempt = 0;
   #closed = false;
 
-  constructor(
-    client: SyncClient,
-    collections: readonly CollectionName[],
-    hooks: { beforeApply: BeforeApply; credentials: Credentials; seqs: SeqBook },
-  ) {
-    this.#client = client;
+  constructor(transport: ReplicationTransport, collections: readonly CollectionName[], hooks: { beforeApply: BeforeApply; seqs: SeqBook }) {
+    this.#transport = transport;
     this.#beforeApply = hooks.beforeApply;
-    this.#credentials = hooks.credentials;
     this.#seqs = hooks.seqs;
     for (const name of collections) this.#subjects.set(name, new Subject());
   }
@@ -60,19 +51,14 @@ export class LiveStream {
   start() {
     if (this.#closed) return;
     this.state$.next({ connection: 'connecting', error: this.state$.value.error });
-    this.#subscription = this.#client.sync.stream.subscribe(
-      { lastEventId: null },
-      {
-        onData: (envelope) => this.#receive(envelope.data as StreamEvent),
-        onConnectionStateChange: (state) => {
-          if (state.state === 'pending') this.#attempt = 0;
-          const connection = state.state === 'pending' ? 'open' : state.error ? 'offline' : 'connecting';
-          this.state$.next({ connection, error: state.error?.message ?? null });
-        },
-        onError: (error) => void this.#failed(error),
-        onComplete: () => this.#restart(null),
+    this.#subscription = this.#transport.stream({
+      event: (event) => this.#receive(event),
+      connection: (connection, error) => {
+        if (connection === 'open') this.#attempt = 0;
+        this.state$.next({ connection, error });
       },
-    );
+      ended: (error) => (error ? void this.#failed(error) : this.#restart(null)),
+    });
   }
 
   #receive(event: StreamEvent) {
@@ -100,7 +86,7 @@ export class LiveStream {
 
   /** An expired token is refreshed and the stream reopened at once; other failures wait their turn. */
   async #failed(error: Error) {
-    if (errorCodeOf(error) === 'UNAUTHENTICATED' && (await this.#credentials.refresh())) {
+    if (await this.#transport.renewed(error)) {
       this.#subscription?.unsubscribe();
       this.#subscription = undefined;
       return this.start();

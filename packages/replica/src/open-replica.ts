@@ -1,4 +1,4 @@
-import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
+import { checkpoint as checkpointSchema } from '@pourover/protocol';
 import { ownerWrites } from '@pourover/schemas';
 import { addRxPlugin, createRxDatabase, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
@@ -6,6 +6,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
+import type { BeforeApply } from './before-apply.ts';
 import { pullCheckpointId } from './checkpoint-ids.ts';
 import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
 import type { DeviceApp, ReplicaCollections } from './device-app.ts';
@@ -18,6 +19,7 @@ import { refuseLocalWrites } from './read-only.ts';
 import { fixedCredentials } from '@pourover/sync-client';
 import { SeqBook } from './seq-book.ts';
 import { createSyncClient, type EventSourceConstructor, type SyncClient } from '@pourover/sync-client';
+import { trpcTransport } from './trpc-transport.ts';
 import { TwoWayReplication } from './two-way-replication.ts';
 import { UnsentChanges } from './unsent-changes.ts';
 
@@ -53,8 +55,6 @@ export type ReplicaOptions<Name extends string = string> = {
    */
   beforeApply?: BeforeApply;
 };
-
-export type BeforeApply = (collection: string, documents: readonly WireDocument[]) => Promise<void>;
 
 export type SyncStatus = {
   state: 'offline' | 'connecting' | 'syncing' | 'idle';
@@ -159,7 +159,8 @@ export class Replica<Name extends string = string> {
     );
     const client = createSyncClient({ url: options.url, token, ...(options.EventSource ? { EventSource: options.EventSource } : {}) });
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
-    const stream = new LiveStream(client, collectionNames, { beforeApply, credentials, seqs });
+    const transport = trpcTransport(client, credentials);
+    const stream = new LiveStream(transport, collectionNames, { beforeApply, seqs });
     const unsent = new UnsentChanges();
     const retryMs = options.retryMs ?? 2_000;
     const started: (PullReplication | TwoWayReplication)[] = [];
@@ -167,18 +168,16 @@ export class Replica<Name extends string = string> {
       const collection = db.collections[name];
       const parts = {
         collection,
-        pull: serverPull({ name, client, credentials, seqs, beforeApply }),
+        pull: serverPull({ name, transport, seqs, beforeApply }),
         changes$: stream.streamOf(name),
         checkpoints: localCheckpoints(db, name),
         retryMs,
       };
       if (ownerWrites(app.collections[name])) {
-        unsent.watch(collection);
         const replication = new TwoWayReplication({
           ...parts,
           name,
-          client,
-          credentials,
+          transport,
           seqs,
           unsent,
           handler: conflictHandlerOf(name, options, db),

@@ -1,11 +1,8 @@
+import type { CollectionName } from '@pourover/protocol';
 import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
-/** A collection's name, as the app defines it. */
-type CollectionName = string;
-import type { Credentials } from '@pourover/sync-client';
-import type { BeforeApply } from './open-replica.ts';
-import { withRecovery } from '@pourover/sync-client';
+import type { BeforeApply } from './before-apply.ts';
+import type { ReplicationTransport } from './replication-transport.ts';
 import type { SeqBook } from './seq-book.ts';
-import type { SyncClient } from '@pourover/sync-client';
 
 /** The most documents a pull page asks for. */
 export const PULL_BATCH = MAX_ROWS;
@@ -22,20 +19,18 @@ export type ServerPull = (checkpoint: Checkpoint | null) => Promise<PulledPage>;
  */
 export function serverPull(parts: {
   name: CollectionName;
-  client: SyncClient;
-  credentials: Credentials;
+  transport: ReplicationTransport;
   seqs: SeqBook;
   beforeApply: BeforeApply;
 }): ServerPull {
-  const { name, client } = parts;
+  const { name, transport } = parts;
   return async (checkpoint) => {
     const page = await pullFresh({
       collection: name,
       checkpoint,
       limit: PULL_BATCH,
       seqs: parts.seqs,
-      pull: (from) =>
-        withRecovery(parts.credentials, () => client.sync.pull.query({ collection: name, checkpoint: from, limit: PULL_BATCH })),
+      pull: (from) => transport.pull(name, from, PULL_BATCH),
     });
     await parts.beforeApply(name, page.documents);
     return page;

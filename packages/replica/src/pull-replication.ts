@@ -1,8 +1,9 @@
 import type { Checkpoint, WireDocument } from '@pourover/protocol';
 import type { BulkWriteRow, RxCollection, RxDocumentData } from 'rxdb/plugins/core';
-import { createRevision, deepEqual, now } from 'rxdb/plugins/utils';
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
 import { PULL_BATCH, type PulledPage, type ServerPull } from './pull-fresh.ts';
+import { pullStateAfter, type PullEvent, type PullState } from './replication-state.ts';
+import { sameState, storedState, writeStored } from './stored-states.ts';
 
 type Doc = Record<string, unknown>;
 type Stored = RxDocumentData<Doc>;
@@ -12,7 +13,7 @@ export type PulledChange = 'RESYNC' | { documents: WireDocument[]; seqs: number[
 /** Where a collection's pull checkpoint is kept between runs. */
 export type CheckpointStore = { get(): Promise<Checkpoint | null>; set(checkpoint: Checkpoint): Promise<void> };
 
-/** The context of this replication's writes; `UnsentChanges` skips every `replication-…` one. */
+/** The context of this replication's writes; `TwoWayReplication` takes every write whose context is not `replication-…` for the app's. */
 export const PULL_CONTEXT = 'replication-pourover-pull';
 /**
  * A write meets another only if the document changed since the storage
@@ -51,6 +52,7 @@ export class PullReplication {
   readonly received$ = new Subject<Stored>();
   readonly error$ = new Subject<unknown>();
   readonly active$ = new BehaviorSubject(false);
+  readonly state$ = new BehaviorSubject<PullState>('unstarted');
   readonly #collection: RxCollection<Doc>;
   readonly #pull: ServerPull;
   readonly #checkpoints: CheckpointStore;
@@ -69,7 +71,6 @@ export class PullReplication {
   #subscription: Subscription | undefined;
   #wake: (() => void) | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #closed = false;
 
   constructor(parts: {
     collection: RxCollection<Doc>;
@@ -89,16 +90,27 @@ export class PullReplication {
     this.#firstPull = new Promise((resolve) => (this.#pulled = resolve));
   }
 
+  get #closed(): boolean {
+    return this.state$.value === 'stopped';
+  }
+
+  /** The one place the pull state changes. */
+  #on(event: PullEvent) {
+    const next = pullStateAfter(this.state$.value, event);
+    if (next !== this.state$.value) this.state$.next(next);
+  }
+
   /** Pulls from the stored checkpoint, then follows its changes. */
   start() {
-    if (this.#closed) return;
+    if (this.state$.value !== 'unstarted') return;
+    this.#on({ kind: 'catch-up' });
     this.#enqueue(async () => {
       this.#checkpoint = await this.#checkpoints.get();
-      await this.#pullAll();
+      await this.#catchUp();
       this.#pulled();
     });
     this.#subscription = this.#changes$.subscribe((change) =>
-      change === 'RESYNC' ? this.#enqueue(() => this.#pullAll()) : this.#enqueue(() => this.#apply(change)),
+      change === 'RESYNC' ? this.#enqueue(() => this.#catchUp()) : this.#enqueue(() => this.#applyLive(change)),
     );
   }
 
@@ -118,7 +130,7 @@ export class PullReplication {
 
   /** Stops following changes; a pull under way ends without writing. The latest checkpoint is stored first. */
   async cancel(): Promise<void> {
-    this.#closed = true;
+    this.#on({ kind: 'stop' });
     this.#subscription?.unsubscribe();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#storeTimer);
@@ -146,12 +158,24 @@ export class PullReplication {
       } catch (error) {
         if (this.#closed) return;
         this.error$.next(error);
+        this.#on({ kind: 'failed' });
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           this.#retryTimer = setTimeout(resolve, this.#retryMs);
         });
       }
     }
+  }
+
+  async #catchUp() {
+    this.#on({ kind: 'catch-up' });
+    await this.#pullAll();
+    if (!this.#closed) this.#on({ kind: 'caught-up' });
+  }
+
+  async #applyLive(change: PulledPage) {
+    await this.#apply(change);
+    if (!this.#closed) this.#on({ kind: 'change-written' });
   }
 
   /** Pulls until the server has no more, asking for each page while the one before it is written. */
@@ -264,37 +288,4 @@ function serverStateWins(collection: RxCollection<Doc>): ServerStates {
     replaces: (held, document) => !sameState(held, document),
     written: () => {},
   };
-}
-
-/**
- * Writes rows into the collection's storage as they are. RxDB's wrapper of
- * the storage gives every inserted document a `_meta` of its own, which
- * would drop what replications keep there; the write still waits on the
- * database's lock, as the wrapper's does.
- */
-export function writeStored(collection: RxCollection<Doc>, rows: BulkWriteRow<Doc>[], context: string) {
-  const storage = collection.storageInstance.originalStorageInstance;
-  return collection.database.lockedRun(() => storage.bulkWrite(rows, context));
-}
-
-/** A state as the storage keeps it, as the next revision after `previous`, with `meta` beside its write time. */
-export function storedState(
-  document: WireDocument,
-  previous: Stored | undefined,
-  token: string,
-  meta: (rev: string) => Record<string, unknown> = () => ({}),
-): Stored {
-  const rev = createRevision(token, previous);
-  return { ...document, _meta: { lwt: now(), ...meta(rev) }, _rev: rev, _attachments: {} };
-}
-
-/** Whether the device holds exactly `document`'s fields and deletion. */
-export function sameState(held: Stored, document: WireDocument): boolean {
-  return deepEqual(wireState(held), document);
-}
-
-/** A stored document as it travels: without the storage's own fields. */
-export function wireState(held: Stored): WireDocument {
-  const { _meta, _rev, _attachments, ...fields } = held;
-  return fields as WireDocument;
 }

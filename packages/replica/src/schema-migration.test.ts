@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schemasV0 from '../test/fixtures/schemas-v0.json' with { type: 'json' };
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from './index.ts';
-import { storedState } from './pull-replication.ts';
+import { storedState } from './stored-states.ts';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
 import { pouroverDeviceApp } from '@pourover/orders';
 

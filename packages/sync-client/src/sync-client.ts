@@ -1,3 +1,4 @@
+import { APP_BUILD_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION } from '@pourover/protocol';
 import type { AppRouter } from '@pourover/sync-server';
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 
@@ -16,6 +17,8 @@ export type SyncClientOptions = {
    * answered on its own.
    */
   batchCalls?: number;
+  /** The app's build, sent with every request for the server's logs (the protocol version is always sent). */
+  appBuild?: string;
 };
 
 /**
@@ -28,7 +31,8 @@ export type SyncClientOptions = {
  */
 export function createSyncClient(options: SyncClientOptions) {
   const url = `${options.url}/trpc`;
-  const headers = () => ({ authorization: `Bearer ${options.token()}` });
+  const version = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), ...(options.appBuild ? { [APP_BUILD_HEADER]: options.appBuild } : {}) };
+  const headers = () => ({ authorization: `Bearer ${options.token()}`, ...version });
   const requests = options.batchCalls
     ? httpBatchLink({
         url,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dataFile } from '../store/data-files.ts';
 import { postgresUrl } from '../store/open-store.ts';
 import type { IdentityStore } from './identity-store.ts';
 import { PostgresIdentityStore } from './postgres-identity-store.ts';
@@ -15,7 +15,7 @@ export async function openIdentityStore(choice: {
   key: ServerKey;
   onError: (error: unknown) => void;
 }): Promise<IdentityStore> {
-  if (choice.store === undefined) return new SqliteIdentityStore(join(choice.dataDir, 'identity.sqlite'));
+  if (choice.store === undefined) return new SqliteIdentityStore(dataFile(choice.dataDir, 'identities'));
   return PostgresIdentityStore.open({
     url: postgresUrl.parse(choice.store),
     serverPublicKey: publicKeyPem(choice.key),

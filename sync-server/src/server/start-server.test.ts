@@ -64,7 +64,7 @@ describe('plain HTTP routes', () => {
 describe('a client that sends its request slowly', () => {
   it('is cut off once its request takes longer than the request timeout', async () => {
     const { dir, remove } = tempDir();
-    const slow = await startServer({ app: pouroverApp, dataDir: dir, port: 0, log: () => {}, requestTimeoutMs: 1_000 });
+    const slow = await startServer({ app: pouroverApp, dataDir: dir, port: 0, requestTimeoutMs: 1_000 });
     try {
       const socket = connect(slow.port, '127.0.0.1');
       await once(socket, 'connect');

@@ -6,12 +6,17 @@ import type { ServerKey } from '../auth/server-key.ts';
 import { answerClientErrors } from '../http/client-errors.ts';
 import { isLoopback, namesLoopback } from '../http/loopback-host.ts';
 import { answerReadiness } from '../http/readiness.ts';
-import { handleRequests, type LogLine } from '../http/request-log.ts';
+import { silentLogger, type Logger } from '../http/logger.ts';
+import { answerMetrics } from '../http/metrics-endpoint.ts';
+import { handleRequests } from '../http/request-log.ts';
+import { requestNames } from '../http/request-names.ts';
 import { errorBody, json } from '../http/responses.ts';
 import { staticFiles } from '../http/static-files.ts';
 import { imageRoutes } from '../images/image-routes.ts';
 import { admission as requestAdmission, subscriptionsOf } from '../limits/admission.ts';
+import { callerAddress } from '../limits/client-address.ts';
 import type { LimitOverrides } from '../limits/limit-settings.ts';
+import { noMetrics, serverMetrics } from '../metrics/server-metrics.ts';
 import { seedServer } from '../seed/seed-server.ts';
 import type { Store } from '../store/store.ts';
 import { syncgroupsOf } from '../sync/permissions.ts';
@@ -19,10 +24,11 @@ import { appRouter } from '../trpc/app-router.ts';
 import { trpcHttpHandler } from '../trpc/http-handler.ts';
 import type { ServerDeps } from '../trpc/trpc.ts';
 import type { ServerApp } from '../app/server-app.ts';
+import { OLDEST_SERVED_PROTOCOL } from '../http/client-version.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { openParts } from './open-parts.ts';
 
-export type { LogLine } from '../http/request-log.ts';
+export type { Logger } from '../http/logger.ts';
 export { MAX_BODY_BYTES } from '../trpc/http-handler.ts';
 
 export type ServerOptions = {
@@ -44,7 +50,14 @@ export type ServerOptions = {
   poolSize?: number | undefined;
   /** Seeds the demo data and enables the dev sign-in. */
   seed?: boolean;
-  log?: (line: LogLine) => void;
+  /** Where the server logs: one line per request, and errors of its parts (default: nothing). */
+  logger?: Logger;
+  /**
+   * What `/metrics` serves (default: request, stream and store metrics, without
+   * the process's own); `false` turns counting off. `token` lets callers off
+   * this machine scrape with `Authorization: Bearer <token>`.
+   */
+  metrics?: false | { token?: string | undefined; processMetrics?: boolean };
   now?: () => Date;
   /** How long a keyed device's access token lasts (default 15 minutes). */
   accessTokenSeconds?: number;
@@ -54,6 +67,8 @@ export type ServerOptions = {
   staticDir?: string;
   /** How long a client may take to send a whole request (default 30 s); its headers get at most 10 s of it. */
   requestTimeoutMs?: number;
+  /** The oldest protocol a device may speak and be served (default OLDEST_SERVED_PROTOCOL); older ones are told to update. */
+  oldestProtocol?: number;
 };
 
 export type RunningServer = {
@@ -75,7 +90,9 @@ const HEADERS_TIMEOUT_MS = 10_000;
 /** Starts the sync server over the PostgreSQL store `store` names, or the SQLite store in `dataDir`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? silentLogger;
+  const metricsOptions = options.metrics === false ? undefined : (options.metrics ?? {});
+  const metrics = metricsOptions ? serverMetrics({ processMetrics: metricsOptions.processMetrics ?? false, now }) : noMetrics;
   const parts = await openParts({
     dataDir: options.dataDir,
     store: options.store,
@@ -83,7 +100,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     poolSize: options.poolSize,
     limits: options.limits,
     now: options.now,
-    onError: (part, error) => log({ t: now().toISOString(), [part]: 'error', message: String(error) }),
+    onError: (part, error) => logger.error({ part, error: String(error) }, `${part} error`),
+    onGroup: metrics.commitGroup,
   });
   const { store, key, identity, images, limits } = parts;
   const ownerCode = options.seed
@@ -98,6 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits,
     devSignIn: options.seed ?? false,
+    oldestProtocol: options.oldestProtocol ?? OLDEST_SERVED_PROTOCOL,
+    metrics,
     now,
   };
 
@@ -105,7 +125,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const loopbackOnly = isLoopback(host);
   const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
   const imageRoute = imageRoutes(deps, images);
-  const requests = handleRequests(route, { log, now });
+  const requests = handleRequests(route, { logger, metrics, names: requestNames(appRouter) });
+  const trustedProxies = options.limits?.trustedProxies ?? 0;
   const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
     onRefused: (req, error) =>
@@ -129,6 +150,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
     if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
+    if (req.method === 'GET' && path === '/metrics') {
+      return answerMetrics(req, res, { metrics, caller: callerAddress(req, trustedProxies), token: metricsOptions?.token });
+    }
     if (imageRoute(req, res, path)) return undefined;
     if (app?.(req, res, path)) return undefined;
     return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));

@@ -72,6 +72,11 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * The name of this history of the data, as it was when the store opened. A restore renews it: sequence numbers
+   * given out before may then be given again, so a device holding another epoch's checkpoints pulls from scratch.
+   */
+  readonly epoch: string;
   /** Documents of one collection changed after `afterSeq`, in change order. */
   pull(replica: string, collection: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** Documents of every collection of a replica changed after `afterSeq`, in change order. */

@@ -3,6 +3,7 @@ import { STORE, type Principal } from '@pourover/schemas';
 import type { ServerApp } from '../app/server-app.ts';
 import { tracked } from '@trpc/server';
 import { homeReplica, isGranted, ownReplica, type Syncgroups } from './permissions.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
@@ -18,6 +19,7 @@ export async function* deviceStream(options: {
   principal: Principal;
   syncgroups: Syncgroups;
   guard: StreamGuard;
+  metrics: ServerMetrics;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
@@ -33,10 +35,16 @@ export async function* deviceStream(options: {
   const stop = store.onCommit((replica) => {
     if (replica === own || replica === STORE) latch.wake();
   });
+  const closeCount = options.metrics.streamOpened('device');
   try {
-    const resumed = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
-    let position: StreamPosition = resumed ?? { own: await store.head(own), store: await store.head(STORE) };
-    if (!resumed) yield tracked(encodePosition(position), { kind: 'ready' } satisfies StreamEvent);
+    const { epoch } = store;
+    const decoded = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
+    // A position of another epoch counts a history the store no longer holds: the device starts afresh, told so by `ready`.
+    const resumed = decoded && (decoded.epoch === undefined || decoded.epoch === epoch) ? { ...decoded, epoch } : undefined;
+    // A resumed stream's first read catches up on what it missed while away: no measure of how fast a commit reaches it.
+    let live = !resumed;
+    let position: StreamPosition = resumed ?? { own: await store.head(own), store: await store.head(STORE), epoch };
+    if (!resumed) yield tracked(encodePosition(position), { kind: 'ready', epoch } satisfies StreamEvent);
     while (!signal?.aborted) {
       await latch.wait();
       await guard.check();
@@ -54,15 +62,18 @@ export async function* deviceStream(options: {
               collection,
               documents: run.map((row) => row.document),
               seqs: run.map((row) => row.seq),
-              checkpoint: { seq },
+              checkpoint: { seq, epoch },
             };
+            if (live) options.metrics.delivered('device', run.at(-1)?.updatedAt);
             yield tracked(encodePosition(position), event);
           }
           if (rows.length < MAX_ROWS) break;
         }
       }
+      live = true;
     }
   } finally {
+    closeCount();
     stop();
     guard.release();
   }

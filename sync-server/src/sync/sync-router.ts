@@ -21,12 +21,16 @@ import { watchCollection } from './watch.ts';
 export const syncRouter = router({
   pull: authedProcedure.input(pullRequest).query(async ({ ctx, input }) => {
     const replica = authorize(ctx, ctx.principal, input.collection, ['read']);
-    const rows = await ctx.store.pull(replica, input.collection, input.checkpoint?.seq ?? 0, input.limit);
-    const last = rows.at(-1);
+    const { epoch } = ctx.store;
+    // A checkpoint of another epoch counts positions of a history the store no longer holds: start again.
+    const reset = input.checkpoint?.epoch !== undefined && input.checkpoint.epoch !== epoch;
+    const after = reset ? 0 : (input.checkpoint?.seq ?? 0);
+    const rows = await ctx.store.pull(replica, input.collection, after, input.limit);
     return {
       documents: rows.map((row) => row.document),
       seqs: rows.map((row) => row.seq),
-      checkpoint: last ? { seq: last.seq } : input.checkpoint,
+      checkpoint: { seq: rows.at(-1)?.seq ?? after, epoch },
+      ...(reset ? { reset: true as const } : {}),
     };
   }),
 
@@ -38,10 +42,16 @@ export const syncRouter = router({
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
     const replica = authorize(ctx, ctx.principal, input.collection, ['write']);
-    return applyPush({ app: ctx.app, store: ctx.store, replica, now: ctx.now }, input);
+    const result = await applyPush({ app: ctx.app, store: ctx.store, replica, now: ctx.now }, input);
+    ctx.metrics.conflicts({ procedure: 'sync.push', reason: 'conflict' }, result.conflicts.length);
+    return result;
   }),
 
-  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx, input)),
+  batch: authedProcedure.input(batchRequest).mutation(async ({ ctx, input }) => {
+    const result = await applyBatch(ctx, input);
+    if (!result.ok) ctx.metrics.conflicts({ procedure: 'sync.batch', reason: result.reason }, 1);
+    return result;
+  }),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
     deviceStream({
@@ -50,6 +60,7 @@ export const syncRouter = router({
       principal: ctx.principal,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     }),
@@ -64,6 +75,7 @@ export const syncRouter = router({
       collection: input.collection,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     });

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { PouroverError } from '@pourover/protocol';
 import { principalOf, type Principal } from '@pourover/schemas';
 import { verifyBlessing } from '../auth/blessing-token.ts';
 import type { Context, ServerDeps } from './trpc.ts';
+
+export { CATCH_UP_WAIT_MS, confirmed } from '../auth/confirmed.ts';
 
 /**
  * Who a request is: a principal; or, while the node catches up on
@@ -13,9 +14,6 @@ export type Authentication =
   | { principal: Principal; unconfirmed?: never; problem?: never }
   | { unconfirmed: Principal; principal?: never; problem?: never }
   | { problem: string; principal?: never; unconfirmed?: never };
-
-/** How long a request, or a live stream woken, waits for a node catching up on revocations before it is refused with UNAVAILABLE. */
-export const CATCH_UP_WAIT_MS = 1_000;
 
 /** The principal a blessing token names, if its signature, lifetime and device (not revoked) hold. */
 export function authenticate(deps: Pick<ServerDeps, 'key' | 'identity' | 'now'>, token: string): Authentication {
@@ -34,18 +32,6 @@ export function principalNamed(deps: Pick<ServerDeps, 'identity'>, name: string)
 }
 
 /**
- * The principal of a request that came while the node was catching up on
- * revocations, once it has (a moment after its database answers again, so
- * most such requests are served rather than refused); still unsure after
- * `CATCH_UP_WAIT_MS`, `isRevoked` refuses with UNAVAILABLE.
- */
-export async function confirmed(deps: Pick<ServerDeps, 'identity'>, principal: Principal): Promise<Principal> {
-  await deps.identity.whenReady(CATCH_UP_WAIT_MS);
-  if (deps.identity.isRevoked(principal.name)) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
-  return principal;
-}
-
-/**
  * Reads the request's blessing from its `Authorization: Bearer` header; a
  * live stream's was read by the stream admission (from its ticket) before
  * tRPC saw the request, and comes as `admitted`. Connection parameters are
@@ -53,9 +39,10 @@ export async function confirmed(deps: Pick<ServerDeps, 'identity'>, principal: P
  */
 export function createContext(deps: ServerDeps, req: IncomingMessage, admitted: Principal | undefined): Context {
   const address = deps.limits.addressOf(req);
-  if (admitted) return { ...deps, address, principal: admitted, authProblem: undefined };
+  if (admitted) return { ...deps, address, request: req, principal: admitted, authProblem: undefined };
   const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return { ...deps, address, principal: undefined, authProblem: 'a blessing is required' };
+  if (!header?.startsWith('Bearer '))
+    return { ...deps, address, request: req, principal: undefined, authProblem: 'a blessing is required' };
   const found = authenticate(deps, header.slice(7));
-  return { ...deps, address, principal: found.principal, unconfirmed: found.unconfirmed, authProblem: found.problem };
+  return { ...deps, address, request: req, principal: found.principal, unconfirmed: found.unconfirmed, authProblem: found.problem };
 }

@@ -12,6 +12,8 @@ const trpcCodeOf: { readonly [K in ErrorCode]: TrpcCode } = {
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  // tRPC has no 426; the HTTP status comes from httpStatusOf (see http-handler.ts).
+  UPDATE_NEEDED: 'PRECONDITION_REQUIRED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 

@@ -1,12 +1,15 @@
 import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
-import { confirmed } from './context.ts';
+import type { IncomingMessage } from 'node:http';
+import { checkClientVersion, clientVersionOf } from '../http/client-version.ts';
+import { confirmed } from '../auth/confirmed.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from '../store/store.ts';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ServerKey } from '../auth/server-key.ts';
 import type { Limits } from '../limits/open-limits.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Syncgroups } from '../sync/permissions.ts';
 import type { ServerApp } from '../app/server-app.ts';
 
@@ -23,6 +26,10 @@ export type ServerDeps = {
   limits: Limits;
   /** Whether the demo's dev sign-in may bless devices without a password. */
   devSignIn: boolean;
+  /** The oldest protocol a client may speak and be served. */
+  oldestProtocol: number;
+  /** What the node counts for `/metrics`. */
+  metrics: ServerMetrics;
   now: () => Date;
 };
 
@@ -34,6 +41,8 @@ export type Context = ServerDeps & {
   unconfirmed?: Principal | undefined;
   /** Why the request carries no principal, for the refusal's message. */
   authProblem: string | undefined;
+  /** The request's version headers, as sent (read and checked by every procedure). */
+  request: IncomingMessage;
 };
 
 const t = initTRPC.context<Context>().create({
@@ -66,6 +75,7 @@ export const router = t.router;
  * own workers, such as the order processor, are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
+  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
   return next();
 });

@@ -52,7 +52,7 @@ export async function stream(probe: MatrixProbe, cell: Cell) {
       return;
     }
     expect(await live.waitFor((events) => events.some(isData)), 'a ready event').toBe(true);
-    expect(live.data[0]).toEqual({ kind: 'ready' });
+    expect(live.data[0]).toEqual({ kind: 'ready', epoch: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(await snapshot(), 'opening a stream writes nothing').toEqual(before);
     const delivered = (id: string) => () =>
       (live.data as StreamEvent[]).some(

@@ -96,7 +96,7 @@ export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
 /** A seeded server on 127.0.0.1, an ephemeral port and a fresh temporary folder. */
 export async function startTestServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-'));
-  const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0, log: () => {} });
+  const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0 });
   return {
     ...server,
     dir,

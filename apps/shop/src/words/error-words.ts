@@ -16,6 +16,7 @@ export const codeSentences: { readonly [K in ErrorCode | 'UNAVAILABLE']: string 
   RATE_LIMITED: 'Too many tries in a short time. Wait a moment and try again.',
   INTERNAL: 'Something went wrong on our side. Your changes are safe on this device; try again in a moment.',
   UNAVAILABLE: 'The shop is briefly unavailable. Your changes are safe on this device and will be sent when it is back.',
+  UPDATE_NEEDED: 'This version of the shop is out of date. Reload to update: your changes are safe on this device and will be sent then.',
 };
 
 /** What the shop says when a request could not reach the server at all. */

@@ -67,6 +67,9 @@ export const postgresMigrations: readonly string[] = [
    CREATE INDEX rate_limits_by_expiry ON rate_limits (expire);`,
   // Images by content hash (see images/), served by every node.
   `CREATE TABLE IF NOT EXISTS pourover_images (hash text PRIMARY KEY, type text NOT NULL, bytes bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());`,
+  // The store's epoch: a name for this history of the data, renewed by a restore, so devices can tell theirs is gone.
+  `CREATE TABLE store_meta (name text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+   INSERT INTO store_meta (name, value) VALUES ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16));`,
 ];
 
 /** An arbitrary fixed key: server processes opening one database at once migrate it one at a time. */

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
-import type { PoolClient } from 'pg';
+import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
 import { CommitQueue } from './postgres-commit-queue.ts';
@@ -40,6 +40,8 @@ export type PostgresStoreOptions = {
   now?: () => Date;
   /** Called with errors nobody awaits, such as a pooled or listening connection that broke (default: a line on stderr). */
   onError?: (error: unknown) => void;
+  /** Told how many commits each group wrote in its one transaction (a server's metrics). */
+  onGroup?: (commits: number) => void;
 };
 
 /**
@@ -66,17 +68,23 @@ export class PostgresStore implements Store {
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #instance = randomUUID();
   readonly #now: (() => Date) | undefined;
-  readonly #commits = new CommitQueue((requests) =>
-    this.#pool.withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
-  );
+  readonly #commits: CommitQueue;
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
+  #epoch = '';
 
   private constructor(options: PostgresStoreOptions) {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
     this.#now = options.now;
     this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 10, applicationName: 'pourover', onError });
+    this.#commits = new CommitQueue(
+      (requests) =>
+        this.#pool.withClient((client) =>
+          commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL }),
+        ),
+      options.onGroup,
+    );
     this.#listener = new PostgresListener({
       cursor: this.#pool.cursor,
       channel: COMMIT_CHANNEL,
@@ -92,12 +100,32 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(options);
     try {
       await store.#pool.unbounded((client) => migratePostgres(client));
+      store.#epoch = await store.#pool.unbounded((client) => readEpoch(client));
       await store.#listener.start();
     } catch (error) {
       await store.close();
       throw error;
     }
     return store;
+  }
+
+  /** Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first; returns it. */
+  static async renewEpoch(url: string): Promise<string> {
+    const pool = new PostgresPool({ url, max: 1, applicationName: 'pourover-epoch', onError: () => {} });
+    try {
+      return await pool.unbounded(async (client) => {
+        await migratePostgres(client);
+        const epoch = randomBytes(8).toString('hex');
+        await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+        return epoch;
+      });
+    } finally {
+      await pool.end();
+    }
+  }
+
+  get epoch(): string {
+    return this.#epoch;
   }
 
   /** Applies pending migrations and closes; for `pourover-server migrate`. */
@@ -283,4 +311,9 @@ export class PostgresStore implements Store {
       if (row.replica !== null) this.#events.emit('commit', row.replica);
     }
   }
+}
+
+async function readEpoch(client: ClientBase): Promise<string> {
+  const { rows } = await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE name = 'epoch'`);
+  return rows[0]!.value;
 }

@@ -42,4 +42,7 @@ export const sqliteMigrations: readonly string[] = [
    CREATE UNIQUE INDEX documents_by_seq ON documents (replica, seq);
    CREATE INDEX documents_by_collection ON documents (replica, collection, seq);
    CREATE INDEX documents_by_commit ON documents (collection, commit_no);`,
+  // The store's epoch: a name for this history of the data, renewed by a restore, so devices can tell theirs is gone.
+  `CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   INSERT INTO store_meta (name, value) VALUES ('epoch', lower(hex(randomblob(8))));`,
 ];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
@@ -35,18 +36,20 @@ class Rollback {
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly epoch: string;
   readonly #db: Database.Database;
   readonly #group: GroupCommit;
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #statements;
   readonly #now: () => Date;
 
-  constructor(options: { file: string; now?: () => Date }) {
+  constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void }) {
     this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
-    this.#group = new GroupCommit(this.#db);
+    this.#group = new GroupCommit(this.#db, options.onGroup);
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
+    this.epoch = readEpoch(this.#db);
     const db = this.#db;
     this.#statements = {
       pull: db.prepare<[string, string, number, number], Row>(
@@ -213,6 +216,23 @@ export class SqliteStore implements Store {
     this.#group.flush();
     this.#events.removeAllListeners();
     this.#db.close();
+  }
+}
+
+function readEpoch(db: Database.Database): string {
+  return (db.prepare(`SELECT value FROM store_meta WHERE name = 'epoch'`).get() as { value: string }).value;
+}
+
+/** Gives a SQLite data file a new epoch (after a restore); the server must not hold it open. Returns the new epoch. */
+export function renewSqliteEpoch(file: string): string {
+  const db = openDurableFile(file);
+  try {
+    migrate(db);
+    const epoch = randomBytes(8).toString('hex');
+    db.prepare(`UPDATE store_meta SET value = ? WHERE name = 'epoch'`).run(epoch);
+    return epoch;
+  } finally {
+    db.close();
   }
 }
 
