@@ -104,7 +104,9 @@ describe('the sync server’s /metrics', () => {
     expect(sample(served.text, 'pourover_requests_total', { procedure: '/metrics', code: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
     expect(sample(served.text, 'pourover_requests_total', { procedure: '/metrics', code: 'FORBIDDEN' })).toBeGreaterThanOrEqual(1);
 
-    // On this machine, no token is needed.
+    // On this machine, no token is needed; a forwarded address is never taken for this machine, whatever it names.
     expect((await metrics()).status).toBe(200);
+    expect((await metrics({ 'x-forwarded-for': '127.0.0.1' })).status).toBe(401);
+    expect((await metrics({ forwarded: 'for=127.0.0.1' })).status).toBe(401);
   });
 });

@@ -61,6 +61,25 @@ describe('protocol negotiation: every request may name the protocol it speaks an
     expect(errorOf(answer)).toMatchObject({ code: 'UNAVAILABLE' });
   });
 
+  it('charges a refusal for the version to the request budget, so version headers open no way around the limits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pourover-charged-'));
+    const limited = await startServer({
+      app: pouroverApp,
+      dataDir: dir,
+      port: 0,
+      limits: { address: { requests: { points: 5, seconds: 60 } } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1)
+        statuses.push((await pullWith(limited, '', { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION + 1) })).status);
+      expect(statuses).toEqual([503, 503, 503, 503, 503, 429, 429, 429]);
+    } finally {
+      await limited.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses malformed version headers as bad input', async () => {
     const token = deviceToken(server.key);
     for (const headers of [{ [PROTOCOL_HEADER]: 'ten' }, { [PROTOCOL_HEADER]: '-1' }, { [APP_BUILD_HEADER]: 'a build; with spaces' }]) {

@@ -17,11 +17,19 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 type Access = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
 /**
- * Who may read `/metrics`: a caller on this machine (the connection's peer,
- * or behind trusted proxies the address they name), or anyone with the
- * metrics bearer token. A wrong token is refused even from loopback.
+ * A caller on this machine: the connection's peer is a loopback address and no proxy relayed the request. A forwarded
+ * address is never trusted here, since whoever reaches the node directly could write one.
  */
-export function metricsAccess(req: IncomingMessage, options: { caller: string; token: string | undefined }): Access {
+function fromThisMachine(req: IncomingMessage): boolean {
+  const relayed = req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
+  return !relayed && isLoopbackAddress(req.socket.remoteAddress ?? '');
+}
+
+/**
+ * Who may read `/metrics`: a caller on this machine, or anyone with the metrics bearer token. A wrong token is refused
+ * even from loopback.
+ */
+export function metricsAccess(req: IncomingMessage, options: { token: string | undefined }): Access {
   const header = req.headers.authorization;
   if (header !== undefined) {
     if (options.token === undefined) {
@@ -32,7 +40,7 @@ export function metricsAccess(req: IncomingMessage, options: { caller: string; t
     if (timingSafeEqual(digest(given), digest(options.token))) return { ok: true };
     return { ok: false, code: 'FORBIDDEN', message: 'the metrics token is wrong' };
   }
-  if (isLoopbackAddress(options.caller)) return { ok: true };
+  if (fromThisMachine(req)) return { ok: true };
   return {
     ok: false,
     code: 'UNAUTHENTICATED',
@@ -45,7 +53,7 @@ export function metricsAccess(req: IncomingMessage, options: { caller: string; t
 export function answerMetrics(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { metrics: ServerMetrics; caller: string; token: string | undefined },
+  options: { metrics: ServerMetrics; token: string | undefined },
 ): void {
   const { registry } = options.metrics;
   if (!registry) return json(res, 404, errorBody('NOT_FOUND', 'metrics are off on this server'));

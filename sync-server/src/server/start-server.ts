@@ -14,7 +14,6 @@ import { errorBody, json } from '../http/responses.ts';
 import { staticFiles } from '../http/static-files.ts';
 import { imageRoutes } from '../images/image-routes.ts';
 import { admission as requestAdmission, subscriptionsOf } from '../limits/admission.ts';
-import { callerAddress } from '../limits/client-address.ts';
 import type { LimitOverrides } from '../limits/limit-settings.ts';
 import { noMetrics, serverMetrics } from '../metrics/server-metrics.ts';
 import { seedServer } from '../seed/seed-server.ts';
@@ -126,7 +125,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
   const imageRoute = imageRoutes(deps, images);
   const requests = handleRequests(route, { logger, metrics, names: requestNames(appRouter) });
-  const trustedProxies = options.limits?.trustedProxies ?? 0;
   const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
     onRefused: (req, error) =>
@@ -151,7 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
     if (req.method === 'GET' && path === '/metrics') {
-      return answerMetrics(req, res, { metrics, caller: callerAddress(req, trustedProxies), token: metricsOptions?.token });
+      return answerMetrics(req, res, { metrics, token: metricsOptions?.token });
     }
     if (imageRoute(req, res, path)) return undefined;
     if (app?.(req, res, path)) return undefined;

@@ -75,8 +75,9 @@ export const router = t.router;
  * own workers, such as the order processor, are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
-  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
+  // Charged first: a refusal for the client's version costs its budget like any other answer.
+  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   return next();
 });
 
