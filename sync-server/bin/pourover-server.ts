@@ -157,7 +157,9 @@ if (args.command === 'new-epoch' && args.store !== undefined) {
 
 if (args.command === 'backup' && args.to !== undefined) {
   await runOrExplain(async () => {
-    const files = await backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
+    // Nothing the backup writes, its temporary journals included, is readable by others.
+    process.umask(0o077);
+    const files = backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
     for (const { file, bytes } of files) process.stdout.write(`Backed up ${file} (${(bytes / 1_048_576).toFixed(1)} MiB)\n`);
     process.stdout.write(`Backup of ${args.data} in ${args.to}: restore it with \`pourover-server restore --from ${args.to}\`\n`);
   });

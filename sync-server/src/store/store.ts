@@ -63,6 +63,12 @@ export type CommitOptions = {
 
 export type Lease = { granted: boolean; holder: string; expiresAt: string };
 
+/**
+ * How far a restore moves every replica's head and the commit number: past any position a device or watcher may hold
+ * from before the restore (one without an epoch included), so no change made after it is taken as one already seen.
+ */
+export const RESTORE_SEQ_GAP = 1_000_000_000;
+
 /** Whether a part of the server can serve now, and if not, why (for `/readyz`). */
 export type Readiness = { ready: true } | { ready: false; reason: string };
 

@@ -8,7 +8,17 @@ import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { PostgresPool } from './postgres-pool.ts';
-import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from '../store.ts';
+import {
+  RESTORE_SEQ_GAP,
+  type CommitMode,
+  type CommitOptions,
+  type CommitResult,
+  type Lease,
+  type Readiness,
+  type Store,
+  type StoredDocument,
+  type Write,
+} from '../store.ts';
 
 /** The channel every server process on one database listens on; the payload names the replica a commit changed. */
 export const COMMIT_CHANNEL = 'pourover_commit';
@@ -109,14 +119,26 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  /** Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first; returns it. */
+  /**
+   * Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first, and moves
+   * every replica's head and the commit number past any position a device or watcher may hold from before; returns it.
+   */
   static async renewEpoch(url: string): Promise<string> {
     const pool = new PostgresPool({ url, max: 1, applicationName: 'pourover-epoch', onError: () => {} });
     try {
       return await pool.unbounded(async (client) => {
         await migratePostgres(client);
         const epoch = randomBytes(8).toString('hex');
-        await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+        await client.query('BEGIN');
+        try {
+          await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+          await client.query('UPDATE replicas SET head = head + $1', [RESTORE_SEQ_GAP]);
+          await client.query(`UPDATE counters SET value = value + $1 WHERE name = 'commit'`, [RESTORE_SEQ_GAP]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
         return epoch;
       });
     } finally {

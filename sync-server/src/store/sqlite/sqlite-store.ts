@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
@@ -6,6 +7,7 @@ import Database from 'better-sqlite3';
 import { decide, encoded, type Encoded } from '../decide.ts';
 import { applyIncrement } from '../increment.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
+import { RESTORE_SEQ_GAP } from '../store.ts';
 import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from '../store.ts';
 
 type Row = { replica: string; collection: string; body: string; seq: number; updated_at: string; commit_no: number };
@@ -223,13 +225,24 @@ function readEpoch(db: Database.Database): string {
   return (db.prepare(`SELECT value FROM store_meta WHERE name = 'epoch'`).get() as { value: string }).value;
 }
 
-/** Gives a SQLite data file a new epoch (after a restore); the server must not hold it open. Returns the new epoch. */
+/**
+ * Gives a SQLite data file a new epoch (after a restore), and moves every replica's head and the commit number past
+ * any position a device or watcher may hold from before; the server must not hold the file open. Returns the epoch.
+ */
 export function renewSqliteEpoch(file: string): string {
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
   const db = openDurableFile(file);
   try {
     migrate(db);
     const epoch = randomBytes(8).toString('hex');
-    db.prepare(`UPDATE store_meta SET value = ? WHERE name = 'epoch'`).run(epoch);
+    db.transaction(() => {
+      db.prepare(`UPDATE store_meta SET value = ? WHERE name = 'epoch'`).run(epoch);
+      db.prepare(`UPDATE replicas SET head = head + ?`).run(RESTORE_SEQ_GAP);
+      db.prepare(`INSERT INTO counters (name, value) VALUES ('commit', ?) ON CONFLICT (name) DO UPDATE SET value = value + ?`).run(
+        RESTORE_SEQ_GAP,
+        RESTORE_SEQ_GAP,
+      );
+    })();
     return epoch;
   } finally {
     db.close();
