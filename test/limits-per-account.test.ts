@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '@pourover/sync-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callFrom, errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 const PULL = { collection: 'user', checkpoint: null, limit: 1 };
 
@@ -17,7 +18,7 @@ describe('limits per account: a shopper’s devices are one account, whatever th
   });
   async function server(limits?: ServerOptions['limits']) {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-account-limits-'));
-    const started = await startServer({ dataDir: dir, seed: true, ...(limits ? { limits } : {}) });
+    const started = await startServer({ app: pouroverApp, dataDir: dir, seed: true, ...(limits ? { limits } : {}) });
     running.push({ server: started, dir });
     return started;
   }

@@ -68,6 +68,24 @@ onPostgres((postgres) => {
       expect(answer.checkpoint.epoch).toBe(epoch);
       expect(answer.checkpoint.epoch).not.toBe(later.checkpoint.epoch);
       expect(answer.documents.map((document) => document.name)).toEqual(['In the dump']);
+
+      // A device that knows no epochs still hears of every write after the restore: positions moved past any it holds.
+      const [restoredProfile] = answer.documents;
+      await client.sync.push.mutate({
+        collection: 'user',
+        rows: [
+          {
+            assumedMasterState: { ...restoredProfile!, _deleted: false },
+            newDocumentState: { ...restoredProfile!, name: 'After the restore', _deleted: false },
+          },
+        ],
+      });
+      const unaware = (await client.sync.pull.query({
+        collection: 'user',
+        checkpoint: { seq: later.checkpoint.seq },
+        limit: 10,
+      })) as Pulled;
+      expect(unaware.documents.map((document) => document.name)).toEqual(['After the restore']);
     });
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrderProcessor, SimulatedGateway, type ChargeRequest, type PaymentGateway } from '@pourover/processor';
+import { OrderProcessor, processorLogger, SimulatedGateway, type ChargeRequest, type PaymentGateway } from '@pourover/processor';
 import { openReplica } from '@pourover/replica';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
@@ -11,12 +11,14 @@ import type { CatalogItem, DeliverySlot, Order } from '@pourover/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { corruptingLink } from './support/corrupting-link.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { startProcessorProcess } from './support/processor-process.ts';
 import { readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 describe('the order processor', () => {
   let dir: string;
@@ -116,6 +118,7 @@ describe('the order processor', () => {
     const key = loadServerKey(join(dir, 'server-key.pem'));
     for (const shopper of shoppers.slice(0, 2)) {
       const device = await openReplica({
+        app: pouroverDeviceApp,
         url: server.url,
         blessing: signBlessing(key, { name: `${shopper.replica}:phone`, ttlSeconds: 600 }),
         name: `race-${shopper.id}`,
@@ -183,8 +186,8 @@ describe('the order processor', () => {
       },
       refund: (request) => ledger.refund(request),
     };
-    const log: Record<string, unknown>[] = [];
-    const processor = inProcess(held, server.url, { log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger('info', processorLogger);
+    const processor = inProcess(held, server.url, { logger });
     await processor.start();
     await charged;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '@pourover/sync-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callFrom, errorOf, type Answer } from './support/from-address.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const dataOf = (answer: Answer) => (answer.body as { result: { data: { token: string; blessing: string } } }).result.data;
@@ -19,7 +20,7 @@ describe('the public endpoints: limited per address and per email, answering ali
   });
   async function server(limits?: ServerOptions['limits']) {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-public-limits-'));
-    const started = await startServer({ dataDir: dir, seed: true, ...(limits ? { limits } : {}) });
+    const started = await startServer({ app: pouroverApp, dataDir: dir, seed: true, ...(limits ? { limits } : {}) });
     running.push({ server: started, dir });
     return started;
   }

@@ -2,23 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplica } from '@pourover/replica';
-import { startServer, type LogLine } from '@pourover/sync-server';
+import { startServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
+import { collectingLogger } from './support/log-lines.ts';
 
 describe('a device over its request rate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-rate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is told to wait (429 with Retry-After), waits, and still ends in sync', async () => {
-    const log: LogLine[] = [];
+    const { logger, lines: log } = collectingLogger();
     const server = await startServer({
+      app: pouroverApp,
       dataDir: dir,
       seed: true,
       limits: { device: { requests: { points: 3, seconds: 1 } } },
-      log: (line) => log.push(line),
+      logger,
     });
     const token = await devSignIn(server.url, 'phone');
 
@@ -36,6 +40,7 @@ describe('a device over its request rate', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: 'rate-phone',

@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplica } from '@pourover/replica';
 import { createSyncClient, DeviceCredentials, memoryDeviceStore } from '@pourover/sync-client';
-import { startServer, type LogLine } from '@pourover/sync-server';
+import { startServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devSignIn } from './support/devices.ts';
 import { draftOrder } from './support/documents.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
 import { errorOf, openStreamFrom, streamPathWith, ticketFor, type OpenedStream } from './support/from-address.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 /** The `eventsource` package's EventSource, noting every URL a stream is opened at. */
 function recordingEventSource(urls: string[]) {
@@ -28,11 +31,12 @@ describe('live streams open with single-use tickets, never with a token in their
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('opens a device’s stream with a ticket, refuses that ticket a second time and a token in its place, and logs neither', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, logger });
     const token = await devSignIn(server.url, 'phone');
     const urls: string[] = [];
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: `tickets-${Date.now()}`,
@@ -77,7 +81,7 @@ describe('live streams open with single-use tickets, never with a token in their
   });
 
   it('refuses a device’s stream past its cap with HTTP 429 and Retry-After before any event is sent, and opens it once one closes', async () => {
-    const server = await startServer({ dataDir: join(dir, 'cap'), seed: true });
+    const server = await startServer({ app: pouroverApp, dataDir: join(dir, 'cap'), seed: true });
     const token = await devSignIn(server.url, 'tablet');
     const open: OpenedStream[] = [];
     try {
@@ -106,8 +110,8 @@ describe('live streams open with single-use tickets, never with a token in their
   });
 
   it('opens a device’s stream again, after its token expired offline, with a ticket asked for with the refreshed token', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({ dataDir: join(dir, 'expiry'), seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: join(dir, 'expiry'), seed: true, accessTokenSeconds: 2, logger });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),
@@ -115,6 +119,7 @@ describe('live streams open with single-use tickets, never with a token in their
     });
     const link = await TcpLink.open(server);
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: link.url,
       blessing: credentials,
       name: `tickets-expiry-${Date.now()}`,

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReplica } from '@pourover/replica';
 import { createSyncClient, DeviceCredentials, memoryDeviceStore } from '@pourover/sync-client';
-import { startServer, type LogLine } from '@pourover/sync-server';
+import { startServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { draftOrder } from './support/documents.ts';
+import { collectingLogger } from './support/log-lines.ts';
 import { TcpLink } from './support/tcp-link.ts';
 import { waitFor } from './support/wait-for.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
 
@@ -18,8 +21,8 @@ describe('a device whose access token expired while it was offline', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refreshes with its key when back, and pushes the writes it made offline', async () => {
-    const log: LogLine[] = [];
-    const server = await startServer({ dataDir: dir, seed: true, accessTokenSeconds: 2, log: (line) => log.push(line) });
+    const { logger, lines: log } = collectingLogger();
+    const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, accessTokenSeconds: 2, logger });
     const credentials = await DeviceCredentials.open({
       store: memoryDeviceStore(),
       client: (token) => createSyncClient({ url: server.url, token }),
@@ -28,6 +31,7 @@ describe('a device whose access token expired while it was offline', () => {
     const firstToken = credentials.token();
     const link = await TcpLink.open(server);
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: link.url,
       blessing: credentials,
       name: 'expiry-phone',

@@ -39,7 +39,8 @@ describe('two devices of one shopper', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pourover-two-'));
-    server = await startServerProcess(dir);
+    // At debug, so that its health probes are logged too (`answered` waits for one).
+    server = await startServerProcess(dir, undefined, ['--log-level', 'debug']);
     a = await openDevice(server, 'a');
     b = await openDevice(server, 'b');
     await Promise.all([a.replica.awaitInSync(), b.replica.awaitInSync()]);

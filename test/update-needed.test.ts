@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
-import { openReplica, type Replica, type SyncStatus } from '@pourover/replica';
+import { pouroverDeviceApp, type ShopReplica } from '@pourover/orders';
+import { openReplica, type SyncStatus } from '@pourover/replica';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { filter, firstValueFrom, timeout } from 'rxjs';
@@ -23,6 +24,7 @@ afterAll(async () => {
 
 const open = (server: ServerProcess, blessing: string, name: string, protocol?: number) =>
   openReplica({
+    app: pouroverDeviceApp,
     url: server.url,
     blessing,
     name,
@@ -32,7 +34,7 @@ const open = (server: ServerProcess, blessing: string, name: string, protocol?: 
     retryMs: 100,
     ...(protocol ? { protocol } : {}),
   });
-const statusOf = (replica: Replica, wanted: (status: SyncStatus) => boolean) =>
+const statusOf = (replica: ShopReplica, wanted: (status: SyncStatus) => boolean) =>
   firstValueFrom(replica.status$.pipe(filter(wanted), timeout(20_000)));
 
 describe('an app whose protocol the server no longer serves', () => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { OWNER_PATTERN, ownerWrites, type CollectionSpec } from './app-definition.ts';
 import { deliverySlot } from './availability.ts';
 import { STORE } from './blessing.ts';
 import { catalogItem } from './catalog.ts';
@@ -8,43 +8,12 @@ import { userProfile } from './user.ts';
 export const collectionNames = ['user', 'draftOrders', 'placedOrders', 'processedOrders', 'availability', 'catalog'] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
-/**
- * What a member of a syncgroup may do. `write` covers pushes of single
- * documents; `batch` covers atomic batches; `place` is the shopper's one
- * write to `placedOrders`, done by the server's move.
- */
-export type Grant = 'read' | 'write' | 'batch' | 'place' | 'admin';
-
-/**
- * A syncgroup member: a blessing pattern, where `$owner` stands for the
- * blessing that names the replica (so it matches every device of a shopper).
- */
-export type SyncgroupMember = { pattern: string; grants: readonly Grant[] };
-
-/**
- * How a device resolves a conflict the server reports:
- * - `field-lww`: fields changed on the device are laid over the server's
- *   state, so the later server-accepted write of a field wins;
- * - `yjs-merge`: the Yjs documents of both states are merged;
- * - `server-wins`: the server's state replaces the device's.
- */
-export type ConflictRule = 'field-lww' | 'yjs-merge' | 'server-wins';
-
-export type CollectionSpec = {
-  name: CollectionName;
-  schema: z.ZodObject;
-  primaryKey: 'id';
-  /** `shopper`: one copy per shopper replica; `store`: one copy in the store's replica, read by all. */
-  home: 'shopper' | 'store';
-  conflict: ConflictRule;
-  syncgroup: readonly SyncgroupMember[];
-};
-
-const OWNER = '$owner';
+const OWNER = OWNER_PATTERN;
 const STORE_ONLY = `${STORE}:$`;
 const ALL_SHOPPERS = `${STORE}:users`;
 
-export const collections: { readonly [K in CollectionName]: CollectionSpec } = {
+/** The shop's collections: the app definition's collection list the engine takes. */
+export const collections: { readonly [K in CollectionName]: CollectionSpec & { name: K } } = {
   user: {
     name: 'user',
     schema: userProfile,
@@ -122,5 +91,5 @@ export function homeReplica(collection: CollectionName, shopperReplicaName: stri
  * so a device holds them read-only.
  */
 export function devicesWrite(collection: CollectionName): boolean {
-  return collections[collection].syncgroup.some((member) => member.pattern === OWNER && member.grants.includes('write'));
+  return ownerWrites(collections[collection]);
 }

@@ -1,7 +1,5 @@
+import type { DocumentMigration } from './app-definition.ts';
 import type { CollectionName } from './registry.ts';
-
-/** A document of one schema version made into one of the next; `null` drops it. */
-export type DocumentMigration = (document: Record<string, unknown>) => Record<string, unknown> | null;
 
 /** Version 0 of an order is valid in version 1 as it is: the fields version 1 adds are optional. */
 const unchanged: DocumentMigration = (document) => document;

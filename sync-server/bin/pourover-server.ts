@@ -6,11 +6,12 @@ import { openIdentityStore } from '../src/auth/open-identity-store.ts';
 import { createOwnerCode, OWNER_CODE_MS } from '../src/auth/owner-code.ts';
 import { loadServerKey } from '../src/auth/server-key.ts';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
-import { startServer } from '../src/index.ts';
+import { logLevel, serverLogger, startServer } from '../src/index.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../src/http/client-version.ts';
 import { postgresUrl } from '../src/store/open-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { redactedPostgresUrl } from '../src/store/postgres/postgres-targets.ts';
+import { pouroverApp } from '../src/app/pourover-app.ts';
 import { backupDataDir, restoreDataDir } from '../src/store/sqlite/sqlite-backup.ts';
 
 const usage = `Usage: pourover-server [options]
@@ -48,6 +49,12 @@ Options:
                 (default 0: limits count the connection's address; see docs/limits.md)
   --oldest-protocol N  the oldest protocol a device may speak and be served (default ${OLDEST_SERVED_PROTOCOL});
                 older ones are told to update (UPDATE_NEEDED), and keep their unsent changes
+  --log-level L one of trace, debug, info, warn, error, fatal, silent (default info or
+                env POUROVER_LOG_LEVEL); info logs a line per request, debug adds lease
+                renewals, health probes and scrapes
+  --metrics-token T  a bearer token that lets callers off this machine read /metrics
+                (default env POUROVER_METRICS_TOKEN; prefer the variable: arguments show in ps)
+  --no-metrics  count nothing and serve no /metrics
   --help        show this help
 `;
 
@@ -66,6 +73,9 @@ const options = z
     static: z.string().min(1).optional(),
     'trusted-proxies': z.coerce.number().int().min(0).max(10).default(0),
     'oldest-protocol': z.coerce.number().int().min(1).max(PROTOCOL_VERSION).default(OLDEST_SERVED_PROTOCOL),
+    'log-level': logLevel.default('info'),
+    'metrics-token': z.string().min(16, 'a metrics token has at least 16 characters').max(512).optional(),
+    'no-metrics': z.boolean().default(false),
     help: z.boolean().default(false),
   })
   .strict()
@@ -98,6 +108,9 @@ function parse() {
         'oldest-protocol': { type: 'string' },
         to: { type: 'string' },
         from: { type: 'string' },
+        'log-level': { type: 'string' },
+        'metrics-token': { type: 'string' },
+        'no-metrics': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -106,11 +119,15 @@ function parse() {
     if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
     const store = values.store ?? (process.env['POUROVER_STORE'] || undefined);
     const keyFile = values['key-file'] ?? (process.env['POUROVER_KEY_FILE'] || undefined);
+    const level = values['log-level'] ?? (process.env['POUROVER_LOG_LEVEL'] || undefined);
+    const metricsToken = values['metrics-token'] ?? (process.env['POUROVER_METRICS_TOKEN'] || undefined);
     const result = options.safeParse({
       ...values,
       command: positionals[0] ?? 'serve',
       ...(store ? { store } : {}),
       ...(keyFile ? { 'key-file': keyFile } : {}),
+      ...(level ? { 'log-level': level } : {}),
+      ...(metricsToken ? { 'metrics-token': metricsToken } : {}),
     });
     if (result.success) return result.data;
     throw new Error(z.prettifyError(result.error));
@@ -140,7 +157,9 @@ if (args.command === 'new-epoch' && args.store !== undefined) {
 
 if (args.command === 'backup' && args.to !== undefined) {
   await runOrExplain(async () => {
-    const files = await backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
+    // Nothing the backup writes, its temporary journals included, is readable by others.
+    process.umask(0o077);
+    const files = backupDataDir(args.data, args.to!, (line) => process.stdout.write(`  ${line}\n`));
     for (const { file, bytes } of files) process.stdout.write(`Backed up ${file} (${(bytes / 1_048_576).toFixed(1)} MiB)\n`);
     process.stdout.write(`Backup of ${args.data} in ${args.to}: restore it with \`pourover-server restore --from ${args.to}\`\n`);
   });
@@ -180,6 +199,7 @@ if (args.command === 'owner-code') {
 }
 
 const server = await startServer({
+  app: pouroverApp,
   port: args.port,
   host: args.host,
   dataDir: args.data,
@@ -190,7 +210,8 @@ const server = await startServer({
   ...(args.static ? { staticDir: args.static } : {}),
   limits: { trustedProxies: args['trusted-proxies'] },
   oldestProtocol: args['oldest-protocol'],
-  log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+  logger: serverLogger({ level: args['log-level'] }),
+  metrics: args['no-metrics'] ? false : { token: args['metrics-token'], processMetrics: true },
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redactedPostgresUrl(args.store)}`;
 if (server.ownerCode) process.stdout.write(`${ownerCodeLine(server.ownerCode)}\n`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from '../src/auth/blessing-token.ts';
 import { createOwnerCode } from '../src/auth/owner-code.ts';
 import { ephemeralServerKey } from '../src/auth/server-key.ts';
-import { DEMO_SHOPPER_ID } from '../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import {
   call,
   DEMO_REPLICA,

@@ -1,6 +1,6 @@
 import { httpStatusOf, MAX_ROWS, type ErrorCode } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOPPER_ID } from '../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import {
   call,
   DEMO_REPLICA,

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { APP_BUILD_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION } from '@pourover/protocol';
 import { createSyncClient } from '@pourover/sync-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pouroverApp } from '../src/app/pourover-app.ts';
 import { startServer, type RunningServer } from '../src/index.ts';
-import type { LogLine } from '../src/http/request-log.ts';
+import { serverLogger } from '../src/http/logger.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../src/http/client-version.ts';
 import { call, DEMO_REPLICA, deviceToken, errorOf, startTestServer, userDoc, uuid, type TestServer } from './support/test-server.ts';
 
@@ -19,7 +20,7 @@ let strictDir: string;
 beforeAll(async () => {
   server = await startTestServer();
   strictDir = mkdtempSync(join(tmpdir(), 'pourover-strict-'));
-  strict = await startServer({ dataDir: strictDir, seed: true, port: 0, log: () => {}, oldestProtocol: PROTOCOL_VERSION });
+  strict = await startServer({ app: pouroverApp, dataDir: strictDir, seed: true, port: 0, oldestProtocol: PROTOCOL_VERSION });
 });
 afterAll(async () => {
   await server.stop();
@@ -60,6 +61,25 @@ describe('protocol negotiation: every request may name the protocol it speaks an
     expect(errorOf(answer)).toMatchObject({ code: 'UNAVAILABLE' });
   });
 
+  it('charges a refusal for the version to the request budget, so version headers open no way around the limits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pourover-charged-'));
+    const limited = await startServer({
+      app: pouroverApp,
+      dataDir: dir,
+      port: 0,
+      limits: { address: { requests: { points: 5, seconds: 60 } } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1)
+        statuses.push((await pullWith(limited, '', { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION + 1) })).status);
+      expect(statuses).toEqual([503, 503, 503, 503, 503, 429, 429, 429]);
+    } finally {
+      await limited.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses malformed version headers as bad input', async () => {
     const token = deviceToken(server.key);
     for (const headers of [{ [PROTOCOL_HEADER]: 'ten' }, { [PROTOCOL_HEADER]: '-1' }, { [APP_BUILD_HEADER]: 'a build; with spaces' }]) {
@@ -71,8 +91,12 @@ describe('protocol negotiation: every request may name the protocol it speaks an
 
   it('is what the sync client sends: the current protocol, and the build it is given, both in the request log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pourover-logged-'));
-    const lines: LogLine[] = [];
-    const logged = await startServer({ dataDir: dir, seed: true, port: 0, log: (line) => lines.push(line) });
+    const lines: Record<string, unknown>[] = [];
+    const logger = serverLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const logged = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0, logger });
     try {
       const client = createSyncClient({ url: logged.url, token: () => deviceToken(logged.key), appBuild: 'test-build.1' });
       await client.sync.pull.query({ collection: 'user', checkpoint: null, limit: 10 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server/start-server.ts';
 import { onPostgres } from '../testing/on-postgres.ts';
 import { tempDir, trpcClient } from './support/test-server.ts';
+import { pouroverApp } from '../src/app/pourover-app.ts';
 
 const client = (server: RunningServer, token = '') => trpcClient(server.url, token);
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
@@ -21,8 +22,8 @@ onPostgres((postgres) => {
       const [a, b, keys] = folders.map((folder) => folder.dir) as [string, string, string];
       const keyFile = join(keys, 'server-key.pem');
       [one, two] = await Promise.all([
-        startServer({ dataDir: a, store: database.url, keyFile, seed: true, port: 0 }),
-        startServer({ dataDir: b, store: database.url, keyFile, seed: true, port: 0 }),
+        startServer({ app: pouroverApp, dataDir: a, store: database.url, keyFile, seed: true, port: 0 }),
+        startServer({ app: pouroverApp, dataDir: b, store: database.url, keyFile, seed: true, port: 0 }),
       ]);
     }, 60_000);
     afterAll(async () => {

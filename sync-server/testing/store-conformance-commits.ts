@@ -1,5 +1,6 @@
 /** Conformance: commits — pushes ('each' with assumed states), batches ('all', strict preconditions), deadlines, guarded increments. */
 import { describe, expect, it } from 'vitest';
+import { deliverySlot } from '@pourover/schemas';
 import { userDoc, uuid } from '../test/support/test-server.ts';
 import type { Expectation } from '../src/store/store.ts';
 import { A, assumed, fromNow, none, S, slot, takePlace, to, write, type FreshStore } from './store-conformance-support.ts';
@@ -217,7 +218,11 @@ export function commitConformance(fresh: FreshStore): void {
       const { store } = await fresh();
       await store.commit(S, [write(slot(1, { capacity: 9_999, taken: 1 }), none, 'availability')], 'each');
       const before = await store.get(S, 'availability', uuid(1));
-      const by = (field: string, amount: number): Write => ({ collection: 'availability', increment: { id: uuid(1), field, by: amount } });
+      const by = (field: string, amount: number): Write => ({
+        collection: 'availability',
+        increment: { id: uuid(1), field, by: amount },
+        schema: deliverySlot,
+      });
       for (const increment of [by('taken', -2), by('capacity', 2)]) {
         expect(await store.commit(S, [increment], 'all')).toMatchObject({
           ok: false,

@@ -1,6 +1,6 @@
 /** Builders shared by the parts of the store conformance suite. */
 import type { WireDocument } from '@pourover/protocol';
-import { STORE, type CollectionName } from '@pourover/schemas';
+import { deliverySlot, STORE, type CollectionName } from '@pourover/schemas';
 import { uuid } from '../test/support/test-server.ts';
 import type { Expectation, Increment, Store, Write } from '../src/store/store.ts';
 
@@ -47,4 +47,5 @@ export const takePlace = (n: number, replica: string = S): Write => ({
   replica,
   collection: 'availability',
   increment: { id: uuid(n), field: 'taken', by: 1, atMost: 'capacity', before: 'cutoff' } satisfies Increment,
+  schema: deliverySlot,
 });

@@ -125,11 +125,39 @@ async function pushRate(
   for (const stream of streams) stream.close();
   const label = `pushes from ${options.devices} devices`;
   return [
-    { name: label, unit: 'pushes/s', values: rates, durability: 'SQLite, fsync per commit' },
+    {
+      name: label,
+      unit: 'pushes/s',
+      values: rates,
+      durability: 'SQLite, fsync per commit; metrics on, log at info (to a pipe the bench reads)',
+    },
     { name: `${label}: server CPU (100% = one core)`, unit: '%', values: busy },
     ...percentiles(`${label}: latency`, latencies),
     { name: `${label}: refused (not 200)`, unit: 'pushes', values: [refused] },
   ];
+}
+
+/**
+ * What metrics and logging cost: the same pushes on a server process started
+ * with `--no-metrics --log-level silent`, beside the default one's (metrics
+ * on, a line per request at info) measured just before.
+ */
+async function pushRateUnobserved(options: { devices: number; seconds: number; runs: number; step: Step }): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-unobserved-'));
+  const server = await startServerProcess(dir, undefined, ['--no-metrics', '--log-level', 'silent']);
+  try {
+    const pid = server.pid;
+    if (pid === undefined) throw new Error('the server process has no pid');
+    const [rate, cpu] = await pushRate(await benchContext(server), pid, options);
+    const off = `pushes from ${options.devices} devices, metrics and logging off`;
+    return [
+      { name: off, unit: 'pushes/s', values: rate?.values ?? [], durability: 'SQLite, fsync per commit; --no-metrics --log-level silent' },
+      { name: `${off}: server CPU (100% = one core)`, unit: '%', values: cpu?.values ?? [] },
+    ];
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Server capacity on a server process of its own: memory per open live stream, and pushes per second. */
@@ -142,13 +170,18 @@ export async function capacityFigures(options: {
 }): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-capacity-'));
   const server = await startServerProcess(dir);
+  let observed: Figures;
   try {
     const pid = server.pid;
     if (pid === undefined) throw new Error('the server process has no pid');
     const ctx = await benchContext(server);
-    return [...(await streamMemory(ctx, pid, { levels: options.streams, step: options.step })), ...(await pushRate(ctx, pid, options))];
+    observed = [...(await streamMemory(ctx, pid, { levels: options.streams, step: options.step })), ...(await pushRate(ctx, pid, options))];
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const unobserved = await pushRateUnobserved(options);
+  // The ratio column of the pushes row is then its cost: pushes/s with metrics and logging on ÷ off.
+  const baseline = unobserved[0]?.name;
+  return [...observed.map((figure) => (figure.unit === 'pushes/s' && baseline ? { ...figure, baseline } : figure)), ...unobserved];
 }

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { openReplica, type Replica } from '@pourover/replica';
+import { openReplica } from '@pourover/replica';
 import type { CatalogItem, Order } from '@pourover/schemas';
 import { loadServerKey, signBlessing } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { ServerProcess } from '../support/server-process.ts';
 import { storeOwnerClient } from '../support/store-owner.ts';
+import { pouroverDeviceApp, type ShopReplica } from '@pourover/orders';
 
 /** What every benchmark shares: the running server, the store's client, the catalog, and blessings for any shopper. */
 export type BenchContext = {
@@ -15,7 +16,7 @@ export type BenchContext = {
   /** A device blessing for shopper number `n`, and the shopper's replica. */
   shopper(n: number): { token: string; replica: string; id: string };
   /** Opens a fresh device database for a shopper (production settings: no validation). */
-  device(token: string, name: string): Promise<Replica>;
+  device(token: string, name: string): Promise<ShopReplica>;
   /** Puts `orders` in a shopper's replica as processed orders, as the store does. */
   receive(replica: string, orders: readonly Order[]): Promise<void>;
 };
@@ -36,6 +37,7 @@ export async function benchContext(server: ServerProcess): Promise<BenchContext>
     },
     device: (token, name) =>
       openReplica({
+        app: pouroverDeviceApp,
         url: server.url,
         blessing: token,
         name,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openShop, type OrderView, type Shop } from '@pourover/orders';
-import { OrderProcessor, SimulatedGateway } from '@pourover/processor';
+import { OrderProcessor, processorLogger, SimulatedGateway } from '@pourover/processor';
 import type { DeliverySlot } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
@@ -152,10 +152,12 @@ export async function processorFigures(
     options.step(`${label}: processing ${count} orders`);
     // A fresh processor waits for its predecessor's lease to lapse; the clock starts once it holds it.
     let holding = 0;
-    const log = (line: Record<string, unknown>) => {
-      if (line['message'] === 'holding the processor lease') holding = performance.now();
+    const destination = {
+      write(line: string) {
+        if (line.includes('"message":"holding the processor lease"')) holding = performance.now();
+      },
     };
-    const processor = new OrderProcessor({ ...processorOptions, log });
+    const processor = new OrderProcessor({ ...processorOptions, logger: processorLogger({ level: 'info', destination }) });
     await processor.runOnce();
     const seconds = (performance.now() - holding) / 1000;
     const processed = processor.stats.processed;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { openReplica, type Replica } from '@pourover/replica';
+import { openReplica } from '@pourover/replica';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { TcpLink } from './tcp-link.ts';
+import { pouroverDeviceApp, type ShopReplica } from '@pourover/orders';
 
-export type Device = { name: string; replica: Replica; link: TcpLink; token: string };
+export type Device = { name: string; replica: ShopReplica; link: TcpLink; token: string };
 
 /** Signs in a new device of the demo shopper through the server's dev sign-in. */
 export async function devSignIn(url: string, device: string): Promise<string> {
@@ -27,6 +28,7 @@ export async function openDevice(server: { url: string; port: number }, name: st
   const blessing = await devSignIn(server.url, name);
   const link = await TcpLink.open(server);
   const replica = await openReplica({
+    app: pouroverDeviceApp,
     url: link.url,
     blessing,
     name: `device-${name}-${randomUUID()}`,

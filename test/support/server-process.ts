@@ -19,7 +19,7 @@ export type ServerProcess = {
   newOwnerCode(): Promise<string>;
   /** Whether the process is running (it has not exited, nor been killed). */
   readonly running: boolean;
-  /** Request paths the server logged, with the blessing that made each. */
+  /** Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the blessing that made each. */
   requests: { path: string; blessing: string | undefined; status: number }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
@@ -44,8 +44,27 @@ export async function runServerCommand(args: string[]): Promise<{ code: number; 
 const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
 
 /** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
-export async function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
-  const chosen = port ?? (await freePort());
+export function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
+  return startProcess({ entry: bin, dataDir, port, extraArgs });
+}
+
+/**
+ * Runs another app's server entry (a script taking `--port` and `--data`, and
+ * printing the CLI's listening line) as a child process, so it too can be
+ * killed and restarted on its data.
+ */
+export function startAppServerProcess(entry: string, dataDir: string): Promise<ServerProcess> {
+  return startProcess({ entry, dataDir, port: undefined, extraArgs: [] });
+}
+
+async function startProcess(options: {
+  entry: string;
+  dataDir: string;
+  port: number | undefined;
+  extraArgs: string[];
+}): Promise<ServerProcess> {
+  const { entry, dataDir, extraArgs } = options;
+  const chosen = options.port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
   let child: ChildProcess | undefined;
   let ownerCode: string | undefined;
@@ -54,7 +73,7 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
     const proc = spawn(
       process.execPath,
-      [...SERVER_NODE_OPTIONS, '--import', 'tsx', bin, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
+      [...SERVER_NODE_OPTIONS, '--import', 'tsx', entry, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,8 +92,8 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path: string; blessing?: string; status: number };
-            requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
+            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number };
+            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
           }
         }
       });
@@ -104,7 +123,7 @@ export async function startServerProcess(dataDir: string, port?: number, extraAr
     async newOwnerCode() {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', bin, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)],
+        ['--import', 'tsx', entry, 'owner-code', '--data', dataDir, ...extraArgs.filter(isStoreArg)],
         { cwd: root },
       );
       const code = /^Store owner sign-in code: (\w+)/m.exec(stdout)?.[1];

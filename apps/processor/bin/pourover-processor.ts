@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-import { OrderProcessor, SimulatedGateway, type ProcessorStats } from '../src/index.ts';
+import { listenForMetrics, OrderProcessor, processorLogger, SimulatedGateway, type ProcessorStats } from '../src/index.ts';
 import { parseCli, usage } from '../src/cli-options.ts';
 
 let args;
@@ -18,6 +18,19 @@ const tty = process.stdout.isTTY === true;
 const statusLine = (stats: ProcessorStats) =>
   `processed ${stats.processed} · pending ${stats.pending} · rejected ${stats.rejected}${stats.failures ? ` · retries ${stats.failures}` : ''}${stats.holdsLease ? '' : ' · waiting for the lease'}`;
 
+/** On a terminal, a line per order in words under a status line; otherwise the JSON lines as they are. */
+const output = {
+  write(line: string) {
+    if (!tty) return void process.stdout.write(line);
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const text = entry['order']
+      ? `${String(entry['order'])}  ${String(entry['shopper'])}  ${String(entry['outcome'])}${entry['reason'] ? ` (${String(entry['reason'])})` : ''}${entry['ms'] !== undefined ? `  ${String(entry['ms'])} ms` : ''}${entry['error'] ? `  ${String(entry['error'])}` : ''}`
+      : String(entry['message']);
+    process.stdout.write(`\r\x1b[2K${text}\n${statusLine(processor.stats)}`);
+  },
+};
+const logger = processorLogger({ level: args['log-level'], destination: output });
+
 const gateway = new SimulatedGateway(args.ledger);
 const processor = new OrderProcessor({
   server: args.server,
@@ -26,14 +39,11 @@ const processor = new OrderProcessor({
   gateway,
   concurrency: args.concurrency,
   leaseTtlMs: args['lease-ttl-ms'],
-  log: (line) => {
-    if (!tty) return void process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...line })}\n`);
-    const text = line['order']
-      ? `${String(line['order'])}  ${String(line['shopper'])}  ${String(line['outcome'])}${line['reason'] ? ` (${String(line['reason'])})` : ''}${line['ms'] !== undefined ? `  ${String(line['ms'])} ms` : ''}${line['error'] ? `  ${String(line['error'])}` : ''}`
-      : String(line['message']);
-    process.stdout.write(`\r\x1b[2K${text}\n${statusLine(processor.stats)}`);
-  },
+  logger,
+  processMetrics: true,
 });
+const metrics = args['metrics-port'] === undefined ? undefined : await listenForMetrics(processor.metrics, args['metrics-port']);
+if (metrics) logger.info({ url: metrics.url }, `metrics at ${metrics.url}`);
 if (tty) processor.onStats((stats) => process.stdout.write(`\r\x1b[2K${statusLine(stats)}`));
 
 let stopping = false;
@@ -41,6 +51,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await processor.close();
+  await metrics?.close();
   gateway.close();
   if (tty) process.stdout.write('\n');
   process.exit(code);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { logLevel } from './processor-logger.ts';
 
 export const usage = `Usage: pourover-processor [options]
 
@@ -17,6 +18,10 @@ Options:
   --lease-ttl-ms N    how long the processor lease lasts unless renewed (default 10000);
                       a second processor takes over this long after the first dies
   --once              process the orders placed now, then exit
+  --log-level L       trace, debug, info, warn, error, fatal or silent (default info, or
+                      env POUROVER_LOG_LEVEL); debug adds each renewal of the lease
+  --metrics-port N    serve Prometheus metrics at http://127.0.0.1:N/metrics (loopback only;
+                      0 picks a free port, logged at start); default: no listener
   --help              show this help
 `;
 
@@ -29,6 +34,8 @@ const options = z
     concurrency: z.coerce.number().int().min(1).max(256).default(64),
     'lease-ttl-ms': z.coerce.number().int().min(1_000).max(600_000).default(10_000),
     once: z.boolean().default(false),
+    'log-level': logLevel.default('info'),
+    'metrics-port': z.coerce.number().int().min(0).max(65_535).optional(),
     help: z.boolean().default(false),
   })
   .strict();
@@ -47,11 +54,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       concurrency: { type: 'string' },
       'lease-ttl-ms': { type: 'string' },
       once: { type: 'boolean' },
+      'log-level': { type: 'string' },
+      'metrics-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
-  const result = options.safeParse(values);
+  const level = values['log-level'] ?? (env['POUROVER_LOG_LEVEL'] || undefined);
+  const result = options.safeParse({ ...values, ...(level ? { 'log-level': level } : {}) });
   if (!result.success) throw new Error(z.prettifyError(result.error));
   if (result.data.help) return { ...result.data, token: '' };
   const token = env['POUROVER_STORE_TOKEN'] ?? readToken(result.data.credentials);

@@ -14,7 +14,7 @@ const MAX_RETRY_MS = 30_000;
  */
 export class OrderQueue {
   readonly #waiting = new Map<string, Pending>();
-  readonly #running = new Set<string>();
+  readonly #running = new Map<string, Pending>();
 
   add(replica: string, order: Order) {
     const key = orderKey(replica, order.id);
@@ -32,7 +32,7 @@ export class OrderQueue {
     for (const [key, pending] of this.#waiting) {
       if (pending.notBefore > now) continue;
       this.#waiting.delete(key);
-      this.#running.add(key);
+      this.#running.set(key, pending);
       return pending;
     }
     return undefined;
@@ -48,6 +48,16 @@ export class OrderQueue {
     const attempts = pending.attempts + 1;
     const delay = Math.min(MAX_RETRY_MS, BASE_RETRY_MS * 2 ** attempts) * (0.5 + Math.random() / 2);
     this.#waiting.set(key, { ...pending, attempts, notBefore: now + delay });
+  }
+
+  /** When the oldest order waiting or running was placed, if any is (for the processor's lag). */
+  oldestPlaced(): string | undefined {
+    let oldest: string | undefined;
+    for (const pending of [...this.#waiting.values(), ...this.#running.values()]) {
+      const placed = pending.order.placedTime;
+      if (placed !== undefined && (oldest === undefined || placed < oldest)) oldest = placed;
+    }
+    return oldest;
   }
 
   /** When the earliest waiting order may run, if any is waiting. */

@@ -6,10 +6,10 @@ import { EventSource } from 'eventsource';
 import { Journal } from './journal.ts';
 import { OrderQueue } from './order-queue.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
+import { silentLogger, type Logger } from './processor-logger.ts';
+import { processorMetrics, type ProcessorMetrics } from './processor-metrics.ts';
 import { RestartingWatch } from './restarting-watch.ts';
 import { processOrder, profileTokens, type OrderDeps } from './process-order.ts';
-
-export type ProcessorLog = (line: Record<string, unknown>) => void;
 
 export type ProcessorOptions = {
   /** The sync server's base URL. */
@@ -23,7 +23,10 @@ export type ProcessorOptions = {
   concurrency?: number;
   leaseTtlMs?: number;
   gatewayTimeoutMs?: number;
-  log?: ProcessorLog;
+  /** Where the processor logs: a line per order at info, lease renewals at debug (default: nothing). */
+  logger?: Logger;
+  /** Whether its metrics include the process's own (CPU, memory, event loop), as the CLI's do. */
+  processMetrics?: boolean;
   now?: () => Date;
 };
 
@@ -43,7 +46,8 @@ export class OrderProcessor {
   readonly #queue = new OrderQueue();
   readonly #deps: OrderDeps;
   readonly #options: Required<Pick<ProcessorOptions, 'concurrency' | 'leaseTtlMs'>> & ProcessorOptions;
-  readonly #log: ProcessorLog;
+  readonly #logger: Logger;
+  readonly #metrics: ProcessorMetrics;
   readonly #holder = randomUUID();
   readonly #listeners = new Set<(stats: ProcessorStats) => void>();
   readonly #stats: ProcessorStats = { processed: 0, rejected: 0, pending: 0, failures: 0, holdsLease: false };
@@ -57,7 +61,12 @@ export class OrderProcessor {
 
   constructor(options: ProcessorOptions) {
     this.#options = { concurrency: 64, leaseTtlMs: 10_000, ...options };
-    this.#log = options.log ?? (() => {});
+    this.#logger = options.logger ?? silentLogger;
+    const now = options.now ?? (() => new Date());
+    this.#metrics = processorMetrics(
+      { queued: () => this.#queue.size, oldestPlaced: () => this.#queue.oldestPlaced() },
+      { processMetrics: options.processMetrics ?? false, now },
+    );
     this.#client = createSyncClient({ url: options.server, token: () => options.token, EventSource, batchCalls: MAX_BATCH_CALLS });
     this.#journal = new Journal(options.journal);
     const credentials = fixedCredentials(options.token);
@@ -65,23 +74,27 @@ export class OrderProcessor {
       client: this.#client,
       credentials,
       journal: this.#journal,
-      gateway: options.gateway,
-      now: options.now ?? (() => new Date()),
+      gateway: this.#metrics.counted(options.gateway),
+      now,
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
       profileToken: profileTokens(this.#client, credentials),
-      warn: (message, fields) => this.#log({ level: 'warn', message, ...fields }),
+      warn: (message, fields) => this.#logger.warn(fields, message),
     };
     this.#watch = new RestartingWatch({
       subscribe: (handlers) => this.#client.sync.watch.subscribe({ collection: 'placedOrders' }, handlers),
       onEvent: (event) => this.#receive(event),
-      onRestart: (why, delayMs) =>
-        this.#log({ level: 'warn', message: `watching again from the initial state in ${Math.round(delayMs)} ms: ${why}` }),
+      onRestart: (why, delayMs) => this.#logger.warn(`watching again from the initial state in ${Math.round(delayMs)} ms: ${why}`),
     });
   }
 
   /** How many times the watch stopped and was started again from the initial state. */
   get watchRestarts(): number {
     return this.#watch.restarts;
+  }
+
+  /** The registry of the processor's metrics (queue length, lag, orders, failures, charges), for a scraper. */
+  get metrics(): ProcessorMetrics['registry'] {
+    return this.#metrics.registry;
   }
 
   get stats(): ProcessorStats {
@@ -135,13 +148,16 @@ export class OrderProcessor {
       await new Promise((resolve) => setTimeout(resolve, ttlMs / 4));
     }
     this.#setStats({ holdsLease: true });
-    this.#log({ level: 'info', message: 'holding the processor lease', holder: this.#holder });
+    this.#logger.info({ holder: this.#holder }, 'holding the processor lease');
     const renew = () => {
       if (this.#closed) return;
       this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs }).then(
         (lease) => {
-          if (lease.granted) return this.#later(ttlMs / 3, renew);
-          this.#log({ level: 'warn', message: 'lost the processor lease; waiting to take it again', holder: lease.holder });
+          if (lease.granted) {
+            this.#logger.debug({ holder: this.#holder, expiresAt: lease.expiresAt }, 'renewed the processor lease');
+            return this.#later(ttlMs / 3, renew);
+          }
+          this.#logger.warn({ holder: lease.holder }, 'lost the processor lease; waiting to take it again');
           this.#setStats({ holdsLease: false });
           this.#watch.stop();
           void this.start();
@@ -183,8 +199,8 @@ export class OrderProcessor {
         .then(
           (result) => {
             this.#queue.finished(pending);
-            this.#log({
-              level: 'info',
+            this.#metrics.processed(result.outcome);
+            this.#logger.info({
               order: pending.order.id,
               shopper: pending.replica,
               outcome: result.outcome,
@@ -197,7 +213,8 @@ export class OrderProcessor {
           },
           (error: unknown) => {
             this.#queue.failed(pending, Date.now());
-            this.#log({ level: 'warn', order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
+            this.#metrics.failed();
+            this.#logger.warn({ order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
             this.#setStats({ failures: this.#stats.failures + 1 });
           },
         )

@@ -36,10 +36,13 @@ export class GroupCommit {
   readonly #inSavepoint: (write: () => unknown) => unknown;
   /** Runs the writes waiting, each in its savepoint, in one BEGIN IMMEDIATE transaction: another process sharing the file never makes it fail midway. */
   readonly #inTransaction: (batch: readonly Pending[], outcomes: Outcome[]) => void;
+  readonly #onGroup: ((writes: number) => void) | undefined;
   #pending: Pending[] = [];
   #scheduled = false;
 
-  constructor(db: Database.Database) {
+  /** `onGroup` is told how many writes each transaction carried (a server's metrics). */
+  constructor(db: Database.Database, onGroup?: (writes: number) => void) {
+    this.#onGroup = onGroup;
     this.#inSavepoint = db.transaction((write: () => unknown) => write());
     this.#inTransaction = db.transaction((batch: readonly Pending[], outcomes: Outcome[]) => {
       for (const pending of batch) {
@@ -67,6 +70,7 @@ export class GroupCommit {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
+    this.#onGroup?.(batch.length);
     const outcomes: Outcome[] = [];
     try {
       this.#inTransaction(batch, outcomes);

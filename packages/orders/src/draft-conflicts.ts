@@ -1,4 +1,4 @@
-import { draftMerge } from '@pourover/replica';
+import { draftMerge } from './draft-merge.ts';
 import type { RxConflictHandler } from 'rxdb/plugins/core';
 
 type Doc = Record<string, unknown> & { id: string; _deleted: boolean };

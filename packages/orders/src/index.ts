@@ -1,6 +1,8 @@
 export { Shop, type ShopOptions } from './shop.ts';
 export type { OrderView, OrderItemView } from './order-view.ts';
 export type { Notice } from './notices.ts';
+export { pouroverDeviceApp, type ShopReplica } from './device-app.ts';
+export { draftMerge } from './draft-merge.ts';
 
 import { Shop, type ShopOptions } from './shop.ts';
 

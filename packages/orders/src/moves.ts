@@ -1,9 +1,10 @@
-import type { BeforeApply, Replica } from '@pourover/replica';
+import type { BeforeApply } from '@pourover/replica';
 import type { CollectionName } from '@pourover/schemas';
+import type { ShopReplica } from './device-app.ts';
 import { filter, firstValueFrom, merge, timeout } from 'rxjs';
 
 /** Where an order went when its tombstone has this status. */
-const destinations: Partial<Record<CollectionName, Record<string, CollectionName[]>>> = {
+const destinations: Partial<Record<string, Record<string, CollectionName[]>>> = {
   draftOrders: { placed: ['placedOrders', 'processedOrders'] },
   placedOrders: { received: ['processedOrders'], rejected: ['processedOrders'] },
 };
@@ -13,11 +14,10 @@ const WAIT_MS = 30_000;
 
 type Tombstone = { id: string; _deleted: boolean; status?: unknown };
 
-const targetsOf = (collection: CollectionName, doc: Tombstone) =>
-  doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined;
+const targetsOf = (collection: string, doc: Tombstone) => (doc._deleted ? destinations[collection]?.[String(doc.status)] : undefined);
 
 /** Resolves once the order `doc` (of `collection`) moved to is on the device; at once if `doc` is not a moved order's tombstone. */
-export async function awaitDestination(replica: Replica, collection: CollectionName, doc: Tombstone): Promise<void> {
+export async function awaitDestination(replica: ShopReplica, collection: string, doc: Tombstone): Promise<void> {
   const targets = targetsOf(collection, doc);
   if (!targets) return;
   const { collections } = replica;
@@ -34,7 +34,7 @@ export async function awaitDestination(replica: Replica, collection: CollectionN
  * processed) until the order is on the device in its new collection, so the
  * order API never shows a moment, or a crash, where the order is nowhere.
  */
-export function awaitMoveDestinations(replica: () => Promise<Replica>): BeforeApply {
+export function awaitMoveDestinations(replica: () => Promise<ShopReplica>): BeforeApply {
   return async (collection, documents) => {
     const moved = documents.filter((doc) => targetsOf(collection, doc));
     if (moved.length === 0) return;

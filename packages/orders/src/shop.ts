@@ -1,11 +1,12 @@
 import { PouroverError } from '@pourover/protocol';
-import { openReplica, type Replica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
+import { openReplica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
 import {
   derivedFields,
   editDraft,
   editDraftWithFields,
   emptyDraftUpdate,
   type CatalogItem,
+  type CollectionName,
   type DeliverySlot,
   type DraftEdit,
   type Order,
@@ -13,12 +14,13 @@ import {
 import type { RxCollection } from 'rxdb/plugins/core';
 import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
+import { pouroverDeviceApp, type ShopReplica } from './device-app.ts';
 import { draftConflictHandler } from './draft-conflicts.ts';
 import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
 import { orderLists, type OrderView } from './order-view.ts';
 
-export type ShopOptions = Omit<ReplicaOptions, 'beforeApply' | 'conflictHandlers'> & {
+export type ShopOptions = Omit<ReplicaOptions<CollectionName>, 'app' | 'beforeApply' | 'conflictHandlers'> & {
   /** The clock notices are judged by (milliseconds since the epoch). */
   now?: () => number;
   /** A placed order not received after this long gets a notice (default 15 minutes). */
@@ -44,7 +46,7 @@ function docs<T extends object>(collection: RxCollection<Record<string, unknown>
  * order, live, and the edits a shopper makes. Works the same offline.
  */
 export class Shop {
-  readonly replica: Replica;
+  readonly replica: ShopReplica;
   readonly catalog$: Observable<CatalogItem[]>;
   readonly slots$: Observable<DeliverySlot[]>;
   /** Every order exactly once, with its status, items and total, newest first. */
@@ -55,7 +57,7 @@ export class Shop {
   readonly #dismissed = new BehaviorSubject<ReadonlySet<string>>(new Set());
   readonly #now: () => number;
 
-  private constructor(replica: Replica, prices: Map<string, number>, options: ShopOptions) {
+  private constructor(replica: ShopReplica, prices: Map<string, number>, options: ShopOptions) {
     this.replica = replica;
     this.#prices = prices;
     this.#now = options.now ?? Date.now;
@@ -87,10 +89,11 @@ export class Shop {
   /** Opens the device's replica with the order rules plugged in, and the shop over it. */
   static async open(options: ShopOptions): Promise<Shop> {
     const prices = new Map<string, number>();
-    let resolveReplica: (replica: Replica) => void = () => {};
-    const replicaReady = new Promise<Replica>((resolve) => (resolveReplica = resolve));
+    let resolveReplica: (replica: ShopReplica) => void = () => {};
+    const replicaReady = new Promise<ShopReplica>((resolve) => (resolveReplica = resolve));
     const replica = await openReplica({
       ...options,
+      app: pouroverDeviceApp,
       conflictHandlers: {
         draftOrders: draftConflictHandler({
           priceOf: (id) => prices.get(id),

@@ -26,8 +26,8 @@ export const writeOperation = z
 /**
  * A guarded counter: adds `by` to a number field of a live document, only
  * while the result stays at most the document's `atMost` field and the
- * server's clock is before its `before` field (a delivery slot's places and
- * cutoff). Read and checked inside the batch's transaction, so concurrent
+ * server's clock is before its `before` field (places left under a capacity,
+ * before a cutoff). Read and checked inside the batch's transaction, so concurrent
  * batches never lose an update nor need to re-read.
  */
 export const incrementOperation = z
@@ -51,13 +51,13 @@ export type BatchOperation = z.infer<typeof batchOperation>;
 /**
  * A batch over the collections of one replica. A device's batch always
  * addresses its own replica; only the store names another (the shopper
- * replica whose orders it processes).
+ * replica whose documents its workers process).
  */
 export const batchRequest = z
   .object({
     replica: replicaName.optional(),
     operations: z.array(batchOperation).min(1).max(MAX_ROWS),
-    /** Apply only if the server's clock is still before this instant (a delivery slot's cutoff, say). */
+    /** Apply only if the server's clock is still before this instant (a cutoff, say). */
     deadline: isoTime.optional(),
   })
   .strict();

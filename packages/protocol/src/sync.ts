@@ -1,4 +1,4 @@
-import { collectionNames, replicaName } from '@pourover/schemas';
+import { replicaName } from '@pourover/schemas';
 import { z } from 'zod';
 
 /**
@@ -14,8 +14,9 @@ import { z } from 'zod';
  * 9 (2026-12-04): the `UNAVAILABLE` error code (HTTP 503 with Retry-After), and the closed code set as a schema.
  * 10 (2026-12-05): store epochs: checkpoints, stream positions and `ready` name the epoch; a pull from another epoch is `reset`.
  *    Requests name the client's protocol (PROTOCOL_HEADER) and app build; `UPDATE_NEEDED` (426) for a protocol no longer served.
+ * 11 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
  */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 /** The request header naming the protocol version a client speaks; a client without it is served as before negotiation. */
 export const PROTOCOL_HEADER = 'x-pourover-protocol';
@@ -28,7 +29,10 @@ export const MAX_ROWS = 1_000;
 /** The most calls one HTTP request may batch (tRPC's `?batch=1`); each call is authorized and rate-limited on its own. */
 export const MAX_BATCH_CALLS = 100;
 
-export const collectionName = z.enum(collectionNames);
+/** A collection's name as a request gives it; the server refuses, as bad input, a name its app does not define. */
+export const collectionName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'a collection name: a letter, then letters and digits');
+/** A collection's name, as the app defines it. */
+export type CollectionName = z.infer<typeof collectionName>;
 
 /** The name of one history of a server's data; a restore gives a new one (see docs/deploy.md). */
 export const epoch = z.string().regex(/^[0-9a-f]{16}$/, 'not a store epoch');

@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 
 /**
  * Runs before documents from the server are written locally, in the order

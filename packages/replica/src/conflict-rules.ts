@@ -1,10 +1,10 @@
-import { derivedFields, mergeDrafts, type ConflictRule } from '@pourover/schemas';
+import type { ConflictRule } from '@pourover/schemas';
 import type { RxConflictHandler, WithDeleted } from 'rxdb/plugins/core';
 import { deepEqual } from 'rxdb/plugins/utils';
 
 type Doc = WithDeleted<Record<string, unknown>>;
 
-/** The server's state replaces the device's. For collections only the store writes. */
+/** The server's state replaces the device's. For collections only the server writes. */
 export const serverWins: RxConflictHandler<Record<string, unknown>> = {
   isEqual: (a, b) => deepEqual(a, b),
   resolve: async ({ realMasterState }) => realMasterState,
@@ -30,43 +30,7 @@ export const fieldLastWriterWins: RxConflictHandler<Record<string, unknown>> = {
   },
 };
 
-/**
- * Drafts merged as the server merges them: both Yjs documents, and the
- * fields derived from the merge (priced by `priceOf`). A draft the server
- * holds as gone (placed, or discarded) stays gone, and so does one the
- * device discarded; a draft whose placing the server refused (it carries
- * the `refusal`) is a draft again. A field rule here would disagree with the server's
- * merge: the device would keep its note while the server kept another, and
- * neither side would tell the other.
- */
-export function draftMerge(priceOf: (itemId: string) => number | undefined): RxConflictHandler<Record<string, unknown>> {
-  return {
-    isEqual: sameDraft,
-    resolve: async ({ realMasterState, newDocumentState }) => {
-      if (realMasterState._deleted || newDocumentState._deleted) return realMasterState;
-      const ydoc = mergeDrafts(String(realMasterState['ydoc']), String(newDocumentState['ydoc']));
-      // A draft placed here stays placed until the server moves it, unless the server refused to place it: then it is a draft again.
-      const refused = realMasterState['refusal'] !== undefined;
-      const status = newDocumentState['status'] === 'placing' && !refused ? 'placing' : realMasterState['status'];
-      return { ...realMasterState, ...derivedFields(ydoc, priceOf), ydoc, status };
-    },
-  };
-}
-
-/**
- * Whether two states of a draft show the same: every field but the Yjs
- * document, whose content the other fields are made from. Two devices'
- * documents of one content differ in their bytes (each merge encodes anew),
- * and replacing one by the other would make the device write the echo of
- * each edit it pushed, and start its next edit as a new Yjs client.
- */
-function sameDraft(a: Doc, b: Doc): boolean {
-  const { ydoc: _a, ...fieldsOfA } = a as Record<string, unknown>;
-  const { ydoc: _b, ...fieldsOfB } = b as Record<string, unknown>;
-  return deepEqual(fieldsOfA, fieldsOfB);
-}
-
-/** The handler of each rule the replica knows by itself; `yjs-merge`, which needs prices, is made with them (`draftMerge`). */
+/** The handler of each rule the replica knows by itself; a `yjs-merge` collection's comes from its app (`DeviceApp.merges`). */
 export const builtInRules: Partial<Record<ConflictRule, RxConflictHandler<Record<string, unknown>>>> = {
   'server-wins': serverWins,
   'field-lww': fieldLastWriterWins,

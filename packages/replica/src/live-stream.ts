@@ -1,5 +1,5 @@
+import type { CollectionName } from '@pourover/protocol';
 import type { StreamEvent } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import { BehaviorSubject, map, Subject } from 'rxjs';
 import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';

@@ -16,6 +16,8 @@ import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 const REPLICA = `bluebottle:users:${DEMO}`;
@@ -40,7 +42,7 @@ describe('a replica', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ dataDir: dir, seed: true });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true });
     token = await signIn(server.url, 'phone');
   });
   afterAll(async () => {
@@ -49,7 +51,16 @@ describe('a replica', () => {
   });
 
   const open = (name: string, url = server.url) =>
-    openReplica({ url, blessing: token, name, indexedDB: { indexedDB, IDBKeyRange }, EventSource, multiInstance: false, retryMs: 100 });
+    openReplica({
+      app: pouroverDeviceApp,
+      url,
+      blessing: token,
+      name,
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+      retryMs: 100,
+    });
 
   it('reports offline with the count of unsent changes, then idle once they are sent', async () => {
     const port = server.port;
@@ -64,7 +75,7 @@ describe('a replica', () => {
     await profile?.incrementalPatch({ name: 'Offline Ada' });
     await firstValueFrom(replica.status$.pipe(filter((s) => s.unsent === 1 && s.state !== 'idle')));
 
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     expect(idle.unsent).toBe(0);
     expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe('Offline Ada');
@@ -141,7 +152,7 @@ describe('a replica', () => {
     const errors: unknown[] = [];
     replica.replicationOf('catalog').error$.subscribe((error) => errors.push(error));
     await firstValueFrom(replica.replicationOf('catalog').error$);
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     await replica.awaitInSync();
     const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
     expect(onServer.length).toBeGreaterThan(0);
@@ -158,7 +169,7 @@ describe('a replica', () => {
     await server.close();
     await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
     await (await laptop.collections.user.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
-    server = await startServer({ dataDir: dir, seed: true, port });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
     const idle = (replica: typeof phone) => firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     await Promise.all([idle(phone), idle(laptop)]);
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);

@@ -1,13 +1,6 @@
 import { checkpoint as checkpointSchema } from '@pourover/protocol';
-import { collectionNames, collections, devicesWrite, migrations, rxSchemaOf, type CollectionName } from '@pourover/schemas';
-import {
-  addRxPlugin,
-  createRxDatabase,
-  type RxCollection,
-  type RxConflictHandler,
-  type RxDatabase,
-  type RxStorage,
-} from 'rxdb/plugins/core';
+import { ownerWrites } from '@pourover/schemas';
+import { addRxPlugin, createRxDatabase, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -15,7 +8,8 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { BehaviorSubject, combineLatest, distinctUntilChanged, map, type Observable } from 'rxjs';
 import type { BeforeApply } from './before-apply.ts';
 import { pullCheckpointId } from './checkpoint-ids.ts';
-import { builtInRules, draftMerge, fieldLastWriterWins } from './conflict-rules.ts';
+import { builtInRules, fieldLastWriterWins } from './conflict-rules.ts';
+import type { DeviceApp, ReplicaCollections } from './device-app.ts';
 import type { Credentials } from '@pourover/sync-client';
 import { LegacyReplicationMeta } from './legacy-replication-meta.ts';
 import { LiveStream } from './live-stream.ts';
@@ -34,7 +28,9 @@ addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
-export type ReplicaOptions = {
+export type ReplicaOptions<Name extends string = string> = {
+  /** The app whose collections the replica holds. */
+  app: DeviceApp<Name>;
   /** The sync server's base URL. */
   url: string;
   /** The device's credentials (refreshed when they expire), or a fixed token, or a function returning the current one. */
@@ -45,7 +41,7 @@ export type ReplicaOptions = {
   indexedDB?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
   EventSource?: EventSourceConstructor;
   /** Conflict handlers by collection, replacing the built-in rule. */
-  conflictHandlers?: Partial<Record<CollectionName, RxConflictHandler<Record<string, unknown>>>>;
+  conflictHandlers?: { readonly [K in Name]?: RxConflictHandler<Record<string, unknown>> };
   /** Several tabs share the database and elect one to sync (default true; false in Node). */
   multiInstance?: boolean;
   /** Validate every local write against the schema (costly; for tests and development). */
@@ -55,8 +51,8 @@ export type ReplicaOptions = {
   /**
    * Runs before documents from the server are written locally, in the order
    * they came; the write waits for it. A rejection leaves them unwritten, to
-   * be pulled again. The orders package uses it so that a moved order's
-   * tombstone lands only once its new home is on the device.
+   * be pulled again. An app uses it so that a document moved between
+   * collections leaves the old one only once it is in the new one.
    */
   beforeApply?: BeforeApply;
   /** The app's build (a version and a build time or commit), named to the server with every request for its logs. */
@@ -73,7 +69,7 @@ export type SyncStatus = {
   lastError: string | null;
 };
 
-export type ReplicaCollections = { [K in CollectionName]: RxCollection<Record<string, unknown>> };
+export type { ReplicaCollections } from './device-app.ts';
 
 /** What the replica uses of a collection's replication: two-way (collections the device writes) or pull-only. */
 export type CollectionReplication = {
@@ -86,34 +82,37 @@ export type CollectionReplication = {
 };
 
 /** A device's replica: its local RxDB database, kept in sync with the server. */
-export class Replica {
-  readonly db: RxDatabase<ReplicaCollections>;
+export class Replica<Name extends string = string> {
+  readonly db: RxDatabase<ReplicaCollections<Name>>;
   readonly client: SyncClient;
   readonly status$: Observable<SyncStatus>;
   readonly #stream: LiveStream;
   readonly #replications: CollectionReplication[];
+  readonly #names: readonly Name[];
 
   private constructor(parts: {
-    db: RxDatabase<ReplicaCollections>;
+    db: RxDatabase<ReplicaCollections<Name>>;
+    names: readonly Name[];
     client: SyncClient;
     stream: LiveStream;
     replications: CollectionReplication[];
     status$: Observable<SyncStatus>;
   }) {
     this.db = parts.db;
+    this.#names = parts.names;
     this.client = parts.client;
     this.#stream = parts.stream;
     this.#replications = parts.replications;
     this.status$ = parts.status$;
   }
 
-  get collections(): ReplicaCollections {
+  get collections(): ReplicaCollections<Name> {
     return this.db.collections;
   }
 
   /** The replication of one collection (for its `received$` and `error$`). */
-  replicationOf(name: CollectionName) {
-    const index = collectionNames.indexOf(name);
+  replicationOf(name: Name) {
+    const index = this.#names.indexOf(name);
     const replication = this.#replications[index];
     if (!replication) throw new Error(`no replication for ${name}`);
     return replication;
@@ -141,13 +140,15 @@ export class Replica {
   }
 
   /** Opens (or creates) the device's database and starts syncing every collection. */
-  static async open(options: ReplicaOptions): Promise<Replica> {
+  static async open<Name extends string>(options: ReplicaOptions<Name>): Promise<Replica<Name>> {
+    const { app } = options;
+    const collectionNames = Object.keys(app.collections) as Name[];
     const credentials = typeof options.blessing === 'object' ? options.blessing : fixedCredentials(options.blessing);
     const token = () => credentials.token();
     const dexie: RxStorage<unknown, unknown> = getRxStorageDexie(options.indexedDB ?? {});
     // The validator (ajv) loads only when asked for, so apps that don't validate never download it.
     const storage = options.validate ? (await import('rxdb/plugins/validate-ajv')).wrappedValidateAjvStorage({ storage: dexie }) : dexie;
-    const db = await createRxDatabase<ReplicaCollections>({
+    const db = await createRxDatabase<ReplicaCollections<Name>>({
       name: options.name,
       storage,
       multiInstance: options.multiInstance ?? true,
@@ -159,7 +160,7 @@ export class Replica {
     // A database of older schema versions is migrated here, before anything syncs; each document keeps its `_rev` and `_meta`, so what was unsent stays unsent and nothing synced is pushed again.
     await db.addCollections(
       Object.fromEntries(
-        collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrationStrategies: migrations[name] }]),
+        collectionNames.map((name) => [name, { schema: app.storage[name].schema, migrationStrategies: app.storage[name].migrations }]),
       ) as never,
     );
     const client = createSyncClient({
@@ -191,7 +192,7 @@ export class Replica {
         checkpoints: localCheckpoints(db, name),
         retryMs,
       };
-      if (devicesWrite(name)) {
+      if (ownerWrites(app.collections[name])) {
         const replication = new TwoWayReplication({
           ...parts,
           name,
@@ -240,12 +241,12 @@ export class Replica {
       })),
       distinctUntilChanged((a, b) => a.state === b.state && a.unsent === b.unsent && a.lastError === b.lastError),
     );
-    return new Replica({ db, client, stream, replications, status$ });
+    return new Replica({ db, names: collectionNames, client, stream, replications, status$ });
   }
 }
 
 /** A collection's pull checkpoint in the database's local documents; one that does not parse is dropped, and the pull starts over. */
-function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionName): CheckpointStore {
+function localCheckpoints<Name extends string>(db: RxDatabase<ReplicaCollections<Name>>, name: Name): CheckpointStore {
   const id = pullCheckpointId(name);
   return {
     get: async () => {
@@ -259,27 +260,13 @@ function localCheckpoints(db: RxDatabase<ReplicaCollections>, name: CollectionNa
   };
 }
 
-/** The collection's conflict rule: the app's handler for it, or the built-in one. */
-function conflictHandlerOf(
-  name: CollectionName,
-  options: ReplicaOptions,
-  db: RxDatabase<ReplicaCollections>,
+/** The collection's conflict rule: the handler given for it, the app's merge, or the built-in one. */
+function conflictHandlerOf<Name extends string>(
+  name: Name,
+  options: ReplicaOptions<Name>,
+  db: RxDatabase<ReplicaCollections<Name>>,
 ): RxConflictHandler<Record<string, unknown>> {
-  const rule = collections[name].conflict;
-  return (
-    options.conflictHandlers?.[name] ?? builtInRules[rule] ?? (rule === 'yjs-merge' ? catalogPricedDraftMerge(db) : fieldLastWriterWins)
-  );
-}
-
-/** `draftMerge` priced from the catalog the device holds, read again for each conflict. */
-function catalogPricedDraftMerge(db: RxDatabase<ReplicaCollections>): RxConflictHandler<Record<string, unknown>> {
-  const prices = new Map<string, number>();
-  const merge = draftMerge((itemId) => prices.get(itemId));
-  return {
-    isEqual: merge.isEqual,
-    resolve: async (input, context) => {
-      for (const item of await db.collections.catalog.find().exec()) prices.set(item.primary, Number(item.get('priceCents')));
-      return merge.resolve(input, context);
-    },
-  };
+  const rule = options.app.collections[name].conflict;
+  const merge = options.app.merges?.[name];
+  return options.conflictHandlers?.[name] ?? builtInRules[rule] ?? (merge ? merge(db.collections) : fieldLastWriterWins);
 }

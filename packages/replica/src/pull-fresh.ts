@@ -1,5 +1,5 @@
+import type { CollectionName } from '@pourover/protocol';
 import { MAX_ROWS, type Checkpoint, type PullResponse, type WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { BeforeApply } from './before-apply.ts';
 import type { ReplicationTransport } from './replication-transport.ts';
 import type { SeqBook } from './seq-book.ts';

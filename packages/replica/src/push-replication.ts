@@ -1,5 +1,5 @@
 import type { PushRow, WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { BehaviorSubject, type Subject } from 'rxjs';
 import { chunkBySize } from './chunk-rows.ts';
@@ -23,9 +23,9 @@ const PUSHES_IN_FLIGHT = 4;
 /**
  * A burst of edits to one document (a note typed, a count tapped up) is
  * pushed as `PUSH_BURST` pushes at once, then one every `PUSH_SPACING_MS`,
- * the last edit included, not one per round trip: each push of a draft costs
+ * the last edit included, not one per round trip: each push of a document costs
  * CPU on the device and the server (docs/benchmarks.md). The burst lets a
- * draft made, filled and placed in a moment go out as fast as the network allows.
+ * document made and changed several times in a moment go out as fast as the network allows.
  */
 const PUSH_SPACING_MS = 50;
 const PUSH_BURST = 4;

@@ -1,5 +1,5 @@
 import type { Checkpoint, PullResponse, PushResponse, PushRow, StreamEvent } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 
 /** The live stream's connection, as the device shows it. */
 export type StreamConnection = 'connecting' | 'open' | 'offline';

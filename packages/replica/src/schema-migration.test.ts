@@ -13,6 +13,8 @@ import schemasV0 from '../test/fixtures/schemas-v0.json' with { type: 'json' };
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from './index.ts';
 import { storedState } from './stored-states.ts';
+import { pouroverApp } from '@pourover/sync-server/pourover-app';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
 const REPLICA = `bluebottle:users:${DEMO}`;
@@ -32,7 +34,7 @@ describe('a device database made under schema version 0', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ dataDir: dir, seed: true });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true });
     const answer = await fetch(`${server.url}/trpc/auth.devSignIn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -78,6 +80,7 @@ describe('a device database made under schema version 0', () => {
     await old.close();
 
     const replica = await openReplica({
+      app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
       name: 'v0-device',

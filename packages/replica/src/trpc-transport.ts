@@ -1,5 +1,5 @@
 import type { PushRow, StreamEvent } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 import { errorCodeOf, withRecovery, type Credentials, type SyncClient } from '@pourover/sync-client';
 import type { ReplicationTransport } from './replication-transport.ts';
 

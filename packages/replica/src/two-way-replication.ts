@@ -1,5 +1,5 @@
+import type { CollectionName } from '@pourover/protocol';
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { RxCollection, RxConflictHandler, RxDocumentData } from 'rxdb/plugins/core';
 import { combineLatest, filter, firstValueFrom, map, Subject, type Observable, type Subscription } from 'rxjs';
 import type { LegacyReplicationMeta } from './legacy-replication-meta.ts';

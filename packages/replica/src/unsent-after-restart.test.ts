@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from './index.ts';
+import { pouroverDeviceApp } from '@pourover/orders';
 
 /** An address where nothing listens: a device that opens against it is offline. */
 async function deadUrl(): Promise<string> {
@@ -20,6 +21,7 @@ describe('the count of unsent changes', () => {
     const url = await deadUrl();
     const open = () =>
       openReplica({
+        app: pouroverDeviceApp,
         url,
         blessing: 'offline',
         name: 'unsent-restart',

@@ -1,5 +1,5 @@
 import { checkpoint as checkpointSchema, type WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase } from 'rxdb/plugins/core';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';

@@ -1,5 +1,5 @@
 import type { Checkpoint, PullResponse, PushResponse, PushRow, StreamEvent, WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { CollectionName } from '@pourover/protocol';
 import { deepEqual } from 'rxdb/plugins/utils';
 import type { ReplicationTransport, StreamListener } from '../src/replication-transport.ts';
 
@@ -75,9 +75,9 @@ export class MemoryServer {
     return seq;
   }
 
-  /** Sends the held events in `order` (indexes into `heldEvents`), and forgets all of them. */
-  releaseHeld(order: readonly number[] = this.heldEvents.map((_, index) => index)) {
-    const events = order.flatMap((index) => this.heldEvents[index] ?? []);
+  /** Sends the held events in the sequence `indexes` gives (indexes into `heldEvents`), and forgets all of them. */
+  releaseHeld(indexes: readonly number[] = this.heldEvents.map((_, index) => index)) {
+    const events = indexes.flatMap((index) => this.heldEvents[index] ?? []);
     this.heldEvents.length = 0;
     for (const event of events) for (const listener of this.#listeners) listener.event(event);
   }

@@ -13,7 +13,7 @@ export type SyncClientOptions = {
   /**
    * Calls made in the same tick go in one HTTP request, up to this many (at
    * most the server's MAX_BATCH_CALLS); for clients that make many at once,
-   * like the order processor. Each call is still authorized, charged and
+   * like the store's workers. Each call is still authorized, charged and
    * answered on its own.
    */
   batchCalls?: number;

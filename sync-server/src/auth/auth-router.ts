@@ -9,7 +9,6 @@ import { isOwnerCode } from './owner-code.ts';
 import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './passwords.ts';
 import type { Caller } from '../limits/public-attempts.ts';
 import { RateLimited } from '../limits/rate-limited.ts';
-import { DEMO_SHOPPER_ID } from '../seed/demo-shopper.ts';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc/trpc.ts';
 
 /** A device blessing without a key to refresh it lasts this long (the demo's dev sign-in). */
@@ -74,7 +73,8 @@ export const authRouter = router({
   /** The demo's sign-in: blesses a new device of the demo shopper. Only when the server runs seeded. */
   devSignIn: publicProcedure.input(z.object(newDevice).strict()).mutation(async ({ ctx, input }) => {
     if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
-    return blessDevice(ctx, DEMO_SHOPPER_ID, input.device, input.publicKey);
+    if (!ctx.app.demo) throw new PouroverError('FORBIDDEN', 'this server’s app has no demo user to sign in as');
+    return blessDevice(ctx, ctx.app.demo.user, input.device, input.publicKey);
   }),
 
   /** The store owner's sign-in, with a single-use code made on the server's console (`pourover-server owner-code`). */
@@ -117,8 +117,8 @@ export const authRouter = router({
         await ctx.limits.publicAttempts.succeeded(caller);
         return blessDevice(ctx, account.shopperId, input.device, input.publicKey);
       }
-      const profile = { id: shopperId, name: input.name, email: input.email, address: '', paymentToken: '', _deleted: false };
-      await ctx.store.commit(shopperReplica(shopperId), [{ collection: 'user', document: profile, expect: { kind: 'absent' } }], 'all');
+      const writes = ctx.app.onSignUp?.({ id: shopperId, name: input.name, email: input.email }) ?? [];
+      if (writes.length > 0) await ctx.store.commit(shopperReplica(shopperId), writes, 'all');
       return blessDevice(ctx, shopperId, input.device, input.publicKey);
     }),
 

@@ -5,8 +5,9 @@ import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/start-server.ts';
-import { DEMO_PASSWORD } from '../seed/seed.ts';
+import { DEMO_PASSWORD } from '@pourover/orders/server';
 import { trpcClient } from '../../test/support/test-server.ts';
+import { pouroverApp } from '../app/pourover-app.ts';
 
 const MINUTE = 60_000;
 
@@ -34,7 +35,7 @@ describe('devices, pairing and revocation', () => {
   let clock = Date.now();
 
   beforeAll(async () => {
-    server = await startServer({ dataDir: dir, seed: true, now: () => new Date(clock), accessTokenSeconds: 60 });
+    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, now: () => new Date(clock), accessTokenSeconds: 60 });
   });
   afterAll(async () => {
     await server.close();

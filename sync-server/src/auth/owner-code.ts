@@ -5,7 +5,7 @@ import type { IdentityStore } from './identity-store.ts';
 export const OWNER_CODE_MS = 60 * 60_000;
 
 /**
- * A single-use code that signs a device in as the store (`bluebottle`): the
+ * A single-use code that signs a device in as the store (its root blessing): the
  * store owner's credential, made on the server's console and never handed
  * out over HTTP. Kept as a pairing code owned by the store's own name, which
  * no shopper id (a UUID) can be.

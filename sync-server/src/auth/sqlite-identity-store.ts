@@ -15,7 +15,7 @@ import {
 import { MemoryStreamTickets } from './stream-tickets.ts';
 
 /** Forward-only schema versions of the identity file; `user_version` records how many have run. Never edit a shipped entry. */
-const migrations: readonly string[] = [
+export const identityMigrations: readonly string[] = [
   `CREATE TABLE accounts (email TEXT PRIMARY KEY, shopper_id TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
    CREATE TABLE devices (name TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, public_key TEXT, created_at TEXT NOT NULL, revoked_at TEXT);
    CREATE INDEX devices_by_shopper ON devices (shopper_id);
@@ -49,8 +49,9 @@ export class SqliteIdentityStore implements IdentityStore {
     // `pourover-server owner-code` writes a code into this file while the server runs.
     this.#db.pragma('busy_timeout = 5000');
     const applied = this.#db.pragma('user_version', { simple: true }) as number;
-    if (applied > migrations.length) throw new Error(`the identity file has schema version ${applied}, newer than this server knows`);
-    migrations.slice(applied).forEach((sql, index) =>
+    if (applied > identityMigrations.length)
+      throw new Error(`the identity file has schema version ${applied}, newer than this server knows`);
+    identityMigrations.slice(applied).forEach((sql, index) =>
       this.#db.transaction(() => {
         this.#db.exec(sql);
         this.#db.pragma(`user_version = ${applied + index + 1}`);

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PouroverError } from '@pourover/protocol';
+import { httpStatusOf, PouroverError, type ErrorCode } from '@pourover/protocol';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { loggedVersion } from './client-version.ts';
+import type { Logger } from './logger.ts';
+import type { RequestNames } from './request-names.ts';
 import { refuse } from './responses.ts';
 import { setCommonHeaders } from './security-headers.ts';
-
-export type LogLine = Record<string, string | number | boolean | undefined>;
 
 /** What a request's log line says of it beyond the method, path, status and time: who made it and why it was refused. */
 export type RequestNotes = {
@@ -12,34 +13,50 @@ export type RequestNotes = {
   setRefusal(req: IncomingMessage, refusal: { error: string; reason: string }): void;
 };
 
+const codeOfStatus = new Map(Object.entries(httpStatusOf).map(([code, status]): [number, ErrorCode] => [status, code as ErrorCode]));
+
 /**
- * Every request through one place: its common headers, one line in the log
- * when it ends (codes and messages of refusals, never a token), and the one
- * error boundary: whatever `route` throws is answered typed, and nothing a
+ * Every request through one place: its common headers; when it ends, one
+ * log line (codes and messages of refusals, never a token; at debug for the
+ * requests that repeat every few seconds, such as lease renewals and health
+ * probes) and its count and latency in the metrics; and the one error
+ * boundary: whatever `route` throws is answered typed, and nothing a
  * request carries can end the process.
  */
 export function handleRequests(
   route: (req: IncomingMessage, res: ServerResponse) => void,
-  options: { log: (line: LogLine) => void; now: () => Date },
+  options: { logger: Logger; metrics: ServerMetrics; names: RequestNames },
 ): { handle(req: IncomingMessage, res: ServerResponse): void; notes: RequestNotes } {
+  const { logger, metrics, names } = options;
   const principals = new WeakMap<IncomingMessage, string>();
   const refusals = new WeakMap<IncomingMessage, { error: string; reason: string }>();
   const notes: RequestNotes = {
     setPrincipal: (req, name) => void principals.set(req, name),
-    setRefusal: (req, refusal) => void refusals.set(req, refusal),
+    setRefusal: (req, refusal) => {
+      refusals.set(req, refusal);
+      metrics.refused(refusal.error);
+    },
   };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     res.on('close', () => {
-      options.log({
-        t: options.now().toISOString(),
+      const ms = performance.now() - started;
+      const path = req.url?.split('?')[0] ?? '/';
+      const name = names.of(path);
+      const refusal = refusals.get(req);
+      const code = refusal?.error ?? (res.statusCode < 400 ? 'OK' : (codeOfStatus.get(res.statusCode) ?? 'INTERNAL'));
+      if (!refusal && code !== 'OK') metrics.refused(code);
+      metrics.request({ procedure: name.procedure, code }, name.stream ? undefined : ms / 1000);
+      const level = name.quiet ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level]({
         method: req.method,
-        path: req.url?.split('?')[0],
+        path,
         status: res.statusCode,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(ms * 10) / 10,
         blessing: principals.get(req),
         ...loggedVersion(req),
-        ...refusals.get(req),
+        ...refusal,
       });
     });
     try {
@@ -47,7 +64,7 @@ export function handleRequests(
       route(req, res);
     } catch (error) {
       const refusal = error instanceof PouroverError ? error : new PouroverError('INTERNAL', 'internal server error', { cause: error });
-      refusals.set(req, { error: refusal.code, reason: refusal.code === 'INTERNAL' ? String(error) : refusal.message });
+      notes.setRefusal(req, { error: refusal.code, reason: refusal.code === 'INTERNAL' ? String(error) : refusal.message });
       refuse(res, refusal.code, refusal.message);
     }
   };

@@ -11,10 +11,10 @@ import { MAX_PHOTO_BYTES, photoTypes, reencodePhoto } from './process-photo.ts';
 const IMAGE_PATH = /^\/images\/([0-9a-f]{64})(?:\.(?:webp|svg))?$/;
 
 /**
- * The catalog's images over plain HTTP (binary bodies, not tRPC's JSON):
+ * The app's images over plain HTTP (binary bodies, not tRPC's JSON):
  * `GET /images/<sha256>` answers the image, immutable, since its name is its
  * content's hash; `POST /images` takes a photo from whoever may write the
- * catalog (the store), charged to its request budgets like any call, and
+ * collection the app names for them (`imagesFor`), charged to its request budgets like any call, and
  * answers the hash it is kept under. Returns false for other paths.
  */
 export function imageRoutes(deps: ServerDeps, images: ImageStore): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
@@ -54,7 +54,8 @@ async function upload(deps: ServerDeps, images: ImageStore, req: IncomingMessage
   const found = header?.startsWith('Bearer ') ? authenticate(deps, header.slice(7)) : { problem: 'a blessing is required' };
   if (!found.principal) throw new PouroverError('UNAUTHENTICATED', found.problem ?? 'a blessing is required');
   await deps.limits.requests.charge({ principal: found.principal, address: deps.limits.addressOf(req) });
-  authorize(deps.syncgroups, found.principal, 'catalog', ['write']);
+  if (!deps.app.imagesFor) throw new PouroverError('NOT_FOUND', 'this server’s app takes no images');
+  authorize(deps, found.principal, deps.app.imagesFor, ['write']);
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   if (!(type in photoTypes)) throw new PouroverError('BAD_INPUT', 'upload a JPEG, PNG or WebP photo');
   const image = await reencodePhoto(await readBody(req, MAX_PHOTO_BYTES));

@@ -6,8 +6,8 @@ export type ImageType = (typeof imageTypes)[number];
 export type StoredImage = { hash: string; type: ImageType; bytes: Buffer };
 
 /**
- * Where catalog images live: beside the documents, as durably (an image a
- * catalog item names must not vanish in a crash). A SQLite file beside the
+ * Where the app's images live: beside the documents, as durably (an image a
+ * document names must not vanish in a crash). A SQLite file beside the
  * embedded store, or a table in the PostgreSQL database every node shares.
  * Every implementation passes the image store conformance suite (`@pourover/sync-server/testing`).
  */

@@ -3,7 +3,7 @@ import { PostgresPool } from '../store/postgres/postgres-pool.ts';
 import type { ImageStore, ImageType, StoredImage } from './image-store.ts';
 
 /**
- * Catalog images in the PostgreSQL database the nodes share, so an image
+ * Images in the PostgreSQL database the nodes share, so an image
  * uploaded through one node is served by every other. Its table is one of
  * the store's migrations; its connections are bounded and watched like the
  * store's, so a database that goes away fails a request with UNAVAILABLE and

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ImageStore, ImageType, StoredImage } from './image-store.ts';
 
-/** Catalog images in a SQLite file of their own, each write synced before it is answered. */
+/** Images in a SQLite file of their own, each write synced before it is answered. */
 export class SqliteImageStore implements ImageStore {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;

@@ -10,7 +10,7 @@ import type { Requester } from './requester.ts';
  * devices share one budget however many names they sign in under. They
  * count on each node (a database write per request would cost more than
  * the request: see docs/decisions/limits-per-node.md). The store's own
- * workers (the order processor) are not held to them.
+ * workers are not held to them.
  */
 export class RequestBudgets {
   readonly #address: RateLimiterAbstract;

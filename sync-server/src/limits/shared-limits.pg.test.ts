@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
 import { call, tempDir, trpcClient } from '../../test/support/test-server.ts';
+import { pouroverApp } from '../app/pourover-app.ts';
 
 const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string }).code : undefined);
 const streamPath = (ticket: string) =>
@@ -28,8 +29,8 @@ onPostgres((postgres) => {
         email: { failures: { failures: 4, seconds: 60, lockSeconds: 60 } },
       };
       [one, two] = await Promise.all([
-        startServer({ dataDir: a, store: database.url, keyFile, seed: true, port: 0, limits }),
-        startServer({ dataDir: b, store: database.url, keyFile, seed: true, port: 0, limits }),
+        startServer({ app: pouroverApp, dataDir: a, store: database.url, keyFile, seed: true, port: 0, limits }),
+        startServer({ app: pouroverApp, dataDir: b, store: database.url, keyFile, seed: true, port: 0, limits }),
       ]);
     }, 60_000);
     afterAll(async () => {

@@ -21,8 +21,8 @@ export type ServerParts = {
 
 /**
  * Opens a node's parts over the PostgreSQL database `store` names, or the
- * SQLite files in `dataDir`: documents, the signing key, identities, catalog
- * images and limits. A part that fails to open closes those opened before it.
+ * SQLite files in `dataDir`: documents, the signing key, identities, images
+ * and limits. A part that fails to open closes those opened before it.
  */
 export async function openParts(options: {
   dataDir: string;
@@ -33,6 +33,8 @@ export async function openParts(options: {
   /** A clock for tests; PostgreSQL otherwise judges time by its own, which every node shares. */
   now: (() => Date) | undefined;
   onError: (part: string, error: unknown) => void;
+  /** Told the size of each group commit the store writes. */
+  onGroup: (commits: number) => void;
 }): Promise<ServerParts> {
   const opened: { close(): Promise<void> }[] = [];
   const kept = <T extends { close(): Promise<void> }>(part: T): T => {
@@ -47,6 +49,7 @@ export async function openParts(options: {
         poolSize: options.poolSize,
         now: options.now,
         onError: (error) => options.onError('store', error),
+        onGroup: options.onGroup,
       }),
     );
     const key = loadServerKey(options.keyFile ?? join(options.dataDir, 'server-key.pem'));

@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from './start-server.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
 import { shutOut } from '../../testing/test-postgres.ts';
 import { call, deviceToken, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
+import { pouroverApp } from '../app/pourover-app.ts';
 
 onPostgres((postgres) => {
   describe('a server on PostgreSQL', { timeout: 30_000 }, () => {
@@ -17,7 +18,7 @@ onPostgres((postgres) => {
       cleanups.push(database.drop);
       const folder = tempDir();
       cleanups.push(() => folder.remove());
-      const server = await startServer({ dataDir: folder.dir, store: database.url, seed: options.seed, port: 0 });
+      const server = await startServer({ app: pouroverApp, dataDir: folder.dir, store: database.url, seed: options.seed, port: 0 });
       cleanups.push(() => server.close());
       return { server, url: database.url };
     }
@@ -72,7 +73,9 @@ onPostgres((postgres) => {
     it('refuses to start on a store URL that is not PostgreSQL', async () => {
       const folder = tempDir();
       cleanups.push(() => folder.remove());
-      await expect(startServer({ dataDir: folder.dir, store: 'mysql://localhost/pourover', port: 0 })).rejects.toThrow(/postgres:\/\//);
+      await expect(startServer({ app: pouroverApp, dataDir: folder.dir, store: 'mysql://localhost/pourover', port: 0 })).rejects.toThrow(
+        /postgres:\/\//,
+      );
     });
   });
 });

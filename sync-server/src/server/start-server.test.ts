@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './start-server.ts';
 import { call, deviceToken, pull, resultOf, startTestServer, tempDir, type TestServer } from '../../test/support/test-server.ts';
 import { SERVER_VERSION } from '../version.ts';
+import { pouroverApp } from '../app/pourover-app.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe('plain HTTP routes', () => {
 describe('a client that sends its request slowly', () => {
   it('is cut off once its request takes longer than the request timeout', async () => {
     const { dir, remove } = tempDir();
-    const slow = await startServer({ dataDir: dir, port: 0, log: () => {}, requestTimeoutMs: 1_000 });
+    const slow = await startServer({ app: pouroverApp, dataDir: dir, port: 0, requestTimeoutMs: 1_000 });
     try {
       const socket = connect(slow.port, '127.0.0.1');
       await once(socket, 'connect');

@@ -6,26 +6,33 @@ import type { ServerKey } from '../auth/server-key.ts';
 import { answerClientErrors } from '../http/client-errors.ts';
 import { isLoopback, namesLoopback } from '../http/loopback-host.ts';
 import { answerReadiness } from '../http/readiness.ts';
-import { handleRequests, type LogLine } from '../http/request-log.ts';
+import { silentLogger, type Logger } from '../http/logger.ts';
+import { answerMetrics } from '../http/metrics-endpoint.ts';
+import { handleRequests } from '../http/request-log.ts';
+import { requestNames } from '../http/request-names.ts';
 import { errorBody, json } from '../http/responses.ts';
 import { staticFiles } from '../http/static-files.ts';
 import { imageRoutes } from '../images/image-routes.ts';
 import { admission as requestAdmission, subscriptionsOf } from '../limits/admission.ts';
 import type { LimitOverrides } from '../limits/limit-settings.ts';
+import { noMetrics, serverMetrics } from '../metrics/server-metrics.ts';
 import { seedServer } from '../seed/seed-server.ts';
 import type { Store } from '../store/store.ts';
 import { syncgroupsOf } from '../sync/permissions.ts';
 import { appRouter } from '../trpc/app-router.ts';
 import { trpcHttpHandler } from '../trpc/http-handler.ts';
 import type { ServerDeps } from '../trpc/trpc.ts';
+import type { ServerApp } from '../app/server-app.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../http/client-version.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { openParts } from './open-parts.ts';
 
-export type { LogLine } from '../http/request-log.ts';
+export type { Logger } from '../http/logger.ts';
 export { MAX_BODY_BYTES } from '../trpc/http-handler.ts';
 
 export type ServerOptions = {
+  /** The app to serve: its collections, homes, syncgroups and server-side hooks. */
+  app: ServerApp;
   port?: number;
   host?: string;
   /** Folder of the server key (unless `keyFile` names another), and unless `store` names PostgreSQL, the identity file and SQLite store. */
@@ -42,7 +49,14 @@ export type ServerOptions = {
   poolSize?: number | undefined;
   /** Seeds the demo data and enables the dev sign-in. */
   seed?: boolean;
-  log?: (line: LogLine) => void;
+  /** Where the server logs: one line per request, and errors of its parts (default: nothing). */
+  logger?: Logger;
+  /**
+   * What `/metrics` serves (default: request, stream and store metrics, without
+   * the process's own); `false` turns counting off. `token` lets callers off
+   * this machine scrape with `Authorization: Bearer <token>`.
+   */
+  metrics?: false | { token?: string | undefined; processMetrics?: boolean };
   now?: () => Date;
   /** How long a keyed device's access token lasts (default 15 minutes). */
   accessTokenSeconds?: number;
@@ -75,7 +89,9 @@ const HEADERS_TIMEOUT_MS = 10_000;
 /** Starts the sync server over the PostgreSQL store `store` names, or the SQLite store in `dataDir`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? silentLogger;
+  const metricsOptions = options.metrics === false ? undefined : (options.metrics ?? {});
+  const metrics = metricsOptions ? serverMetrics({ processMetrics: metricsOptions.processMetrics ?? false, now }) : noMetrics;
   const parts = await openParts({
     dataDir: options.dataDir,
     store: options.store,
@@ -83,19 +99,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     poolSize: options.poolSize,
     limits: options.limits,
     now: options.now,
-    onError: (part, error) => log({ t: now().toISOString(), [part]: 'error', message: String(error) }),
+    onError: (part, error) => logger.error({ part, error: String(error) }, `${part} error`),
+    onGroup: metrics.commitGroup,
   });
   const { store, key, identity, images, limits } = parts;
-  const ownerCode = options.seed ? await seedServer({ store, identity, images, key, dataDir: options.dataDir, now: now() }) : undefined;
+  const ownerCode = options.seed
+    ? await seedServer({ app: options.app, store, identity, images, key, dataDir: options.dataDir, now: now() })
+    : undefined;
   const deps: ServerDeps = {
+    app: options.app,
     store,
     key,
     identity,
-    syncgroups: syncgroupsOf(identity),
+    syncgroups: syncgroupsOf(identity, options.app),
     accessTokenSeconds: options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS,
     limits,
     devSignIn: options.seed ?? false,
     oldestProtocol: options.oldestProtocol ?? OLDEST_SERVED_PROTOCOL,
+    metrics,
     now,
   };
 
@@ -103,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const loopbackOnly = isLoopback(host);
   const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
   const imageRoute = imageRoutes(deps, images);
-  const requests = handleRequests(route, { log, now });
+  const requests = handleRequests(route, { logger, metrics, names: requestNames(appRouter) });
   const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
     onRefused: (req, error) =>
@@ -127,6 +148,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
     }
     if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
+    if (req.method === 'GET' && path === '/metrics') {
+      return answerMetrics(req, res, { metrics, token: metricsOptions?.token });
+    }
     if (imageRoute(req, res, path)) return undefined;
     if (app?.(req, res, path)) return undefined;
     return json(res, 404, errorBody('NOT_FOUND', `no route for ${req.method} ${path}`));

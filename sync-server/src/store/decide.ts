@@ -20,8 +20,8 @@ export const encoded = (document: WireDocument): Encoded => ({ document, json: c
  * - `assumed` (a push) is lenient: a write equal to the current state is
  *   `unchanged`, not a conflict, which makes a retried push idempotent.
  * - `absent` and `equals` (a batch's preconditions) are strict: they hold or
- *   the write conflicts, so a retried batch cannot pass twice (a second slot
- *   taken for one order, say).
+ *   the write conflicts, so a retried batch cannot pass twice (a counter
+ *   taken twice for one request, say).
  */
 export function decide(current: Encoded | null, next: Encoded, expect: Expectation): Decision {
   if (expect.kind === 'first' && current !== null) return 'unchanged';

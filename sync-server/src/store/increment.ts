@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import { collections, type CollectionName } from '@pourover/schemas';
+import type { z } from 'zod';
 import type { Increment, IncrementRefusal } from './store.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { Increment, IncrementRefusal } from './store.ts';
  */
 export function applyIncrement(
   current: WireDocument | null,
-  write: { collection: CollectionName; increment: Increment },
+  write: { collection: string; increment: Increment; schema: z.ZodObject },
   now: Date,
 ): WireDocument | IncrementRefusal {
   const { increment } = write;
@@ -19,6 +19,6 @@ export function applyIncrement(
   if (increment.atMost !== undefined && value > Number(current[increment.atMost])) return 'limit';
   if (increment.before !== undefined && !(now.toISOString() < String(current[increment.before]))) return 'too-late';
   const { _deleted, ...fields } = current;
-  if (!collections[write.collection].schema.safeParse({ ...fields, [increment.field]: value }).success) return 'limit';
+  if (!write.schema.safeParse({ ...fields, [increment.field]: value }).success) return 'limit';
   return { ...current, [increment.field]: value };
 }

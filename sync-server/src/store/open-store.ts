@@ -28,12 +28,18 @@ export type StoreChoice = {
   now?: (() => Date) | undefined;
   /** Errors of PostgreSQL connections that nobody awaits (one broke and is being replaced). */
   onError?: ((error: unknown) => void) | undefined;
+  /** Told how many commits each group commit wrote in its one transaction. */
+  onGroup?: ((commits: number) => void) | undefined;
 };
 
 /** Opens the store the options name: PostgreSQL for a URL, else the embedded SQLite file. */
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.store === undefined) {
-    return new SqliteStore({ file: dataFile(choice.dataDir, 'documents'), ...(choice.now ? { now: choice.now } : {}) });
+    return new SqliteStore({
+      file: dataFile(choice.dataDir, 'documents'),
+      ...(choice.now ? { now: choice.now } : {}),
+      ...(choice.onGroup ? { onGroup: choice.onGroup } : {}),
+    });
   }
   const url = postgresUrl.parse(choice.store);
   return PostgresStore.open({
@@ -41,5 +47,6 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
     ...(choice.poolSize !== undefined ? { poolSize: choice.poolSize } : {}),
     ...(choice.now ? { now: choice.now } : {}),
     ...(choice.onError ? { onError: choice.onError } : {}),
+    ...(choice.onGroup ? { onGroup: choice.onGroup } : {}),
   });
 }

@@ -1,10 +1,10 @@
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
+import type { z } from 'zod';
 
 /** A document as the store holds it: its latest state and the change that wrote it. */
 export type StoredDocument = {
   replica: string;
-  collection: CollectionName;
+  collection: string;
   document: WireDocument;
   /** Position of the document's latest change in its replica's change log. */
   seq: number;
@@ -35,8 +35,9 @@ export type Increment = { id: string; field: string; by: number; atMost?: string
 
 /** One document write; `replica` defaults to the commit's replica (a store batch also writes the store's own). */
 export type Write =
-  | { collection: CollectionName; document: WireDocument; expect: Expectation; replica?: string }
-  | { collection: CollectionName; increment: Increment; replica?: string };
+  | { collection: string; document: WireDocument; expect: Expectation; replica?: string }
+  /** `schema`: what the incremented document must still fit (a count below zero or past its maximum is the limit). */
+  | { collection: string; increment: Increment; schema: z.ZodObject; replica?: string };
 
 /**
  * `each`: every write stands alone; those whose expectation fails are
@@ -62,6 +63,12 @@ export type CommitOptions = {
 
 export type Lease = { granted: boolean; holder: string; expiresAt: string };
 
+/**
+ * How far a restore moves every replica's head and the commit number: past any position a device or watcher may hold
+ * from before the restore (one without an epoch included), so no change made after it is taken as one already seen.
+ */
+export const RESTORE_SEQ_GAP = 1_000_000_000;
+
 /** Whether a part of the server can serve now, and if not, why (for `/readyz`). */
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -77,23 +84,23 @@ export interface Store {
    */
   readonly epoch: string;
   /** Documents of one collection changed after `afterSeq`, in change order. */
-  pull(replica: string, collection: CollectionName, afterSeq: number, limit: number): Promise<StoredDocument[]>;
+  pull(replica: string, collection: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** Documents of every collection of a replica changed after `afterSeq`, in change order. */
   changesSince(replica: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** The position of a replica's latest change (0 for none). */
   head(replica: string): Promise<number>;
   /** The position of the latest change to one collection of a replica (0 for none). */
-  collectionHead(replica: string, collection: CollectionName): Promise<number>;
-  get(replica: string, collection: CollectionName, id: string): Promise<StoredDocument | null>;
+  collectionHead(replica: string, collection: string): Promise<number>;
+  get(replica: string, collection: string, id: string): Promise<StoredDocument | null>;
   /** Several documents of one collection, in the order of `ids` (null for one never written); one query on PostgreSQL. */
-  getMany(replica: string, collection: CollectionName, ids: readonly string[]): Promise<(StoredDocument | null)[]>;
+  getMany(replica: string, collection: string, ids: readonly string[]): Promise<(StoredDocument | null)[]>;
   /** Where each document stands in the replica's change log (0 for one never written), in the order of `ids`; no body is read. */
-  seqs(replica: string, collection: CollectionName, ids: readonly string[]): Promise<number[]>;
+  seqs(replica: string, collection: string, ids: readonly string[]): Promise<number[]>;
   commit(replica: string, writes: readonly Write[], mode: CommitMode, options?: CommitOptions): Promise<CommitResult>;
   /** Every live document of a collection across replicas, and the commit number they are current as of. */
-  watchSnapshot(collection: CollectionName): Promise<{ documents: StoredDocument[]; commit: number }>;
+  watchSnapshot(collection: string): Promise<{ documents: StoredDocument[]; commit: number }>;
   /** Documents of a collection across replicas written by commits after `afterCommit`, in commit order. */
-  watchChanges(collection: CollectionName, afterCommit: number, limit: number): Promise<StoredDocument[]>;
+  watchChanges(collection: string, afterCommit: number, limit: number): Promise<StoredDocument[]>;
   /** Takes or renews a named lease for `holder` unless another holder's lease is still running. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
   releaseLease(name: string, holder: string): Promise<void>;

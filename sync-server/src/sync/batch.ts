@@ -1,5 +1,6 @@
 import { PouroverError, type BatchRequest, type BatchResult } from '@pourover/protocol';
-import { collections, STORE, type Principal } from '@pourover/schemas';
+import { STORE, type Principal } from '@pourover/schemas';
+import { hooksOf, specOf, type ServerApp } from '../app/server-app.ts';
 import { validDocument, validIncrement } from './documents.ts';
 import { authorize, ownReplica, type Syncgroups } from './permissions.ts';
 import type { Store, Write } from '../store/store.ts';
@@ -7,21 +8,25 @@ import type { Store, Write } from '../store/store.ts';
 /**
  * Applies a batch in one transaction, or nothing. Its writes go to one
  * replica (the caller's own, or the one the store names) and may also touch
- * the store's own collections, as when an order takes a place in a delivery
- * slot; every write is checked against its replica's syncgroups.
+ * the store's own collections (a counter of the store's taken for the
+ * caller's write, say); every write is checked against its replica's syncgroups.
  */
-export async function applyBatch(store: Store, syncgroups: Syncgroups, principal: Principal, input: BatchRequest): Promise<BatchResult> {
+export async function applyBatch(
+  context: { app: ServerApp; store: Store; syncgroups: Syncgroups; principal: Principal },
+  input: BatchRequest,
+): Promise<BatchResult> {
+  const { app, store, principal } = context;
   const target = input.replica ?? ownReplica(principal);
-  const replicas = input.operations.map((op) => authorize(syncgroups, principal, op.collection, ['write', 'batch'], target));
+  const replicas = input.operations.map((op) => authorize(context, principal, op.collection, ['write', 'batch'], target));
   if (replicas.some((replica) => replica !== target && replica !== STORE)) {
     throw new PouroverError('BAD_INPUT', 'a batch writes one replica (and the store’s own collections)');
   }
-  // The server merges drafts and applies the order rules to them in a push; a batch would write past both.
-  const merged = input.operations.find((op) => collections[op.collection].conflict === 'yjs-merge');
-  if (merged)
+  // The app plans pushes of some collections (a merge, its rules); a batch would write past the plan.
+  const planned = input.operations.find((op) => hooksOf(app, op.collection)?.planPush);
+  if (planned)
     throw new PouroverError(
       'FORBIDDEN',
-      `${merged.collection} are written by push, where the server merges them; a batch may not write them`,
+      `${planned.collection} are written by push, where the server merges them; a batch may not write them`,
     );
   const writes: Write[] = input.operations.map((op, index) => {
     const replica = replicas[index] ?? target;
@@ -29,10 +34,11 @@ export async function applyBatch(store: Store, syncgroups: Syncgroups, principal
       return {
         replica,
         collection: op.collection,
-        increment: validIncrement(op.collection, withoutUndefined(op.increment), `operations[${index}]`),
+        increment: validIncrement(app, op.collection, withoutUndefined(op.increment), `operations[${index}]`),
+        schema: specOf(app, op.collection).schema,
       };
     }
-    const document = validDocument(op.collection, op.write, `operations[${index}]`);
+    const document = validDocument(app, op.collection, op.write, `operations[${index}]`);
     return { replica, collection: op.collection, document, expect: op.precondition ?? { kind: 'none' as const } };
   });
   const result = await store.commit(target, writes, 'all', input.deadline ? { deadline: input.deadline } : {});

@@ -1,7 +1,9 @@
 import { decodePosition, encodePosition, MAX_ROWS, type StreamEvent, type StreamPosition } from '@pourover/protocol';
-import { collectionNames, homeReplica, STORE, type CollectionName, type Principal } from '@pourover/schemas';
+import { STORE, type Principal } from '@pourover/schemas';
+import type { ServerApp } from '../app/server-app.ts';
 import { tracked } from '@trpc/server';
-import { isGranted, ownReplica, type Syncgroups } from './permissions.ts';
+import { homeReplica, isGranted, ownReplica, type Syncgroups } from './permissions.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
@@ -12,28 +14,35 @@ import { wakeLatch } from './wake-latch.ts';
  * it; it then reads from the store, so a wake-up is never a gap.
  */
 export async function* deviceStream(options: {
+  app: ServerApp;
   store: Store;
   principal: Principal;
   syncgroups: Syncgroups;
   guard: StreamGuard;
+  metrics: ServerMetrics;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
   const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
   const readable = new Set(
-    collectionNames.filter((name) => isGranted(options.syncgroups, principal, homeReplica(name, own), name, ['read'])),
+    Object.keys(options.app.collections).filter((name) =>
+      isGranted(options.syncgroups, principal, homeReplica(options.app, name, own), name, ['read']),
+    ),
   );
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit((replica) => {
     if (replica === own || replica === STORE) latch.wake();
   });
+  const closeCount = options.metrics.streamOpened('device');
   try {
     const { epoch } = store;
     const decoded = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
     // A position of another epoch counts a history the store no longer holds: the device starts afresh, told so by `ready`.
     const resumed = decoded && (decoded.epoch === undefined || decoded.epoch === epoch) ? { ...decoded, epoch } : undefined;
+    // A resumed stream's first read catches up on what it missed while away: no measure of how fast a commit reaches it.
+    let live = !resumed;
     let position: StreamPosition = resumed ?? { own: await store.head(own), store: await store.head(STORE), epoch };
     if (!resumed) yield tracked(encodePosition(position), { kind: 'ready', epoch } satisfies StreamEvent);
     while (!signal?.aborted) {
@@ -46,7 +55,7 @@ export async function* deviceStream(options: {
           for (const run of runsByCollection(rows)) {
             const seq = run.at(-1)?.seq ?? position[side];
             position = { ...position, [side]: seq };
-            const collection = run[0]?.collection as CollectionName;
+            const collection = run[0]?.collection ?? '';
             if (!readable.has(collection)) continue;
             const event: StreamEvent = {
               kind: 'changes',
@@ -55,13 +64,16 @@ export async function* deviceStream(options: {
               seqs: run.map((row) => row.seq),
               checkpoint: { seq, epoch },
             };
+            if (live) options.metrics.delivered('device', run.at(-1)?.updatedAt);
             yield tracked(encodePosition(position), event);
           }
           if (rows.length < MAX_ROWS) break;
         }
       }
+      live = true;
     }
   } finally {
+    closeCount();
     stop();
     guard.release();
   }

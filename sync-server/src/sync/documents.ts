@@ -1,16 +1,17 @@
 import { PouroverError, type WireDocument } from '@pourover/protocol';
-import { collections, isDraftUpdate, isoTime, order, type CollectionName } from '@pourover/schemas';
+import { isoTime } from '@pourover/schemas';
 import { z } from 'zod';
+import { hooksOf, specOf, type ServerApp } from '../app/server-app.ts';
 import type { Increment } from '../store/store.ts';
 
 /**
- * Refuses a document that does not fit its collection's schema; returns it
- * unchanged otherwise. For a document whose `ydoc` the server made from
- * updates that passed `validDocument`.
+ * Refuses a document that does not fit `schema`; returns it unchanged
+ * otherwise. For a document a server hook made from ones that passed
+ * `validDocument`.
  */
-export function validFields(collection: CollectionName, document: WireDocument, where: string): WireDocument {
+export function validFields(schema: z.ZodObject, collection: string, document: WireDocument, where: string): WireDocument {
   const { _deleted, ...fields } = document;
-  const result = collections[collection].schema.safeParse(fields);
+  const result = schema.safeParse(fields);
   if (!result.success) {
     throw new PouroverError('BAD_INPUT', `${where}: not a valid ${collection} document: ${z.prettifyError(result.error)}`);
   }
@@ -18,29 +19,27 @@ export function validFields(collection: CollectionName, document: WireDocument, 
 }
 
 /**
- * Refuses a document that does not fit its collection's schema, or an order
- * whose `ydoc` is no Yjs update (the server merges and reads it); returns it
- * unchanged otherwise.
+ * Refuses a document that does not fit its collection's schema, or the
+ * app's further check of it (its hook's `check`); returns it unchanged
+ * otherwise.
  */
-export function validDocument(collection: CollectionName, document: WireDocument, where: string): WireDocument {
-  validFields(collection, document, where);
-  if (collections[collection].schema === order && !isDraftUpdate(String(document['ydoc']))) {
-    throw new PouroverError('BAD_INPUT', `${where}: ydoc is not a Yjs update of a draft (base64 of Y.encodeStateAsUpdate)`);
-  }
+export function validDocument(app: ServerApp, collection: string, document: WireDocument, where: string): WireDocument {
+  validFields(specOf(app, collection).schema, collection, document, where);
+  hooksOf(app, collection)?.check?.(document, where);
   return document;
 }
 
-/** Whether `field` is a required integer field of `collection`'s schema, other than the id. */
-function isIntegerField(collection: CollectionName, field: string): boolean {
-  const declared = collections[collection].schema.shape[field];
+/** Whether `field` is a required integer field of `schema`, other than the id. */
+function isIntegerField(schema: z.ZodObject, field: string): boolean {
+  const declared = schema.shape[field];
   return field !== 'id' && declared instanceof z.ZodNumber && declared.isInt;
 }
 
-function incrementProblem(collection: CollectionName, increment: Increment): string | undefined {
-  if (!isIntegerField(collection, increment.field)) return `field ${increment.field} is not an integer field of ${collection}`;
-  if (increment.atMost !== undefined && !isIntegerField(collection, increment.atMost))
+function incrementProblem(schema: z.ZodObject, collection: string, increment: Increment): string | undefined {
+  if (!isIntegerField(schema, increment.field)) return `field ${increment.field} is not an integer field of ${collection}`;
+  if (increment.atMost !== undefined && !isIntegerField(schema, increment.atMost))
     return `atMost ${increment.atMost} is not an integer field of ${collection}`;
-  if (increment.before !== undefined && collections[collection].schema.shape[increment.before] !== isoTime) {
+  if (increment.before !== undefined && schema.shape[increment.before] !== isoTime) {
     return `before ${increment.before} is not a time field of ${collection}`;
   }
   return undefined;
@@ -52,8 +51,8 @@ function incrementProblem(collection: CollectionName, increment: Increment): str
  * (`before`). The store checks the incremented document against the schema
  * again, inside its transaction.
  */
-export function validIncrement(collection: CollectionName, increment: Increment, where: string): Increment {
-  const problem = incrementProblem(collection, increment);
+export function validIncrement(app: ServerApp, collection: string, increment: Increment, where: string): Increment {
+  const problem = incrementProblem(specOf(app, collection).schema, collection, increment);
   if (problem) throw new PouroverError('BAD_INPUT', `${where}: ${problem}`);
   return increment;
 }

@@ -1,9 +1,13 @@
 import { PouroverError } from '@pourover/protocol';
-import { collections, principalOf, STORE, type Principal } from '@pourover/schemas';
+import { principalOf, STORE, type Principal } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
-import { authorize, isGranted, type Syncgroups } from './permissions.ts';
+import { authorize, isGranted, type Access } from './permissions.ts';
+import { pouroverApp as app } from '../app/pourover-app.ts';
 
-const defaults: Syncgroups = (_replica, collection) => ({ members: collections[collection].syncgroup, version: 0 });
+const defaults: Access = {
+  app,
+  syncgroups: (_replica, collection) => ({ members: app.collections[collection]?.syncgroup ?? [], version: 0 }),
+};
 const must = (principal: Principal | undefined): Principal => {
   if (!principal) throw new Error('not a principal');
   return principal;
@@ -31,7 +35,7 @@ describe('the permission check', () => {
         target,
       ).toBe('BAD_INPUT');
       // Reached without `authorize` (watch and stream check grants directly): `$owner` of such a name matches no one.
-      expect(isGranted(defaults, phone, target, 'user', ['read']), target).toBe(false);
+      expect(isGranted(defaults.syncgroups, phone, target, 'user', ['read']), target).toBe(false);
     }
     expect(authorize(defaults, phone, 'user', ['write'])).toBe('bluebottle:users:alice');
   });

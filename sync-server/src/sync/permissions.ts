@@ -1,23 +1,21 @@
 import { PouroverError } from '@pourover/protocol';
-import {
-  collections,
-  homeReplica,
-  isReplicaName,
-  matchesPattern,
-  shopperReplica,
-  STORE,
-  type CollectionName,
-  type Grant,
-  type Principal,
-  type SyncgroupMember,
-} from '@pourover/schemas';
+import { isReplicaName, matchesPattern, shopperReplica, STORE, type Grant, type Principal, type SyncgroupMember } from '@pourover/schemas';
 import type { IdentityStore } from '../auth/identity-store.ts';
+import { specOf, type ServerApp } from '../app/server-app.ts';
 
-/** The members of a replica's syncgroup for one collection: as an admin last set them, or the registry's defaults. */
-export type Syncgroups = (replica: string, collection: CollectionName) => { members: readonly SyncgroupMember[]; version: number };
+/** The members of a replica's syncgroup for one collection: as an admin last set them, or the app's defaults. */
+export type Syncgroups = (replica: string, collection: string) => { members: readonly SyncgroupMember[]; version: number };
 
-export function syncgroupsOf(identity: IdentityStore): Syncgroups {
-  return (replica, collection) => identity.syncgroup(replica, collection) ?? { members: collections[collection].syncgroup, version: 0 };
+export function syncgroupsOf(identity: IdentityStore, app: ServerApp): Syncgroups {
+  return (replica, collection) => identity.syncgroup(replica, collection) ?? { members: specOf(app, collection).syncgroup, version: 0 };
+}
+
+/** What a permission check reads: the app's collections (their homes) and the syncgroups. */
+export type Access = { app: ServerApp; syncgroups: Syncgroups };
+
+/** The replica that holds `collection` for `replica` (a collection homed in the root replica lives there, read by all). */
+export function homeReplica(app: ServerApp, collection: string, replica: string): string {
+  return specOf(app, collection).home === 'store' ? STORE : replica;
 }
 
 /** The replica a principal's own requests address: the shopper's for a device, the store's for the store. */
@@ -28,8 +26,8 @@ export function ownReplica(principal: Principal): string {
 /**
  * The pattern `$owner` stands for in a replica's syncgroups: a shopper's
  * replica name matches all their devices; the store's own replica is matched
- * exactly, since every blessing extends `bluebottle`. A name that is no
- * replica's (`bluebottle:users`, a device's blessing) has no owner: as a
+ * exactly, since every blessing extends the store's. A name that is no
+ * replica's (the store's `:users`, a device's blessing) has no owner: as a
  * pattern it would match blessings that own nothing there.
  */
 function ownerPattern(replica: string): string | undefined {
@@ -48,7 +46,7 @@ export function isGranted(
   syncgroups: Syncgroups,
   principal: Principal,
   replica: string,
-  collection: CollectionName,
+  collection: string,
   grants: readonly Grant[],
 ): boolean {
   return syncgroups(replica, collection).members.some(
@@ -58,12 +56,12 @@ export function isGranted(
 
 /**
  * What may be done with `collection` in `replica`. The store's replica holds
- * no shopper collection (`user`, `draftOrders`, orders): they mean something
+ * no collection homed in a shopper's replica: they mean something
  * only in a shopper's replica, so there the store may only read them (and
  * finds nothing), never write or administer them.
  */
-function grantsIn(replica: string, collection: CollectionName, grants: readonly Grant[]): readonly Grant[] {
-  return replica === STORE && collections[collection].home === 'shopper' ? grants.filter((grant) => grant === 'read') : grants;
+function grantsIn(app: ServerApp, replica: string, collection: string, grants: readonly Grant[]): readonly Grant[] {
+  return replica === STORE && specOf(app, collection).home === 'shopper' ? grants.filter((grant) => grant === 'read') : grants;
 }
 
 /**
@@ -74,15 +72,15 @@ function grantsIn(replica: string, collection: CollectionName, grants: readonly 
  * schemas refuse it first; this check stands behind them).
  */
 export function authorize(
-  syncgroups: Syncgroups,
+  access: Access,
   principal: Principal,
-  collection: CollectionName,
+  collection: string,
   grants: readonly Grant[],
   target: string = ownReplica(principal),
 ): string {
   if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
-  const replica = homeReplica(collection, target);
-  if (!isGranted(syncgroups, principal, replica, collection, grantsIn(replica, collection, grants))) {
+  const replica = homeReplica(access.app, collection, target);
+  if (!isGranted(access.syncgroups, principal, replica, collection, grantsIn(access.app, replica, collection, grants))) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }
   return replica;

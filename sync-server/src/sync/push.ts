@@ -1,27 +1,24 @@
 import { PouroverError, type PushRequest, type WireDocument } from '@pourover/protocol';
-import { collections } from '@pourover/schemas';
 import { validDocument } from './documents.ts';
-import { currentCatalog } from '../orders/current-catalog.ts';
-import { planDraftPush } from '../orders/draft-writes.ts';
-import { placingContexts } from '../orders/placing-facts.ts';
+import { hooksOf, type ServerApp } from '../app/server-app.ts';
 import type { Store } from '../store/store.ts';
 
 /** How often a push whose reads went stale before its commit is planned again. */
 const REPLANS = 5;
 
+/** Where a push goes, and what the server knows to apply it. */
+export type PushTarget = { app: ServerApp; store: Store; replica: string; now: () => Date };
+
 /**
  * Applies a push. Plain collections commit each row on its own (conflicts go
- * back to the device). Yjs-merged drafts are planned from the server's
- * current state and committed whole; if another writer got in between, the
- * plan is made again from the new state.
+ * back to the device). A collection the app plans pushes for (its hook's
+ * `planPush`) is planned from the server's current state and committed
+ * whole; if another writer got in between, the plan is made again from the
+ * new state.
  */
-export async function applyPush(
-  store: Store,
-  replica: string,
-  input: PushRequest,
-  now: () => Date,
-): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
-  const conflicts = await commitPush(store, replica, input, now);
+export async function applyPush(target: PushTarget, input: PushRequest): Promise<{ conflicts: WireDocument[]; seqs: number[] }> {
+  const { store, replica } = target;
+  const conflicts = await commitPush(target, input);
   return { conflicts, seqs: await seqsOf(store, replica, input) };
 }
 
@@ -38,12 +35,14 @@ function seqsOf(store: Store, replica: string, input: PushRequest): Promise<numb
   );
 }
 
-async function commitPush(store: Store, replica: string, input: PushRequest, now: () => Date): Promise<WireDocument[]> {
+async function commitPush(target: PushTarget, input: PushRequest): Promise<WireDocument[]> {
+  const { app, store, replica } = target;
   const ids = new Set(input.rows.map((row) => row.newDocumentState.id));
   if (ids.size !== input.rows.length) throw new PouroverError('BAD_INPUT', 'a push names each document once');
-  input.rows.forEach((row, index) => validDocument(input.collection, row.newDocumentState, `rows[${index}]`));
+  input.rows.forEach((row, index) => validDocument(app, input.collection, row.newDocumentState, `rows[${index}]`));
 
-  if (collections[input.collection].conflict !== 'yjs-merge') {
+  const planPush = hooksOf(app, input.collection)?.planPush;
+  if (!planPush) {
     const writes = input.rows.map((row) => ({
       collection: input.collection,
       document: row.newDocumentState,
@@ -55,21 +54,9 @@ async function commitPush(store: Store, replica: string, input: PushRequest, now
   }
 
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
-    const base = { catalog: await currentCatalog(store), now: now() };
-    const [current, placing] = await Promise.all([
-      store.getMany(
-        replica,
-        input.collection,
-        input.rows.map((row) => row.newDocumentState.id),
-      ),
-      placingContexts(store, replica, input.rows, base),
-    ]);
-    const plans = input.rows.map((row, index) =>
-      planDraftPush(row, current[index] ?? null, { ...base, placing: placing.get(row.newDocumentState.id) }),
-    );
-    const writes = plans.flatMap((plan) => plan.writes);
-    const result = writes.length > 0 ? await store.commit(replica, writes, 'all') : { ok: true as const };
-    if (result.ok) return plans.flatMap((plan) => plan.conflicts);
+    const plan = await planPush({ store, replica, collection: input.collection, rows: input.rows, now: target.now() });
+    const result = plan.writes.length > 0 ? await store.commit(replica, plan.writes, 'all') : { ok: true as const };
+    if (result.ok) return plan.conflicts;
   }
-  throw new PouroverError('PRECONDITION_FAILED', 'the drafts kept changing while this push was applied; push again');
+  throw new PouroverError('PRECONDITION_FAILED', `the ${input.collection} kept changing while this push was applied; push again`);
 }

@@ -1,20 +1,19 @@
-import { collectionNames } from '@pourover/schemas';
 import { authorize } from './permissions.ts';
 import { authedProcedure, router } from '../trpc/trpc.ts';
 
 /**
  * How far a device's first sync has to go: the position of the latest change
  * of each collection it reads, to set against its checkpoints (a progress
- * bar while thousands of orders come down). Read-only; each collection is
+ * bar while thousands of documents come down). Read-only; each collection is
  * checked against the caller's syncgroups, and one it may not read is left out.
  */
 export const progressRouter = router({
   heads: authedProcedure.query(async ({ ctx }) => {
     const heads: Record<string, number> = {};
-    for (const collection of collectionNames) {
+    for (const collection of Object.keys(ctx.app.collections)) {
       let replica: string;
       try {
-        replica = authorize(ctx.syncgroups, ctx.principal, collection, ['read']);
+        replica = authorize(ctx, ctx.principal, collection, ['read']);
       } catch {
         continue;
       }

@@ -20,7 +20,7 @@ import { watchCollection } from './watch.ts';
 
 export const syncRouter = router({
   pull: authedProcedure.input(pullRequest).query(async ({ ctx, input }) => {
-    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read']);
+    const replica = authorize(ctx, ctx.principal, input.collection, ['read']);
     const { epoch } = ctx.store;
     // A checkpoint of another epoch counts positions of a history the store no longer holds: start again.
     const reset = input.checkpoint?.epoch !== undefined && input.checkpoint.epoch !== epoch;
@@ -35,24 +35,32 @@ export const syncRouter = router({
   }),
 
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
-    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['read'], input.replica);
+    const replica = authorize(ctx, ctx.principal, input.collection, ['read'], input.replica);
     const found = await ctx.store.getMany(replica, input.collection, input.ids);
     return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
   }),
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {
-    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['write']);
-    return applyPush(ctx.store, replica, input, ctx.now);
+    const replica = authorize(ctx, ctx.principal, input.collection, ['write']);
+    const result = await applyPush({ app: ctx.app, store: ctx.store, replica, now: ctx.now }, input);
+    ctx.metrics.conflicts({ procedure: 'sync.push', reason: 'conflict' }, result.conflicts.length);
+    return result;
   }),
 
-  batch: authedProcedure.input(batchRequest).mutation(({ ctx, input }) => applyBatch(ctx.store, ctx.syncgroups, ctx.principal, input)),
+  batch: authedProcedure.input(batchRequest).mutation(async ({ ctx, input }) => {
+    const result = await applyBatch(ctx, input);
+    if (!result.ok) ctx.metrics.conflicts({ procedure: 'sync.batch', reason: result.reason }, 1);
+    return result;
+  }),
 
   stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
     deviceStream({
+      app: ctx.app,
       store: ctx.store,
       principal: ctx.principal,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     }),
@@ -67,6 +75,7 @@ export const syncRouter = router({
       collection: input.collection,
       syncgroups: ctx.syncgroups,
       guard: guardStream(ctx),
+      metrics: ctx.metrics,
       lastEventId: input.lastEventId,
       signal,
     });
@@ -74,7 +83,7 @@ export const syncRouter = router({
 
   /** A syncgroup's members and version, for one of its admins. */
   syncgroup: authedProcedure.input(syncgroupRequest).query(({ ctx, input }) => {
-    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    const replica = authorize(ctx, ctx.principal, input.collection, ['admin'], input.replica);
     return { replica, ...ctx.syncgroups(replica, input.collection) };
   }),
 
@@ -84,7 +93,7 @@ export const syncRouter = router({
    * leave the admin without admin is refused, so no one locks themselves out.
    */
   setSyncgroup: authedProcedure.input(setSyncgroupRequest).mutation(async ({ ctx, input }) => {
-    const replica = authorize(ctx.syncgroups, ctx.principal, input.collection, ['admin'], input.replica);
+    const replica = authorize(ctx, ctx.principal, input.collection, ['admin'], input.replica);
     const keepsAdmin = input.members.some((member) => member.grants.includes('admin') && memberMatches(member, replica, ctx.principal));
     if (!keepsAdmin) throw new PouroverError('BAD_INPUT', 'the new members must keep you an admin');
     const version = await ctx.identity.setSyncgroup(replica, input.collection, input.members, input.version);

@@ -1,15 +1,16 @@
 import { MAX_ROWS, type WatchEvent } from '@pourover/protocol';
-import type { CollectionName, Principal } from '@pourover/schemas';
+import type { Principal } from '@pourover/schemas';
 import { tracked } from '@trpc/server';
 import { isGranted, type Syncgroups } from './permissions.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
 
 /**
  * The most documents one commit can write: a push or batch has at most
- * MAX_ROWS rows, and placing a draft writes three documents (the placed
- * order, the draft's tombstone, a draft of late edits).
+ * MAX_ROWS rows, and an app's push hook may write up to three documents for
+ * one row (a move writes the moved document, the tombstone and a split).
  */
 const LARGEST_COMMIT = 3 * MAX_ROWS + 1;
 
@@ -35,9 +36,10 @@ function byCommit(rows: StoredDocument[]): StoredDocument[][] {
 export async function* watchCollection(options: {
   store: Store;
   principal: Principal;
-  collection: CollectionName;
+  collection: string;
   syncgroups: Syncgroups;
   guard: StreamGuard;
+  metrics: ServerMetrics;
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
 }) {
@@ -55,10 +57,14 @@ export async function* watchCollection(options: {
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);
   const stop = store.onCommit(() => latch.wake());
+  const closeCount = options.metrics.streamOpened('watch');
+  // A watch resumed from a marker first catches up on what it missed while away: no measure of how fast a commit reaches it.
+  let live = true;
   try {
     let marker: number;
     if (options.lastEventId && !options.lastEventId.startsWith('s')) {
       marker = Number(options.lastEventId);
+      live = false;
     } else {
       const snapshot = await store.watchSnapshot(collection);
       const documents = snapshot.documents.filter(readableNow());
@@ -85,6 +91,7 @@ export async function* watchCollection(options: {
           marker = commit[0]?.commit ?? marker;
           const documents = commit.filter(readable);
           if (documents.length === 0) continue;
+          if (live) options.metrics.delivered('watch', commit[0]?.updatedAt);
           yield tracked(String(marker), {
             kind: 'change',
             documents: watched(documents),
@@ -93,8 +100,10 @@ export async function* watchCollection(options: {
         }
         if (rows.length < MAX_ROWS || complete.length === 0) break;
       }
+      live = true;
     }
   } finally {
+    closeCount();
     stop();
     guard.release();
   }

@@ -9,9 +9,13 @@ import type { Store } from '../store/store.ts';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ServerKey } from '../auth/server-key.ts';
 import type { Limits } from '../limits/open-limits.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Syncgroups } from '../sync/permissions.ts';
+import type { ServerApp } from '../app/server-app.ts';
 
 export type ServerDeps = {
+  /** The app the server runs: its collections and their server-side hooks. */
+  app: ServerApp;
   store: Store;
   key: ServerKey;
   identity: IdentityStore;
@@ -24,6 +28,8 @@ export type ServerDeps = {
   devSignIn: boolean;
   /** The oldest protocol a client may speak and be served. */
   oldestProtocol: number;
+  /** What the node counts for `/metrics`. */
+  metrics: ServerMetrics;
   now: () => Date;
 };
 
@@ -69,8 +75,9 @@ export const router = t.router;
  * own workers, such as the order processor, are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
-  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
+  // Charged first: a refusal for the client's version costs its budget like any other answer.
+  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
   return next();
 });
 

@@ -15,7 +15,7 @@ import {
   type DraftEdit,
 } from '@pourover/schemas';
 import fc from 'fast-check';
-import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import { uuid } from '../support/test-server.ts';
 import { setOwn } from './mutations.ts';
 import { isoArb, keyArb, textArb, valueArb } from './values.ts';

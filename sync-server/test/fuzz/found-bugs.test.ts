@@ -4,7 +4,7 @@
  */
 import { editDraft, emptyDraftUpdate, type CollectionName, type DraftEdit } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import { orderDoc, placeableDraft, userDoc, uuid } from '../support/test-server.ts';
 import { signBlessing } from '../../src/auth/blessing-token.ts';
 import { snapshotOf, startProbeServer, type ProbeServer } from '../probe/probe-server.ts';

@@ -5,9 +5,11 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startServer, type LogLine, type RunningServer } from '../../src/server/start-server.ts';
+import { serverLogger } from '../../src/http/logger.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { LimitOverrides } from '../../src/limits/limit-settings.ts';
 import { tempDir } from '../support/test-server.ts';
+import { pouroverApp } from '../../src/app/pourover-app.ts';
 
 export type ProbeServer = RunningServer & {
   dir: string;
@@ -16,7 +18,7 @@ export type ProbeServer = RunningServer & {
   /** A read-only connection to it, for snapshots. */
   db: Database.Database;
   /** The server's log lines of answers with a 5xx status (the server logs why), the first 100. */
-  failures: LogLine[];
+  failures: Record<string, unknown>[];
   /** Closes the server and the read-only connection, keeping the folder (for a check of the files). */
   shutDown(): Promise<void>;
   /** Shuts down (if not yet) and removes the folder. */
@@ -40,11 +42,15 @@ const GENEROUS: LimitOverrides = {
 /** A seeded server on 127.0.0.1 and an ephemeral port, in a fresh temporary folder. */
 export async function startProbeServer(limits: LimitOverrides = GENEROUS): Promise<ProbeServer> {
   const folder = tempDir();
-  const failures: LogLine[] = [];
-  const log = (line: LogLine) => {
-    if (typeof line['status'] === 'number' && line['status'] >= 500 && failures.length < 100) failures.push(line);
+  const failures: Record<string, unknown>[] = [];
+  const destination = {
+    write(text: string) {
+      const line = JSON.parse(text) as Record<string, unknown>;
+      if (typeof line['status'] === 'number' && line['status'] >= 500 && failures.length < 100) failures.push(line);
+    },
   };
-  const server = await startServer({ dataDir: folder.dir, seed: true, port: 0, log, limits });
+  const logger = serverLogger({ level: 'info', destination });
+  const server = await startServer({ app: pouroverApp, dataDir: folder.dir, seed: true, port: 0, logger, limits });
   const file = join(folder.dir, 'pourover.sqlite');
   const db = new Database(file, { readonly: true, fileMustExist: true });
   let running = true;

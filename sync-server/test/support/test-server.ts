@@ -25,7 +25,8 @@ import { signBlessing } from '../../src/auth/blessing-token.ts';
 import type { ServerKey } from '../../src/auth/server-key.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Store } from '../../src/store/store.ts';
-import { DEMO_SHOPPER_ID } from '../../src/seed/demo-shopper.ts';
+import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
+import { pouroverApp } from '../../src/app/pourover-app.ts';
 
 export const DEMO_REPLICA = shopperReplica(DEMO_SHOPPER_ID);
 
@@ -95,7 +96,7 @@ export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
 /** A seeded server on 127.0.0.1, an ephemeral port and a fresh temporary folder. */
 export async function startTestServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-'));
-  const server = await startServer({ dataDir: dir, seed: true, port: 0, log: () => {} });
+  const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0 });
   return {
     ...server,
     dir,

@@ -5,13 +5,14 @@
  * the origin of the server it talks to, so no request is cross-origin.
  */
 import { openShop } from '@pourover/orders';
-import { openReplica, type Replica } from '@pourover/replica';
+import { openReplica } from '@pourover/replica';
 import { rxSchemaOf, type Order } from '@pourover/schemas';
 import Dexie from 'dexie';
 import PouchDB from 'pouchdb-browser';
 import { createRxDatabase, type RxDocument } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { filter, firstValueFrom, map } from 'rxjs';
+import { pouroverDeviceApp, type ShopReplica } from '@pourover/orders';
 
 const url = location.origin;
 
@@ -22,10 +23,10 @@ const elapsed = async (run: () => Promise<unknown>) => {
 };
 
 // One tab: no leader election, as in the Node benchmarks.
-const device = (token: string, name: string) => openReplica({ url, blessing: token, name, multiInstance: false });
+const device = (token: string, name: string) => openReplica({ app: pouroverDeviceApp, url, blessing: token, name, multiInstance: false });
 
 /** Deletes a device's database and stops its sync (closing a removed database may complain; it is gone either way). */
-async function discard(replica: Replica) {
+async function discard(replica: ShopReplica) {
   await replica.db.remove();
   await replica.close().catch(() => {});
 }
@@ -33,7 +34,7 @@ async function discard(replica: Replica) {
 const bench = {
   /** A fresh device, from opening its database until it has pulled everything. */
   async initialSync(token: string, name: string): Promise<number> {
-    let replica: Replica | undefined;
+    let replica: ShopReplica | undefined;
     const ms = await elapsed(async () => {
       replica = await device(token, name);
       await replica.awaitInSync();

@@ -19,10 +19,13 @@ const MAX_GROUP_WRITES = 2_000;
 export class CommitQueue {
   readonly #runGroup: (requests: readonly CommitRequest[]) => Promise<CommitOutcome[]>;
   #waiting: Waiting[] = [];
+  readonly #onGroup: ((commits: number) => void) | undefined;
   #draining: Promise<void> | undefined;
 
-  constructor(runGroup: (requests: readonly CommitRequest[]) => Promise<CommitOutcome[]>) {
+  /** `onGroup` is told how many commits each group carried (a server's metrics). */
+  constructor(runGroup: (requests: readonly CommitRequest[]) => Promise<CommitOutcome[]>, onGroup?: (commits: number) => void) {
     this.#runGroup = runGroup;
+    this.#onGroup = onGroup;
   }
 
   commit(request: CommitRequest): Promise<CommitOutcome> {
@@ -39,7 +42,11 @@ export class CommitQueue {
   }
 
   async #drain() {
-    while (this.#waiting.length > 0) await this.#write(this.#nextGroup());
+    while (this.#waiting.length > 0) {
+      const group = this.#nextGroup();
+      this.#onGroup?.(group.length);
+      await this.#write(group);
+    }
     this.#draining = undefined;
   }
 

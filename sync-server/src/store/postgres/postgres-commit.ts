@@ -1,5 +1,4 @@
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { PoolClient } from 'pg';
 import { decide, encoded, type Encoded } from '../decide.ts';
 import { applyIncrement } from '../increment.ts';
@@ -25,7 +24,7 @@ export class CommitUnknown extends Error {
   }
 }
 
-type Target = { replica: string; collection: CollectionName; id: string };
+type Target = { replica: string; collection: string; id: string };
 type CurrentRow = { body: string | null; seq: string | null; updated_at: Date | null; commit_no: string | null; now: Date };
 /** A document's state as the group sees it, with its canonical JSON as stored (`decide` compares that). */
 type Held = StoredDocument & { json: string };
@@ -187,7 +186,7 @@ function reported(outcome: CommitOutcome, base: number): CommitOutcome {
  * Locks the rows of the named replicas for the rest of the transaction, in
  * name order, and returns their heads. A new replica's row is inserted in
  * the same statement; a concurrent insert of the same name waits for ours,
- * so the lock order by name still holds.
+ * so the locks still follow name order.
  */
 async function lockReplicas(client: PoolClient, names: readonly string[]): Promise<Map<string, number>> {
   const { rows } = await client.query<{ name: string; head: string }>(

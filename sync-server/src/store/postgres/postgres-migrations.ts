@@ -65,7 +65,7 @@ export const postgresMigrations: readonly string[] = [
    CREATE INDEX stream_tickets_by_expiry ON stream_tickets (expires_at);
    CREATE TABLE rate_limits (key text COLLATE "C" PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint);
    CREATE INDEX rate_limits_by_expiry ON rate_limits (expire);`,
-  // Catalog photos by content hash (see images/), served by every node.
+  // Images by content hash (see images/), served by every node.
   `CREATE TABLE IF NOT EXISTS pourover_images (hash text PRIMARY KEY, type text NOT NULL, bytes bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());`,
   // The store's epoch: a name for this history of the data, renewed by a restore, so devices can tell theirs is gone.
   `CREATE TABLE store_meta (name text COLLATE "C" PRIMARY KEY, value text NOT NULL);

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
@@ -9,7 +8,17 @@ import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { PostgresPool } from './postgres-pool.ts';
-import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from '../store.ts';
+import {
+  RESTORE_SEQ_GAP,
+  type CommitMode,
+  type CommitOptions,
+  type CommitResult,
+  type Lease,
+  type Readiness,
+  type Store,
+  type StoredDocument,
+  type Write,
+} from '../store.ts';
 
 /** The channel every server process on one database listens on; the payload names the replica a commit changed. */
 export const COMMIT_CHANNEL = 'pourover_commit';
@@ -23,7 +32,7 @@ const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
 function toStored(row: Row): StoredDocument {
   return {
     replica: row.replica,
-    collection: row.collection as CollectionName,
+    collection: row.collection as string,
     document: JSON.parse(row.body) as WireDocument,
     // bigint columns arrive as strings; change positions stay far below 2^53.
     seq: Number(row.seq),
@@ -41,6 +50,8 @@ export type PostgresStoreOptions = {
   now?: () => Date;
   /** Called with errors nobody awaits, such as a pooled or listening connection that broke (default: a line on stderr). */
   onError?: (error: unknown) => void;
+  /** Told how many commits each group wrote in its one transaction (a server's metrics). */
+  onGroup?: (commits: number) => void;
 };
 
 /**
@@ -57,7 +68,7 @@ export type PostgresStoreOptions = {
  * numbers come from one counter row, locked the same way by every group
  * that changes something. That serializes all changing groups, across
  * nodes, from the counter update to COMMIT (one statement and the WAL
- * flush): the price of a gap-free `watchChanges` with this simple scheme,
+ * flush): the cost of a gap-free `watchChanges` with this simple scheme,
  * paid once per group rather than once per commit.
  */
 export class PostgresStore implements Store {
@@ -67,9 +78,7 @@ export class PostgresStore implements Store {
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #instance = randomUUID();
   readonly #now: (() => Date) | undefined;
-  readonly #commits = new CommitQueue((requests) =>
-    this.#pool.withClient((client) => commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL })),
-  );
+  readonly #commits: CommitQueue;
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
@@ -79,6 +88,13 @@ export class PostgresStore implements Store {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
     this.#now = options.now;
     this.#pool = new PostgresPool({ url: options.url, max: options.poolSize ?? 10, applicationName: 'pourover', onError });
+    this.#commits = new CommitQueue(
+      (requests) =>
+        this.#pool.withClient((client) =>
+          commitGroup(client, requests, { now: this.#now, instance: this.#instance, channel: COMMIT_CHANNEL }),
+        ),
+      options.onGroup,
+    );
     this.#listener = new PostgresListener({
       cursor: this.#pool.cursor,
       channel: COMMIT_CHANNEL,
@@ -103,14 +119,26 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  /** Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first; returns it. */
+  /**
+   * Gives the database a new epoch (after `pg_restore` or a point-in-time recovery), migrating it first, and moves
+   * every replica's head and the commit number past any position a device or watcher may hold from before; returns it.
+   */
   static async renewEpoch(url: string): Promise<string> {
     const pool = new PostgresPool({ url, max: 1, applicationName: 'pourover-epoch', onError: () => {} });
     try {
       return await pool.unbounded(async (client) => {
         await migratePostgres(client);
         const epoch = randomBytes(8).toString('hex');
-        await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+        await client.query('BEGIN');
+        try {
+          await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
+          await client.query('UPDATE replicas SET head = head + $1', [RESTORE_SEQ_GAP]);
+          await client.query(`UPDATE counters SET value = value + $1 WHERE name = 'commit'`, [RESTORE_SEQ_GAP]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
         return epoch;
       });
     } finally {
@@ -132,7 +160,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+  async pull(replica: string, collection: string, afterSeq: number, limit: number) {
     return this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND seq > $3 ORDER BY seq LIMIT $4`, [
       replica,
       collection,
@@ -150,7 +178,7 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.head ?? 0);
   }
 
-  async collectionHead(replica: string, collection: CollectionName) {
+  async collectionHead(replica: string, collection: string) {
     const { rows } = await this.#pool.query<{ seq: string }>(
       'SELECT seq FROM documents WHERE replica = $1 AND collection = $2 ORDER BY seq DESC LIMIT 1',
       [replica, collection],
@@ -158,7 +186,7 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  async get(replica: string, collection: CollectionName, id: string) {
+  async get(replica: string, collection: string, id: string) {
     const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = $3`, [
       replica,
       collection,
@@ -167,7 +195,7 @@ export class PostgresStore implements Store {
     return rows[0] ?? null;
   }
 
-  async getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async getMany(replica: string, collection: string, ids: readonly string[]) {
     const rows = await this.#rows(`SELECT ${COLUMNS} FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])`, [
       replica,
       collection,
@@ -177,7 +205,7 @@ export class PostgresStore implements Store {
     return ids.map((id) => found.get(id) ?? null);
   }
 
-  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async seqs(replica: string, collection: string, ids: readonly string[]) {
     const { rows } = await this.#pool.query<{ id: string; seq: string }>(
       'SELECT id, seq FROM documents WHERE replica = $1 AND collection = $2 AND id = ANY($3::text[])',
       [replica, collection, ids],
@@ -193,7 +221,7 @@ export class PostgresStore implements Store {
     return outcome.result;
   }
 
-  async watchSnapshot(collection: CollectionName) {
+  async watchSnapshot(collection: string) {
     // One snapshot for both reads: the documents are exactly those of the commits up to the number read.
     return this.#pool.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const { rows } = await client.query<Row>(
@@ -205,7 +233,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+  async watchChanges(collection: string, afterCommit: number, limit: number) {
     return this.#rows(
       `SELECT ${COLUMNS} FROM documents WHERE collection = $1 AND commit_no > $2 ORDER BY commit_no, replica, seq LIMIT $3`,
       [collection, afterCommit, limit],

@@ -24,7 +24,7 @@ export const sqliteMigrations: readonly string[] = [
    CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
   // Documents move to a rowid table. WITHOUT ROWID keeps each body in the
   // primary key's tree, which SQLite advises only for rows far smaller than
-  // an order (about 1.5 KB): a write cost about 2.5× the CPU and WAL pages.
+  // a typical document (about 1.5 KB): a write cost about 2.5× the CPU and WAL pages.
   `CREATE TABLE documents_rowid (
      replica TEXT NOT NULL,
      collection TEXT NOT NULL,

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import Database from 'better-sqlite3';
 import { decide, encoded, type Encoded } from '../decide.ts';
 import { applyIncrement } from '../increment.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
+import { RESTORE_SEQ_GAP } from '../store.ts';
 import type { CommitMode, CommitOptions, CommitResult, Lease, Readiness, Store, StoredDocument, Write } from '../store.ts';
 
 type Row = { replica: string; collection: string; body: string; seq: number; updated_at: string; commit_no: number };
@@ -16,7 +17,7 @@ const COLUMNS = 'replica, collection, body, seq, updated_at, commit_no';
 function toStored(row: Row): StoredDocument {
   return {
     replica: row.replica,
-    collection: row.collection as CollectionName,
+    collection: row.collection as string,
     document: JSON.parse(row.body) as WireDocument,
     seq: row.seq,
     updatedAt: row.updated_at,
@@ -44,10 +45,10 @@ export class SqliteStore implements Store {
   readonly #statements;
   readonly #now: () => Date;
 
-  constructor(options: { file: string; now?: () => Date }) {
+  constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void }) {
     this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
-    this.#group = new GroupCommit(this.#db);
+    this.#group = new GroupCommit(this.#db, options.onGroup);
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     this.epoch = readEpoch(this.#db);
@@ -94,7 +95,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async pull(replica: string, collection: CollectionName, afterSeq: number, limit: number) {
+  async pull(replica: string, collection: string, afterSeq: number, limit: number) {
     return this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored);
   }
 
@@ -106,20 +107,20 @@ export class SqliteStore implements Store {
     return this.#statements.head.get(replica)?.head ?? 0;
   }
 
-  async collectionHead(replica: string, collection: CollectionName) {
+  async collectionHead(replica: string, collection: string) {
     return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
   }
 
-  async get(replica: string, collection: CollectionName, id: string) {
+  async get(replica: string, collection: string, id: string) {
     const row = this.#statements.get.get(replica, collection, id);
     return row ? toStored(row) : null;
   }
 
-  getMany(replica: string, collection: CollectionName, ids: readonly string[]) {
+  getMany(replica: string, collection: string, ids: readonly string[]) {
     return Promise.all(ids.map((id) => this.get(replica, collection, id)));
   }
 
-  async seqs(replica: string, collection: CollectionName, ids: readonly string[]) {
+  async seqs(replica: string, collection: string, ids: readonly string[]) {
     return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
   }
 
@@ -173,7 +174,7 @@ export class SqliteStore implements Store {
     return outcome.result;
   }
 
-  async watchSnapshot(collection: CollectionName) {
+  async watchSnapshot(collection: string) {
     const read = this.#db.transaction(() => ({
       documents: this.#statements.live.all(collection).map(toStored),
       commit: this.#statements.counter.get('commit')?.value ?? 0,
@@ -181,7 +182,7 @@ export class SqliteStore implements Store {
     return read();
   }
 
-  async watchChanges(collection: CollectionName, afterCommit: number, limit: number) {
+  async watchChanges(collection: string, afterCommit: number, limit: number) {
     return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
   }
 
@@ -224,13 +225,24 @@ function readEpoch(db: Database.Database): string {
   return (db.prepare(`SELECT value FROM store_meta WHERE name = 'epoch'`).get() as { value: string }).value;
 }
 
-/** Gives a SQLite data file a new epoch (after a restore); the server must not hold it open. Returns the new epoch. */
+/**
+ * Gives a SQLite data file a new epoch (after a restore), and moves every replica's head and the commit number past
+ * any position a device or watcher may hold from before; the server must not hold the file open. Returns the epoch.
+ */
 export function renewSqliteEpoch(file: string): string {
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
   const db = openDurableFile(file);
   try {
     migrate(db);
     const epoch = randomBytes(8).toString('hex');
-    db.prepare(`UPDATE store_meta SET value = ? WHERE name = 'epoch'`).run(epoch);
+    db.transaction(() => {
+      db.prepare(`UPDATE store_meta SET value = ? WHERE name = 'epoch'`).run(epoch);
+      db.prepare(`UPDATE replicas SET head = head + ?`).run(RESTORE_SEQ_GAP);
+      db.prepare(`INSERT INTO counters (name, value) VALUES ('commit', ?) ON CONFLICT (name) DO UPDATE SET value = value + ?`).run(
+        RESTORE_SEQ_GAP,
+        RESTORE_SEQ_GAP,
+      );
+    })();
     return epoch;
   } finally {
     db.close();

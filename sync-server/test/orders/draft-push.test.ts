@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { PushRequest, WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyPush } from './push.ts';
-import { SqliteImageStore } from '../images/sqlite-image-store.ts';
-import { seedDemo } from '../seed/seed.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from '../../test/support/test-server.ts';
+import { pouroverApp as app } from '../../src/app/pourover-app.ts';
+import { applyPush } from '../../src/sync/push.ts';
+import { SqliteImageStore } from '../../src/images/sqlite-image-store.ts';
+import { seedDemo } from '@pourover/orders/server';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { DEMO_REPLICA, placeableDraft, tempDir, uuid } from '../support/test-server.ts';
 
 const now = () => new Date('2026-11-23T10:00:00Z');
 const noPrices = () => undefined;
@@ -33,21 +34,24 @@ describe('a push of drafts', () => {
       ...derivedFields(ydoc, priceOf),
       ydoc,
     });
-    await applyPush(store, DEMO_REPLICA, push([{ newDocumentState: draft(created) }]), now);
-    await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: draft(created), newDocumentState: draft(created, 'placing') }]), now);
+    await applyPush({ app, store, replica: DEMO_REPLICA, now }, push([{ newDocumentState: draft(created) }]));
+    await applyPush(
+      { app, store, replica: DEMO_REPLICA, now },
+      push([{ assumedMasterState: draft(created), newDocumentState: draft(created, 'placing') }]),
+    );
     expect(await store.get(DEMO_REPLICA, 'placedOrders', uuid(1))).toMatchObject({ document: { status: 'placed' } });
     const late = push([
       { assumedMasterState: draft(created), newDocumentState: draft(editDraft(created, [{ kind: 'setNote', note: 'oat milk' }])) },
     ]);
 
-    const first = await applyPush(store, DEMO_REPLICA, late, now);
+    const first = await applyPush({ app, store, replica: DEMO_REPLICA, now }, late);
     const split = (await store.changesSince(DEMO_REPLICA, 0, 100)).map((row) => row.document).find((doc) => doc['splitFrom'] === uuid(1));
     expect(split).toMatchObject({ note: 'oat milk', status: 'draft' });
     const ydoc = editDraft(String(split!['ydoc']), [{ kind: 'setNote', note: 'soy milk' }]);
     const edited = { ...split!, ...derivedFields(ydoc, noPrices), ydoc };
-    await applyPush(store, DEMO_REPLICA, push([{ assumedMasterState: split!, newDocumentState: edited }]), now);
+    await applyPush({ app, store, replica: DEMO_REPLICA, now }, push([{ assumedMasterState: split!, newDocumentState: edited }]));
 
-    const retried = await applyPush(store, DEMO_REPLICA, late, now);
+    const retried = await applyPush({ app, store, replica: DEMO_REPLICA, now }, late);
 
     expect(retried.conflicts).toEqual(first.conflicts);
     expect(retried.conflicts).toMatchObject([{ id: uuid(1), status: 'placed', _deleted: true }]);

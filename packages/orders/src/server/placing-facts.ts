@@ -1,6 +1,6 @@
 import type { PushRow } from '@pourover/protocol';
 import { deliverySlot, STORE, type DeliverySlot } from '@pourover/schemas';
-import type { Store } from '../store/store.ts';
+import type { Store } from '@pourover/sync-server/app';
 import type { Catalog } from './current-catalog.ts';
 import type { Draft } from './draft-fields.ts';
 import type { DraftContext } from './draft-writes.ts';

@@ -1,5 +1,5 @@
 import type { DeliverySlot } from '@pourover/schemas';
-import { stableId } from '../sync/stable-id.ts';
+import { stableId } from '@pourover/sync-server/app';
 
 const windows = [
   { startHour: 9, hours: 2 },

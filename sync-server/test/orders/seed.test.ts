@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { STORE } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteImageStore } from '../images/sqlite-image-store.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { tempDir } from '../../test/support/test-server.ts';
-import { demoCatalog } from './demo-catalog.ts';
-import { seedDemo } from './seed.ts';
+import { demoCatalog, seedDemo } from '@pourover/orders/server';
+import { SqliteImageStore } from '../../src/images/sqlite-image-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { tempDir } from '../support/test-server.ts';
 
 const folder = tempDir();
 afterAll(() => folder.remove());

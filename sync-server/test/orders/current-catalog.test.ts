@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
 import { STORE } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { tempDir, uuid } from '../../test/support/test-server.ts';
-import { currentCatalog } from './current-catalog.ts';
+import { currentCatalog } from '@pourover/orders/server';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { tempDir, uuid } from '../support/test-server.ts';
 
 const folder = tempDir();
 afterAll(() => folder.remove());

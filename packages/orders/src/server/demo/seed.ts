@@ -1,9 +1,6 @@
 import { shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
-import type { IdentityStore } from '../auth/identity-store.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { demoImage } from '../images/demo-images.ts';
-import type { ImageStore } from '../images/image-store.ts';
-import type { Store } from '../store/store.ts';
+import { hashPassword, type IdentityStore, type ImageStore, type Store } from '@pourover/sync-server/app';
+import { demoImage } from './demo-images.ts';
 import { demoCatalog } from './demo-catalog.ts';
 import { demoShopper } from './demo-shopper.ts';
 import { demoSlots } from './demo-slots.ts';

@@ -1,6 +1,6 @@
 import type { CatalogItem } from '@pourover/schemas';
-import type { DemoPicture } from '../images/demo-images.ts';
-import { stableId } from '../sync/stable-id.ts';
+import { stableId } from '@pourover/sync-server/app';
+import type { DemoPicture } from './demo-images.ts';
 
 type Entry = [name: string, kind: CatalogItem['kind'], priceCents: number, description: string, picture: DemoPicture];
 

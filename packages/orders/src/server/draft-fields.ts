@@ -1,6 +1,6 @@
 import { PouroverError } from '@pourover/protocol';
-import { derivedFields, emptyDraftUpdate, MAX_ITEM_COUNT, readDraft, type Order } from '@pourover/schemas';
-import { validFields } from '../sync/documents.ts';
+import { derivedFields, emptyDraftUpdate, MAX_ITEM_COUNT, order, readDraft, type Order } from '@pourover/schemas';
+import { validFields } from '@pourover/sync-server/app';
 import type { Catalog } from './current-catalog.ts';
 
 export type Draft = Order & { _deleted: boolean };
@@ -31,7 +31,7 @@ export function normalizedDraft(draft: Draft, catalog: Catalog): Draft {
   const ydoc = draft.ydoc || emptyDraftUpdate();
   checkItems(ydoc, catalog, `draft ${draft.id}`);
   const normalized = { ...draft, ...derivedFields(ydoc, catalog.priceOf), ydoc };
-  validFields('draftOrders', normalized, `draft ${draft.id} as its ydoc has it`);
+  validFields(order, 'draftOrders', normalized, `draft ${draft.id} as its ydoc has it`);
   return normalized;
 }
 
@@ -84,6 +84,6 @@ export function placedOrder(draft: Draft, catalog: Catalog, placing: { now: Date
     paymentToken: placing.paymentToken,
     _deleted: false,
   };
-  validFields('placedOrders', placed, `order ${placed.id} as placed`);
+  validFields(order, 'placedOrders', placed, `order ${placed.id} as placed`);
   return placed;
 }

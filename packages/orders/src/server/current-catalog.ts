@@ -1,5 +1,5 @@
 import { STORE } from '@pourover/schemas';
-import type { Store } from '../store/store.ts';
+import type { Store } from '@pourover/sync-server/app';
 
 /** What the order rules read of one catalog item. */
 export type CatalogEntry = { name: string; priceCents: number; available: boolean; live: boolean };

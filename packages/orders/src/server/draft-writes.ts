@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PushRow, WireDocument } from '@pourover/protocol';
 import { editDraft, editsNotIn, emptyDraftUpdate, mergeDrafts, type DraftEdit } from '@pourover/schemas';
-import { stableId } from '../sync/stable-id.ts';
-import { canonicalJson } from '../store/canonical.ts';
-import type { StoredDocument, Write } from '../store/store.ts';
+import { canonicalJson, stableId, type StoredDocument, type Write } from '@pourover/sync-server/app';
 import type { Catalog } from './current-catalog.ts';
 import { asDraft, normalizedDraft, placedOrder, type Draft } from './draft-fields.ts';
 import { placingRefusal, type PlacingFacts } from './placing-rules.ts';

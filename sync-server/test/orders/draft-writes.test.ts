@@ -1,11 +1,9 @@
 import type { WireDocument } from '@pourover/protocol';
 import { derivedFields, editDraft, emptyDraftUpdate, type DeliverySlot, type Order } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
-import type { StoredDocument } from '../store/store.ts';
-import { uuid } from '../../test/support/test-server.ts';
-import type { Catalog, CatalogEntry } from './current-catalog.ts';
-import { planDraftPush, type DraftContext } from './draft-writes.ts';
-import type { PlacingFacts } from './placing-rules.ts';
+import { planDraftPush, type Catalog, type CatalogEntry, type DraftContext, type PlacingFacts } from '@pourover/orders/server';
+import type { StoredDocument } from '../../src/store/store.ts';
+import { uuid } from '../support/test-server.ts';
 
 const beans = uuid(101);
 const filter = uuid(102);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { drawProduct, type Drawing } from './demo-art.ts';
-import type { StoredImage } from './image-store.ts';
+import type { StoredImage } from '@pourover/sync-server/app';
 
 export type DemoPicture = { drawing: Drawing; label: string; accent: string };
 
