@@ -136,7 +136,7 @@ export class PushReplication {
     const { collection, book } = this.#parts;
     book.serverForgot();
     const held: Stored[] = [];
-    // Read first: each write moves the document to the end of the storage's order.
+    // Read first: each write moves the document to the end of the storage's change sequence.
     for await (const page of storedPages(collection.storageInstance)) held.push(...page);
     let rows = held.map((previous) => ({
       previous,
