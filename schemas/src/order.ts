@@ -3,10 +3,30 @@ import { cents, docId, isoTime } from './primitives.ts';
 
 /**
  * Where an order stands. `placing` is a draft the device has placed and the
- * server has not yet moved; `received` and `rejected` are processed orders.
+ * server has not yet moved; from `received` on it is a processed order, which
+ * the store moves through its fulfilment (`preparing`, `ready`,
+ * `outForDelivery`) to one final state: `delivered`, `cancelled` or `rejected`.
  */
-export const orderStatuses = ['draft', 'placing', 'placed', 'received', 'rejected'] as const;
+export const orderStatuses = [
+  'draft',
+  'placing',
+  'placed',
+  'received',
+  'preparing',
+  'ready',
+  'outForDelivery',
+  'delivered',
+  'cancelled',
+  'rejected',
+] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
+
+/** The statuses no order leaves. */
+export const finalStatuses: readonly OrderStatus[] = ['delivered', 'cancelled', 'rejected'];
+
+/** One step of an order's fulfilment: the status it entered and when, by the server's clock. */
+export const orderStep = z.object({ status: z.enum(orderStatuses), at: isoTime }).strict();
+export type OrderStep = z.infer<typeof orderStep>;
 
 /** The most of one item an order may hold. */
 export const MAX_ITEM_COUNT = 99;
@@ -42,6 +62,15 @@ export const order = z
     placedTime: isoTime.optional(),
     receivedTime: isoTime.optional(),
     rejectReason: z.string().max(500).optional(),
+    /** The steps of a processed order, oldest first; written by the server only. */
+    steps: z.array(orderStep).max(16).optional(),
+    /** Why the order was cancelled, and by whom: the shopper's request or the store. */
+    cancelReason: z.string().max(500).optional(),
+    cancelledBy: z.enum(['shopper', 'store']).optional(),
+    /** The driver (`bluebottle:drivers:<id>` id) the store assigned the delivery to. */
+    driverId: z.string().max(64).optional(),
+    /** When the charge of a cancelled or rejected order was given back. */
+    refundedTime: isoTime.optional(),
     /** Set on a draft the server made of edits that reached it after this order was placed. */
     splitFrom: docId.optional(),
     /**

@@ -3,9 +3,18 @@ import { deliverySlot } from './availability.ts';
 import { STORE } from './blessing.ts';
 import { catalogItem } from './catalog.ts';
 import { order } from './order.ts';
+import { orderRequest } from './order-request.ts';
 import { userProfile } from './user.ts';
 
-export const collectionNames = ['user', 'draftOrders', 'placedOrders', 'processedOrders', 'availability', 'catalog'] as const;
+export const collectionNames = [
+  'user',
+  'draftOrders',
+  'placedOrders',
+  'processedOrders',
+  'orderRequests',
+  'availability',
+  'catalog',
+] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
 const OWNER = OWNER_PATTERN;
@@ -53,6 +62,17 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
     syncgroup: [
       { pattern: OWNER, grants: ['read'] },
       { pattern: STORE_ONLY, grants: ['read', 'batch', 'admin'] },
+    ],
+  },
+  orderRequests: {
+    name: 'orderRequests',
+    schema: orderRequest,
+    primaryKey: 'id',
+    home: 'shopper',
+    conflict: 'server-wins',
+    syncgroup: [
+      { pattern: OWNER, grants: ['read', 'write', 'admin'] },
+      { pattern: STORE_ONLY, grants: ['read'] },
     ],
   },
   availability: {

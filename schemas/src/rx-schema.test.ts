@@ -21,7 +21,24 @@ const valid: Record<CollectionName, unknown[]> = {
   user: [{ id: uuid(1), name: 'Ada', email: 'ada@example.com', address: '1 Main St', paymentToken: 'tok_1' }],
   draftOrders: [order, { ...order, id: '01JD0000000000000000000000', lines: [], itemCount: 0, totalCents: 0 }],
   placedOrders: [{ ...order, status: 'placed', placedTime: time, slotId: uuid(9) }],
-  processedOrders: [{ ...order, status: 'rejected', receivedTime: time, rejectReason: 'slot full' }],
+  processedOrders: [
+    { ...order, status: 'rejected', receivedTime: time, rejectReason: 'slot full' },
+    {
+      ...order,
+      status: 'cancelled',
+      steps: [
+        { status: 'received', at: time },
+        { status: 'cancelled', at: time },
+      ],
+      cancelReason: 'changed my mind',
+      cancelledBy: 'shopper',
+      refundedTime: time,
+    },
+  ],
+  orderRequests: [
+    { id: uuid(5), kind: 'cancel' },
+    { id: uuid(5), kind: 'cancel', reason: 'too late for me', answer: { outcome: 'refused', reason: 'out for delivery', at: time } },
+  ],
   availability: [{ id: uuid(3), start: time, end: time, capacity: 10, taken: 0, cutoff: time }],
   catalog: [
     {
@@ -47,7 +64,12 @@ const invalid: Record<CollectionName, unknown[]> = {
     { ...order, slotId: undefined },
   ],
   placedOrders: [{ ...order, placedTime: 'yesterday' }],
-  processedOrders: [{ ...order, rejectReason: 'x'.repeat(501) }],
+  processedOrders: [
+    { ...order, rejectReason: 'x'.repeat(501) },
+    { ...order, steps: [{ status: 'shipped', at: time }] },
+    { ...order, cancelledBy: 'driver' },
+  ],
+  orderRequests: [{ id: uuid(5), kind: 'refund' }, { id: uuid(5), kind: 'cancel', answer: { outcome: 'maybe', reason: '', at: time } }, {}],
   availability: [{ ...(valid.availability[0] as object), capacity: 1.5 }],
   catalog: [
     { ...(valid.catalog[0] as object), image: 'not-a-hash' },

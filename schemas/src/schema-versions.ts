@@ -1,7 +1,7 @@
 import type { DocumentMigration } from './app-definition.ts';
 import type { CollectionName } from './registry.ts';
 
-/** Version 0 of an order is valid in version 1 as it is: the fields version 1 adds are optional. */
+/** An order of one version is valid in the next as it is: the fields each version adds are optional. */
 const unchanged: DocumentMigration = (document) => document;
 
 /**
@@ -14,12 +14,16 @@ const unchanged: DocumentMigration = (document) => document;
  * - 1 (2026-12-04): placed orders record each line's `unitCents` and the
  *   `paymentToken` they are charged with; a draft the server would not place
  *   carries the `refusal`.
+ * - 2 (2026-12-05): processed orders go on through their fulfilment (new
+ *   statuses) and record their `steps`, a cancellation's reason and who
+ *   asked, the driver, and the refund's time; all optional.
  */
 export const schemaVersions: { readonly [K in CollectionName]: number } = {
   user: 0,
-  draftOrders: 1,
-  placedOrders: 1,
-  processedOrders: 1,
+  draftOrders: 2,
+  placedOrders: 2,
+  processedOrders: 2,
+  orderRequests: 0,
   availability: 0,
   catalog: 0,
 };
@@ -27,9 +31,10 @@ export const schemaVersions: { readonly [K in CollectionName]: number } = {
 /** `migrations[collection][v]` makes a document of version v − 1 into one of version v. */
 export const migrations: { readonly [K in CollectionName]: Readonly<Record<number, DocumentMigration>> } = {
   user: {},
-  draftOrders: { 1: unchanged },
-  placedOrders: { 1: unchanged },
-  processedOrders: { 1: unchanged },
+  draftOrders: { 1: unchanged, 2: unchanged },
+  placedOrders: { 1: unchanged, 2: unchanged },
+  processedOrders: { 1: unchanged, 2: unchanged },
+  orderRequests: {},
   availability: {},
   catalog: {},
 };

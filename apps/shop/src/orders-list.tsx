@@ -6,6 +6,11 @@ export const statusWords: Record<OrderView['status'], string> = {
   placing: 'Placing — waiting to be sent',
   placed: 'Placed',
   received: 'Received',
+  preparing: 'Being prepared',
+  ready: 'Ready',
+  outForDelivery: 'Out for delivery',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
   rejected: 'Rejected',
 };
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
-import { collectionNames, editDraftWithFields, emptyDraftUpdate, schemaVersions } from '@pourover/schemas';
+import { editDraftWithFields, emptyDraftUpdate, schemaVersions } from '@pourover/schemas';
 import { startServer, type RunningServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
@@ -59,7 +59,7 @@ describe('a device database made under schema version 0', () => {
     if (!onServer[0] || !onServer[1] || !profile) throw new Error('the server lacks what the device synced');
 
     const old = await createRxDatabase({ name: 'v0-device', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
-    await old.addCollections(Object.fromEntries(collectionNames.map((name) => [name, { schema: schemasV0[name] }])) as never);
+    await old.addCollections(Object.fromEntries(Object.entries(schemasV0).map(([name, schema]) => [name, { schema }])) as never);
     const drafts = old.collections['draftOrders'];
     if (!drafts) throw new Error('no draftOrders collection');
     await drafts.storageInstance.bulkWrite(

@@ -1,5 +1,5 @@
 /** What an app's server hooks build on (`@pourover/sync-server/app`): the hook types, the store's types, and helpers for planned writes. */
-export type { CollectionHooks, DemoParts, PushInput, PushPlan, ServerApp } from './server-app.ts';
+export type { BatchWriteInput, BatchWriteReview, CollectionHooks, DemoParts, PushInput, PushPlan, ServerApp } from './server-app.ts';
 export type { Store, StoredDocument, Write, Expectation } from '../store/store.ts';
 export { validFields } from '../sync/documents.ts';
 export { stableId } from '../sync/stable-id.ts';

@@ -1,4 +1,4 @@
-import { draftOrderHooks, orderHooks, profileOnSignUp, shopDemo } from '@pourover/orders/server';
+import { draftOrderHooks, orderHooks, orderRequestHooks, processedOrderHooks, profileOnSignUp, shopDemo } from '@pourover/orders/server';
 import { collections } from '@pourover/schemas';
 import type { ServerApp } from './server-app.ts';
 
@@ -9,7 +9,7 @@ import type { ServerApp } from './server-app.ts';
  */
 export const pouroverApp: ServerApp = {
   collections,
-  hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: orderHooks },
+  hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: processedOrderHooks, orderRequests: orderRequestHooks },
   onSignUp: profileOnSignUp,
   imagesFor: 'catalog',
   demo: shopDemo,

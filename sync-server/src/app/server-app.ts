@@ -1,5 +1,5 @@
 import { PouroverError, type PushRow, type WireDocument } from '@pourover/protocol';
-import type { AppCollections } from '@pourover/schemas';
+import type { AppCollections, Principal } from '@pourover/schemas';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { Store, Write } from '../store/store.ts';
@@ -9,6 +9,26 @@ export type PushPlan = { writes: Write[]; conflicts: WireDocument[] };
 
 /** What a push hook is given: the store to read, the replica pushed to, the rows as validated, and the server's time. */
 export type PushInput = { store: Store; replica: string; collection: string; rows: readonly PushRow[]; now: Date };
+
+/**
+ * What reviewing one write of a batch is given: the state the write leaves
+ * (its precondition's; `null` for `absent`, `undefined` when it names none),
+ * the document as written, who writes it, and the server's time. The store
+ * checks the precondition inside the batch's transaction, so `before` is
+ * the current state whenever the batch applies.
+ */
+export type BatchWriteInput = {
+  store: Store;
+  replica: string;
+  collection: string;
+  before: WireDocument | null | undefined;
+  document: WireDocument;
+  principal: Principal;
+  now: Date;
+};
+
+/** The document to commit in the write's place, and writes the server adds to the batch (a counter given back, say). */
+export type BatchWriteReview = { document: WireDocument; writes?: Write[] };
 
 /** The server-side rules an app adds to one collection. */
 export type CollectionHooks = {
@@ -21,6 +41,13 @@ export type CollectionHooks = {
    * collection with a planner is written by push only, never by a batch.
    */
   planPush?: (input: PushInput) => Promise<PushPlan>;
+  /**
+   * Reviews each write of a batch to the collection against the state it
+   * leaves (a state machine's allowed moves, say): refuses one with a
+   * `BAD_INPUT` or `FORBIDDEN` error, or returns what to commit, with the
+   * fields the server owns set by the server.
+   */
+  reviewBatchWrite?: (input: BatchWriteInput) => Promise<BatchWriteReview>;
 };
 
 /** What an app's demo seed may write to: the documents, the accounts, the images. */

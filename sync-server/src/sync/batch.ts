@@ -12,7 +12,7 @@ import type { Store, Write } from '../store/store.ts';
  * caller's write, say); every write is checked against its replica's syncgroups.
  */
 export async function applyBatch(
-  context: { app: ServerApp; store: Store; syncgroups: Syncgroups; principal: Principal },
+  context: { app: ServerApp; store: Store; syncgroups: Syncgroups; principal: Principal; now: () => Date },
   input: BatchRequest,
 ): Promise<BatchResult> {
   const { app, store, principal } = context;
@@ -28,30 +28,43 @@ export async function applyBatch(
       'FORBIDDEN',
       `${planned.collection} are written by push, where the server merges them; a batch may not write them`,
     );
-  const writes: Write[] = input.operations.map((op, index) => {
-    const replica = replicas[index] ?? target;
-    if ('increment' in op) {
-      return {
-        replica,
-        collection: op.collection,
-        increment: validIncrement(app, op.collection, withoutUndefined(op.increment), `operations[${index}]`),
-        schema: specOf(app, op.collection).schema,
-      };
-    }
-    const document = validDocument(app, op.collection, op.write, `operations[${index}]`);
-    return { replica, collection: op.collection, document, expect: op.precondition ?? { kind: 'none' as const } };
-  });
+  const now = context.now();
+  const added: Write[] = [];
+  const writes: Write[] = await Promise.all(
+    input.operations.map(async (op, index): Promise<Write> => {
+      const replica = replicas[index] ?? target;
+      if ('increment' in op) {
+        return {
+          replica,
+          collection: op.collection,
+          increment: validIncrement(app, op.collection, withoutUndefined(op.increment), `operations[${index}]`),
+          schema: specOf(app, op.collection).schema,
+        };
+      }
+      const written = validDocument(app, op.collection, op.write, `operations[${index}]`);
+      const expect = op.precondition ?? { kind: 'none' as const };
+      const review = hooksOf(app, op.collection)?.reviewBatchWrite;
+      if (!review) return { replica, collection: op.collection, document: written, expect };
+      const before = expect.kind === 'equals' ? expect.state : expect.kind === 'absent' ? null : undefined;
+      const reviewed = await review({ store, replica, collection: op.collection, before, document: written, principal, now });
+      added.push(...(reviewed.writes ?? []));
+      return { replica, collection: op.collection, document: reviewed.document, expect };
+    }),
+  );
+  // The writes the app adds come last, so a failed precondition's index still names the operation the caller sent.
+  writes.push(...added);
   const result = await store.commit(target, writes, 'all', input.deadline ? { deadline: input.deadline } : {});
   if (result.ok) return { ok: true, seq: result.seq };
   if (result.reason === 'deadline') return { ok: false, reason: 'deadline' };
   const failed = input.operations[result.failedIndex];
+  if (!failed) throw new PouroverError('PRECONDITION_FAILED', 'the store changed while this batch was applied; send it again');
   return {
     ok: false,
     reason: 'precondition',
     failed: {
       index: result.failedIndex,
-      collection: failed?.collection ?? '',
-      id: failed ? ('increment' in failed ? failed.increment.id : failed.write.id) : '',
+      collection: failed.collection,
+      id: 'increment' in failed ? failed.increment.id : failed.write.id,
       current: result.current?.document ?? null,
       ...(result.detail ? { detail: result.detail } : {}),
     },

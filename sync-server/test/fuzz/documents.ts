@@ -99,6 +99,15 @@ export function documentArbitraries(idArb: fc.Arbitrary<string>) {
     draftOrders: orderArb(),
     placedOrders: orderArb(),
     processedOrders: orderArb(),
+    orderRequests: fc.record(
+      {
+        id: idArb,
+        kind: fc.oneof(fc.constant('cancel'), fc.string({ maxLength: 8 })),
+        reason: textArb(500),
+        answer: fc.record({ outcome: fc.constantFrom('accepted', 'refused', 'maybe'), reason: textArb(500), at: isoArb }),
+      },
+      { requiredKeys: ['id', 'kind'] },
+    ),
     availability: fc.record({
       id: idArb,
       start: isoArb,

@@ -23,6 +23,8 @@ export function freshDoc(collection: CollectionName): WireDocument {
         return orderDoc(n, { status: 'placed', placedTime: TIME, slotId: uuid(1) });
       case 'processedOrders':
         return orderDoc(n, { status: 'received', placedTime: TIME, receivedTime: LATER, slotId: uuid(1) });
+      case 'orderRequests':
+        return { id: uuid(n), _deleted: false, kind: 'cancel' };
       case 'availability':
         return { id: uuid(n), _deleted: false, start: LATER, end: LATER, capacity: 10, taken: 0, cutoff: TIME };
       case 'catalog':
@@ -54,6 +56,8 @@ export function changed(collection: CollectionName, document: WireDocument): Wir
     case 'placedOrders':
     case 'processedOrders':
       return { ...document, note: 'changed' };
+    case 'orderRequests':
+      return { ...document, reason: 'changed' };
     case 'availability':
       return { ...document, capacity: 11 };
   }

@@ -87,7 +87,7 @@ type Row = readonly [
 const REFUSED: Row = ['U', 'U', 'U', 'U', 'U', 'U', 'U', 'U'];
 
 const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
-  // DESIGN: the shopper may read, write, admin user and draftOrders; only read
+  // DESIGN: the shopper may read, write, admin user, draftOrders and orderRequests; only read
   // placedOrders ("write only by placing", which is a draftOrders write),
   // processedOrders, availability and catalog. Drafts are written by push
   // only, where the server merges them and applies the order rules, so no
@@ -98,6 +98,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: ['A', 'A', 'A', 'A', 'A', 'F', 'A', 'F'],
     placedOrders: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
     processedOrders: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
+    orderRequests: ['A', 'A', 'A', 'A', 'A', 'F', 'A', 'F'],
     availability: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
     catalog: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
@@ -113,6 +114,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
     placedOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
     processedOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'F'],
+    orderRequests: ['O', 'F', 'O', 'O', 'O', 'F', 'O', 'F'],
     availability: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
     catalog: ['A', 'A', 'F', 'F', 'F', 'F', 'A', 'F'],
   },
@@ -121,6 +123,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: REFUSED,
     placedOrders: REFUSED,
     processedOrders: REFUSED,
+    orderRequests: REFUSED,
     availability: REFUSED,
     catalog: REFUSED,
   },
@@ -129,6 +132,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: REFUSED,
     placedOrders: REFUSED,
     processedOrders: REFUSED,
+    orderRequests: REFUSED,
     availability: REFUSED,
     catalog: REFUSED,
   },
@@ -137,6 +141,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: REFUSED,
     placedOrders: REFUSED,
     processedOrders: REFUSED,
+    orderRequests: REFUSED,
     availability: REFUSED,
     catalog: REFUSED,
   },
@@ -145,6 +150,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: REFUSED,
     placedOrders: REFUSED,
     processedOrders: REFUSED,
+    orderRequests: REFUSED,
     availability: REFUSED,
     catalog: REFUSED,
   },
@@ -153,6 +159,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: REFUSED,
     placedOrders: REFUSED,
     processedOrders: REFUSED,
+    orderRequests: REFUSED,
     availability: REFUSED,
     catalog: REFUSED,
   },
@@ -171,6 +178,7 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
     draftOrders: ['O', 'F', 'F', 'F', 'F', 'F', 'O', 'O'],
     placedOrders: ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
     processedOrders: ['O', 'A', 'F', 'F', 'F', 'A', 'O', 'A'],
+    orderRequests: ['O', 'A', 'F', 'F', 'F', 'F', 'O', 'A'],
     availability: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
     catalog: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
   },

@@ -63,6 +63,11 @@ export function asDraft(next: Draft, live: Draft | null, now: Date): Draft {
     refusal: _refusal,
     paymentToken: _payment,
     splitFrom: _split,
+    steps: _steps,
+    cancelReason: _cancelReason,
+    cancelledBy: _cancelledBy,
+    driverId: _driver,
+    refundedTime: _refunded,
     ...fields
   } = next;
   return {

@@ -1,7 +1,9 @@
 import { PouroverError, type WireDocument } from '@pourover/protocol';
 import { isDraftUpdate } from '@pourover/schemas';
 import type { CollectionHooks, PushInput, PushPlan } from '@pourover/sync-server/app';
+import { planRequestsPush } from './cancel-requests.ts';
 import { currentCatalog } from './current-catalog.ts';
+import { reviewFulfilmentWrite } from './fulfilment-review.ts';
 import { planDraftPush } from './draft-writes.ts';
 import { placingContexts } from './placing-facts.ts';
 
@@ -36,5 +38,11 @@ async function planDraftsPush({ store, replica, rows, now }: PushInput): Promise
 /** The server's rules for drafts: checked, merged and placed on push, never written by a batch. */
 export const draftOrderHooks: CollectionHooks = { check: checkOrderDocument, planPush: planDraftsPush };
 
-/** The server's rules for orders placed or processed: their `ydoc` is checked like a draft's. */
+/** The server's rules for placed orders: their `ydoc` is checked like a draft's. */
 export const orderHooks: CollectionHooks = { check: checkOrderDocument };
+
+/** The server's rules for processed orders: checked like a draft, and moved through their fulfilment by the store's allowed moves only. */
+export const processedOrderHooks: CollectionHooks = { check: checkOrderDocument, reviewBatchWrite: reviewFulfilmentWrite };
+
+/** The shopper's requests (a cancellation), answered by the server when they arrive. */
+export const orderRequestHooks: CollectionHooks = { planPush: planRequestsPush };
