@@ -49,9 +49,11 @@ export async function benchContext(server: ServerProcess): Promise<BenchContext>
     async receive(replica, orders) {
       // Batches of 400 realistic orders stay under the server's 1 MiB body limit.
       for (let start = 0; start < orders.length; start += 400) {
-        const operations = orders
-          .slice(start, start + 400)
-          .map((order) => ({ collection: 'processedOrders' as const, write: { ...order, _deleted: false } }));
+        const operations = orders.slice(start, start + 400).map((order) => ({
+          collection: 'processedOrders' as const,
+          precondition: { kind: 'absent' as const },
+          write: { ...order, _deleted: false },
+        }));
         await sentAgainIfUnheard(() => store.sync.batch.mutate({ replica, operations }));
       }
     },

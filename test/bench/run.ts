@@ -20,11 +20,12 @@ import { browserFigures } from './browser-figures.ts';
 import { chromiumSyncFigures } from './browser-sync-figures.ts';
 import { capacityFigures } from './capacity-figures.ts';
 import { faultFigures } from './fault-figures.ts';
+import { fulfilmentFigures } from './fulfilment-figures.ts';
 import { orderFigures, processorFigures } from './order-figures.ts';
 import { postgresFigures } from './postgres-figures.ts';
 import { initialSync, propagation, pushThroughput } from './sync-figures.ts';
 
-const GROUPS = ['sync', 'orders', 'processor', 'browser', 'chromium', 'capacity', 'postgres', 'attack'] as const;
+const GROUPS = ['sync', 'orders', 'processor', 'fulfilment', 'browser', 'chromium', 'capacity', 'postgres', 'attack'] as const;
 const parsed = z
   .object({
     quick: z.boolean().default(false),
@@ -58,6 +59,7 @@ const size = args.quick
       queued: 100,
       processorRuns: 1,
       received: 5,
+      fulfilment: { samples: 3, orders: 40, parallel: 4 },
       reloads: 2,
       open: [200],
       pushers: 50,
@@ -75,6 +77,7 @@ const size = args.quick
       queued: 1_000,
       processorRuns: 3,
       received: 100,
+      fulfilment: { samples: 25, orders: 500, parallel: 8 },
       reloads: 10,
       open: [1_000, 5_000],
       pushers: 200,
@@ -105,6 +108,7 @@ try {
   if (wanted('orders')) samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
   if (wanted('processor'))
     samples.push(...(await processorFigures(ctx, { count: size.queued, runs: size.processorRuns, latencySamples: size.received, step })));
+  if (wanted('fulfilment')) samples.push(...(await fulfilmentFigures(ctx, { ...size.fulfilment, step })));
   if (wanted('browser')) samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
   if (wanted('chromium'))
     samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));

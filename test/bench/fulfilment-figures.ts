@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WireDocument } from '@pourover/protocol';
+import { OrderProcessor, SimulatedGateway } from '@pourover/processor';
+import type { Order, OrderStatus } from '@pourover/schemas';
+import { placeOrder, type Shopper } from '../support/shoppers.ts';
+import { openSlot, orderIn, shopOf, until, withProfile } from './bench-shop.ts';
+import type { BenchContext } from './context.ts';
+import { percentiles, type Samples } from './stats.ts';
+
+type Step = (s: string) => void;
+
+/** The store's moves of a received order to its delivery, as the owner's dashboard makes them. */
+const ROUTE: readonly { status: OrderStatus; driverId?: string }[] = [
+  { status: 'preparing' },
+  { status: 'ready', driverId: 'bench-driver' },
+  { status: 'outForDelivery' },
+  { status: 'delivered' },
+];
+
+async function move(ctx: BenchContext, replica: string, current: WireDocument, fields: Partial<Order>): Promise<WireDocument> {
+  const write = { ...current, ...fields };
+  const result = await ctx.store.sync.batch.mutate({
+    replica,
+    operations: [{ collection: 'processedOrders', precondition: { kind: 'equals', state: current }, write }],
+  });
+  if (!result.ok) throw new Error(`bench: the move of ${current.id} to ${String(fields.status)} was refused`);
+  const [moved] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [current.id], replica })).documents;
+  if (!moved) throw new Error(`bench: order ${current.id} is gone`);
+  return moved;
+}
+
+/**
+ * Fulfilment: the time from an owner's move (one batch) to the shopper's
+ * device showing the order's new step, next to the same device seeing a
+ * draft edit of its other device (the engine's propagation, measured by the
+ * order figures); then the store's moves per second, `parallel` orders at a
+ * time, each order taken from received to delivered.
+ */
+export async function fulfilmentFigures(
+  ctx: BenchContext,
+  options: { samples: number; orders: number; parallel: number; step: Step },
+): Promise<(Samples & { baseline?: string })[]> {
+  const slot = await openSlot(ctx);
+  const bench = ctx.shopper(6_000);
+  const client = await withProfile(ctx, bench);
+  const shopper: Shopper = { id: bench.id, replica: bench.replica, client };
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-bench-fulfil-'));
+  const gateway = new SimulatedGateway(join(dir, 'payments.sqlite'));
+  const token = readFileSync(join(ctx.server.dataDir, 'store.token'), 'utf8').trim();
+  const processor = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, leaseTtlMs: 2_000 });
+  await processor.start();
+  const shop = await shopOf(ctx, bench.token, 'fulfilment');
+  await shop.replica.awaitInSync();
+
+  const receivedOrder = async (): Promise<WireDocument> => {
+    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[0]!, count: 1 }], slot });
+    await until(shop.orders$, (orders) => orderIn(orders, placed.id)?.status === 'received', `order ${placed.id} received`);
+    const [received] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [placed.id], replica: shopper.replica }))
+      .documents;
+    if (!received) throw new Error(`bench: order ${placed.id} is not on the server`);
+    return received;
+  };
+
+  const shown: number[] = [];
+  for (let i = 0; i < options.samples; i += 1) {
+    if (i % 5 === 0) options.step(`owner's move → shopper's device: ${i}/${options.samples}`);
+    let current = await receivedOrder();
+    for (const next of ROUTE) {
+      const seen = until(shop.orders$, (orders) => orderIn(orders, current.id)?.status === next.status, `${next.status} on the device`);
+      const started = performance.now();
+      current = await move(ctx, shopper.replica, current, next);
+      await seen;
+      shown.push(performance.now() - started);
+    }
+  }
+  await shop.close();
+
+  options.step(`fulfilment moves: receiving ${options.orders} orders`);
+  const queue: WireDocument[] = [];
+  for (let i = 0; i < options.orders; i += 1) {
+    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
+    queue.push({ ...placed, _deleted: false });
+  }
+  const received = async (id: string) => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const [order] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [id], replica: shopper.replica })).documents;
+      if (order) return order;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`bench: order ${id} not received after 60 s`);
+  };
+  const ready = await Promise.all(queue.map((order) => received(order.id)));
+  await processor.close();
+  gateway.close();
+
+  options.step(`fulfilment moves: ${options.orders} orders to delivered, ${options.parallel} at a time`);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.parallel }, async () => {
+      while (next < ready.length) {
+        let current = ready[next++]!;
+        for (const fields of ROUTE) current = await move(ctx, shopper.replica, current, fields);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  return [
+    ...percentiles('owner’s move → the shopper’s device shows it', shown, 'propagation A→B, 0 other streams: Pourover'),
+    {
+      name: `fulfilment moves by the store, ${options.parallel} orders at a time`,
+      unit: 'moves/s',
+      values: [(ready.length * ROUTE.length) / seconds],
+      durability: 'SQLite store, each batch committed and synced (group commit)',
+    },
+  ];
+}
