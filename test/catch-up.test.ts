@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncClient } from '@pourover/sync-client';
-import { collectionNames } from '@pourover/schemas';
+import { shopperCollectionNames } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDevice, devSignIn, openDevice } from './support/devices.ts';
 import { draftOrder } from './support/documents.ts';
@@ -23,7 +23,7 @@ describe('a device that was offline while the server took 5,000 changes', () => 
     const device = await openDevice(server, 'laptop');
     await device.replica.awaitInSync();
     const heldBefore = new Set<string>();
-    for (const name of collectionNames) {
+    for (const name of shopperCollectionNames) {
       for (const doc of await device.replica.collections[name].find().exec()) heldBefore.add(`${name}/${doc.id}`);
     }
     expect(heldBefore.size).toBeGreaterThan(20);
@@ -41,7 +41,7 @@ describe('a device that was offline while the server took 5,000 changes', () => 
     }
 
     const received: string[] = [];
-    for (const name of collectionNames) {
+    for (const name of shopperCollectionNames) {
       device.replica.replicationOf(name).received$.subscribe((doc) => received.push(`${name}/${String(doc['id'])}`));
     }
     device.link.plug();

@@ -37,6 +37,12 @@ export type CollectionSpec = {
   schema: z.ZodObject;
   primaryKey: 'id';
   home: Home;
+  /**
+   * For a collection homed in users' own replicas: the pattern those
+   * replicas' names match (one kind of user's, say), so it is never read or
+   * written in another kind's replica.
+   */
+  livesIn?: string;
   conflict: ConflictRule;
   syncgroup: readonly SyncgroupMember[];
 };

@@ -4,6 +4,7 @@ export * from './availability.ts';
 export * from './user.ts';
 export * from './order.ts';
 export * from './order-request.ts';
+export * from './delivery.ts';
 export * from './blessing.ts';
 export * from './app-definition.ts';
 export * from './registry.ts';

@@ -68,7 +68,10 @@ export const order = z
     cancelReason: z.string().max(500).optional(),
     cancelledBy: z.enum(['shopper', 'store']).optional(),
     /** The driver (`bluebottle:drivers:<id>` id) the store assigned the delivery to. */
-    driverId: z.string().max(64).optional(),
+    driverId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a driver id is one blessing component')
+      .optional(),
     /** When the charge of a cancelled or rejected order was given back. */
     refundedTime: isoTime.optional(),
     /** Set on a draft the server made of edits that reached it after this order was placed. */

@@ -1,5 +1,6 @@
 import { OWNER_PATTERN, ownerWrites, type CollectionSpec } from './app-definition.ts';
 import { deliverySlot } from './availability.ts';
+import { delivery } from './delivery.ts';
 import { STORE } from './blessing.ts';
 import { catalogItem } from './catalog.ts';
 import { order } from './order.ts';
@@ -12,19 +13,32 @@ export const collectionNames = [
   'placedOrders',
   'processedOrders',
   'orderRequests',
+  'deliveries',
   'availability',
   'catalog',
 ] as const;
 export type CollectionName = (typeof collectionNames)[number];
 
+/** The collections a driver's devices hold: the driver's deliveries. */
+export const driverCollectionNames = ['deliveries'] as const;
+export type DriverCollectionName = (typeof driverCollectionNames)[number];
+
+/** The collections a shopper's devices hold: their own, and the store's they read. */
+export type ShopperCollectionName = Exclude<CollectionName, DriverCollectionName>;
+export const shopperCollectionNames = collectionNames.filter(
+  (name): name is ShopperCollectionName => !(driverCollectionNames as readonly string[]).includes(name),
+);
+
 const OWNER = OWNER_PATTERN;
 const STORE_ONLY = `${STORE}:$`;
 const ALL_SHOPPERS = `${STORE}:users`;
+const DRIVERS = `${STORE}:drivers`;
 
 /** The shop's collections: the app definition's collection list the engine takes. */
 export const collections: { readonly [K in CollectionName]: CollectionSpec & { name: K } } = {
   user: {
     name: 'user',
+    livesIn: ALL_SHOPPERS,
     schema: userProfile,
     primaryKey: 'id',
     home: 'shopper',
@@ -36,6 +50,7 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   draftOrders: {
     name: 'draftOrders',
+    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -44,6 +59,7 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   placedOrders: {
     name: 'placedOrders',
+    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -55,6 +71,7 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   processedOrders: {
     name: 'processedOrders',
+    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -66,6 +83,7 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   orderRequests: {
     name: 'orderRequests',
+    livesIn: ALL_SHOPPERS,
     schema: orderRequest,
     primaryKey: 'id',
     home: 'shopper',
@@ -73,6 +91,18 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
     syncgroup: [
       { pattern: OWNER, grants: ['read', 'write', 'admin'] },
       { pattern: STORE_ONLY, grants: ['read'] },
+    ],
+  },
+  deliveries: {
+    name: 'deliveries',
+    livesIn: DRIVERS,
+    schema: delivery,
+    primaryKey: 'id',
+    home: 'shopper',
+    conflict: 'server-wins',
+    syncgroup: [
+      { pattern: OWNER, grants: ['read', 'write'] },
+      { pattern: STORE_ONLY, grants: ['read', 'admin'] },
     ],
   },
   availability: {

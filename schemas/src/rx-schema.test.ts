@@ -39,6 +39,21 @@ const valid: Record<CollectionName, unknown[]> = {
     { id: uuid(5), kind: 'cancel' },
     { id: uuid(5), kind: 'cancel', reason: 'too late for me', answer: { outcome: 'refused', reason: 'out for delivery', at: time } },
   ],
+  deliveries: [
+    {
+      id: uuid(6),
+      orderReplica: 'bluebottle:users:ada',
+      customerName: 'Ada',
+      address: '1 Main St',
+      note: 'ring twice',
+      items: [{ name: 'Hayes Valley Espresso', count: 2 }],
+      totalCents: 4400,
+      slotStart: time,
+      slotEnd: time,
+      status: 'assigned',
+      steps: [{ status: 'assigned', at: time }],
+    },
+  ],
   availability: [{ id: uuid(3), start: time, end: time, capacity: 10, taken: 0, cutoff: time }],
   catalog: [
     {
@@ -70,6 +85,11 @@ const invalid: Record<CollectionName, unknown[]> = {
     { ...order, cancelledBy: 'driver' },
   ],
   orderRequests: [{ id: uuid(5), kind: 'refund' }, { id: uuid(5), kind: 'cancel', answer: { outcome: 'maybe', reason: '', at: time } }, {}],
+  deliveries: [
+    { ...(valid.deliveries[0] as object), status: 'lost' },
+    { ...(valid.deliveries[0] as object), items: [{ name: 'x', count: 0 }] },
+    { ...(valid.deliveries[0] as object), phone: '555' },
+  ],
   availability: [{ ...(valid.availability[0] as object), capacity: 1.5 }],
   catalog: [
     { ...(valid.catalog[0] as object), image: 'not-a-hash' },

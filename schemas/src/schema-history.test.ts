@@ -10,9 +10,10 @@ import { collectionNames, migrations, rxSchemaOf, schemaVersions } from './index
  */
 const HISTORY: Record<string, readonly string[]> = {
   user: ['f51eb885b8d871c5'],
-  draftOrders: ['cb2421eeb2878ca5', '22cd144c447a4a02', '01d3923942dbd590'],
-  placedOrders: ['3d7138a158a7f205', '71344bb6409dca54', '8c59f92e8f649a2e'],
-  processedOrders: ['b6c33e0f728a2b92', '38e702aec88b3f29', '5fcc81e04d5663a1'],
+  draftOrders: ['cb2421eeb2878ca5', '22cd144c447a4a02', '1b14a8fd8e119f5d'],
+  placedOrders: ['3d7138a158a7f205', '71344bb6409dca54', 'a37ce6a7311e9590'],
+  processedOrders: ['b6c33e0f728a2b92', '38e702aec88b3f29', '9f5ddff6ac1d5453'],
+  deliveries: ['28ac896aff575715'],
   orderRequests: ['a6387c891c0f87da'],
   availability: ['1c331ae77a412e52'],
   catalog: ['94dc0ea4e1dae255'],

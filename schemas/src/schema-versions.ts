@@ -24,6 +24,7 @@ export const schemaVersions: { readonly [K in CollectionName]: number } = {
   placedOrders: 2,
   processedOrders: 2,
   orderRequests: 0,
+  deliveries: 0,
   availability: 0,
   catalog: 0,
 };
@@ -35,6 +36,7 @@ export const migrations: { readonly [K in CollectionName]: Readonly<Record<numbe
   placedOrders: { 1: unchanged, 2: unchanged },
   processedOrders: { 1: unchanged, 2: unchanged },
   orderRequests: {},
+  deliveries: {},
   availability: {},
   catalog: {},
 };

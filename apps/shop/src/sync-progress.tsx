@@ -1,10 +1,10 @@
 import type { Shop } from '@pourover/orders';
 import { pullCheckpointId } from '@pourover/replica';
-import { collectionNames, type CollectionName } from '@pourover/schemas';
+import { shopperCollectionNames, type ShopperCollectionName } from '@pourover/schemas';
 import { useEffect, useState } from 'preact/hooks';
 import { combineLatest, map } from 'rxjs';
 
-type Heads = Partial<Record<CollectionName, number>>;
+type Heads = Partial<Record<ShopperCollectionName, number>>;
 
 /**
  * How far the device has synced: each collection's checkpoint against the
@@ -21,7 +21,7 @@ export function SyncProgress({ shop }: { shop: Shop }) {
       () => setHeads(null),
     );
     const subscription = combineLatest(
-      collectionNames.map((name) =>
+      shopperCollectionNames.map((name) =>
         shop.replica.db
           .getLocal$<{ seq: number }>(pullCheckpointId(name))
           .pipe(map((doc) => [name, Number(doc?.toJSON().data.seq ?? 0)] as const)),
@@ -32,7 +32,7 @@ export function SyncProgress({ shop }: { shop: Shop }) {
   if (!heads) return null;
   let total = 0;
   let done = 0;
-  for (const name of collectionNames) {
+  for (const name of shopperCollectionNames) {
     const head = heads[name] ?? 0;
     total += head;
     done += Math.min(head, checkpoints[name] ?? 0);

@@ -1,10 +1,24 @@
 import type { DeviceApp, Replica } from '@pourover/replica';
-import { collectionNames, collections, migrations, rxSchemaOf, type CollectionName } from '@pourover/schemas';
+import {
+  collections,
+  driverCollectionNames,
+  migrations,
+  rxSchemaOf,
+  shopperCollectionNames,
+  type AppCollections,
+  type CollectionName,
+  type CollectionSpec,
+  type DriverCollectionName,
+  type ShopperCollectionName,
+} from '@pourover/schemas';
 import type { RxCollection, RxConflictHandler } from 'rxdb/plugins/core';
 import { draftMerge } from './draft-merge.ts';
 
-/** A replica of the shop's collections. */
-export type ShopReplica = Replica<CollectionName>;
+/** A replica of the shop's collections on a shopper's device. */
+export type ShopReplica = Replica<ShopperCollectionName>;
+
+/** A replica of a driver's deliveries on the driver's phone. */
+export type DriverReplica = Replica<DriverCollectionName>;
 
 /** `draftMerge` priced from the catalog the device holds, read again for each conflict. */
 function catalogPricedDraftMerge(catalog: RxCollection<Record<string, unknown>>): RxConflictHandler<Record<string, unknown>> {
@@ -19,11 +33,23 @@ function catalogPricedDraftMerge(catalog: RxCollection<Record<string, unknown>>)
   };
 }
 
-/** The shop as a device's replica runs it: its six collections, their stored schemas and migrations, and the draft merge. */
-export const pouroverDeviceApp: DeviceApp<CollectionName> = {
-  collections,
-  storage: Object.fromEntries(
-    collectionNames.map((name) => [name, { schema: rxSchemaOf(name), migrations: migrations[name] }]),
-  ) as DeviceApp<CollectionName>['storage'],
+/** The part of the shop's app a device of one kind runs: those collections, their stored schemas and migrations. */
+function deviceApp<Name extends CollectionName>(names: readonly Name[]): Omit<DeviceApp<Name>, 'merges'> {
+  return {
+    collections: Object.fromEntries(names.map((name) => [name, collections[name]])) as unknown as {
+      readonly [K in Name]: CollectionSpec;
+    } & AppCollections,
+    storage: Object.fromEntries(
+      names.map((name) => [name, { schema: rxSchemaOf(name), migrations: migrations[name] }]),
+    ) as DeviceApp<Name>['storage'],
+  };
+}
+
+/** The shop as a shopper's device runs it: the shopper's and the store's collections, and the draft merge. */
+export const pouroverDeviceApp: DeviceApp<ShopperCollectionName> = {
+  ...deviceApp(shopperCollectionNames),
   merges: { draftOrders: (replica) => catalogPricedDraftMerge(replica.catalog) },
 };
+
+/** The shop as a driver's phone runs it: the driver's deliveries alone. */
+export const pouroverDriverApp: DeviceApp<DriverCollectionName> = deviceApp(driverCollectionNames);

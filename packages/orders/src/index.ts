@@ -1,7 +1,7 @@
 export { Shop, type ShopOptions } from './shop.ts';
 export type { OrderView, OrderItemView } from './order-view.ts';
 export type { Notice } from './notices.ts';
-export { pouroverDeviceApp, type ShopReplica } from './device-app.ts';
+export { pouroverDeviceApp, pouroverDriverApp, type ShopReplica, type DriverReplica } from './device-app.ts';
 export { draftMerge } from './draft-merge.ts';
 
 import { Shop, type ShopOptions } from './shop.ts';

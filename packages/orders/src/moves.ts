@@ -1,12 +1,12 @@
 import type { BeforeApply } from '@pourover/replica';
-import type { CollectionName } from '@pourover/schemas';
+import type { ShopperCollectionName } from '@pourover/schemas';
 import type { ShopReplica } from './device-app.ts';
 import { filter, firstValueFrom, merge, timeout } from 'rxjs';
 
 /** Where an order went when its tombstone has this status. */
-const destinations: Partial<Record<string, Record<string, CollectionName[]>>> = {
+const destinations: Partial<Record<string, Record<string, ShopperCollectionName[]>>> = {
   draftOrders: { placed: ['placedOrders', 'processedOrders'] },
-  placedOrders: { received: ['processedOrders'], rejected: ['processedOrders'] },
+  placedOrders: { received: ['processedOrders'], rejected: ['processedOrders'], cancelled: ['processedOrders'] },
 };
 
 /** How long a moved order's tombstone waits for its new home before it is pulled again later. */

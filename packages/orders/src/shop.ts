@@ -6,7 +6,7 @@ import {
   editDraftWithFields,
   emptyDraftUpdate,
   type CatalogItem,
-  type CollectionName,
+  type ShopperCollectionName,
   type DeliverySlot,
   type DraftEdit,
   type Order,
@@ -20,7 +20,7 @@ import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
 import { orderLists, type OrderView } from './order-view.ts';
 
-export type ShopOptions = Omit<ReplicaOptions<CollectionName>, 'app' | 'beforeApply' | 'conflictHandlers'> & {
+export type ShopOptions = Omit<ReplicaOptions<ShopperCollectionName>, 'app' | 'beforeApply' | 'conflictHandlers'> & {
   /** The clock notices are judged by (milliseconds since the epoch). */
   now?: () => number;
   /** A placed order not received after this long gets a notice (default 15 minutes). */

@@ -1,4 +1,12 @@
-import { draftOrderHooks, orderHooks, orderRequestHooks, processedOrderHooks, profileOnSignUp, shopDemo } from '@pourover/orders/server';
+import {
+  deliveryHooks,
+  draftOrderHooks,
+  orderHooks,
+  orderRequestHooks,
+  processedOrderHooks,
+  profileOnSignUp,
+  shopDemo,
+} from '@pourover/orders/server';
 import { collections } from '@pourover/schemas';
 import type { ServerApp } from './server-app.ts';
 
@@ -9,7 +17,13 @@ import type { ServerApp } from './server-app.ts';
  */
 export const pouroverApp: ServerApp = {
   collections,
-  hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: processedOrderHooks, orderRequests: orderRequestHooks },
+  hooks: {
+    draftOrders: draftOrderHooks,
+    placedOrders: orderHooks,
+    processedOrders: processedOrderHooks,
+    orderRequests: orderRequestHooks,
+    deliveries: deliveryHooks,
+  },
   onSignUp: profileOnSignUp,
   imagesFor: 'catalog',
   demo: shopDemo,

@@ -80,6 +80,10 @@ export function authorize(
 ): string {
   if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
   const replica = homeReplica(access.app, collection, target);
+  const { livesIn } = specOf(access.app, collection);
+  if (livesIn && replica !== STORE && !matchesPattern(livesIn, replica)) {
+    throw new PouroverError('FORBIDDEN', `${collection} live only in replicas of ${livesIn}, not in ${replica}`);
+  }
   if (!isGranted(access.syncgroups, principal, replica, collection, grantsIn(access.app, replica, collection, grants))) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }

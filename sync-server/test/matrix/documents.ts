@@ -3,7 +3,8 @@
  * collection, and one changed as a device would edit it.
  */
 import type { WireDocument } from '@pourover/protocol';
-import { collections, editDraft, type CollectionName } from '@pourover/schemas';
+import { collections, editDraft } from '@pourover/schemas';
+import type { MatrixCollection } from './expected-outcomes.ts';
 import { orderDoc, userDoc, uuid } from '../support/test-server.ts';
 
 const TIME = '2026-11-23T10:00:00.000Z';
@@ -11,7 +12,7 @@ const LATER = '2026-11-23T12:00:00.000Z';
 let serial = 0x100000;
 
 /** A new valid document of `collection`, with an id no other document has. */
-export function freshDoc(collection: CollectionName): WireDocument {
+export function freshDoc(collection: MatrixCollection): WireDocument {
   const n = (serial += 1);
   const document = (() => {
     switch (collection) {
@@ -46,7 +47,7 @@ export function freshDoc(collection: CollectionName): WireDocument {
 }
 
 /** `document` with one field changed (a draft's through its Yjs document, as a device edits it). */
-export function changed(collection: CollectionName, document: WireDocument): WireDocument {
+export function changed(collection: MatrixCollection, document: WireDocument): WireDocument {
   switch (collection) {
     case 'user':
     case 'catalog':

@@ -11,15 +11,18 @@
 import { collections, shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
 import { DEMO_REPLICA } from '../support/test-server.ts';
 
+/** The collections a shopper's replica D holds, or the store's: deliveries live in drivers' replicas, and their cells are the drivers' (test/deliveries.test.ts). */
+export type MatrixCollection = Exclude<CollectionName, 'deliveries'>;
+
 export const D = DEMO_REPLICA;
 const OTHER_SHOPPER = 'd00dfeed-0000-4000-8000-00000000000b';
 export const O = shopperReplica(OTHER_SHOPPER);
 export const S = STORE;
 
 /** DESIGN.md: "availability and catalog belong to the store: the server keeps one copy, in the bluebottle replica". */
-const STORE_COLLECTIONS: ReadonlySet<CollectionName> = new Set(['availability', 'catalog']);
+const STORE_COLLECTIONS: ReadonlySet<MatrixCollection> = new Set(['availability', 'catalog']);
 /** The replica that holds `collection` for the replica `replica`. */
-export const homeOf = (collection: CollectionName, replica: string) => (STORE_COLLECTIONS.has(collection) ? S : replica);
+export const homeOf = (collection: MatrixCollection, replica: string) => (STORE_COLLECTIONS.has(collection) ? S : replica);
 
 export type Identity =
   'device' | 'otherDevice' | 'revokedDevice' | 'expiredToken' | 'forgedSignature' | 'tamperedName' | 'noCredentials' | 'storeOwner';
@@ -86,7 +89,7 @@ type Row = readonly [
 /** Every request of an identity without a valid, unrevoked blessing is refused as unauthenticated. */
 const REFUSED: Row = ['U', 'U', 'U', 'U', 'U', 'U', 'U', 'U'];
 
-const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
+const EXPECTED: Record<Identity, Record<MatrixCollection, Row>> = {
   // DESIGN: the shopper may read, write, admin user, draftOrders and orderRequests; only read
   // placedOrders ("write only by placing", which is a draftOrders write),
   // processedOrders, availability and catalog. Drafts are written by push
@@ -185,11 +188,13 @@ const EXPECTED: Record<Identity, Record<CollectionName, Row>> = {
 };
 
 export const identities = Object.keys(who) as Identity[];
-export const collectionList = Object.keys(collections) as CollectionName[];
+export const collectionList = (Object.keys(collections) as CollectionName[]).filter(
+  (name): name is MatrixCollection => name !== 'deliveries',
+);
 
-export type Cell = { name: string; identity: Identity; collection: CollectionName; operation: Operation; outcome: Outcome };
+export type Cell = { name: string; identity: Identity; collection: MatrixCollection; operation: Operation; outcome: Outcome };
 
-function cellName(identity: Identity, collection: CollectionName, operation: Operation, outcome: Outcome): string {
+function cellName(identity: Identity, collection: MatrixCollection, operation: Operation, outcome: Outcome): string {
   switch (outcome) {
     case 'A':
       return `${who[identity]} may ${operation} ${collection}`;

@@ -4,12 +4,11 @@
  * it.
  */
 import type { WireDocument } from '@pourover/protocol';
-import type { CollectionName } from '@pourover/schemas';
 import { expect } from 'vitest';
 import { call, type Answer } from '../support/test-server.ts';
 import { snapshotOf, startProbeServer, type ProbeServer, type StoreSnapshot } from '../probe/probe-server.ts';
 import { freshDoc } from './documents.ts';
-import { D, homeOf, O, S, type Identity } from './expected-outcomes.ts';
+import { D, homeOf, O, S, type Identity, type MatrixCollection } from './expected-outcomes.ts';
 import { identityTokens } from './identity-tokens.ts';
 
 /**
@@ -26,10 +25,10 @@ export type MatrixProbe = {
   post(procedure: string, input: unknown, token?: string): Promise<Answer>;
   query(procedure: string, input: unknown, token?: string): Promise<Answer>;
   /** Writes `document` straight into the store (the test's own setup, not a request under test). */
-  place(replica: string, collection: CollectionName, document: WireDocument): Promise<void>;
+  place(replica: string, collection: MatrixCollection, document: WireDocument): Promise<void>;
   /** A new document of `collection` placed where D's lives (D, or S for the store's collections). */
-  seeded(collection: CollectionName): Promise<WireDocument>;
-  stored(replica: string, collection: CollectionName, id: string): ReturnType<ProbeServer['store']['get']>;
+  seeded(collection: MatrixCollection): Promise<WireDocument>;
+  stored(replica: string, collection: MatrixCollection, id: string): ReturnType<ProbeServer['store']['get']>;
   snapshot(): Promise<MatrixSnapshot>;
 };
 
@@ -44,16 +43,16 @@ export async function startMatrixProbe(): Promise<MatrixProbe> {
   const query = (procedure: string, input: unknown, token?: string) =>
     call(server, 'GET', `/trpc/${procedure}?input=${json(input)}`, { token });
 
-  const place = async (replica: string, collection: CollectionName, document: WireDocument) => {
+  const place = async (replica: string, collection: MatrixCollection, document: WireDocument) => {
     const result = await server.store.commit(replica, [{ collection, document, expect: { kind: 'none' } }], 'all');
     expect(result.ok).toBe(true);
   };
-  const seeded = async (collection: CollectionName): Promise<WireDocument> => {
+  const seeded = async (collection: MatrixCollection): Promise<WireDocument> => {
     const document = freshDoc(collection);
     await place(homeOf(collection, D), collection, document);
     return document;
   };
-  const stored = async (replica: string, collection: CollectionName, id: string) => server.store.get(replica, collection, id);
+  const stored = async (replica: string, collection: MatrixCollection, id: string) => server.store.get(replica, collection, id);
   const snapshot = async (): Promise<MatrixSnapshot> => ({
     D: await server.store.head(D),
     O: await server.store.head(O),

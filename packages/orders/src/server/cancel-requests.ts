@@ -2,6 +2,7 @@ import type { PushRow, WireDocument } from '@pourover/protocol';
 import { order as orderSchema, orderRequest, type Order, type OrderRequest } from '@pourover/schemas';
 import type { PushInput, PushPlan, StoredDocument, Write } from '@pourover/sync-server/app';
 import { cancelRefusal, holdsPlace, withStep } from '../lifecycle.ts';
+import { deliveryWrites } from './delivery-writes.ts';
 import { slotGiveBack } from './slot-give-back.ts';
 
 const SHOPPER_CANCELLED = 'cancelled at the shopper’s request';
@@ -35,7 +36,7 @@ export async function planRequestsPush({ store, replica, rows, now }: PushInput)
   ]);
   const plans = await Promise.all(
     rows.map((row, index) =>
-      planRequest(row, { request: requests[index], placed: placed[index], processed: processed[index] }, { store, now }),
+      planRequest(row, { request: requests[index], placed: placed[index], processed: processed[index] }, { store, replica, now }),
     ),
   );
   return { writes: plans.flatMap((plan) => plan.writes), conflicts: plans.flatMap((plan) => plan.conflicts) };
@@ -47,7 +48,11 @@ type Current = {
   processed: StoredDocument | null | undefined;
 };
 
-async function planRequest(row: PushRow, current: Current, { store, now }: Pick<PushInput, 'store' | 'now'>): Promise<PushPlan> {
+async function planRequest(
+  row: PushRow,
+  current: Current,
+  { store, replica, now }: Pick<PushInput, 'store' | 'replica' | 'now'>,
+): Promise<PushPlan> {
   const next = row.newDocumentState;
   const stored = live(current.request);
   const asked = stored ? parsed<OrderRequest>(orderRequest, stored) : undefined;
@@ -84,10 +89,11 @@ async function planRequest(row: PushRow, current: Current, { store, now }: Pick<
   if (processedOrder) {
     writes.push({ collection: 'processedOrders', document: { ...cancelled, _deleted: false }, expect: expectCurrent(current.processed) });
     if (holdsPlace.includes(order.status)) writes.push(...(await slotGiveBack(store, order.slotId)));
+    writes.push(...(await deliveryWrites(store, replica, order, cancelled, now)));
   } else {
     writes.push(
       { collection: 'processedOrders', document: { ...cancelled, _deleted: false }, expect: { kind: 'absent' } },
-      { collection: 'placedOrders', document: { ...order, _deleted: true }, expect: expectCurrent(current.placed) },
+      { collection: 'placedOrders', document: { ...cancelled, _deleted: true }, expect: expectCurrent(current.placed) },
     );
   }
   return { writes, conflicts: [] };

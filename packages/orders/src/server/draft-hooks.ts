@@ -3,6 +3,7 @@ import { isDraftUpdate } from '@pourover/schemas';
 import type { CollectionHooks, PushInput, PushPlan } from '@pourover/sync-server/app';
 import { planRequestsPush } from './cancel-requests.ts';
 import { currentCatalog } from './current-catalog.ts';
+import { planDriverPush } from './driver-updates.ts';
 import { reviewFulfilmentWrite } from './fulfilment-review.ts';
 import { planDraftPush } from './draft-writes.ts';
 import { placingContexts } from './placing-facts.ts';
@@ -43,6 +44,9 @@ export const orderHooks: CollectionHooks = { check: checkOrderDocument };
 
 /** The server's rules for processed orders: checked like a draft, and moved through their fulfilment by the store's allowed moves only. */
 export const processedOrderHooks: CollectionHooks = { check: checkOrderDocument, reviewBatchWrite: reviewFulfilmentWrite };
+
+/** A driver's deliveries: written by the server when the store assigns an order; the driver's marks move the order. */
+export const deliveryHooks: CollectionHooks = { planPush: planDriverPush };
 
 /** The shopper's requests (a cancellation), answered by the server when they arrive. */
 export const orderRequestHooks: CollectionHooks = { planPush: planRequestsPush };

@@ -2,6 +2,7 @@ import { PouroverError, type WireDocument } from '@pourover/protocol';
 import { order as orderSchema, type Order } from '@pourover/schemas';
 import { canonicalJson, type BatchWriteInput, type BatchWriteReview } from '@pourover/sync-server/app';
 import { assignable, holdsPlace, storeMayMove, withStep } from '../lifecycle.ts';
+import { deliveryWrites } from './delivery-writes.ts';
 import { slotGiveBack } from './slot-give-back.ts';
 
 /** The fields a move may set; every other field of a processed order stays as it was. */
@@ -35,8 +36,9 @@ function reasonOf(value: string | undefined, what: string): string {
  * server lets it land: along an allowed move from the state it leaves, with
  * nothing but the move's own fields changed, its step stamped with the
  * server's time, and, when it ends an order that holds a slot place, the
- * place given back in the same commit. The charge is given back after, by
- * the processor (`refundedTime` records it).
+ * place given back in the same commit, and the driver's delivery kept in
+ * step. The charge is given back after, by the processor (`refundedTime`
+ * records it).
  */
 export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<BatchWriteReview> {
   const { before, document, now } = input;
@@ -55,7 +57,10 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   if (unmoved(last) !== unmoved(next))
     refuse(`only an order's status, reason and driver change as it moves; order ${next.id} changes more`);
 
-  if (next.status === last.status) return { document: { ...sameStep(last, next, now), _deleted: false } };
+  if (next.status === last.status) {
+    const kept = sameStep(last, next, now);
+    return { document: { ...kept, _deleted: false }, writes: await deliveryWrites(input.store, input.replica, last, kept, now) };
+  }
   if (!storeMayMove(last.status, next.status)) refuse(`an order ${last.status} cannot become ${next.status}`);
   const driverId = next.driverId ?? last.driverId;
   if (next.status === 'outForDelivery' && !driverId) refuse('an order goes out for delivery with a driver assigned');
@@ -66,7 +71,11 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
     ...(next.status === 'rejected' ? { rejectReason: reasonOf(next.rejectReason, 'a rejection') } : {}),
   };
   const ends = (next.status === 'cancelled' || next.status === 'rejected') && holdsPlace.includes(last.status);
-  return { document: { ...moved, _deleted: false }, writes: ends ? await slotGiveBack(input.store, last.slotId) : [] };
+  const [slot, deliveries] = await Promise.all([
+    ends ? slotGiveBack(input.store, last.slotId) : [],
+    deliveryWrites(input.store, input.replica, last, moved, now),
+  ]);
+  return { document: { ...moved, _deleted: false }, writes: [...slot, ...deliveries] };
 }
 
 /** A write that keeps the status: a driver assigned while the order is at the store, or a refund recorded once. */
