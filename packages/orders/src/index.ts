@@ -10,3 +10,4 @@ import { Shop, type ShopOptions } from './shop.ts';
 export function openShop(options: ShopOptions): Promise<Shop> {
   return Shop.open(options);
 }
+export { DriverRoute, type DeliveryView, type DriverRouteOptions } from './driver-route.ts';
