@@ -29,7 +29,14 @@ function Stage(props: { stage: PrepStage; rows: BoardRow[]; lookups: Lookups; cl
             {props.stage === 'placed' ? (
               <p class="hint">Waiting for the order processor to take the payment.</p>
             ) : (
-              <MoveButtons client={props.client} row={row} board="orders" onOutcome={props.onOutcome} />
+              <>
+                {props.stage === 'ready' ? (
+                  <p class="hint">
+                    Give it a driver and send it out under <a href="/owner/deliveries">Deliveries</a>.
+                  </p>
+                ) : null}
+                <MoveButtons client={props.client} row={row} board="orders" onOutcome={props.onOutcome} />
+              </>
             )}
           </OrderCard>
         ))}
