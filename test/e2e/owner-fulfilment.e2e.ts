@@ -43,7 +43,7 @@ describe('the owner’s dashboards, with a real server and processor', () => {
     await processor?.kill();
   });
 
-  it('show a placed order live with its customer, items and slot, and move it through prep to ready and cancelled, live on the shopper’s page', async () => {
+  it('show a placed order live with its customer, items and slot, move it through prep, ready, out and delivered, and cancel another, each live on the shopper’s page', async () => {
     const start = new Date(Date.now() + 2 * 86_400_000);
     start.setUTCHours(15, 0, 0, 0);
     const slot: DeliverySlot = {
@@ -55,6 +55,11 @@ describe('the owner’s dashboards, with a real server and processor', () => {
       cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
     };
     const store = storeOwnerClient(served.server);
+    const processed = async (id: string) => {
+      const [current] = (await store.sync.get.query({ collection: 'processedOrders', replica: DEMO_REPLICA, ids: [id] })).documents;
+      if (!current) throw new Error(`order ${id} is not processed`);
+      return current;
+    };
     await store.sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
 
     const ownerContext = await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
@@ -100,8 +105,7 @@ describe('the owner’s dashboards, with a real server and processor', () => {
     await owner.route('**/trpc/sync.batch*', async (route) => {
       if (!raced) {
         raced = true;
-        const [current] = (await store.sync.get.query({ collection: 'processedOrders', replica: DEMO_REPLICA, ids: [orderId] })).documents;
-        if (!current) throw new Error('the order is not processed');
+        const current = await processed(orderId);
         const moved = await store.sync.batch.mutate({
           replica: DEMO_REPLICA,
           operations: [
@@ -148,22 +152,58 @@ describe('the owner’s dashboards, with a real server and processor', () => {
     expect(await pending.getByText('Assign a driver first.').count()).toBe(1);
     await look('owner-deliveries');
 
+    // A driver assigned (by another device: drivers' own sign-in is not here yet) shows live; the owner sends it out, then confirms delivery.
+    const atStore = await processed(orderId);
+    const assigned = await store.sync.batch.mutate({
+      replica: DEMO_REPLICA,
+      operations: [
+        { collection: 'processedOrders', precondition: { kind: 'equals', state: atStore }, write: { ...atStore, driverId: 'driver-dana' } },
+      ],
+    });
+    expect(assigned.ok).toBe(true);
+    const withDriver = owner.getByRole('list', { name: 'Driver assigned' }).locator(`li[data-order-id="${orderId}"]`);
+    await withDriver.getByText('Driver: driver-dana').waitFor();
+    await withDriver.getByRole('button', { name: /^Out for delivery/ }).click();
+    const onTheRoad = owner.getByRole('list', { name: 'Out for delivery' }).locator(`li[data-order-id="${orderId}"]`);
+    await onTheRoad.getByRole('button', { name: /^Delivered/ }).click();
+    await onTheRoad.waitFor({ state: 'detached' });
+    await shopper.waitForOrder(/delivered/i);
+    expect(((await processed(orderId)) as unknown as Order).steps?.map((step) => step.status)).toEqual([
+      'received',
+      'preparing',
+      'ready',
+      'outForDelivery',
+      'delivered',
+    ]);
+
+    // A second order, cancelled by the store with a reason: the shopper reads it, and the slot's place comes back.
+    await shopper.add('Three Africas');
+    await shopper.chooseSlot(slot.id);
+    await shopper.place();
     await nav.getByRole('link', { name: 'Orders' }).click();
-    const readyAgain = owner.getByRole('list', { name: 'Orders ready' }).locator(`li[data-order-id="${orderId}"]`);
-    await readyAgain.getByRole('button', { name: /^Cancel/ }).click();
-    await readyAgain.getByLabel(/^Reason for cancelling/).fill('Out of Three Africas today');
-    await readyAgain.getByRole('button', { name: 'Cancel order' }).click();
+    const second = owner.getByRole('list', { name: 'Received orders' }).locator('li.board-order');
+    await second.first().waitFor({ timeout: 20_000 });
+    const secondId = (await second.first().getAttribute('data-order-id')) ?? '';
+    expect(secondId).not.toBe(orderId);
+    await second
+      .first()
+      .getByRole('button', { name: /^Cancel/ })
+      .click();
+    await second
+      .first()
+      .getByLabel(/^Reason for cancelling/)
+      .fill('Out of Three Africas today');
+    await second.first().getByRole('button', { name: 'Cancel order' }).click();
     const done = owner.locator('details.board-done');
-    await done.getByText('Done (1)').click();
-    const cancelled = done.locator(`li[data-order-id="${orderId}"]`);
-    await cancelled.getByText('Cancelled by the store: Out of Three Africas today').waitFor();
-    await shopper.waitForOrder(/cancel/i);
+    await done.getByText('Done (2)').click();
+    await done.locator(`li[data-order-id="${secondId}"]`).getByText('Cancelled by the store: Out of Three Africas today').waitFor();
+    expect(await done.locator('li.board-order').first().getAttribute('data-order-id')).toBe(secondId);
+    await shopper.waitForOrder(/cancelled/i);
     const slotNow = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1_000 })).documents.find(
       (document) => document.id === slot.id,
     ) as unknown as DeliverySlot;
-    expect(slotNow.taken).toBe(0);
-    const [final] = (await store.sync.get.query({ collection: 'processedOrders', replica: DEMO_REPLICA, ids: [orderId] })).documents;
-    expect((final as unknown as Order).steps?.map((step) => step.status)).toEqual(['received', 'preparing', 'ready', 'cancelled']);
+    expect(slotNow.taken).toBe(1);
+    expect(((await processed(secondId)) as unknown as Order).steps?.map((step) => step.status)).toEqual(['received', 'cancelled']);
 
     expect(problems).toEqual(Object.fromEntries(Object.keys(problems).map((screen) => [screen, []])));
     await ownerContext.close();

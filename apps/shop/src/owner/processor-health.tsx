@@ -1,6 +1,6 @@
 import type { SyncClient } from '@pourover/sync-client';
 import { useEffect, useState } from 'preact/hooks';
-import { formatTime, plural } from '../format.ts';
+import { formatHour, formatTime, plural } from '../format.ts';
 import { explain } from '../words/error-words.ts';
 import { leaseState, PROCESSOR_LEASE, queueHealth, type BoardRow, type LeaseState } from './board-groups.ts';
 
@@ -38,7 +38,7 @@ function leaseWords(state: LeaseState | null): string {
     case 'none':
       return 'Not running: no processor holds the lease.';
     case 'held':
-      return `Running: processor ${state.holder} holds the lease until ${formatTime(state.until)}.`;
+      return `Running: processor ${state.holder} holds the lease until ${formatHour(state.until)}.`;
     case 'lapsed':
       return `Stopped: processor ${state.holder}’s lease ran out at ${formatTime(state.since)}.`;
   }
