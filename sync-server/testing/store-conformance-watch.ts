@@ -111,5 +111,24 @@ export function watchConformance(fresh: FreshStore): void {
       await store.releaseLease('processor', 'one');
       expect(await store.acquireLease('processor', 'two', 60_000)).toMatchObject({ granted: true, holder: 'two' });
     });
+
+    it('tells who holds a lease and until when, without taking it, and nothing once it is released', async () => {
+      const { store } = await fresh();
+      expect(await store.readLease('processor')).toBeNull();
+      const taken = await store.acquireLease('processor', 'one', 60_000);
+      expect(await store.readLease('processor')).toEqual({ holder: 'one', expiresAt: taken.expiresAt });
+      expect(await store.acquireLease('processor', 'two', 60_000)).toMatchObject({ granted: false, holder: 'one' });
+      await store.releaseLease('processor', 'one');
+      expect(await store.readLease('processor')).toBeNull();
+    });
+
+    it('still names the last holder of a lease that ran out, with its expiry in the past', async () => {
+      const { store } = await fresh();
+      await store.acquireLease('processor', 'one', 50);
+      await sleep(120);
+      const lease = await store.readLease('processor');
+      expect(lease).toMatchObject({ holder: 'one' });
+      expect(Date.parse(lease?.expiresAt ?? '')).toBeLessThan(Date.now());
+    });
   });
 }

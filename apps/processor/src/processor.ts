@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { MAX_BATCH_CALLS, type WatchEvent } from '@pourover/protocol';
 import { createSyncClient, fixedCredentials, type SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
@@ -32,6 +33,7 @@ export type ProcessorOptions = {
 
 export type ProcessorStats = { processed: number; rejected: number; pending: number; failures: number; holdsLease: boolean };
 
+/** The lease one processor at a time holds; the owner's dashboard reads its holder by this name (apps/shop/src/owner/board-groups.ts). */
 const LEASE = 'order-processor';
 
 /**
@@ -48,7 +50,8 @@ export class OrderProcessor {
   readonly #options: Required<Pick<ProcessorOptions, 'concurrency' | 'leaseTtlMs'>> & ProcessorOptions;
   readonly #logger: Logger;
   readonly #metrics: ProcessorMetrics;
-  readonly #holder = randomUUID();
+  /** Names this run where the store's dashboard shows the lease holder: its machine and process, unique by a random tail. */
+  readonly #holder = `${hostname().slice(0, 64)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #listeners = new Set<(stats: ProcessorStats) => void>();
   readonly #stats: ProcessorStats = { processed: 0, rejected: 0, pending: 0, failures: 0, holdsLease: false };
   readonly #watch: RestartingWatch;

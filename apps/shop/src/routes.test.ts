@@ -17,6 +17,7 @@ describe('the shop’s addresses', () => {
     expect(routeOf('/devices')).toEqual({ screen: 'devices' });
     expect(routeOf('/owner')).toEqual({ screen: 'owner', tab: 'board' });
     expect(routeOf('/owner/editor')).toEqual({ screen: 'owner', tab: 'editor' });
+    expect(routeOf('/owner/deliveries')).toEqual({ screen: 'owner', tab: 'deliveries' });
   });
 
   it('show a page of their own for an address the shop does not know', () => {

@@ -6,7 +6,7 @@ export type Route =
   | { screen: 'order-page'; id: string; placed: boolean }
   | { screen: 'profile' }
   | { screen: 'devices' }
-  | { screen: 'owner'; tab: 'board' | 'editor' }
+  | { screen: 'owner'; tab: 'board' | 'deliveries' | 'editor' }
   | { screen: 'not-found' };
 
 const ORDER_ID = /^[0-9a-f-]{36}$|^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -24,6 +24,7 @@ export function routeOf(pathname: string, search = ''): Route {
     return { screen: 'order-page', id: second, placed: new URLSearchParams(search).has('placed') };
   if (first === 'profile' && second === undefined) return { screen: 'profile' };
   if (first === 'devices' && second === undefined) return { screen: 'devices' };
-  if (first === 'owner' && (second === undefined || second === 'editor')) return { screen: 'owner', tab: second ?? 'board' };
+  if (first === 'owner' && (second === undefined || second === 'deliveries' || second === 'editor'))
+    return { screen: 'owner', tab: second ?? 'board' };
   return { screen: 'not-found' };
 }

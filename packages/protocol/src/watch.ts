@@ -30,10 +30,15 @@ export const watchInput = z
   })
   .strict();
 
+const leaseName = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lease name is lower-case letters, digits and -');
+
 export const leaseRequest = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lease name is lower-case letters, digits and -'),
+    name: leaseName,
     holder: z.string().min(1).max(128),
     ttlMs: z.number().int().min(1_000).max(600_000),
   })
   .strict();
+
+/** Asks who holds a named lease, taking nothing: what the store's dashboards show of its workers. */
+export const leaseQuery = z.object({ name: leaseName }).strict();

@@ -10,8 +10,8 @@ export type RequestName = {
 
 export type RequestNames = { of(path: string): RequestName };
 
-/** Asked every few seconds by the store's workers (their lease), load balancers and Prometheus. */
-const QUIET = new Set(['sync.lease', '/healthz', '/readyz', '/metrics']);
+/** Asked every few seconds by the store's workers (their lease) and dashboards, load balancers and Prometheus. */
+const QUIET = new Set(['sync.lease', 'sync.leaseHolder', '/healthz', '/readyz', '/metrics']);
 
 /**
  * Names requests from the router's own procedure names, so a label never

@@ -104,6 +104,8 @@ export interface Store {
   /** Takes or renews a named lease for `holder` unless another holder's lease is still running. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Who last took a named lease and until when (past for one run out), or null for one never taken or released; takes nothing. */
+  readLease(name: string): Promise<Omit<Lease, 'granted'> | null>;
   /** Calls `listener` with the name of each replica a commit changed, after the commit. */
   onCommit(listener: (replica: string) => void): () => void;
   /** Whether the store can serve now: a store shared by several nodes is not while it may miss their commits. */

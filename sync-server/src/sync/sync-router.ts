@@ -2,6 +2,7 @@ import {
   batchRequest,
   PouroverError,
   getRequest,
+  leaseQuery,
   leaseRequest,
   pullRequest,
   pushRequest,
@@ -105,5 +106,11 @@ export const syncRouter = router({
   lease: authedProcedure.input(leaseRequest).mutation(async ({ ctx, input }) => {
     if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store holds leases');
     return ctx.store.acquireLease(input.name, input.holder, input.ttlMs);
+  }),
+
+  /** Who holds a named lease and until when, with the server's time to judge it by; takes nothing (the store's dashboards). */
+  leaseHolder: authedProcedure.input(leaseQuery).query(async ({ ctx, input }) => {
+    if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store reads its leases');
+    return { lease: await ctx.store.readLease(input.name), now: ctx.now().toISOString() };
   }),
 });

@@ -160,4 +160,15 @@ describe('batch deadlines and leases', () => {
       client(server, deviceToken(server.key)).sync.lease.mutate({ name: 'processor', holder: 'x', ttlMs: 1_000 }),
     ).rejects.toThrow(/only the store/);
   });
+
+  it('tells the store who holds a lease and until when, by the server’s clock, without taking it; a device may not ask', async () => {
+    const store = client(server, storeToken(server.key));
+    expect(await store.sync.leaseHolder.query({ name: 'board-read' })).toMatchObject({ lease: null });
+    const taken = await store.sync.lease.mutate({ name: 'board-read', holder: 'worker-1', ttlMs: 5_000 });
+    const { lease, now } = await store.sync.leaseHolder.query({ name: 'board-read' });
+    expect(lease).toEqual({ holder: 'worker-1', expiresAt: taken.expiresAt });
+    expect(Date.parse(now)).toBeLessThan(Date.parse(taken.expiresAt));
+    expect(await store.sync.lease.mutate({ name: 'board-read', holder: 'worker-2', ttlMs: 5_000 })).toMatchObject({ granted: false });
+    await expect(client(server, deviceToken(server.key)).sync.leaseHolder.query({ name: 'board-read' })).rejects.toThrow(/only the store/);
+  });
 });

@@ -1,101 +1,84 @@
-import { watchEvent, type WatchedDocument } from '@pourover/protocol';
 import type { SyncClient } from '@pourover/sync-client';
-import type { Order } from '@pourover/schemas';
-import { useEffect, useState } from 'preact/hooks';
-import { formatCents, formatTime, orderNumber, plural } from '../format.ts';
+import { plural } from '../format.ts';
+import { prepBoard, prepStages, type BoardRow, type PrepStage } from './board-groups.ts';
+import { MoveNotice, useMoveNotice } from './move-notice.tsx';
+import { MoveButtons, type OnOutcome } from './order-actions.tsx';
+import { OrderCard, type Lookups } from './order-card.tsx';
+import { ProcessorHealth } from './processor-health.tsx';
+import type { BoardData } from './use-board.ts';
 
-type Row = { replica: string; order: Order };
+const stageWords: Record<PrepStage, { title: string; list: string; empty: string }> = {
+  placed: { title: 'Placed', list: 'Placed orders', empty: 'None waiting for the processor.' },
+  received: { title: 'Received', list: 'Received orders', empty: 'No new orders.' },
+  preparing: { title: 'Preparing', list: 'Orders being prepared', empty: 'Nothing being prepared.' },
+  ready: { title: 'Ready', list: 'Orders ready', empty: 'Nothing ready.' },
+};
 
-/** How long the board waits before watching again after its watch stopped. */
-const REWATCH_MS = 2_000;
-
-/**
- * Follows one collection across every shopper with the store's watch: the initial state, then each change.
- * A watch that stops (a dropped connection: its single-use stream ticket can't reopen it) starts again from
- * a new initial state, with a new ticket.
- */
-function useWatched(client: SyncClient, collection: 'placedOrders' | 'processedOrders'): Row[] {
-  const [rows, setRows] = useState<Map<string, Row>>(new Map());
-  useEffect(() => {
-    let current = new Map<string, Row>();
-    let subscription: { unsubscribe(): void } | undefined;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const apply = (documents: WatchedDocument[]) => {
-      current = new Map(current);
-      for (const { replica, document } of documents) {
-        if (document._deleted) current.delete(document.id);
-        else current.set(document.id, { replica, order: document as unknown as Order });
-      }
-      setRows(current);
-    };
-    const watch = () => {
-      let fresh = true;
-      subscription = client.sync.watch.subscribe(
-        { collection },
-        {
-          onData: (envelope) => {
-            const event = watchEvent.safeParse(envelope.data);
-            if (!event.success) return;
-            // A new watch begins with the whole initial state: what an earlier one showed goes.
-            if (fresh) current = new Map();
-            fresh = false;
-            if (event.data.kind === 'initialized') setRows(current);
-            else apply(event.data.documents);
-          },
-          onError: () => {
-            subscription?.unsubscribe();
-            retry = setTimeout(watch, REWATCH_MS);
-          },
-        },
-      );
-    };
-    watch();
-    return () => {
-      clearTimeout(retry);
-      subscription?.unsubscribe();
-    };
-  }, [client, collection]);
-  return [...rows.values()].sort((a, b) => (b.order.placedTime ?? '').localeCompare(a.order.placedTime ?? ''));
-}
-
-const statusWords: Record<string, string> = { placed: 'Placed', received: 'Received', rejected: 'Rejected' };
-
-function OrderRow({ replica, order }: Row) {
+function Stage(props: { stage: PrepStage; rows: BoardRow[]; lookups: Lookups; client: SyncClient; onOutcome: OnOutcome }) {
+  const words = stageWords[props.stage];
+  const headingId = `stage-${props.stage}`;
   return (
-    <li data-order-id={order.id} class={`board-order board-${order.status}`}>
-      <span class="board-status">{statusWords[order.status] ?? order.status}</span>
-      <span class="board-number">{orderNumber(order.id)}</span>
-      <span>shopper {replica.split(':').at(-1)?.slice(0, 8)}</span>
-      <span>{plural(order.itemCount, 'item')}</span>
-      <span>{formatCents(order.totalCents)}</span>
-      {order.placedTime ? <span>placed {formatTime(order.placedTime)}</span> : null}
-      {order.rejectReason ? <span class="reason">{order.rejectReason}</span> : null}
-    </li>
+    <section class={`board-stage stage-${props.stage}`} aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {words.title} ({props.rows.length})
+      </h2>
+      {props.rows.length === 0 ? <p class="hint">{words.empty}</p> : null}
+      <ul aria-label={words.list}>
+        {props.rows.map((row) => (
+          <OrderCard key={row.order.id} row={row} lookups={props.lookups}>
+            {props.stage === 'placed' ? (
+              <p class="hint">Waiting for the order processor to take the payment.</p>
+            ) : (
+              <>
+                {props.stage === 'ready' ? (
+                  <p class="hint">
+                    Give it a driver and send it out under <a href="/owner/deliveries">Deliveries</a>.
+                  </p>
+                ) : null}
+                <MoveButtons client={props.client} row={row} board="orders" onOutcome={props.onOutcome} />
+              </>
+            )}
+          </OrderCard>
+        ))}
+      </ul>
+    </section>
   );
 }
 
-/** Placed and processed orders across shoppers, live. */
-export function OrdersBoard({ client }: { client: SyncClient }) {
-  const placed = useWatched(client, 'placedOrders');
-  const processed = useWatched(client, 'processedOrders');
+/**
+ * The prep queue, live: orders by step (placed, received, preparing, ready),
+ * each with what it takes to make it and the moves allowed from its step;
+ * ended orders in a collapsed list, newest first.
+ */
+export function OrdersBoard({ client, data }: { client: SyncClient; data: BoardData }) {
+  const { notice, onOutcome, dismiss } = useMoveNotice();
+  const board = prepBoard(data.rows);
+  const lookups: Lookups = data;
   return (
-    <div class="board">
-      <section aria-labelledby="placed-heading">
-        <h2 id="placed-heading">Placed ({placed.length})</h2>
-        <ul aria-label="Placed orders">
-          {placed.map((row) => (
-            <OrderRow key={row.order.id} {...row} />
+    <>
+      <ProcessorHealth client={client} placed={data.placed} processed={data.processed} />
+      <MoveNotice notice={notice} dismiss={dismiss} />
+      {data.loaded ? null : <p class="hint">Loading orders…</p>}
+      <div class="board prep-board">
+        {prepStages.map((stage) => (
+          <Stage key={stage} stage={stage} rows={board.stages[stage]} lookups={lookups} client={client} onOutcome={onOutcome} />
+        ))}
+      </div>
+      {board.outForDelivery > 0 ? (
+        <p>
+          {plural(board.outForDelivery, 'order')} out for delivery: see <a href="/owner/deliveries">Deliveries</a>.
+        </p>
+      ) : null}
+      <details class="board-done">
+        <summary>
+          Done ({board.doneCount}){board.doneCount > board.done.length ? `: the latest ${board.done.length}` : ''}
+        </summary>
+        <ul aria-label="Done orders">
+          {board.done.map((row) => (
+            <OrderCard key={row.order.id} row={row} lookups={lookups} />
           ))}
         </ul>
-      </section>
-      <section aria-labelledby="processed-heading">
-        <h2 id="processed-heading">Processed ({processed.length})</h2>
-        <ul aria-label="Processed orders">
-          {processed.slice(0, 100).map((row) => (
-            <OrderRow key={row.order.id} {...row} />
-          ))}
-        </ul>
-      </section>
-    </div>
+      </details>
+    </>
   );
 }

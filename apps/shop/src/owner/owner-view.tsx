@@ -3,20 +3,23 @@ import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';
 import { CatalogEditor } from './catalog-editor.tsx';
-import { OrdersBoard } from './orders-board.tsx';
+import { Dashboards } from './dashboards.tsx';
 import { SlotEditor } from './slot-editor.tsx';
 import type { OwnerSession } from './store-client.ts';
 
-/** The store owner's view: a live board of orders across shoppers (/owner), and the slot and catalog editors (/owner/editor). */
+const tabTitles = { board: 'Orders', deliveries: 'Deliveries', editor: 'Slots and catalog' } as const;
+
+/** The store owner's view: live Orders (/owner) and Deliveries (/owner/deliveries) dashboards, and the slot and catalog editors (/owner/editor). */
 export default function OwnerView() {
   const route = useRoute();
   const [session, setSession] = useState<OwnerSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const tab = route.screen === 'owner' ? route.tab : 'board';
+  const title = tabTitles[tab];
   useEffect(() => {
-    document.title = `${tab === 'board' ? 'Orders' : 'Slots and catalog'} · Pourover owner`;
-  }, [tab]);
+    document.title = `${title} · Pourover owner`;
+  }, [title]);
   const signIn = async (event: Event) => {
     event.preventDefault();
     setError(null);
@@ -64,6 +67,9 @@ export default function OwnerView() {
             <a href="/owner" aria-current={tab === 'board' ? 'page' : undefined}>
               Orders
             </a>
+            <a href="/owner/deliveries" aria-current={tab === 'deliveries' ? 'page' : undefined}>
+              Deliveries
+            </a>
             <a href="/owner/editor" aria-current={tab === 'editor' ? 'page' : undefined}>
               Slots and catalog
             </a>
@@ -71,9 +77,9 @@ export default function OwnerView() {
         </div>
       </header>
       <main id="main">
-        <h1 class="visually-hidden">{tab === 'board' ? 'Orders' : 'Slots and catalog'}</h1>
-        {tab === 'board' ? (
-          <OrdersBoard client={session.client} />
+        <h1 class="visually-hidden">{title}</h1>
+        {tab !== 'editor' ? (
+          <Dashboards session={session} tab={tab} />
         ) : (
           <div class="editors">
             <SlotEditor session={session} />

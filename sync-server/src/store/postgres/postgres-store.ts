@@ -266,6 +266,14 @@ export class PostgresStore implements Store {
     await this.#pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
+  async readLease(name: string) {
+    const { rows } = await this.#pool.query<{ holder: string; expires_at: Date }>('SELECT holder, expires_at FROM leases WHERE name = $1', [
+      name,
+    ]);
+    const current = rows[0];
+    return current ? { holder: current.holder, expiresAt: current.expires_at.toISOString() } : null;
+  }
+
   /** Ready while the node hears other nodes' commits: its listening connection is up and caught up. */
   readiness(): Readiness {
     return this.#listener.listening

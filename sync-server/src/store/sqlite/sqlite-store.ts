@@ -203,6 +203,11 @@ export class SqliteStore implements Store {
     this.#statements.dropLease.run(name, holder);
   }
 
+  async readLease(name: string) {
+    const current = this.#statements.lease.get(name);
+    return current ? { holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() } : null;
+  }
+
   onCommit(listener: (replica: string) => void) {
     this.#events.on('commit', listener);
     return () => void this.#events.off('commit', listener);
