@@ -1,15 +1,15 @@
-import { draftOrderHooks, orderHooks, profileOnSignUp, shopDemo } from '@pourover/orders/server';
-import { collections } from '@pourover/schemas';
+import { draftOrderHooks, orderHooks, profileOnSignUp, shopDemo, slotScheduleHooks } from '@pourover/orders/server';
+import { serverCollections } from '@pourover/schemas';
 import type { ServerApp } from './server-app.ts';
 
 /**
  * The one place the server binary meets the coffee shop: its collections
- * (`@pourover/schemas`) and its server rules (`@pourover/orders/server`).
+ * (`@pourover/schemas`: those devices hold and the store's own) and its server rules (`@pourover/orders/server`).
  * Everything else in `sync-server/src` knows no app.
  */
 export const pouroverApp: ServerApp = {
-  collections,
-  hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: orderHooks },
+  collections: serverCollections,
+  hooks: { draftOrders: draftOrderHooks, placedOrders: orderHooks, processedOrders: orderHooks, slotSchedule: slotScheduleHooks },
   onSignUp: profileOnSignUp,
   imagesFor: 'catalog',
   demo: shopDemo,
