@@ -4,10 +4,11 @@ import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';
 import { CatalogEditor } from './catalog-editor.tsx';
 import { OrdersBoard } from './orders-board.tsx';
+import { ScheduleEditor } from './schedule-editor.tsx';
 import { SlotEditor } from './slot-editor.tsx';
 import type { OwnerSession } from './store-client.ts';
 
-/** The store owner's view: a live board of orders across shoppers (/owner), and the slot and catalog editors (/owner/editor). */
+/** The store owner's view: a live board of orders across shoppers (/owner), and the weekly schedule, slot and catalog editors (/owner/editor). */
 export default function OwnerView() {
   const route = useRoute();
   const [session, setSession] = useState<OwnerSession | null>(null);
@@ -76,7 +77,10 @@ export default function OwnerView() {
           <OrdersBoard client={session.client} />
         ) : (
           <div class="editors">
-            <SlotEditor session={session} />
+            <div>
+              <ScheduleEditor session={session} />
+              <SlotEditor session={session} />
+            </div>
             <CatalogEditor session={session} />
           </div>
         )}
