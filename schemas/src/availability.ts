@@ -10,6 +10,8 @@ export const deliverySlot = z
     capacity: z.number().int().min(0).max(10_000),
     taken: z.number().int().min(0).max(10_000),
     cutoff: isoTime,
+    /** The weekly schedule row the processor generated this slot from; absent on a slot the owner made by hand. */
+    scheduleId: docId.optional(),
   })
   .strict();
 

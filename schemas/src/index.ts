@@ -1,6 +1,7 @@
 export * from './primitives.ts';
 export * from './catalog.ts';
 export * from './availability.ts';
+export * from './slot-schedule.ts';
 export * from './user.ts';
 export * from './order.ts';
 export * from './order-request.ts';
@@ -8,6 +9,7 @@ export * from './delivery.ts';
 export * from './blessing.ts';
 export * from './app-definition.ts';
 export * from './registry.ts';
+export * from './store-collections.ts';
 export * from './rx-schema.ts';
 export * from './schema-versions.ts';
 export * from './base64.ts';

@@ -1,7 +1,7 @@
 import type { DocumentMigration } from './app-definition.ts';
 import type { CollectionName } from './registry.ts';
 
-/** An order of one version is valid in the next as it is: the fields each version adds are optional. */
+/** A document of one version is valid in the next as it is: the fields each version adds are optional. */
 const unchanged: DocumentMigration = (document) => document;
 
 /**
@@ -17,6 +17,11 @@ const unchanged: DocumentMigration = (document) => document;
  * - 2 (2026-12-05): processed orders go on through their fulfilment (new
  *   statuses) and record their `steps`, a cancellation's reason and who
  *   asked, the driver, and the refund's time; all optional.
+
+ *
+ * Availability:
+ * - 1 (2026-12-05): a slot generated from the weekly schedule names its
+ *   row (`scheduleId`, optional: hand-made slots have none).
  */
 export const schemaVersions: { readonly [K in CollectionName]: number } = {
   user: 0,
@@ -25,7 +30,7 @@ export const schemaVersions: { readonly [K in CollectionName]: number } = {
   processedOrders: 2,
   orderRequests: 0,
   deliveries: 0,
-  availability: 0,
+  availability: 1,
   catalog: 0,
 };
 
@@ -37,6 +42,6 @@ export const migrations: { readonly [K in CollectionName]: Readonly<Record<numbe
   processedOrders: { 1: unchanged, 2: unchanged },
   orderRequests: {},
   deliveries: {},
-  availability: {},
+  availability: { 1: unchanged },
   catalog: {},
 };

@@ -67,6 +67,33 @@ describe('the store owner’s editor', () => {
     await context.close();
   });
 
+  it('adds a weekly slot to the schedule in the store’s time zone, refusing beside the field one that runs past midnight', async () => {
+    const context = await served.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const owner = await ownerEditor(served, context);
+    const form = owner.getByRole('form', { name: 'A new weekly slot' });
+    await form.getByLabel('Every').selectOption('3');
+    await form.getByLabel('Starts at').fill('23:00');
+    await form.getByRole('button', { name: 'Add to the schedule' }).click();
+    await form.getByText('A slot ends by midnight: start it earlier or make it shorter.').waitFor();
+    expect(await form.getByLabel('Lasts (minutes)').getAttribute('aria-invalid')).toBe('true');
+
+    await form.getByLabel('Starts at').fill('08:15');
+    await form.getByLabel('Places').fill('4');
+    await form.getByRole('button', { name: 'Add to the schedule' }).click();
+    await form.getByRole('status').filter({ hasText: 'Added' }).waitFor();
+    await owner.getByRole('form', { name: 'Wednesday 08:15' }).waitFor();
+    const added = () => {
+      const file = readServerFile(served.dir);
+      const rows = file.documents('bluebottle', 'slotSchedule').map((row) => row.document);
+      file.close();
+      return rows.find((row) => row['weekday'] === 3 && row['start'] === '08:15');
+    };
+    await waitFor('the row on the server', () => added() !== undefined);
+    // The store's zone is the one its schedule already has (the demo's).
+    expect(added()).toMatchObject({ durationMinutes: 120, capacity: 4, closesMinutesBefore: 60, timeZone: 'America/Los_Angeles' });
+    await context.close();
+  });
+
   it('uploads a product photo that a shopper’s device shows, and still shows offline after a reload', async () => {
     const shopperContext = await served.browser.newContext();
     const shopper = await openShop(shopperContext, served.server.url);

@@ -6,7 +6,8 @@ import { logLevel } from './processor-logger.ts';
 export const usage = `Usage: pourover-processor [options]
 
 Processes every shopper's placed orders: charges them, takes a place in their
-delivery slot and moves them to processed orders, exactly once.
+delivery slot and moves them to processed orders, exactly once. Keeps the
+coming days' delivery slots generated from the store's weekly schedule.
 
 Options:
   --server URL        the sync server (default http://127.0.0.1:4000)
@@ -17,6 +18,8 @@ Options:
   --concurrency N     orders processed at once (default 64)
   --lease-ttl-ms N    how long the processor lease lasts unless renewed (default 10000);
                       a second processor takes over this long after the first dies
+  --slot-days N       publish delivery slots this many days ahead, generated from the
+                      store's weekly schedule (default 14)
   --once              process the orders placed now, then exit
   --log-level L       trace, debug, info, warn, error, fatal or silent (default info, or
                       env POUROVER_LOG_LEVEL); debug adds each renewal of the lease
@@ -33,6 +36,7 @@ const options = z
     credentials: z.string().min(1).default('./data/store.token'),
     concurrency: z.coerce.number().int().min(1).max(256).default(64),
     'lease-ttl-ms': z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+    'slot-days': z.coerce.number().int().min(1).max(90).default(14),
     once: z.boolean().default(false),
     'log-level': logLevel.default('info'),
     'metrics-port': z.coerce.number().int().min(0).max(65_535).optional(),
@@ -53,6 +57,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       credentials: { type: 'string' },
       concurrency: { type: 'string' },
       'lease-ttl-ms': { type: 'string' },
+      'slot-days': { type: 'string' },
       once: { type: 'boolean' },
       'log-level': { type: 'string' },
       'metrics-port': { type: 'string' },

@@ -3,3 +3,4 @@ export { processorLogger, logLevel, type Logger, type LogLevel } from './process
 export { listenForMetrics } from './metrics-listener.ts';
 export { SimulatedGateway, type PaymentGateway, type ChargeRequest, type ChargeResult } from './payment-gateway.ts';
 export { Journal, type JournalEntry, type Step } from './journal.ts';
+export { SlotScheduler, type SlotSchedulerOptions } from './slot-schedule/slot-scheduler.ts';

@@ -1,10 +1,31 @@
 import type { DeliverySlot } from '@pourover/schemas';
+import { useEffect, useState } from 'preact/hooks';
 import { formatHour, formatSlot, plural } from './format.ts';
+import { nextCutoff, openSlots } from './slot-choice.ts';
 
 /** How many open slots the picker offers: the next three days'. */
 const OFFERED = 9;
 
-/** The delivery slots still taking orders, soonest first; a full one is shown but can't be chosen. */
+/** The longest wait a timer takes (about 24.8 days); a later cutoff is waited for in steps. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** The time now, read again when the next of `slots` closes: a timer to that cutoff, not a clock ticking every second. */
+function useNowUntilNextCutoff(slots: readonly DeliverySlot[]): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const next = nextCutoff(slots, now);
+    if (next === undefined) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(LONGEST_TIMER_MS, next - now + 1));
+    return () => clearTimeout(timer);
+  }, [slots, now]);
+  return now;
+}
+
+/**
+ * The delivery slots still taking orders, soonest first; a full one is
+ * shown but can't be chosen. Places left follow the slots as they
+ * replicate; a slot leaves the list when its cutoff passes.
+ */
 export function SlotPicker({
   slots,
   chosen,
@@ -14,11 +35,7 @@ export function SlotPicker({
   chosen: string | null;
   onChoose: (slotId: string) => void;
 }) {
-  const now = new Date().toISOString();
-  const open = slots
-    .filter((slot) => slot.cutoff > now)
-    .sort((a, b) => a.start.localeCompare(b.start))
-    .slice(0, OFFERED);
+  const open = openSlots(slots, useNowUntilNextCutoff(slots), OFFERED);
   return (
     <fieldset class="slots">
       <legend>Delivery slot</legend>

@@ -2,7 +2,7 @@
  * A consistency check over a store's SQLite file, for a test to run once
  * the server is shut down.
  */
-import { collectionNames, collections, isoTime, type CollectionName } from '@pourover/schemas';
+import { isoTime, serverCollections } from '@pourover/schemas';
 import Database from 'better-sqlite3';
 
 type DocumentRow = { replica: string; collection: string; id: string; body: string; seq: number; updated_at: string; commit_no: number };
@@ -31,7 +31,7 @@ export function consistencyProblems(file: string, limit = 50): string[] {
         .map((row) => [row.name, row.head]),
     );
     const commitCounter = db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'commit'").get()?.value ?? 0;
-    const known = new Set<string>(collectionNames);
+    const known = new Set<string>(Object.keys(serverCollections));
     const seqs = new Map<string, Set<number>>();
     for (const row of db
       .prepare<[], DocumentRow>('SELECT replica, collection, id, body, seq, updated_at, commit_no FROM documents')
@@ -67,7 +67,7 @@ export function consistencyProblems(file: string, limit = 50): string[] {
       const { _deleted, ...fields } = body as Record<string, unknown>;
       if (fields['id'] !== row.id) report(`${where}: the body's id is ${JSON.stringify(fields['id'])}`);
       if (typeof _deleted !== 'boolean') report(`${where}: _deleted is ${JSON.stringify(_deleted)}`);
-      const valid = collections[row.collection as CollectionName].schema.safeParse(fields);
+      const valid = serverCollections[row.collection as keyof typeof serverCollections].schema.safeParse(fields);
       if (!valid.success)
         report(`${where}: not a valid ${row.collection} document: ${valid.error.message.slice(0, 300)} in ${row.body.slice(0, 300)}`);
     }

@@ -4,12 +4,13 @@ import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';
 import { CatalogEditor } from './catalog-editor.tsx';
 import { Dashboards } from './dashboards.tsx';
+import { ScheduleEditor } from './schedule-editor.tsx';
 import { SlotEditor } from './slot-editor.tsx';
 import type { OwnerSession } from './store-client.ts';
 
 const tabTitles = { board: 'Orders', deliveries: 'Deliveries', editor: 'Slots and catalog' } as const;
 
-/** The store owner's view: live Orders (/owner) and Deliveries (/owner/deliveries) dashboards, and the slot and catalog editors (/owner/editor). */
+/** The store owner's view: live Orders (/owner) and Deliveries (/owner/deliveries) dashboards, and the weekly schedule, slot and catalog editors (/owner/editor). */
 export default function OwnerView() {
   const route = useRoute();
   const [session, setSession] = useState<OwnerSession | null>(null);
@@ -82,7 +83,10 @@ export default function OwnerView() {
           <Dashboards session={session} tab={tab} />
         ) : (
           <div class="editors">
-            <SlotEditor session={session} />
+            <div>
+              <ScheduleEditor session={session} />
+              <SlotEditor session={session} />
+            </div>
             <CatalogEditor session={session} />
           </div>
         )}

@@ -34,12 +34,14 @@ function SlotRow({ session, slot, onSaved }: { session: OwnerSession; slot: Deli
       <h3>{formatSlot(slot)}</h3>
       <p class="hint">
         {plural(slot.taken, 'place')} taken of {slot.capacity}
+        {slot.scheduleId ? ' · from the weekly schedule, which sets its places' : ''}
       </p>
       <div class="field">
         <label for={capacityId}>Capacity (places)</label>
         <input
           id={capacityId}
           inputMode="numeric"
+          readOnly={slot.scheduleId !== undefined}
           value={capacity}
           onInput={(event) => setCapacity(event.currentTarget.value)}
           onChange={(event) => {
@@ -81,7 +83,11 @@ function SlotRow({ session, slot, onSaved }: { session: OwnerSession; slot: Deli
   );
 }
 
-/** The delivery slots still to come, soonest first (past ones hidden), each row edited in place. */
+/**
+ * The delivery slots still to come, soonest first (past ones hidden), each
+ * row edited in place; a slot made from the weekly schedule takes its
+ * places from there (the processor would set them back).
+ */
 export function SlotEditor({ session }: { session: OwnerSession }) {
   const { rows, error, replace } = useStoreDocuments<DeliverySlot>(session.client, 'availability', (a, b) =>
     a.start.localeCompare(b.start),

@@ -7,22 +7,40 @@ export type OwnerSession = { client: SyncClient; token: string };
 export type Saved = { ok: true; document: Record<string, unknown> } | { ok: false; sentence: string; latest?: Record<string, unknown> };
 
 /**
- * Pushes one edited document of the store's, over the state the owner saw.
+ * Pushes one edited document of the store's, over the state the owner saw
+ * (none for a new one).
  * If someone changed it meanwhile, the server's state comes back, to show.
  */
 export async function saveDocument(
   session: OwnerSession,
-  collection: 'availability' | 'catalog',
-  before: Record<string, unknown>,
+  collection: StoreCollection,
+  before: Record<string, unknown> | null,
   after: Record<string, unknown>,
 ): Promise<Saved> {
+  return pushDocument(session, collection, { before, after, deleted: false });
+}
+
+/** Deletes one of the store's documents, as the owner saw it (a change made meanwhile comes back instead). */
+export async function removeDocument(session: OwnerSession, collection: StoreCollection, before: Record<string, unknown>): Promise<Saved> {
+  return pushDocument(session, collection, { before, after: before, deleted: true });
+}
+
+/** The store's collections the owner edits. */
+export type StoreCollection = 'availability' | 'catalog' | 'slotSchedule';
+
+async function pushDocument(
+  session: OwnerSession,
+  collection: StoreCollection,
+  change: { before: Record<string, unknown> | null; after: Record<string, unknown>; deleted: boolean },
+): Promise<Saved> {
+  const { before, after, deleted } = change;
   try {
     const { conflicts } = await session.client.sync.push.mutate({
       collection,
       rows: [
         {
-          assumedMasterState: { ...before, id: String(before['id']), _deleted: false },
-          newDocumentState: { ...after, id: String(after['id']), _deleted: false },
+          assumedMasterState: before && { ...before, id: String(before['id']), _deleted: false },
+          newDocumentState: { ...after, id: String(after['id']), _deleted: deleted },
         },
       ],
     });

@@ -1,6 +1,7 @@
 import type { SyncClient } from '@pourover/sync-client';
 import { useEffect, useState } from 'preact/hooks';
 import { explain } from '../words/error-words.ts';
+import type { StoreCollection } from './store-client.ts';
 
 type Doc = Record<string, unknown> & { id: string };
 
@@ -9,11 +10,7 @@ type Doc = Record<string, unknown> & { id: string };
  * `compare` puts them in when they load; a saved document is replaced
  * where it stands, so a row never moves while the owner edits it.
  */
-export function useStoreDocuments<T extends Doc>(
-  client: SyncClient,
-  collection: 'availability' | 'catalog',
-  compare: (a: T, b: T) => number,
-) {
+export function useStoreDocuments<T extends Doc>(client: SyncClient, collection: StoreCollection, compare: (a: T, b: T) => number) {
   const [rows, setRows] = useState<T[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -23,5 +20,7 @@ export function useStoreDocuments<T extends Doc>(
     );
   }, [client, collection]);
   const replace = (document: T) => setRows((current) => current?.map((row) => (row.id === document.id ? document : row)) ?? null);
-  return { rows, error, replace };
+  const add = (document: T) => setRows((current) => [...(current ?? []), document]);
+  const remove = (id: string) => setRows((current) => current?.filter((row) => row.id !== id) ?? null);
+  return { rows, error, replace, add, remove };
 }

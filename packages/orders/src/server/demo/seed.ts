@@ -1,19 +1,21 @@
-import { shopperReplica, STORE, type CollectionName } from '@pourover/schemas';
+import { shopperReplica, STORE, type CollectionName, type StoreOnlyCollectionName } from '@pourover/schemas';
 import { hashPassword, type IdentityStore, type ImageStore, type Store } from '@pourover/sync-server/app';
 import { demoImage } from './demo-images.ts';
 import { demoCatalog } from './demo-catalog.ts';
+import { demoSchedule } from './demo-schedule.ts';
 import { demoShopper } from './demo-shopper.ts';
 import { demoSlots } from './demo-slots.ts';
 
 const absent = { kind: 'absent' } as const;
 
-function writesOf(collection: CollectionName, documents: { id: string }[]) {
+function writesOf(collection: CollectionName | StoreOnlyCollectionName, documents: { id: string }[]) {
   return documents.map((document) => ({ collection, document: { ...document, _deleted: false }, expect: absent }));
 }
 
 /**
  * Seeds the demo: catalog (with its pictures, kept in `images`), a week of
- * delivery slots and the demo shopper. Only adds what is missing, so it is
+ * delivery slots (the ones tests choose), a weekly schedule the processor
+ * generates the coming weeks' slots from, and the demo shopper. Only adds what is missing, so it is
  * safe on every start and never undoes an edit made since; pictures are
  * rendered only for items that are missing.
  */
@@ -50,6 +52,15 @@ export async function seedDemo(store: Store, now: Date, images: ImageStore): Pro
     }),
   );
   await store.commit(STORE, [...writesOf('catalog', items), ...repictured, ...writesOf('availability', demoSlots(now))], 'each');
+  // A schedule row the owner deleted stays deleted: only rows never written are added.
+  const schedule = demoSchedule();
+  const written = await store.getMany(
+    STORE,
+    'slotSchedule',
+    schedule.map((row) => row.id),
+  );
+  const unwritten = schedule.filter((_, index) => !written[index]);
+  if (unwritten.length > 0) await store.commit(STORE, writesOf('slotSchedule', unwritten), 'each');
   await store.commit(shopperReplica(demoShopper.id), writesOf('user', [demoShopper]), 'each');
 }
 
