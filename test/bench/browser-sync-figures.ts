@@ -2,10 +2,11 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Order } from '@pourover/schemas';
+import { schemaVersions, type Order } from '@pourover/schemas';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '../e2e/browser.ts';
+import { fitToSchema, pastReleases } from '../e2e/old-devices.ts';
 import type { BenchContext } from './context.ts';
 import { makeOrders } from './orders.ts';
 import type { BenchPage } from './page/bench-page.ts';
@@ -89,6 +90,11 @@ export async function chromiumSyncFigures(
       measured: await seedOrders(ctx, pouchUrl, { count: options.count, n: 1 }),
     };
     const allDrafts = makeOrders(options.count, ctx.catalog, 'draft', 600);
+    // The newest release whose orders are of an older schema version: a device it left is migrated when the app opens it.
+    const release = pastReleases()
+      .filter(({ past }) => past.includes('processedOrders'))
+      .at(-1);
+    const migrated: number[] = [];
     const sync = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
     const push = { ours: [] as number[], floor: [] as number[], rxdb: [] as number[], pouch: [] as number[] };
     for (let run = 0; run <= options.runs; run += 1) {
@@ -100,6 +106,12 @@ export async function chromiumSyncFigures(
       const syncFloor = await inPage(ours, 'dexieBulkPut', fresh('floor'), seed.orders);
       const syncRxdb = await inPage(ours, 'rxdbBulkInsert', fresh('rxdb'), seed.orders);
       const syncPouch = await inPage(pouch, 'pouchPull', seed.remote, fresh('pouch'));
+      if (release) {
+        options.step(`${label}: migrating a device holding ${seed.orders.length} orders (${release.file})`);
+        const held = seed.orders.map((order) => ({ ...(fitToSchema(order, release.schemas.processedOrders) as Order), _deleted: false }));
+        const ms = await inPage(ours, 'migrate', seed.token, fresh('migrate'), release.schemas, held);
+        if (!warmup) migrated.push(ms);
+      }
 
       const drafts = warmup ? allDrafts.slice(0, tenth) : allDrafts;
       options.step(`${label}: push of ${drafts.length} changes`);
@@ -125,6 +137,17 @@ export async function chromiumSyncFigures(
     await context.close();
     return [
       ...sideBySide(`initial sync, ${options.count} orders (Chromium)`, sync, 'PouchDB replicate'),
+      ...(release
+        ? [
+            {
+              name: `migrate a device holding ${options.count} orders (Chromium)`,
+              unit: 'ms',
+              values: migrated,
+              baseline: `initial sync, ${options.count} orders (Chromium): Pourover`,
+              durability: `devices: IndexedDB; orders of ${release.file} (schema version ${release.schemas.processedOrders.version}) to version ${schemaVersions.processedOrders}, until the database is open`,
+            },
+          ]
+        : []),
       ...sideBySide(`push, ${options.count} changes (Chromium)`, push, 'PouchDB bulkDocs + replicate'),
       ...edits,
     ];

@@ -19,7 +19,7 @@ import { devSignIn } from '../support/devices.ts';
 import { placeOrder } from '../support/shoppers.ts';
 import { receiveOrder, storeOwnerClient } from '../support/store-owner.ts';
 import { buildOldDeviceScript, fitToSchema, pastReleases } from './old-devices.ts';
-import type { OldDevice } from './fixtures/old-device/old-device.ts';
+import type { OldDevice } from './fixtures/old-device/old-device-db.ts';
 import { servedShop } from './served-shop.ts';
 import { openShop } from './shop-page.ts';
 
@@ -84,16 +84,12 @@ describe("Chromium device databases of every past release's schemas", () => {
       const edited = synced.draftOrders.find((document) => document['note'] === `edited offline under ${file}`);
       if (!edited) throw new Error('the draft to edit is not on the server');
       const madeOffline = draft(`made offline under ${file}`);
-      const device: OldDevice = {
-        name: DATABASE,
-        schemas: release.schemas,
-        synced,
-        edits: {
-          profileName: `Renamed offline under ${file}`,
-          draftNotes: { [edited.id]: `changed offline under ${file}` },
-          newDrafts: [madeOffline],
-        },
+      const edits = {
+        profileName: `Renamed offline under ${file}`,
+        draftNotes: { [edited.id]: `changed offline under ${file}` },
+        newDrafts: [madeOffline],
       };
+      const device: OldDevice = { name: DATABASE, schemas: release.schemas, synced, edits };
 
       // The device signs in with today's app, then its database is replaced by the one the older app left (written by a
       // script of the test's, let past the shop's Content-Security-Policy).
@@ -128,7 +124,7 @@ describe("Chromium device databases of every past release's schemas", () => {
       for (const name of release.past) expect(after).toContain(`rxdb-dexie-${DATABASE}--${schemaVersions[name]}--${name}`);
 
       const [profile] = await pull<UserProfile>('user');
-      expect(profile?.name).toBe(device.edits.profileName);
+      expect(profile?.name).toBe(edits.profileName);
       const drafts = new Map((await pull<Order>('draftOrders')).map((order) => [order.id, order]));
       expect(drafts.get(edited.id)?.note).toBe(`changed offline under ${file}`);
       expect(drafts.get(madeOffline.id)?.note).toBe(`made offline under ${file}`);
