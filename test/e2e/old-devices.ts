@@ -5,23 +5,30 @@ import { promisify } from 'node:util';
 import { collectionNames, rxSchemaOf, schemaVersions, type CollectionName } from '@pourover/schemas';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const fixtures = fileURLToPath(new URL('../../packages/replica/test/fixtures/', import.meta.url));
+/** Where release fixtures live: the first beside the replica's Node migration test, later ones here (the engine's folders name no shop field). */
+const fixtureDirs = [
+  fileURLToPath(new URL('../../packages/replica/test/fixtures/', import.meta.url)),
+  fileURLToPath(new URL('./fixtures/releases/', import.meta.url)),
+];
 type Schema = Record<string, unknown> & { version: number };
 
 /** A release's schemas with at least one collection older than today's: a device database the current app must migrate. */
 export type PastRelease = { file: string; schemas: Record<CollectionName, Schema>; past: CollectionName[] };
 
 /**
- * Every past release's schemas, from `schemas-vN.json` (every collection's
- * schema as the app released it when its newest version was N), shared
- * with the Node corpus: each collection at the version it had then, or
- * today's where that is the same version.
+ * Every past release's schemas, oldest first, from `schemas-vN.json`
+ * (every collection's schema as the app released it when its newest
+ * version was N): each collection at the version it had then, or today's
+ * where that is the same version. A release is past once a collection has
+ * a newer version in the code, so a version the app adds needs no change
+ * here; add the new release's file when it ships.
  */
 export function pastReleases(): PastRelease[] {
-  return readdirSync(fixtures)
-    .filter((file) => /^schemas-v\d+\.json$/.test(file))
-    .map((file) => {
-      const released = JSON.parse(readFileSync(`${fixtures}${file}`, 'utf8')) as Record<CollectionName, Schema>;
+  return fixtureDirs
+    .flatMap((dir) => readdirSync(dir).flatMap((file) => (/^schemas-v\d+\.json$/.test(file) ? [{ dir, file }] : [])))
+    .sort((a, b) => Number(/\d+/.exec(a.file)?.[0]) - Number(/\d+/.exec(b.file)?.[0]))
+    .map(({ dir, file }) => {
+      const released = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Record<CollectionName, Schema>;
       const past = collectionNames.filter((name) => released[name].version < schemaVersions[name]);
       const schemas = Object.fromEntries(
         collectionNames.map((name) => [name, past.includes(name) ? released[name] : rxSchemaOf(name)]),
