@@ -2,10 +2,11 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Order } from '@pourover/schemas';
+import { schemaVersions, type Order } from '@pourover/schemas';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '../e2e/browser.ts';
+import { fitToSchema, pastReleases } from '../e2e/old-devices.ts';
 import type { BenchContext } from './context.ts';
 import { makeOrders } from './orders.ts';
 import type { BenchPage } from './page/bench-page.ts';
@@ -62,13 +63,14 @@ function inPage<K extends keyof BenchPage>(
  * online device's push of `count` orders, next to a raw Dexie `bulkPut` of the
  * same documents in the same page (the floor), RxDB's own `bulkInsert` of them
  * on the same storage, and PouchDB (IndexedDB adapter) replicating
- * with express-pouchdb; runs interleaved. Then draft-edit latency through the
- * order API (`draftEditFigures`).
+ * with express-pouchdb; runs interleaved. Then a device's migration
+ * (`migrationFigures`) and draft-edit latency through the order API
+ * (`draftEditFigures`).
  */
 export async function chromiumSyncFigures(
   ctx: BenchContext,
   pouchUrl: string,
-  options: { count: number; runs: number; edits: number; step: Step },
+  options: { count: number; runs: number; edits: number; migrated: number; step: Step },
 ): Promise<Figures> {
   const dir = await buildBenchPage();
   const browser = await launchChromium();
@@ -121,10 +123,12 @@ export async function chromiumSyncFigures(
       push.pouch.push(pushPouch);
     }
     await Promise.all([seeds.warmup, seeds.measured].map(({ remote }) => new RemotePouch(`${pouchUrl}/${remote}`).destroy()));
+    const migration = await migrationFigures(ctx, ours, { count: options.migrated, runs: options.runs, step: options.step });
     const edits = await draftEditFigures(ctx, ours, options);
     await context.close();
     return [
       ...sideBySide(`initial sync, ${options.count} orders (Chromium)`, sync, 'PouchDB replicate'),
+      ...migration,
       ...sideBySide(`push, ${options.count} changes (Chromium)`, push, 'PouchDB bulkDocs + replicate'),
       ...edits,
     ];
@@ -132,6 +136,66 @@ export async function chromiumSyncFigures(
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A device the newest release with older order schemas left, holding
+ * `count` received orders (the fixture corpus's page writer stores them),
+ * opened by the current app until every order is migrated; next to a fresh
+ * device's initial sync of the same orders from the server, interleaved.
+ * RxDB's migration grows faster than the orders (about 10 s for 1,000 and
+ * 40–70 s for 2,000 on this machine), so the full run holds 2,000, not the
+ * 10,000 of the initial-sync figure: see docs/benchmarks.md.
+ */
+async function migrationFigures(ctx: BenchContext, page: Page, options: { count: number; runs: number; step: Step }): Promise<Figures> {
+  const release = pastReleases()
+    .filter(({ past }) => past.includes('processedOrders'))
+    .at(-1);
+  const migrate = `migrate a device holding ${options.count} orders (Chromium)`;
+  const sync = `fresh initial sync of the same ${options.count} orders (Chromium)`;
+  if (!release) {
+    const why = 'not measured: every release fixture holds orders at the current schema version';
+    return [
+      { name: migrate, unit: 'ms', values: [], durability: why },
+      { name: sync, unit: 'ms', values: [], durability: why },
+    ];
+  }
+  const seeds = [Math.ceil(options.count / 10), options.count].map((count, n) => {
+    const shopper = ctx.shopper(6_100 + n);
+    const orders = makeOrders(count, ctx.catalog, 'received', 900 + n);
+    return {
+      shopper,
+      orders,
+      held: orders.map((order) => ({ ...(fitToSchema(order, release.schemas.processedOrders) as Order), _deleted: false })),
+    };
+  });
+  for (const { shopper, orders } of seeds) await ctx.receive(shopper.replica, orders);
+  const times = { migrate: [] as number[], sync: [] as number[] };
+  for (let run = 0; run <= options.runs; run += 1) {
+    const { shopper, held } = seeds[run === 0 ? 0 : 1]!;
+    options.step(
+      `Chromium, migration run ${run}/${options.runs}${run === 0 ? ' (warm-up)' : ''}: ${held.length} orders of ${release.file}`,
+    );
+    const sides = [
+      async () => (run === 0 ? undefined : times.sync.push(await inPage(page, 'initialSync', shopper.token, fresh('fresh')))),
+      async () => {
+        const ms = await inPage(page, 'migrate', shopper.token, fresh('migrate'), release.schemas, held);
+        if (run > 0) times.migrate.push(ms);
+      },
+    ];
+    for (const side of run % 2 === 0 ? sides : sides.reverse()) await side();
+  }
+  const versions = `${release.file}: orders at schema version ${release.schemas.processedOrders.version}, migrated to ${schemaVersions.processedOrders}`;
+  return [
+    {
+      name: migrate,
+      unit: 'ms',
+      values: times.migrate,
+      baseline: sync,
+      durability: `devices: IndexedDB; ${versions}; until the database is open`,
+    },
+    { name: sync, unit: 'ms', values: times.sync },
+  ];
 }
 
 /**

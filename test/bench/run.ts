@@ -66,6 +66,7 @@ const size = args.quick
       pushSeconds: 1,
       capacityRuns: 1,
       chromiumRuns: 1,
+      migrated: 500,
     }
   : {
       orders: 10_000,
@@ -84,6 +85,8 @@ const size = args.quick
       pushSeconds: 5,
       capacityRuns: 3,
       chromiumRuns: 2,
+      // RxDB's migration grows faster than the orders: 10,000 would take most of the run's budget alone (docs/benchmarks.md).
+      migrated: 2_000,
     };
 const attackSize = args.quick
   ? { devices: 20, signIns: 100, guesses: 1_000, attackers: 5, seconds: 2, runs: 1 }
@@ -111,7 +114,15 @@ try {
   if (wanted('fulfilment')) samples.push(...(await fulfilmentFigures(ctx, { ...size.fulfilment, step })));
   if (wanted('browser')) samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
   if (wanted('chromium'))
-    samples.push(...(await chromiumSyncFigures(ctx, pouch.url, { count: size.orders, runs: size.chromiumRuns, edits: size.writes, step })));
+    samples.push(
+      ...(await chromiumSyncFigures(ctx, pouch.url, {
+        count: size.orders,
+        runs: size.chromiumRuns,
+        edits: size.writes,
+        migrated: size.migrated,
+        step,
+      })),
+    );
   if (wanted('capacity'))
     samples.push(
       ...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })),

@@ -20,7 +20,7 @@ export type ServerProcess = {
   /** Whether the process is running (it has not exited, nor been killed). */
   readonly running: boolean;
   /** Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the blessing that made each. */
-  requests: { path: string; blessing: string | undefined; status: number }[];
+  requests: { path: string; blessing: string | undefined; status: number; app: string | undefined }[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
   /** Stops it with SIGTERM (a clean shutdown) and waits. */
@@ -43,9 +43,17 @@ export async function runServerCommand(args: string[]): Promise<{ code: number; 
 /** Whether a server argument names where identities live (`owner-code` must open the same ones). */
 const isStoreArg = (arg: string, index: number, args: string[]) => arg.startsWith('--store') || args[index - 1] === '--store';
 
-/** Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`. */
-export function startServerProcess(dataDir: string, port?: number, extraArgs: string[] = []): Promise<ServerProcess> {
-  return startProcess({ entry: bin, dataDir, port, extraArgs });
+/**
+ * Runs the real sync server CLI as a child process on 127.0.0.1, seeded, in `dataDir`; `nodeArgs` go to node itself
+ * (an `--import` of module hooks, say).
+ */
+export function startServerProcess(
+  dataDir: string,
+  port?: number,
+  extraArgs: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  return startProcess({ entry: bin, dataDir, port, extraArgs, nodeArgs });
 }
 
 /**
@@ -54,7 +62,7 @@ export function startServerProcess(dataDir: string, port?: number, extraArgs: st
  * killed and restarted on its data.
  */
 export function startAppServerProcess(entry: string, dataDir: string): Promise<ServerProcess> {
-  return startProcess({ entry, dataDir, port: undefined, extraArgs: [] });
+  return startProcess({ entry, dataDir, port: undefined, extraArgs: [], nodeArgs: [] });
 }
 
 async function startProcess(options: {
@@ -62,8 +70,9 @@ async function startProcess(options: {
   dataDir: string;
   port: number | undefined;
   extraArgs: string[];
+  nodeArgs: string[];
 }): Promise<ServerProcess> {
-  const { entry, dataDir, extraArgs } = options;
+  const { entry, dataDir, extraArgs, nodeArgs } = options;
   const chosen = options.port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
   let child: ChildProcess | undefined;
@@ -73,7 +82,7 @@ async function startProcess(options: {
     // node itself, with tsx as a loader (a signal reaches the server, not a wrapper process), and the options the CLI runs with.
     const proc = spawn(
       process.execPath,
-      [...SERVER_NODE_OPTIONS, '--import', 'tsx', entry, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
+      [...SERVER_NODE_OPTIONS, '--import', 'tsx', ...nodeArgs, entry, '--port', String(chosen), '--data', dataDir, '--seed', ...extraArgs],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,8 +101,9 @@ async function startProcess(options: {
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number };
-            if (entry.path !== undefined) requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status });
+            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number; app?: string };
+            if (entry.path !== undefined)
+              requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status, app: entry.app });
           }
         }
       });

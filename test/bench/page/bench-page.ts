@@ -13,6 +13,8 @@ import { createRxDatabase, type RxDocument } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { filter, firstValueFrom, map } from 'rxjs';
 import { pouroverDeviceApp, type ShopReplica } from '@pourover/orders';
+import type { WireDocument } from '@pourover/protocol';
+import { writeOldDevice } from '../../e2e/fixtures/old-device/old-device-db.ts';
 
 const url = location.origin;
 
@@ -40,6 +42,24 @@ const bench = {
       await replica.awaitInSync();
     });
     if (replica) await discard(replica);
+    return ms;
+  },
+
+  /**
+   * A device an older app left holding `orders` (received and synced, stored
+   * at `schemas`' versions, as fixture-corpus.e2e.ts writes them): the
+   * current app opening it, until its database is open, every order migrated.
+   */
+  async migrate(token: string, name: string, schemas: Record<string, Record<string, unknown>>, orders: WireDocument[]): Promise<number> {
+    await writeOldDevice({ name, schemas, synced: { processedOrders: orders } });
+    let replica: ShopReplica | undefined;
+    const ms = await elapsed(async () => {
+      replica = await device(token, name);
+    });
+    if (!replica) throw new Error('the device did not open');
+    const held = await replica.collections.processedOrders.count().exec();
+    await discard(replica);
+    if (held !== orders.length) throw new Error(`the migrated device holds ${held} of ${orders.length} orders`);
     return ms;
   },
 
