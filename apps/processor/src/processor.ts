@@ -34,7 +34,7 @@ export type ProcessorOptions = {
 export type ProcessorStats = {
   processed: number;
   rejected: number;
-  /** Orders found cancelled by their shopper before the store's move. */
+  /** Orders found cancelled by their shopper before the processor's move. */
   cancelled: number;
   /** Charges of cancelled or rejected orders given back and recorded on the order (besides a rejection's own). */
   refunded: number;
