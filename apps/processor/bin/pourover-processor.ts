@@ -16,7 +16,7 @@ if (args.help) {
 
 const tty = process.stdout.isTTY === true;
 const statusLine = (stats: ProcessorStats) =>
-  `processed ${stats.processed} · pending ${stats.pending} · rejected ${stats.rejected}${stats.failures ? ` · retries ${stats.failures}` : ''}${stats.holdsLease ? '' : ' · waiting for the lease'}`;
+  `processed ${stats.processed} · pending ${stats.pending} · rejected ${stats.rejected}${stats.cancelled ? ` · cancelled ${stats.cancelled}` : ''}${stats.refunded ? ` · refunded ${stats.refunded}` : ''}${stats.failures ? ` · retries ${stats.failures}` : ''}${stats.holdsLease ? '' : ' · waiting for the lease'}`;
 
 /** On a terminal, a line per order in words under a status line; otherwise the JSON lines as they are. */
 const output = {
@@ -24,7 +24,7 @@ const output = {
     if (!tty) return void process.stdout.write(line);
     const entry = JSON.parse(line) as Record<string, unknown>;
     const text = entry['order']
-      ? `${String(entry['order'])}  ${String(entry['shopper'])}  ${String(entry['outcome'])}${entry['reason'] ? ` (${String(entry['reason'])})` : ''}${entry['ms'] !== undefined ? `  ${String(entry['ms'])} ms` : ''}${entry['error'] ? `  ${String(entry['error'])}` : ''}`
+      ? `${String(entry['order'])}  ${String(entry['shopper'])}  ${String(entry['outcome'] ?? `refund ${String(entry['refund'])}`)}${entry['reason'] ? ` (${String(entry['reason'])})` : ''}${entry['ms'] !== undefined ? `  ${String(entry['ms'])} ms` : ''}${entry['error'] ? `  ${String(entry['error'])}` : ''}`
       : String(entry['message']);
     process.stdout.write(`\r\x1b[2K${text}\n${statusLine(processor.stats)}`);
   },

@@ -6,10 +6,22 @@ import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
  * Where an order stands in the processor:
  * - `snapshotted`: taken in, before any payment;
  * - `charged` / `declined`: the gateway answered;
- * - `refunded`: a charge given back before a rejection is committed;
+ * - `refunded`: a charge given back before a rejection is committed (written
+ *   by processors before refunds had their own column; read, never written);
  * - `done`: the move to processedOrders is committed (or found committed).
  */
 export type Step = 'snapshotted' | 'charged' | 'declined' | 'refunded' | 'done';
+
+/**
+ * Where the order's charge stands in being given back, apart from its move:
+ * - `refunding`: about to ask the gateway (the ask may have reached it);
+ * - `refunded`: the gateway gave the charge back;
+ * - `recorded`: the order's `refundedTime` is committed on the server.
+ */
+export type RefundStep = 'refunding' | 'refunded' | 'recorded';
+
+/** How the order ended for the processor: moved as received or rejected, or found cancelled by the shopper first. */
+export type Outcome = 'received' | 'rejected' | 'cancelled';
 
 export type JournalEntry = {
   id: string;
@@ -19,8 +31,10 @@ export type JournalEntry = {
   /** The payment gateway's idempotency key for the order's charge (its refund's is derived from it). */
   chargeKey: string;
   chargeId: string | null;
-  outcome: 'received' | 'rejected' | null;
+  outcome: Outcome | null;
   reason: string | null;
+  /** Whether the charge was given back; null while it was not (or there is none). */
+  refund: RefundStep | null;
 };
 
 type Row = {
@@ -32,6 +46,7 @@ type Row = {
   charge_id: string | null;
   outcome: JournalEntry['outcome'];
   reason: string | null;
+  refund: RefundStep | null;
 };
 
 /**
@@ -50,7 +65,7 @@ const ORDERS_TABLE = `CREATE TABLE IF NOT EXISTS orders (
  * layout: every entry keeps the charge key it was charged with (its bare
  * id), so none is charged again under another.
  */
-function migrate(db: Database.Database) {
+function keyByReplica(db: Database.Database) {
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(orders)').all();
   if (columns.length === 0 || columns.some((column) => column.name === 'charge_key')) return db.exec(ORDERS_TABLE);
   db.transaction(() => {
@@ -60,6 +75,29 @@ function migrate(db: Database.Database) {
              SELECT replica, id, snapshot, step, id, charge_id, outcome, reason, updated_at FROM orders_by_id`);
     db.exec('DROP TABLE orders_by_id');
   })();
+}
+
+/**
+ * Brings a journal written before refunds had their own column to this
+ * layout. Processors then refunded only a charged order they rejected, and
+ * always before its move: such an entry (step `refunded`, or done as
+ * rejected with a charge) is marked refunded, so it is never refunded again
+ * and only its `refundedTime` is left to record.
+ */
+function addRefunds(db: Database.Database) {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(orders)').all();
+  if (columns.some((column) => column.name === 'refund')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE orders ADD COLUMN refund TEXT');
+    db.exec(`UPDATE orders SET refund = 'refunded'
+             WHERE charge_id IS NOT NULL AND (step = 'refunded' OR (step = 'done' AND outcome = 'rejected'))`);
+  })();
+}
+
+/** Opens the journal's table, bringing an older file to the current layout step by step (a new file takes the same steps). */
+function migrate(db: Database.Database) {
+  keyByReplica(db);
+  addRefunds(db);
 }
 
 /**
@@ -91,6 +129,9 @@ export class Journal {
         `UPDATE orders SET step = ?, charge_id = COALESCE(?, charge_id), outcome = COALESCE(?, outcome),
          reason = COALESCE(?, reason), updated_at = ? WHERE replica = ? AND id = ?`,
       ),
+      refund: this.#db.prepare<[RefundStep, string, string, string]>(
+        'UPDATE orders SET refund = ?, updated_at = ? WHERE replica = ? AND id = ?',
+      ),
     };
   }
 
@@ -106,6 +147,7 @@ export class Journal {
       chargeId: row.charge_id,
       outcome: row.outcome,
       reason: row.reason,
+      refund: row.refund,
     };
   }
 
@@ -149,12 +191,28 @@ export class Journal {
     return advanced;
   }
 
+  /** Moves the order's refund to `step`. */
+  refunding(entry: Pick<JournalEntry, 'replica' | 'id'>, step: RefundStep): Promise<JournalEntry> {
+    const { replica, id } = entry;
+    return this.#commit(replica, id, () => this.#statements.refund.run(step, new Date().toISOString(), replica, id));
+  }
+
   /** Commits `write` with the others waiting, and reads the order's entry as it then stands. */
   #commit(replica: string, id: string, write: () => void): Promise<JournalEntry> {
     return this.#group.run(() => {
       write();
       return this.get(replica, id) as JournalEntry;
     });
+  }
+
+  /** How many orders stand at each step of their refund (orders with none left out). */
+  refundCounts(): Record<RefundStep, number> {
+    const counts: Record<RefundStep, number> = { refunding: 0, refunded: 0, recorded: 0 };
+    const rows = this.#db
+      .prepare<[], { refund: RefundStep; n: number }>('SELECT refund, COUNT(*) AS n FROM orders WHERE refund IS NOT NULL GROUP BY refund')
+      .all();
+    for (const row of rows) counts[row.refund] = row.n;
+    return counts;
   }
 
   counts(): Record<Step, number> {

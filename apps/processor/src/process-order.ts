@@ -2,24 +2,13 @@ import type { WireDocument } from '@pourover/protocol';
 import { withRecovery, type Credentials, type SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
 import { chargeRefusal } from './charge-check.ts';
-import type { Journal, JournalEntry } from './journal.ts';
-import type { PaymentGateway } from './payment-gateway.ts';
+import { giveBack, refunded } from './give-back.ts';
+import type { JournalEntry, Outcome } from './journal.ts';
+import { live, withTimeout, type OrderDeps } from './order-deps.ts';
 
-export type OrderDeps = {
-  client: SyncClient;
-  /** The store's: every call rides out a server that answers UNAVAILABLE (its database restarting, say), waiting as it asks. */
-  credentials: Credentials;
-  journal: Journal;
-  gateway: PaymentGateway;
-  now: () => Date;
-  /** How long a gateway call may take before it counts as failed (and is retried later). */
-  gatewayTimeoutMs: number;
-  /** The payment token on a shopper's profile now, for an order placed before orders recorded theirs. */
-  profileToken: (replica: string) => Promise<string>;
-  warn: (message: string, fields: Record<string, unknown>) => void;
-};
+export type { OrderDeps } from './order-deps.ts';
 
-export type OrderOutcome = { outcome: 'received' | 'rejected'; reason: string | null };
+export type OrderOutcome = { outcome: Outcome; reason: string | null };
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -31,23 +20,15 @@ function canonical(value: unknown): string {
     .join(',')}}`;
 }
 
-const live = (order: Order): WireDocument => ({ ...order, _deleted: false });
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Processes one placed order exactly once, resuming from its journal entry:
  * snapshot → charge (idempotency key = order id) → one batch that moves the
  * order to processedOrders and takes a place in its slot, with preconditions.
  * A full slot, a passed cutoff or a declined payment moves it as rejected,
  * after the charge (if any) is refunded. Every step is journaled before the
- * next, and a move already committed is recognised as done.
+ * next, and a move already committed is recognised as done; so is an order
+ * the shopper cancelled while it was still placed (`cancelled`), whose charge,
+ * if one was made, is given back after (refund-order.ts).
  */
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
@@ -67,16 +48,7 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
     const refusal = chargeRefusal(entry.snapshot);
     if (refusal) return rejectFor(deps, entry, refusal);
     // What the shopper saw when placing is what is charged.
-    const token = entry.snapshot.paymentToken ?? (await deps.profileToken(replica));
-    const charge = await withTimeout(
-      deps.gateway.charge({ idempotencyKey: entry.chargeKey, amountCents: entry.snapshot.totalCents, paymentToken: token }),
-      deps.gatewayTimeoutMs,
-      'the payment gateway',
-    );
-    entry =
-      charge.status === 'charged'
-        ? await journal.advance(entry, 'charged', { chargeId: charge.chargeId })
-        : await journal.advance(entry, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
+    entry = await charge(deps, entry);
   }
   if (entry.outcome === 'rejected') return reject(deps, entry, entry.reason ?? 'rejected');
   const { slotId } = entry.snapshot;
@@ -118,26 +90,37 @@ const slotRefusals: Record<'absent' | 'limit' | 'too-late', string> = {
   'too-late': 'the delivery slot’s order cutoff has passed',
 };
 
+/** Charges the snapshot's total on the payment method it records (its shopper's, for an older order), and journals the answer. */
+async function charge(deps: OrderDeps, entry: JournalEntry): Promise<JournalEntry> {
+  const token = entry.snapshot.paymentToken ?? (await deps.profileToken(entry.replica));
+  const charge = await withTimeout(
+    deps.gateway.charge({ idempotencyKey: entry.chargeKey, amountCents: entry.snapshot.totalCents, paymentToken: token }),
+    deps.gatewayTimeoutMs,
+    'the payment gateway',
+  );
+  return charge.status === 'charged'
+    ? deps.journal.advance(entry, 'charged', { chargeId: charge.chargeId })
+    : deps.journal.advance(entry, 'declined', { outcome: 'rejected', reason: `payment declined: ${charge.reason}` });
+}
+
 /** Journals the decision to reject before anything else, so a restart finishes the rejection rather than retrying the order. */
 async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
   return reject(deps, await deps.journal.advance(entry, entry.step, { outcome: 'rejected', reason }), reason);
 }
 
-/** Gives back any charge (once), then moves the order to processedOrders as rejected. */
+/**
+ * Gives back any charge (once), then moves the order to processedOrders as
+ * rejected, recording the refund with it (`refundedTime`, stamped by the
+ * server) when there was a charge to give back.
+ */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
-  if (entry.chargeId && entry.step === 'charged') {
-    await withTimeout(
-      deps.gateway.refund({ idempotencyKey: `refund:${entry.chargeKey}`, chargeId: entry.chargeId }),
-      deps.gatewayTimeoutMs,
-      'the payment gateway',
-    );
-    entry = await deps.journal.advance(entry, 'refunded');
-  }
+  entry = await giveBack(deps, entry);
   const rejected: Order = {
     ...entry.snapshot,
     status: 'rejected',
     receivedTime: deps.now().toISOString(),
     rejectReason: reason.slice(0, 500),
+    ...(refunded(entry) ? { refundedTime: deps.now().toISOString() } : {}),
   };
   let placedNow = live(entry.snapshot);
   for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt += 1) {
@@ -151,7 +134,8 @@ async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Pro
       }),
     );
     if (result.ok) {
-      await deps.journal.advance(entry, 'done', { outcome: 'rejected', reason });
+      entry = await deps.journal.advance(entry, 'done', { outcome: 'rejected', reason });
+      if (refunded(entry)) await deps.journal.refunding(entry, 'recorded');
       return { outcome: 'rejected', reason };
     }
     const moved = await alreadyProcessed(deps, entry);
@@ -181,17 +165,47 @@ async function currentPlaced(deps: OrderDeps, entry: JournalEntry): Promise<Wire
   return live(entry.snapshot);
 }
 
-/** A move committed before (by an earlier run whose acknowledgement was lost) is recognised and journaled as done. */
+/** How an order the server already processed ended for the processor, and why. */
+function outcomeOf(processed: WireDocument): OrderOutcome {
+  const reasonOf = (field: string) => (typeof processed[field] === 'string' ? processed[field] : null);
+  switch (processed['status']) {
+    case 'rejected':
+      return { outcome: 'rejected', reason: reasonOf('rejectReason') };
+    case 'cancelled':
+      return { outcome: 'cancelled', reason: reasonOf('cancelReason') };
+    default:
+      return { outcome: 'received', reason: null };
+  }
+}
+
+/**
+ * A move committed before (by an earlier run whose acknowledgement was lost)
+ * is recognised and journaled as done; so is an order the shopper cancelled
+ * while it was placed, which the store's move can then no longer take.
+ */
 async function alreadyProcessed(deps: OrderDeps, entry: JournalEntry): Promise<OrderOutcome | undefined> {
   const { documents } = await withRecovery(deps.credentials, () =>
     deps.client.sync.get.query({ collection: 'processedOrders', ids: [entry.id], replica: entry.replica }),
   );
   const [processed] = documents;
   if (!processed || processed._deleted) return undefined;
-  const outcome = processed['status'] === 'rejected' ? 'rejected' : 'received';
-  const reason = typeof processed['rejectReason'] === 'string' ? processed['rejectReason'] : null;
-  await deps.journal.advance(entry, 'done', { outcome, ...(reason ? { reason } : {}) });
-  return { outcome, reason };
+  const ended = outcomeOf(processed);
+  if (ended.outcome !== 'received') entry = await settleCharge(deps, entry);
+  await deps.journal.advance(entry, 'done', { outcome: ended.outcome, ...(ended.reason ? { reason: ended.reason } : {}) });
+  return ended;
+}
+
+/**
+ * An entry resumed at `snapshotted` may have asked for its charge just
+ * before a crash, and its order was then ended by someone else. Asked again
+ * under the same key, the gateway answers what it did, so a charge made is
+ * never lost and is given back after; if the first ask never reached it,
+ * the order is charged now and refunded after, which nets to nothing just
+ * the same. An order the check refuses was never asked for.
+ */
+async function settleCharge(deps: OrderDeps, entry: JournalEntry): Promise<JournalEntry> {
+  if (entry.step !== 'snapshotted' || entry.outcome !== null || chargeRefusal(entry.snapshot)) return entry;
+  return charge(deps, entry);
 }
 
 /** The payment token on a shopper's profile as it stands, read for each order that needs it: a shopper may change cards at any time. */

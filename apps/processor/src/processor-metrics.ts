@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Outcome } from './journal.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
 
 /** What the processor's metrics read of it when scraped. */
@@ -11,8 +12,10 @@ export type ProcessorGauges = {
 
 export type ProcessorMetrics = {
   registry: Registry;
-  /** One order finished: received or rejected. */
-  processed(outcome: 'received' | 'rejected'): void;
+  /** One order finished: received, rejected, or found cancelled by its shopper. */
+  processed(outcome: Outcome): void;
+  /** One order's charge given back (`made`), or an ask to give it back that failed and will be asked again (`failed`). */
+  refund(result: 'made' | 'failed'): void;
   /** One attempt failed and will be retried. */
   failed(): void;
   /** The gateway, counting each charge (charged or declined), refund and gateway error. */
@@ -31,7 +34,7 @@ export function processorMetrics(gauges: ProcessorGauges, options: { processMetr
   const registers = [registry];
   new Gauge({
     name: 'pourover_processor_queue_length',
-    help: 'Placed orders waiting or being processed',
+    help: 'Orders waiting or being processed or refunded',
     registers,
     collect() {
       this.set(gauges.queued());
@@ -48,7 +51,7 @@ export function processorMetrics(gauges: ProcessorGauges, options: { processMetr
   });
   const orders = new Counter({
     name: 'pourover_processor_orders_total',
-    help: 'Orders processed, by outcome (received or rejected)',
+    help: 'Orders processed, by outcome (received, rejected, or cancelled by the shopper first)',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -59,12 +62,23 @@ export function processorMetrics(gauges: ProcessorGauges, options: { processMetr
     labelNames: ['kind', 'result'] as const,
     registers,
   });
-  for (const outcome of ['received', 'rejected'] as const) orders.inc({ outcome }, 0);
+  const refunds = new Counter({
+    name: 'pourover_processor_refunds_total',
+    help: 'Charges of cancelled or rejected orders given back, once each',
+    registers,
+  });
+  const refundFailures = new Counter({
+    name: 'pourover_processor_refund_failures_total',
+    help: 'Asks to give a charge back that failed and will be asked again',
+    registers,
+  });
+  for (const outcome of ['received', 'rejected', 'cancelled'] as const) orders.inc({ outcome }, 0);
 
   return {
     registry,
     processed: (outcome) => orders.inc({ outcome }),
     failed: () => failures.inc(),
+    refund: (result) => (result === 'made' ? refunds.inc() : refundFailures.inc()),
     counted: (gateway) => ({
       async charge(request) {
         try {

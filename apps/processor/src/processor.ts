@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from './processor-logger.ts';
 import { processorMetrics, type ProcessorMetrics } from './processor-metrics.ts';
 import { RestartingWatch } from './restarting-watch.ts';
 import { processOrder, profileTokens, type OrderDeps } from './process-order.ts';
+import { refundOrder } from './refund-order.ts';
 
 export type ProcessorOptions = {
   /** The sync server's base URL. */
@@ -31,7 +32,17 @@ export type ProcessorOptions = {
   now?: () => Date;
 };
 
-export type ProcessorStats = { processed: number; rejected: number; pending: number; failures: number; holdsLease: boolean };
+export type ProcessorStats = {
+  processed: number;
+  rejected: number;
+  /** Orders found cancelled by their shopper before the processor's move. */
+  cancelled: number;
+  /** Charges of cancelled or rejected orders given back and recorded on the order (besides a rejection's own). */
+  refunded: number;
+  pending: number;
+  failures: number;
+  holdsLease: boolean;
+};
 
 /** The lease one processor at a time holds; the owner's dashboard reads its holder by this name (apps/shop/src/owner/board-groups.ts). */
 const LEASE = 'order-processor';
@@ -39,8 +50,10 @@ const LEASE = 'order-processor';
 /**
  * The store's order processor: holds the processor lease, watches every
  * shopper's placedOrders from the initial state on, and processes each order
- * exactly once. Whenever the watch stops, for any reason, it watches again
- * from the initial state.
+ * exactly once; watches their processedOrders the same way, and gives back
+ * the charge of each order that ended cancelled or rejected, exactly once.
+ * Whenever a watch stops, for any reason, it watches again from the initial
+ * state.
  */
 export class OrderProcessor {
   readonly #client: SyncClient;
@@ -53,12 +66,12 @@ export class OrderProcessor {
   /** Names this run where the store's dashboard shows the lease holder: its machine and process, unique by a random tail. */
   readonly #holder = `${hostname().slice(0, 64)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #listeners = new Set<(stats: ProcessorStats) => void>();
-  readonly #stats: ProcessorStats = { processed: 0, rejected: 0, pending: 0, failures: 0, holdsLease: false };
-  readonly #watch: RestartingWatch;
+  readonly #stats: ProcessorStats = { processed: 0, rejected: 0, cancelled: 0, refunded: 0, pending: 0, failures: 0, holdsLease: false };
+  readonly #watches: { placed: RestartingWatch; processed: RestartingWatch };
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #pumpScheduled = false;
   #running = 0;
-  #initialized = false;
+  readonly #initialized = { placed: false, processed: false };
   #closed = false;
   #idle: (() => void) | undefined;
 
@@ -82,17 +95,26 @@ export class OrderProcessor {
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 10_000,
       profileToken: profileTokens(this.#client, credentials),
       warn: (message, fields) => this.#logger.warn(fields, message),
+      refunds: (result) => this.#metrics.refund(result),
     };
-    this.#watch = new RestartingWatch({
-      subscribe: (handlers) => this.#client.sync.watch.subscribe({ collection: 'placedOrders' }, handlers),
-      onEvent: (event) => this.#receive(event),
-      onRestart: (why, delayMs) => this.#logger.warn(`watching again from the initial state in ${Math.round(delayMs)} ms: ${why}`),
+    this.#watches = {
+      placed: this.#watching('placedOrders', (event) => this.#receivePlaced(event)),
+      processed: this.#watching('processedOrders', (event) => this.#receiveProcessed(event)),
+    };
+  }
+
+  #watching(collection: 'placedOrders' | 'processedOrders', onEvent: (event: WatchEvent) => void): RestartingWatch {
+    return new RestartingWatch({
+      subscribe: (handlers) => this.#client.sync.watch.subscribe({ collection }, handlers),
+      onEvent,
+      onRestart: (why, delayMs) =>
+        this.#logger.warn({ collection }, `watching again from the initial state in ${Math.round(delayMs)} ms: ${why}`),
     });
   }
 
-  /** How many times the watch stopped and was started again from the initial state. */
+  /** How many times a watch stopped and was started again from the initial state. */
   get watchRestarts(): number {
-    return this.#watch.restarts;
+    return this.#watches.placed.restarts + this.#watches.processed.restarts;
   }
 
   /** The registry of the processor's metrics (queue length, lag, orders, failures, charges), for a scraper. */
@@ -115,7 +137,7 @@ export class OrderProcessor {
     this.#startWatch();
   }
 
-  /** Processes every order placed now (the initial state) and resolves when none is left. */
+  /** Processes every order placed now and refunds every order ended now (the initial states), and resolves when nothing is left. */
   async runOnce(): Promise<void> {
     await this.start();
     await new Promise<void>((resolve) => {
@@ -126,7 +148,7 @@ export class OrderProcessor {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#watch.stop();
+    this.#stopWatches();
     for (const timer of this.#timers) clearTimeout(timer);
     while (this.#running > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     if (this.#stats.holdsLease) await this.#client.sync.lease.mutate({ name: LEASE, holder: this.#holder, ttlMs: 1_000 }).catch(() => {});
@@ -162,7 +184,7 @@ export class OrderProcessor {
           }
           this.#logger.warn({ holder: lease.holder }, 'lost the processor lease; waiting to take it again');
           this.#setStats({ holdsLease: false });
-          this.#watch.stop();
+          this.#stopWatches();
           void this.start();
         },
         () => this.#later(ttlMs / 10, renew),
@@ -173,12 +195,18 @@ export class OrderProcessor {
 
   #startWatch() {
     if (this.#closed || !this.#stats.holdsLease) return;
-    this.#watch.start();
+    this.#watches.placed.start();
+    this.#watches.processed.start();
   }
 
-  #receive(event: WatchEvent) {
+  #stopWatches() {
+    this.#watches.placed.stop();
+    this.#watches.processed.stop();
+  }
+
+  #receivePlaced(event: WatchEvent) {
     if (event.kind === 'initialized') {
-      this.#initialized = true;
+      this.#initialized.placed = true;
       this.#checkIdle();
       return;
     }
@@ -192,32 +220,37 @@ export class OrderProcessor {
     this.#pump();
   }
 
+  /** An order that ended cancelled or rejected with no refund recorded may hold a charge to give back. */
+  #receiveProcessed(event: WatchEvent) {
+    if (event.kind === 'initialized') {
+      this.#initialized.processed = true;
+      this.#checkIdle();
+      return;
+    }
+    for (const { replica, document } of event.documents) {
+      const ended = document['status'] === 'cancelled' || document['status'] === 'rejected';
+      if (!document._deleted && ended && document['refundedTime'] === undefined) this.#queue.addRefund(replica, document.id);
+    }
+    this.#pump();
+  }
+
   #pump() {
     while (!this.#closed && this.#running < this.#options.concurrency) {
       const pending = this.#queue.take(Date.now());
       if (!pending) break;
       this.#running += 1;
       const started = performance.now();
-      processOrder(this.#deps, pending.replica, pending.order)
+      const { replica, task } = pending;
+      const work = task.kind === 'process' ? this.#process(replica, task.order, started) : this.#refund(replica, task.id, started);
+      work
         .then(
-          (result) => {
-            this.#queue.finished(pending);
-            this.#metrics.processed(result.outcome);
-            this.#logger.info({
-              order: pending.order.id,
-              shopper: pending.replica,
-              outcome: result.outcome,
-              ...(result.reason ? { reason: result.reason } : {}),
-              ms: Math.round(performance.now() - started),
-            });
-            this.#setStats(
-              result.outcome === 'rejected' ? { rejected: this.#stats.rejected + 1 } : { processed: this.#stats.processed + 1 },
-            );
-          },
+          () => this.#queue.finished(pending),
           (error: unknown) => {
             this.#queue.failed(pending, Date.now());
             this.#metrics.failed();
-            this.#logger.warn({ order: pending.order.id, shopper: pending.replica, outcome: 'retry', error: String(error) });
+            const id = task.kind === 'process' ? task.order.id : task.id;
+            const what = task.kind === 'process' ? { outcome: 'retry' } : { refund: 'retry' };
+            this.#logger.warn({ order: id, shopper: replica, ...what, error: String(error) });
             this.#setStats({ failures: this.#stats.failures + 1 });
           },
         )
@@ -236,8 +269,33 @@ export class OrderProcessor {
     });
   }
 
+  async #process(replica: string, order: Order, started: number) {
+    const result = await processOrder(this.#deps, replica, order);
+    this.#metrics.processed(result.outcome);
+    this.#logger.info({
+      order: order.id,
+      shopper: replica,
+      outcome: result.outcome,
+      ...(result.reason ? { reason: result.reason } : {}),
+      ms: Math.round(performance.now() - started),
+    });
+    const counted = { received: 'processed', rejected: 'rejected', cancelled: 'cancelled' } as const;
+    this.#setStats({ [counted[result.outcome]]: this.#stats[counted[result.outcome]] + 1 });
+    // An order that ended other than received may hold a charge to give back; its refund runs next.
+    if (result.outcome !== 'received') this.#queue.addRefund(replica, order.id);
+  }
+
+  async #refund(replica: string, id: string, started: number) {
+    const refund = await refundOrder(this.#deps, replica, id);
+    const ms = Math.round(performance.now() - started);
+    if (refund !== 'refunded') return this.#logger.debug({ order: id, shopper: replica, refund, ms });
+    this.#logger.info({ order: id, shopper: replica, refund, ms });
+    this.#setStats({ refunded: this.#stats.refunded + 1 });
+  }
+
   #checkIdle() {
-    if (this.#idle && this.#initialized && this.#queue.size === 0 && this.#running === 0) {
+    const initialized = this.#initialized.placed && this.#initialized.processed;
+    if (this.#idle && initialized && this.#queue.size === 0 && this.#running === 0) {
       const resolve = this.#idle;
       this.#idle = undefined;
       resolve();
