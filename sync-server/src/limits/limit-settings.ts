@@ -12,6 +12,12 @@ export type Lockout = { failures: number; seconds: number; lockSeconds: number }
 export type LimitSettings = {
   /** One device (a blessing): its requests and its live streams (device streams and watches). */
   device: { requests: Budget; streams: number };
+  /**
+   * The store, over its processor and its owners' devices: live streams (the
+   * processor's watches and each dashboard's). Its requests count against no
+   * budget.
+   */
+  store: { streams: number };
   /** One shopper account, over all its devices: devices not revoked, requests, live streams. */
   account: { devices: number; requests: Budget; streams: number };
   /**
@@ -36,6 +42,7 @@ const MINUTE = 60;
 
 export const defaultLimits: LimitSettings = {
   device: { requests: { points: 200, seconds: 4 }, streams: 4 },
+  store: { streams: 64 },
   account: { devices: 20, requests: { points: 400, seconds: 4 }, streams: 20 },
   address: {
     requests: { points: 2_000, seconds: 4 },
@@ -57,6 +64,7 @@ export type LimitOverrides = {
 export function limitSettings(overrides: LimitOverrides = {}): LimitSettings {
   return {
     device: { ...defaultLimits.device, ...overrides.device },
+    store: { ...defaultLimits.store, ...overrides.store },
     account: { ...defaultLimits.account, ...overrides.account },
     address: { ...defaultLimits.address, ...overrides.address },
     email: { ...defaultLimits.email, ...overrides.email },

@@ -29,4 +29,14 @@ describe('live-stream places', () => {
     await slots.take(device(4, 'phone'), '127.0.0.9');
     await expect(slots.take(device(5, 'phone'), '127.0.0.9')).rejects.toThrow(/your address already has 3/);
   });
+
+  it('gives the store, whose processor and dashboards each watch, a cap of its own above a device’s', async () => {
+    const slots = new StreamSlots(limitSettings({ device: { streams: 2 }, store: { streams: 5 } }));
+    const store = principalOf('bluebottle') as Principal;
+    for (let n = 0; n < 5; n += 1) await slots.take(store, `127.0.0.${n + 2}`);
+    await expect(slots.take(store, '127.0.0.9')).rejects.toThrow(/the store already has 5 live streams open/);
+    await slots.take(device(1, 'phone'), '127.0.0.2');
+    await slots.take(device(1, 'phone'), '127.0.0.2');
+    await expect(slots.take(device(1, 'phone'), '127.0.0.2')).rejects.toThrow(/this device already has 2/);
+  });
 });

@@ -28,8 +28,14 @@ export class StreamSlots {
       level(
         'streams-by-blessing',
         settings.device.streams,
-        (principal) => principal.name,
+        (principal) => (principal.kind === 'store' ? undefined : principal.name),
         `this device already has ${settings.device.streams} live streams open`,
+      ),
+      level(
+        'streams-by-store',
+        settings.store.streams,
+        (principal) => (principal.kind === 'store' ? principal.name : undefined),
+        `the store already has ${settings.store.streams} live streams open (its processor's and its dashboards')`,
       ),
       level(
         'streams-by-account',
