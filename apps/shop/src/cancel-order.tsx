@@ -1,7 +1,8 @@
 import { cancelRefusal, type OrderView, type Shop } from '@pourover/orders';
 import { PouroverError } from '@pourover/protocol';
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { formatTime } from './format.ts';
+import { tabStatus$ } from './tab-status.ts';
 import { useObservable } from './use-observable.ts';
 import { explain } from './words/error-words.ts';
 
@@ -19,7 +20,11 @@ const sentenceOf = (failure: unknown) =>
  * refused one may be asked again while the order allows it.
  */
 export function CancelOrder({ shop, order }: { shop: Shop; order: OrderView }) {
-  const status = useObservable(shop.status$, undefined);
+  // The device's status as the header shows it: the tab that syncs may be another, and the browser knows first when it is offline.
+  const status = useObservable(
+    useMemo(() => tabStatus$(shop), [shop]),
+    undefined,
+  );
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
