@@ -98,8 +98,10 @@ describe('a shopper cancelling an order', () => {
     await closeShopDevice(device);
   });
 
-  it('that reaches the server after the order went out for delivery is refused, and the device tells why', async () => {
-    const device = await openShopDevice(server, 'tablet');
+  it('that reaches the server after the order went out for delivery is refused, and the device tells why until dismissed', async () => {
+    const kept: string[] = [];
+    const dismissedNotices = { load: () => [...kept], save: (keys: readonly string[]) => void kept.splice(0, kept.length, ...keys) };
+    const device = await openShopDevice(server, 'tablet', { dismissedNotices });
     const { order } = await receivedOrder(device);
     const store = storeOwnerClient(server);
     const move = async (status: OrderStatus, extra: { driverId?: string } = {}) => {
@@ -141,6 +143,13 @@ describe('a shopper cancelling an order', () => {
 
     device.shop.dismiss(notices[0]!.key);
     expect(await firstValueFrom(device.shop.notices$)).toEqual([]);
+    expect(kept).toEqual([notices[0]!.key]);
     await closeShopDevice(device);
+
+    // Dismissed stays dismissed when the app opens again.
+    const again = await device.reopen();
+    await until(again.shop.orders$, 'the refusal on reopening', (list) => orderIn(list, order.id)?.cancelRequest?.state === 'refused');
+    expect(await firstValueFrom(again.shop.notices$)).toEqual([]);
+    await closeShopDevice(again);
   });
 });
