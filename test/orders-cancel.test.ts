@@ -61,6 +61,9 @@ describe('a shopper cancelling an order', () => {
       slots.some((s) => s.id === order.slot?.id && s.taken === takenBefore + 1),
     );
 
+    await expect(device.shop.requestCancel(order.id, 'x'.repeat(501))).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(await device.shop.replica.collections.orderRequests.findOne(order.id).exec()).toBeNull();
+
     device.link.unplug();
     await device.shop.requestCancel(order.id, '  plans changed  ');
     const waiting = await until(

@@ -5,6 +5,7 @@ import {
   editDraft,
   editDraftWithFields,
   emptyDraftUpdate,
+  orderRequest,
   type CatalogItem,
   type CollectionName,
   type DeliverySlot,
@@ -45,8 +46,6 @@ const FIFTEEN_MINUTES = 15 * 60_000;
 const THREE_DAYS = 3 * 24 * 60 * 60_000;
 /** The most dismissed notice keys kept: each names one order, so older ones are long out of date. */
 const REMEMBERED_DISMISSALS = 200;
-/** How long a shopper's reason for cancelling may be (the request's schema). */
-const MAX_REASON = 500;
 
 /**
  * A collection's documents, live, as plain objects. RxDB hands out the same
@@ -205,18 +204,19 @@ export class Shop {
    */
   async requestCancel(orderId: string, reason?: string): Promise<void> {
     const words = reason?.trim() ?? '';
-    if (words.length > MAX_REASON) throw new PouroverError('BAD_INPUT', `a reason for cancelling has at most ${MAX_REASON} characters`);
+    const request = orderRequest.safeParse({ id: orderId, kind: 'cancel', ...(words ? { reason: words } : {}) });
+    if (!request.success)
+      throw new PouroverError('BAD_INPUT', 'an order id is a UUID or a ULID, and a reason for cancelling has at most 500 characters');
     const status = await this.#statusOf(orderId);
     if (!status) throw new PouroverError('NOT_FOUND', `there is no order ${orderId} on this device`);
     const refusal =
       status === 'placing' ? 'the order is still waiting to be sent to the store; cancel it once it is placed' : cancelRefusal(status);
     if (refusal) throw new PouroverError('PRECONDITION_FAILED', `this order can no longer be cancelled: ${refusal}`);
-    const request: OrderRequest = { id: orderId, kind: 'cancel', ...(words ? { reason: words } : {}) };
     const collection = this.replica.collections.orderRequests;
     const asked = await collection.findOne(orderId).exec();
     // An accepted request is final: the order's cancellation is on its way to this device.
     if (asked?.get('answer')?.outcome === 'accepted') return;
-    await collection.incrementalUpsert(request);
+    await collection.incrementalUpsert(request.data);
   }
 
   /** Stops showing a notice, here and, with a notice memory, after a restart. */
