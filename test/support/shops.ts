@@ -8,7 +8,7 @@ import { TcpLink } from './tcp-link.ts';
 
 export type ShopDevice = { name: string; shop: Shop; link: TcpLink; token: string; reopen(): Promise<ShopDevice> };
 
-type Extra = Partial<Pick<ShopOptions, 'now' | 'recheck$' | 'unreceivedAfterMs'>>;
+type Extra = Partial<Pick<ShopOptions, 'now' | 'recheck$' | 'unreceivedAfterMs' | 'dismissedNotices'>>;
 
 /**
  * A device of the demo shopper with the order API, in this process, behind

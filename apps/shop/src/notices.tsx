@@ -1,6 +1,6 @@
 import type { Notice, Shop } from '@pourover/orders';
 import { useEffect } from 'preact/hooks';
-import { formatTime } from './format.ts';
+import { formatTime, orderNumber } from './format.ts';
 import { notifyOnce } from './system-notifications.ts';
 import { useObservable } from './use-observable.ts';
 
@@ -27,8 +27,20 @@ export function Notices({ shop }: { shop: Shop }) {
 }
 
 function text(notice: Notice): string {
-  if (notice.kind === 'split')
-    return 'Some changes reached us after your order was placed from another device. We kept them as a new draft.';
-  if (notice.kind === 'refused') return `We could not place your order: ${notice.reason}.`;
-  return `Your order placed ${formatTime(notice.placedTime)} has not been received by the store yet.`;
+  switch (notice.kind) {
+    case 'split':
+      return 'Some changes reached us after your order was placed from another device. We kept them as a new draft.';
+    case 'refused':
+      return `We could not place your order: ${notice.reason}.`;
+    case 'unreceived':
+      return `Your order placed ${formatTime(notice.placedTime)} has not been received by the store yet.`;
+    case 'cancelRefused':
+      return `Order ${orderNumber(notice.orderId)} could not be cancelled: ${notice.reason}.`;
+    case 'rejected':
+      return `The store could not take order ${orderNumber(notice.orderId)}: ${notice.reason}. Any payment is given back.`;
+    case 'storeCancelled':
+      return `The store cancelled order ${orderNumber(notice.orderId)}: ${notice.reason}. Your payment is given back.`;
+    case 'late':
+      return `Order ${orderNumber(notice.orderId)} is running late: it was due by ${formatTime(notice.slotEnd)}. We are on it.`;
+  }
 }

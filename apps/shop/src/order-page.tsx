@@ -1,31 +1,10 @@
-import type { OrderView } from '@pourover/orders';
+import type { OrderView, Shop } from '@pourover/orders';
+import { CancelOrder } from './cancel-order.tsx';
 import { formatCents, formatSlot, formatTime, orderNumber, plural } from './format.ts';
+import { timelineOf } from './order-timeline.ts';
 
-type Step = { label: string; at?: string | undefined; detail?: string | undefined; state: 'done' | 'now' | 'next' | 'failed' };
-
-/** What happened to an order so far and what comes next: started, placed (or waiting to be sent), received or rejected, delivered. */
-export function timelineOf(order: OrderView): Step[] {
-  const placed = order.status === 'placed' || order.status === 'received' || order.status === 'rejected';
-  const steps: Step[] = [{ label: 'Started', at: order.createdTime, state: 'done' }];
-  if (order.status === 'draft')
-    steps.push({ label: order.refusal ? 'Not placed' : 'Placed', detail: order.refusal?.reason, state: order.refusal ? 'failed' : 'next' });
-  else if (order.status === 'placing')
-    steps.push({ label: 'Placed on this device', detail: 'It is sent to the store as soon as this device is online.', state: 'now' });
-  else steps.push({ label: 'Placed', at: order.placedTime, state: 'done' });
-  if (order.status === 'rejected') steps.push({ label: 'Not accepted by the store', detail: order.rejectReason, state: 'failed' });
-  else
-    steps.push({
-      label: 'Received by the store',
-      at: order.receivedTime,
-      state: order.status === 'received' ? 'done' : placed ? 'now' : 'next',
-    });
-  if (order.status !== 'rejected')
-    steps.push({ label: 'Delivery', detail: order.slot ? formatSlot(order.slot) : 'Choose a delivery slot', state: 'next' });
-  return steps;
-}
-
-/** One order: its confirmation right after placing, its number, slot, items and timeline. */
-export function OrderPage({ order, placed }: { order: OrderView | undefined; placed: boolean }) {
+/** One order: its confirmation right after placing, its number, slot, timeline with times, cancelling it, and its items. */
+export function OrderPage({ shop, order, placed }: { shop: Shop; order: OrderView | undefined; placed: boolean }) {
   if (!order) {
     return (
       <section aria-labelledby="order-heading">
@@ -36,7 +15,7 @@ export function OrderPage({ order, placed }: { order: OrderView | undefined; pla
       </section>
     );
   }
-  const confirmed = placed && order.status !== 'draft' && order.status !== 'rejected';
+  const confirmed = placed && order.status !== 'draft' && order.status !== 'rejected' && order.status !== 'cancelled';
   return (
     <section class="order-page" aria-labelledby="order-heading">
       {confirmed ? (
@@ -52,6 +31,11 @@ export function OrderPage({ order, placed }: { order: OrderView | undefined; pla
           Not placed: {order.refusal.reason}. <a href="/order">Change your order</a> and place it again.
         </p>
       ) : null}
+      {order.status === 'outForDelivery' ? (
+        <p class="on-the-way" role="status">
+          Your driver is on the way.
+        </p>
+      ) : null}
       <ol class="timeline" aria-label="What happened to this order">
         {timelineOf(order).map((step) => (
           <li key={step.label} class={`step step-${step.state}`}>
@@ -61,6 +45,7 @@ export function OrderPage({ order, placed }: { order: OrderView | undefined; pla
           </li>
         ))}
       </ol>
+      <CancelOrder shop={shop} order={order} />
       <h2>Items</h2>
       <ul class="order-items">
         {order.items.map((item) => (

@@ -14,7 +14,11 @@ export const statusWords: Record<OrderView['status'], string> = {
   rejected: 'Rejected',
 };
 
-/** Orders past the draft stage, newest first, each linking to its page: placing → placed → received, or rejected with the reason. */
+/**
+ * Orders past the draft stage, newest first, each linking to its page with
+ * the step it is at (placing → placed → received → … → delivered), or
+ * cancelled or rejected with the reason.
+ */
 export function OrdersList({ orders }: { orders: readonly OrderView[] }) {
   const shown = orders.filter((order) => order.status !== 'draft');
   return (
@@ -38,7 +42,13 @@ export function OrdersList({ orders }: { orders: readonly OrderView[] }) {
             </p>
             <p>{order.items.map((item) => `${item.count} × ${item.name}`).join(', ')}</p>
             {order.slot ? <p>Delivery {formatSlot(order.slot)}</p> : null}
+            {order.status === 'outForDelivery' ? <p class="on-the-way">Your driver is on the way.</p> : null}
             {order.rejectReason ? <p class="reason">Not accepted: {order.rejectReason}</p> : null}
+            {order.status === 'cancelled' && order.cancelReason ? (
+              <p class="reason">
+                {order.cancelledBy === 'store' ? 'Cancelled by the store' : 'Cancelled'}: {order.cancelReason}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -3,6 +3,7 @@ import { openShop, type Shop } from '@pourover/orders';
 import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/sync-client';
 import { forgetDevice } from '@pourover/sync-client/device-presence';
 import { forgetDeviceName, rememberDeviceName } from './device-name.ts';
+import { dismissedNotices } from './dismissed-notices.ts';
 import type { SignIn } from './sign-in-kinds.ts';
 
 const url = location.origin;
@@ -30,7 +31,7 @@ async function openWith(signIn?: SignIn): Promise<Shop> {
       return blessed;
     },
   });
-  return openShop({ url, blessing: credentials, name: DATABASE, appBuild: APP_BUILD });
+  return openShop({ url, blessing: credentials, name: DATABASE, appBuild: APP_BUILD, dismissedNotices });
 }
 
 /** The shop of a device that signed in before (its keys and blessing are in IndexedDB). */

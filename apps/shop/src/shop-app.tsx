@@ -80,7 +80,7 @@ function ShopScreens({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => voi
         ) : null}
         {route.screen === 'order-page' ? (
           loaded ? (
-            <OrderPage order={orders.find((order) => order.id === route.id)} placed={route.placed} />
+            <OrderPage shop={shop} order={orders.find((order) => order.id === route.id)} placed={route.placed} />
           ) : (
             <p role="status">Opening your order…</p>
           )

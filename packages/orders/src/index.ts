@@ -1,8 +1,9 @@
-export { Shop, type ShopOptions } from './shop.ts';
-export type { OrderView, OrderItemView } from './order-view.ts';
+export { Shop, type NoticeMemory, type ShopOptions } from './shop.ts';
+export type { CancelRequestView, OrderView, OrderItemView } from './order-view.ts';
 export type { Notice } from './notices.ts';
 export { pouroverDeviceApp, pouroverDriverApp, type ShopReplica, type DriverReplica } from './device-app.ts';
 export { draftMerge } from './draft-merge.ts';
+export { cancelRefusal } from './lifecycle.ts';
 
 import { Shop, type ShopOptions } from './shop.ts';
 

@@ -1,4 +1,4 @@
-import type { CatalogItem, Order } from '@pourover/schemas';
+import type { CatalogItem, Order, OrderRequest } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { orderLists, type OrderSources, type OrderView } from './order-view.ts';
 
@@ -36,6 +36,7 @@ describe('the order lists', () => {
     processed: [order('old', 'received', 2, '2026-11-20T10:00:00.000Z'), order('older', 'received', 3, '2026-11-10T10:00:00.000Z')],
     catalog,
     slots: new Map(),
+    requests: new Map(),
   };
 
   it('show every order once, newest first, where it went furthest', () => {
@@ -67,5 +68,51 @@ describe('the order lists', () => {
 
     expect(viewOf(after, 'old')).not.toBe(viewOf(before, 'old'));
     expect(viewOf(after, 'old')?.items[0]).toMatchObject({ priceCents: 1_700, lineCents: 3_400 });
+  });
+
+  it('show the steps with their times, the driver, the cancellation and the refund', () => {
+    const steps = [
+      { status: 'received', at: '2026-11-20T10:01:00.000Z' },
+      { status: 'preparing', at: '2026-11-20T10:05:00.000Z' },
+      { status: 'cancelled', at: '2026-11-20T10:07:00.000Z' },
+    ] as const;
+    const cancelled = {
+      ...order('old', 'cancelled', 2, '2026-11-20T10:00:00.000Z'),
+      steps: [...steps],
+      driverId: 'drivers:dana',
+      cancelReason: 'out of beans',
+      cancelledBy: 'store',
+      refundedTime: '2026-11-20T10:08:00.000Z',
+    } satisfies Order;
+    const shown = viewOf(orderLists()({ ...sources, processed: [cancelled] }), 'old');
+
+    expect(shown).toMatchObject({
+      status: 'cancelled',
+      steps,
+      driverId: 'drivers:dana',
+      cancelReason: 'out of beans',
+      cancelledBy: 'store',
+      refundedTime: '2026-11-20T10:08:00.000Z',
+    });
+    expect(shown?.cancelRequest).toBeUndefined();
+    expect(viewOf(orderLists()(sources), 'placed')?.steps).toEqual([]);
+  });
+
+  it('show where a request to cancel stands: waiting, then the answer', () => {
+    const list = orderLists();
+    const asked: OrderRequest = { id: 'old', kind: 'cancel', reason: 'plans changed' };
+    const waiting = list({ ...sources, requests: new Map([['old', asked]]) });
+    expect(viewOf(waiting, 'old')?.cancelRequest).toEqual({ state: 'waiting', reason: 'plans changed' });
+    expect(viewOf(waiting, 'older')).toBe(viewOf(list(sources), 'older'));
+
+    const answer = { outcome: 'refused', reason: 'the order is already out for delivery', at: '2026-11-20T11:00:00.000Z' } as const;
+    const refused = list({ ...sources, requests: new Map([['old', { ...asked, answer }]]) });
+    expect(viewOf(refused, 'old')?.cancelRequest).toEqual({ state: 'refused', reason: 'plans changed', answer });
+
+    const accepted = list({
+      ...sources,
+      requests: new Map([['old', { id: 'old', kind: 'cancel', answer: { ...answer, outcome: 'accepted' } }]]),
+    });
+    expect(viewOf(accepted, 'old')?.cancelRequest).toEqual({ state: 'accepted', answer: { ...answer, outcome: 'accepted' } });
   });
 });

@@ -5,17 +5,21 @@ import {
   editDraft,
   editDraftWithFields,
   emptyDraftUpdate,
+  orderRequest,
   type CatalogItem,
   type ShopperCollectionName,
   type DeliverySlot,
   type DraftEdit,
   type Order,
+  type OrderRequest,
+  type OrderStatus,
 } from '@pourover/schemas';
 import type { RxCollection } from 'rxdb/plugins/core';
 import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
 import { pouroverDeviceApp, type ShopReplica } from './device-app.ts';
 import { draftConflictHandler } from './draft-conflicts.ts';
+import { cancelRefusal } from './lifecycle.ts';
 import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
 import { orderLists, type OrderView } from './order-view.ts';
@@ -25,11 +29,23 @@ export type ShopOptions = Omit<ReplicaOptions<ShopperCollectionName>, 'app' | 'b
   now?: () => number;
   /** A placed order not received after this long gets a notice (default 15 minutes). */
   unreceivedAfterMs?: number;
+  /** An order not delivered this long after its slot's end gets a notice (default 15 minutes). */
+  lateAfterMs?: number;
+  /** How long an order's end (rejected, cancelled by the store, a cancellation refused) gets a notice (default 3 days). */
+  recentMs?: number;
   /** When to look at placed orders again (default every minute). */
   recheck$?: Observable<unknown>;
+  /** Where the keys of dismissed notices are kept across restarts (default: in memory only). */
+  dismissedNotices?: NoticeMemory;
 };
 
+/** Keeps the keys of the notices a shopper dismissed, such as in the browser's localStorage. */
+export type NoticeMemory = { load(): readonly string[]; save(keys: readonly string[]): void };
+
 const FIFTEEN_MINUTES = 15 * 60_000;
+const THREE_DAYS = 3 * 24 * 60 * 60_000;
+/** The most dismissed notice keys kept: each names one order, so older ones are long out of date. */
+const REMEMBERED_DISMISSALS = 200;
 
 /**
  * A collection's documents, live, as plain objects. RxDB hands out the same
@@ -54,13 +70,16 @@ export class Shop {
   readonly notices$: Observable<Notice[]>;
   readonly status$: Observable<SyncStatus>;
   readonly #prices: Map<string, number>;
-  readonly #dismissed = new BehaviorSubject<ReadonlySet<string>>(new Set());
+  readonly #dismissed: BehaviorSubject<ReadonlySet<string>>;
+  readonly #memory: NoticeMemory | undefined;
   readonly #now: () => number;
 
   private constructor(replica: ShopReplica, prices: Map<string, number>, options: ShopOptions) {
     this.replica = replica;
     this.#prices = prices;
     this.#now = options.now ?? Date.now;
+    this.#memory = options.dismissedNotices;
+    this.#dismissed = new BehaviorSubject<ReadonlySet<string>>(new Set(this.#memory?.load() ?? []));
     const { collections } = replica;
     const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
     this.catalog$ = docs<CatalogItem>(collections.catalog).pipe(
@@ -77,11 +96,16 @@ export class Shop {
       processed: docs<Order>(collections.processedOrders),
       catalog: this.catalog$.pipe(map(byId)),
       slots: this.slots$.pipe(map(byId)),
+      requests: docs<OrderRequest>(collections.orderRequests).pipe(map(byId)),
     }).pipe(map(orderLists()), shareReplay({ bufferSize: 1, refCount: true }));
-    const unreceivedAfterMs = options.unreceivedAfterMs ?? FIFTEEN_MINUTES;
+    const judged = {
+      unreceivedAfterMs: options.unreceivedAfterMs ?? FIFTEEN_MINUTES,
+      lateAfterMs: options.lateAfterMs ?? FIFTEEN_MINUTES,
+      recentMs: options.recentMs ?? THREE_DAYS,
+    };
     const recheck$ = (options.recheck$ ?? interval(60_000)).pipe(startWith(null));
     this.notices$ = combineLatest([this.orders$, this.#dismissed, recheck$]).pipe(
-      map(([orders, dismissed]) => noticesOf(orders, { now: this.#now(), unreceivedAfterMs, dismissed })),
+      map(([orders, dismissed]) => noticesOf(orders, { ...judged, now: this.#now(), dismissed })),
     );
     this.status$ = replica.status$;
   }
@@ -171,9 +195,35 @@ export class Shop {
     });
   }
 
-  /** Stops showing a notice. */
+  /**
+   * Asks the store to cancel an order: one write on the device, sent when it
+   * is online and answered by the server on arrival (the order's
+   * `cancelRequest`). Asking again after a refusal asks anew. Refused here,
+   * with a PRECONDITION_FAILED error saying why, when the order as this
+   * device knows it can no longer be cancelled.
+   */
+  async requestCancel(orderId: string, reason?: string): Promise<void> {
+    const words = reason?.trim() ?? '';
+    const request = orderRequest.safeParse({ id: orderId, kind: 'cancel', ...(words ? { reason: words } : {}) });
+    if (!request.success)
+      throw new PouroverError('BAD_INPUT', 'an order id is a UUID or a ULID, and a reason for cancelling has at most 500 characters');
+    const status = await this.#statusOf(orderId);
+    if (!status) throw new PouroverError('NOT_FOUND', `there is no order ${orderId} on this device`);
+    const refusal =
+      status === 'placing' ? 'the order is still waiting to be sent to the store; cancel it once it is placed' : cancelRefusal(status);
+    if (refusal) throw new PouroverError('PRECONDITION_FAILED', `this order can no longer be cancelled: ${refusal}`);
+    const collection = this.replica.collections.orderRequests;
+    const asked = await collection.findOne(orderId).exec();
+    // An accepted request is final: the order's cancellation is on its way to this device.
+    if (asked?.get('answer')?.outcome === 'accepted') return;
+    await collection.incrementalUpsert(request.data);
+  }
+
+  /** Stops showing a notice, here and, with a notice memory, after a restart. */
   dismiss(noticeKey: string) {
-    this.#dismissed.next(new Set([...this.#dismissed.value, noticeKey]));
+    const dismissed = [...this.#dismissed.value, noticeKey];
+    this.#dismissed.next(new Set(dismissed));
+    this.#memory?.save(dismissed.slice(-REMEMBERED_DISMISSALS));
   }
 
   async close() {
@@ -196,6 +246,16 @@ export class Shop {
   async #paymentToken(): Promise<string> {
     const profile = await this.replica.collections.user.findOne().exec();
     return String(profile?.get('paymentToken') ?? '');
+  }
+
+  /** An order's status as this device knows it: where it went furthest (processed over placed over draft). */
+  async #statusOf(orderId: string): Promise<OrderStatus | undefined> {
+    const { processedOrders, placedOrders, draftOrders } = this.replica.collections;
+    for (const collection of [processedOrders, placedOrders, draftOrders]) {
+      const doc = await collection.findOne(orderId).exec();
+      if (doc) return doc.get('status') as OrderStatus;
+    }
+    return undefined;
   }
 
   async #draft(orderId: string) {
