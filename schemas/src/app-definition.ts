@@ -29,8 +29,11 @@ export type SyncgroupMember = { pattern: string; grants: readonly Grant[] };
  */
 export type ConflictRule = 'field-lww' | 'yjs-merge' | 'server-wins';
 
-/** `shopper`: one copy in each user's own replica; `store`: one copy in the root replica, read by all. */
-export type Home = 'shopper' | 'store';
+/**
+ * `shopper`: one copy in each user's own replica; `driver`: one copy in each
+ * driver's own replica; `store`: one copy in the root replica, read by all.
+ */
+export type Home = 'shopper' | 'driver' | 'store';
 
 export type CollectionSpec = {
   name: string;
