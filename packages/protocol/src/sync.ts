@@ -15,7 +15,7 @@ import { z } from 'zod';
  * 10 (2026-12-05): store epochs: checkpoints, stream positions and `ready` name the epoch; a pull from another epoch is `reset`.
  *    Requests name the client's protocol (PROTOCOL_HEADER) and app build; `UPDATE_NEEDED` (426) for a protocol no longer served.
  * 11 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
- * 12 (2026-12-05): a named replica may be a driver's (`bluebottle:drivers:<id>`). A widening: v11 clients are served as before.
+ * 12 (2026-12-05): a named replica may be a driver's (`<store>:drivers:<id>`). A widening: v11 clients are served as before.
  */
 export const PROTOCOL_VERSION = 12;
 

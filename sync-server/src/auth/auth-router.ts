@@ -57,7 +57,7 @@ export const authRouter = router({
 
   /**
    * The store owner's sign-in, with a single-use code made on the server's console (`pourover-server owner-code`).
-   * With a device name and public key, the browser becomes one of the owner's devices (`bluebottle:owners:<id>`):
+   * With a device name and public key, the browser becomes one of the owner's devices (`<store>:owners:<id>`):
    * authorized as the store, refreshed like a shopper's device, listed and revocable (`owner.devices`). Without,
    * it gets the store's blessing for 12 hours and nothing to refresh it with, as scripts always have.
    */

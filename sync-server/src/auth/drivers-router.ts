@@ -37,8 +37,8 @@ async function activeDriver(ctx: Context, id: string): Promise<DriverRecord> {
 const shown = (driver: DriverRecord) => ({ id: driver.id, name: driver.name, createdAt: driver.createdAt });
 
 /**
- * The store's drivers: each is `bluebottle:drivers:<id>`, its phones
- * `bluebottle:drivers:<id>:<device>`, paired with a single-use code the
+ * The store's drivers: each is `<store>:drivers:<id>`, its phones
+ * `<store>:drivers:<id>:<device>`, paired with a single-use code the
  * store makes (as a shopper pairs a second device). A driver's blessing is
  * a member of none of the shop's syncgroups, so it reads nothing of any
  * shopper nor the store's collections; its own replica holds the

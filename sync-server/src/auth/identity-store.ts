@@ -4,14 +4,14 @@ import type { Readiness } from '../store/store.ts';
 
 /**
  * A device: a shopper's, a driver's or one of the store owner's. `shopperId` is the account it belongs to
- * (and its devices are counted and listed by): a shopper's id, a driver's replica name (`bluebottle:drivers:<id>`),
- * or the store's name (`bluebottle`) for the owner's devices.
+ * (and its devices are counted and listed by): a shopper's id, a driver's replica name (`<store>:drivers:<id>`),
+ * or the store's own name for the owner's devices.
  */
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
 /** A redeemed pairing code names the account it was made for (as `DeviceRecord.shopperId` does). */
 export type Redemption = { ok: true; shopperId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 export type NewDevice = { name: string; shopperId: string; publicKey: JsonWebKey | null };
-/** A driver the store added; a removed one keeps its record (its name in past deliveries), its devices revoked. */
+/** A driver the store added; a removed one keeps its record (its name in what it did), its devices revoked. */
 export type DriverRecord = { id: string; name: string; createdAt: string; removedAt: string | null };
 export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
 

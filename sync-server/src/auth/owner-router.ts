@@ -11,7 +11,7 @@ function storeCaller(ctx: StoreContext): { device: string | undefined } {
   return { device: ctx.principal.device };
 }
 
-/** The store owner's devices (`bluebottle:owners:<id>`), each signed in with a console code, listed and revoked by the store. */
+/** The store owner's devices (`<store>:owners:<id>`), each signed in with a console code, listed and revoked by the store. */
 export const ownerRouter = router({
   devices: authedProcedure.query(async ({ ctx }) => {
     const { device: current } = storeCaller(ctx);

@@ -82,7 +82,7 @@ const homeOfReplica = (replica: string): Home => (replica === STORE ? 'store' : 
  * finds nothing), never write or administer them. A shopper's replica holds
  * none of a driver's collections and a driver's none of a shopper's: there
  * nothing may be done with them at all, so `$owner` of a driver's replica
- * never reaches a shopper's collection (a profile, an order), nor the
+ * never reaches a shopper's collection (a profile, say), nor the
  * reverse.
  */
 function grantsIn(app: ServerApp, replica: string, collection: string, grants: readonly Grant[]): readonly Grant[] {
