@@ -29,20 +29,17 @@ export type SyncgroupMember = { pattern: string; grants: readonly Grant[] };
  */
 export type ConflictRule = 'field-lww' | 'yjs-merge' | 'server-wins';
 
-/** `shopper`: one copy in each user's own replica; `store`: one copy in the root replica, read by all. */
-export type Home = 'shopper' | 'store';
+/**
+ * `shopper`: one copy in each user's own replica; `driver`: one copy in each
+ * driver's own replica; `store`: one copy in the root replica, read by all.
+ */
+export type Home = 'shopper' | 'driver' | 'store';
 
 export type CollectionSpec = {
   name: string;
   schema: z.ZodObject;
   primaryKey: 'id';
   home: Home;
-  /**
-   * For a collection homed in users' own replicas: the pattern those
-   * replicas' names match (one kind of user's, say), so it is never read or
-   * written in another kind's replica.
-   */
-  livesIn?: string;
   conflict: ConflictRule;
   syncgroup: readonly SyncgroupMember[];
 };

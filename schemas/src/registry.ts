@@ -32,13 +32,11 @@ export const shopperCollectionNames = collectionNames.filter(
 const OWNER = OWNER_PATTERN;
 const STORE_ONLY = `${STORE}:$`;
 const ALL_SHOPPERS = `${STORE}:users`;
-const DRIVERS = `${STORE}:drivers`;
 
 /** The shop's collections: the app definition's collection list the engine takes. */
 export const collections: { readonly [K in CollectionName]: CollectionSpec & { name: K } } = {
   user: {
     name: 'user',
-    livesIn: ALL_SHOPPERS,
     schema: userProfile,
     primaryKey: 'id',
     home: 'shopper',
@@ -50,7 +48,6 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   draftOrders: {
     name: 'draftOrders',
-    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -59,7 +56,6 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   placedOrders: {
     name: 'placedOrders',
-    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -71,7 +67,6 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   processedOrders: {
     name: 'processedOrders',
-    livesIn: ALL_SHOPPERS,
     schema: order,
     primaryKey: 'id',
     home: 'shopper',
@@ -83,7 +78,6 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   orderRequests: {
     name: 'orderRequests',
-    livesIn: ALL_SHOPPERS,
     schema: orderRequest,
     primaryKey: 'id',
     home: 'shopper',
@@ -95,10 +89,9 @@ export const collections: { readonly [K in CollectionName]: CollectionSpec & { n
   },
   deliveries: {
     name: 'deliveries',
-    livesIn: DRIVERS,
     schema: delivery,
     primaryKey: 'id',
-    home: 'shopper',
+    home: 'driver',
     conflict: 'server-wins',
     syncgroup: [
       { pattern: OWNER, grants: ['read', 'write'] },

@@ -5,6 +5,7 @@
  * tests when a test file calls it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { driverReplica } from '@pourover/schemas';
 import type { IdentityStore } from '../src/auth/identity-store.ts';
 
 export type IdentityUnderTest = {
@@ -18,6 +19,7 @@ export type IdentityUnderTest = {
 const SHOPPER = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 const device = (label: string, shopperId = SHOPPER) => `bluebottle:users:${shopperId}:${label}`;
+const driverDevice = (driverId: string, label: string) => `${driverReplica(driverId)}:${label}`;
 const key = (x: string): JsonWebKey => ({ kty: 'EC', crv: 'P-256', x, y: 'y' });
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 23, 10) + ms);
 const MINUTE = 60_000;
@@ -153,6 +155,39 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       const results = await Promise.all(Array.from({ length: 6 }, () => identity.setSyncgroup('r', 'user', members, 2)));
       expect(results.filter((result) => result === 3)).toHaveLength(1);
       expect((await reopen()).syncgroup('r', 'user')).toEqual({ members, version: 3 });
+    });
+
+    it('records drivers, lists those not removed, and removes one once, revoking all its devices together', async () => {
+      const { identity, reopen } = await fresh();
+      const heard: string[] = [];
+      identity.onRevoked((name) => heard.push(name));
+      await identity.createDriver({ id: 'dana', name: 'Dana Diaz' }, at(0));
+      await identity.createDriver({ id: 'eli', name: 'Eli' }, at(1));
+      const danaPhone = { name: driverDevice('dana', 'phone'), shopperId: driverReplica('dana'), publicKey: key('a') };
+      const danaSpare = { name: driverDevice('dana', 'spare'), shopperId: driverReplica('dana'), publicKey: key('b') };
+      const eliPhone = { name: driverDevice('eli', 'phone'), shopperId: driverReplica('eli'), publicKey: key('c') };
+      for (const one of [danaPhone, danaSpare, eliPhone])
+        expect(await identity.registerDevice(one, at(2), { maxActive: 5 })).toBe('registered');
+      expect(await identity.driver('dana')).toEqual({ id: 'dana', name: 'Dana Diaz', createdAt: at(0).toISOString(), removedAt: null });
+      expect((await identity.drivers()).map((driver) => driver.id)).toEqual(['dana', 'eli']);
+
+      expect(await identity.removeDriver('dana', at(MINUTE))).toBe(true);
+      expect(await identity.removeDriver('dana', at(2 * MINUTE))).toBe(false);
+      expect(await identity.removeDriver('nobody', at(2 * MINUTE))).toBe(false);
+      expect(heard.sort()).toEqual([danaPhone.name, danaSpare.name]);
+      expect(identity.isRevoked(danaPhone.name) && identity.isRevoked(danaSpare.name)).toBe(true);
+      expect(identity.isRevoked(eliPhone.name)).toBe(false);
+      expect(await identity.driver('dana')).toMatchObject({ removedAt: at(MINUTE).toISOString() });
+      expect((await identity.drivers()).map((driver) => driver.id)).toEqual(['eli']);
+      expect((await identity.devices(driverReplica('dana'))).map((device) => device.revokedAt)).toEqual([
+        at(MINUTE).toISOString(),
+        at(MINUTE).toISOString(),
+      ]);
+
+      const again = await reopen();
+      expect(again.isRevoked(danaSpare.name)).toBe(true);
+      expect(again.isRevoked(eliPhone.name)).toBe(false);
+      expect((await again.drivers()).map((driver) => driver.id)).toEqual(['eli']);
     });
 
     it('creates one account per email, whatever its letter case', async () => {

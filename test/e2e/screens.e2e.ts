@@ -99,6 +99,21 @@ describe('every screen', () => {
     await owner.getByRole('heading', { name: 'Delivery slots' }).waitFor();
     await owner.getByLabel('Price in dollars').first().waitFor();
     await check(owner, 'owner-editor');
+    await owner.getByRole('link', { name: 'Drivers and devices' }).click();
+    await owner.getByLabel('New driver’s name').fill(`Driver ${width}`);
+    await owner.getByRole('button', { name: 'Add driver' }).click();
+    await owner.getByRole('button', { name: `Pair a phone for Driver ${width}` }).click();
+    const code = (await owner.getByTestId('driver-pairing-code').textContent()) ?? '';
+    await owner.getByRole('list', { name: 'Signed-in owner devices' }).getByRole('listitem').first().waitFor();
+    await check(owner, 'owner-drivers');
+
+    const driver = await context.newPage();
+    await driver.goto(`${served.server.url}/driver#code=${code}`);
+    expect(await driver.getByLabel('Pairing code or link').inputValue()).toBe(code);
+    await check(driver, 'driver-sign-in');
+    await driver.getByRole('button', { name: 'Sign in as a driver' }).click();
+    await driver.getByText('No deliveries assigned to you.').waitFor();
+    await check(driver, 'driver-view');
 
     expect(problems).toEqual(Object.fromEntries(Object.keys(problems).map((screen) => [screen, []])));
     await context.close();

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AppUpdate } from './app-update.tsx';
 import { pairingCodeOf } from './pairing-link.ts';
 import { followLink, navigate } from './router.ts';
+import { routeOf } from './routes.ts';
 import { SignInScreen } from './sign-in.tsx';
 import type { SignIn } from './sign-in-kinds.ts';
 import { explain } from './words/error-words.ts';
@@ -19,10 +20,11 @@ config({ jitless: true });
 /**
  * The first screen loads only what it shows: the sign-in screen is here;
  * the shop (with RxDB) loads once a device is signed in, the store owner's
- * view only for the owner, each as a chunk of its own.
+ * view only for the owner and a driver's only at /driver, each as a chunk of its own.
  */
 const ShopApp = lazy(() => import('./shop-app.tsx'));
 const OwnerView = lazy(() => import('./owner/owner-view.tsx'));
+const DriverApp = lazy(() => import('./driver/driver-app.tsx'));
 const SESSION_CHANNEL = 'pourover-session';
 
 /** The code of the pairing link the app was opened at, taken off the address so a reload doesn't offer a spent code again. */
@@ -80,12 +82,13 @@ function Shopper() {
 }
 
 const root = document.getElementById('app');
+const isDriverPage = routeOf(location.pathname).screen === 'driver';
 if (root) {
   document.addEventListener('click', followLink);
   render(
     <>
       <AppUpdate />
-      {location.pathname.startsWith('/owner') ? (
+      {location.pathname.startsWith('/owner') || isDriverPage ? (
         <Suspense
           fallback={
             <main>
@@ -93,7 +96,7 @@ if (root) {
             </main>
           }
         >
-          <OwnerView />
+          {isDriverPage ? <DriverApp /> : <OwnerView />}
         </Suspense>
       ) : (
         <Shopper />

@@ -9,6 +9,13 @@ describe('pairing links', () => {
     expect(pairingCodeOf(pairingUrl(origin, 'AB12CD34'), origin)).toBe('AB12CD34');
   });
 
+  it('carry a driver’s code to the driver’s sign-in, and only there', () => {
+    expect(pairingUrl(origin, 'AB12CD34', '/driver')).toBe('https://shop.example/driver#code=AB12CD34');
+    expect(pairingCodeOf(pairingUrl(origin, 'AB12CD34', '/driver'), origin, '/driver')).toBe('AB12CD34');
+    expect(pairingCodeOf(pairingUrl(origin, 'AB12CD34', '/driver'), origin)).toBeUndefined();
+    expect(pairingCodeOf(pairingUrl(origin, 'AB12CD34'), origin, '/driver')).toBeUndefined();
+  });
+
   it('take a bare code, in any case', () => {
     expect(pairingCodeOf(' ab12cd34 ', origin)).toBe('AB12CD34');
   });

@@ -9,9 +9,12 @@ const pairingCode = z.pipe(
 
 const pairingFragment = z.object({ code: pairingCode });
 
-/** The page a pairing QR code opens: the shop's sign-in with the code filled in (in the fragment, so it never reaches a server). */
-export function pairingUrl(origin: string, code: string): string {
-  return `${origin}/pair#${new URLSearchParams({ code })}`;
+/** The pages a pairing link opens: a shopper's second device pairs at `/pair`, a driver's phone signs in at `/driver`. */
+export type PairingPage = '/pair' | '/driver';
+
+/** The page a pairing QR code opens: the sign-in with the code filled in (in the fragment, so it never reaches a server). */
+export function pairingUrl(origin: string, code: string, page: PairingPage = '/pair'): string {
+  return `${origin}${page}#${new URLSearchParams({ code })}`;
 }
 
 /**
@@ -19,11 +22,11 @@ export function pairingUrl(origin: string, code: string): string {
  * or the address the app opened at) or a bare code. Anything else, including
  * another site's link, gives undefined.
  */
-export function pairingCodeOf(text: string, origin: string): string | undefined {
+export function pairingCodeOf(text: string, origin: string, page: PairingPage = '/pair'): string | undefined {
   const bare = pairingCode.safeParse(text);
   if (bare.success) return bare.data;
-  const url = parseUrl(text);
-  if (url?.origin !== origin || url.pathname !== '/pair') return undefined;
+  const url = parseUrl(text.trim());
+  if (url?.origin !== origin || url.pathname !== page) return undefined;
   const fragment = pairingFragment.safeParse(Object.fromEntries(new URLSearchParams(url.hash.slice(1))));
   return fragment.success ? fragment.data.code : undefined;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { pairingCodeOf } from './pairing-link.ts';
+import { pairingCodeOf, type PairingPage } from './pairing-link.ts';
 
 type QrDetector = { detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]> };
 type QrDetectorConstructor = { new (options: { formats: string[] }): QrDetector; getSupportedFormats(): Promise<string[]> };
@@ -21,7 +21,7 @@ function stop(camera: MediaStream) {
 }
 
 /** Reads a pairing QR code with the camera. Shown only where the browser can; typing the code works everywhere. */
-export function ScanPairingCode({ onCode }: { onCode: (code: string) => void }) {
+export function ScanPairingCode({ onCode, page = '/pair' }: { onCode: (code: string) => void; page?: PairingPage }) {
   const [detector, setDetector] = useState<QrDetector | undefined>(undefined);
   const [scanning, setScanning] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -39,7 +39,7 @@ export function ScanPairingCode({ onCode }: { onCode: (code: string) => void }) 
       await view.play();
       while (!stopped) {
         for (const { rawValue } of await detector.detect(view)) {
-          const code = pairingCodeOf(rawValue, location.origin);
+          const code = pairingCodeOf(rawValue, location.origin, page);
           if (code) return onCode(code);
           setMessage('That QR code is not a pairing code from this shop.');
         }
@@ -57,7 +57,7 @@ export function ScanPairingCode({ onCode }: { onCode: (code: string) => void }) 
       stopped = true;
       if (camera) stop(camera);
     };
-  }, [scanning, detector]);
+  }, [scanning, detector, page]);
   if (!detector) return null;
   return (
     <div class="scanner">

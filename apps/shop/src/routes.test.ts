@@ -18,10 +18,12 @@ describe('the shop’s addresses', () => {
     expect(routeOf('/owner')).toEqual({ screen: 'owner', tab: 'board' });
     expect(routeOf('/owner/editor')).toEqual({ screen: 'owner', tab: 'editor' });
     expect(routeOf('/owner/deliveries')).toEqual({ screen: 'owner', tab: 'deliveries' });
+    expect(routeOf('/owner/drivers')).toEqual({ screen: 'owner', tab: 'drivers' });
+    expect(routeOf('/driver')).toEqual({ screen: 'driver' });
   });
 
   it('show a page of their own for an address the shop does not know', () => {
-    for (const path of ['/nope', '/orders/not-an-id', '/coffee/extra', '/owner/else', '/a/b/c'])
+    for (const path of ['/nope', '/orders/not-an-id', '/coffee/extra', '/owner/else', '/driver/else', '/drivers', '/a/b/c'])
       expect(routeOf(path), path).toEqual({ screen: 'not-found' });
   });
 });

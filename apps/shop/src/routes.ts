@@ -6,7 +6,8 @@ export type Route =
   | { screen: 'order-page'; id: string; placed: boolean }
   | { screen: 'profile' }
   | { screen: 'devices' }
-  | { screen: 'owner'; tab: 'board' | 'deliveries' | 'editor' }
+  | { screen: 'owner'; tab: 'board' | 'deliveries' | 'editor' | 'drivers' }
+  | { screen: 'driver' }
   | { screen: 'not-found' };
 
 const ORDER_ID = /^[0-9a-f-]{36}$|^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -24,7 +25,8 @@ export function routeOf(pathname: string, search = ''): Route {
     return { screen: 'order-page', id: second, placed: new URLSearchParams(search).has('placed') };
   if (first === 'profile' && second === undefined) return { screen: 'profile' };
   if (first === 'devices' && second === undefined) return { screen: 'devices' };
-  if (first === 'owner' && (second === undefined || second === 'deliveries' || second === 'editor'))
+  if (first === 'owner' && (second === undefined || second === 'deliveries' || second === 'editor' || second === 'drivers'))
     return { screen: 'owner', tab: second ?? 'board' };
+  if (first === 'driver' && second === undefined) return { screen: 'driver' };
   return { screen: 'not-found' };
 }

@@ -91,7 +91,7 @@ function ShopScreens({ shop, onSignedOut }: { shop: Shop; onSignedOut: () => voi
             <Devices shop={shop} />
           </Suspense>
         ) : null}
-        {route.screen === 'not-found' || route.screen === 'owner' ? <NotFound /> : null}
+        {route.screen === 'not-found' || route.screen === 'owner' || route.screen === 'driver' ? <NotFound /> : null}
       </main>
       {added ? <AddedToast key={added.at} item={added.item} draft={draft} onClose={() => setAdded(null)} /> : null}
     </>
@@ -113,6 +113,7 @@ function titleOf(route: Route): string {
     case 'devices':
       return 'Your devices';
     case 'owner':
+    case 'driver':
     case 'not-found':
       return 'Not found';
   }

@@ -16,8 +16,9 @@ import { z } from 'zod';
  *    Requests name the client's protocol (PROTOCOL_HEADER) and app build; `UPDATE_NEEDED` (426) for a protocol no longer served.
  * 11 (2026-12-05): a collection is named by any app's name for it, no longer one of a fixed list; the server checks it against its app.
  * 12 (2026-12-05): `leaseHolder`: the store reads who holds a lease, and until when, without taking it (additive).
+ * 13 (2026-12-05): a named replica may be a driver's (`<store>:drivers:<id>`). A widening: v11 and v12 clients are served as before.
  */
-export const PROTOCOL_VERSION = 12;
+export const PROTOCOL_VERSION = 13;
 
 /** The request header naming the protocol version a client speaks; a client without it is served as before negotiation. */
 export const PROTOCOL_HEADER = 'x-pourover-protocol';

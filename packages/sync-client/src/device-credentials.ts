@@ -37,6 +37,7 @@ export class DeviceCredentials implements Credentials {
   readonly #store: DeviceStateStore;
   readonly #client: SyncClient;
   #refreshing: Promise<boolean> | undefined;
+  #refusal: unknown;
 
   private constructor(state: DeviceState, store: DeviceStateStore, client: SyncClient) {
     this.#state = state;
@@ -50,6 +51,11 @@ export class DeviceCredentials implements Credentials {
 
   token(): string {
     return this.#state.token;
+  }
+
+  /** Why the last refresh failed (the server's refusal, or no connection), for the words to show; undefined after one that worked. */
+  get refusal(): unknown {
+    return this.#refusal;
   }
 
   /**
@@ -88,8 +94,10 @@ export class DeviceCredentials implements Credentials {
       const { token } = await this.#client.auth.refresh.mutate({ device: this.#state.blessing, at, signature });
       this.#state = { ...this.#state, token };
       await this.#store.save(this.#state);
+      this.#refusal = undefined;
       return true;
-    } catch {
+    } catch (error) {
+      this.#refusal = error;
       return false;
     }
   }

@@ -1,56 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { PouroverError, PROOF_WINDOW_MS, refreshMessage, type StreamTicketGrant } from '@pourover/protocol';
-import { principalOf, shopperReplica, STORE } from '@pourover/schemas';
+import { credentialOf, isDriverReplica, ownerDevice, principalOf, shopperReplica, STORE } from '@pourover/schemas';
 import { z } from 'zod';
+import { blessDevice, callerOf, codeRefusal, failedAttempt, newDevice, PAIRING_CODE_MS, pairingCode } from './bless-device.ts';
 import { signBlessing } from './blessing-token.ts';
 import { deviceLabel } from './device-label.ts';
 import { devicePublicKey, verifyDeviceProof } from './device-proof.ts';
+import type { DeviceRecord } from './identity-store.ts';
 import { isOwnerCode } from './owner-code.ts';
 import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './passwords.ts';
-import type { Caller } from '../limits/public-attempts.ts';
-import { RateLimited } from '../limits/rate-limited.ts';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc/trpc.ts';
 
-/** A device blessing without a key to refresh it lasts this long (the demo's dev sign-in). */
-const KEYLESS_BLESSING_SECONDS = 30 * 24 * 3600;
-const PAIRING_CODE_MS = 5 * 60_000;
-/** How long the store owner's sign-in lasts. */
+/** How long the store owner's sign-in lasts without a device key (the console code alone, as scripts use it). */
 const STORE_SESSION_SECONDS = 12 * 3600;
-/** When a shopper at the device cap is told to try again: only revoking a device lifts it. */
-const DEVICE_CAP_RETRY_SECONDS = 60;
 /** The one answer to a wrong email or password, whether or not the email has an account. */
 const WRONG_CREDENTIALS = 'the email or the password is wrong';
 
-const pairingCode = z.string().regex(/^[A-Za-z0-9]{8}$/, 'a code is 8 letters and digits');
-
-const newDevice = { device: deviceLabel, publicKey: devicePublicKey.optional() };
-
-/**
- * Registers a shopper's device and blesses it: short-lived when it has a key to refresh with.
- * A new device name past the account's cap is refused; signing in again under a known one is not a new device.
- */
-async function blessDevice(ctx: Context, shopperId: string, label: string, publicKey: JsonWebKey | undefined) {
-  const name = `${shopperReplica(shopperId)}:${label}`;
-  const maxActive = ctx.limits.settings.account.devices;
-  const registered = await ctx.identity.registerDevice({ name, shopperId, publicKey: publicKey ?? null }, ctx.now(), { maxActive });
-  if (registered === 'revoked') throw new PouroverError('FORBIDDEN', `the device ${label} was revoked; sign in under another device name`);
-  if (registered === 'too-many') {
-    throw new RateLimited(
-      `this account already has ${maxActive} devices signed in: revoke one you no longer use (Devices, on one of them), then sign in again`,
-      DEVICE_CAP_RETRY_SECONDS,
-    );
-  }
-  const ttlSeconds = publicKey ? ctx.accessTokenSeconds : KEYLESS_BLESSING_SECONDS;
-  return { token: signBlessing(ctx.key, { name, ttlSeconds, now: ctx.now() }), blessing: name, expiresInSeconds: ttlSeconds };
-}
-
-const callerOf = (ctx: Context, email?: string): Caller => ({ address: ctx.address, email });
-
-/** Counts a failed attempt (a wrong password or pairing code, a forged refresh) against the caller, and makes its refusal. */
-async function failedAttempt(ctx: Context, caller: Caller, message: string): Promise<PouroverError> {
-  await ctx.limits.publicAttempts.failed(caller);
-  return new PouroverError('UNAUTHENTICATED', message);
-}
+/** Registers a shopper's device and blesses it. */
+const blessShopperDevice = (ctx: Context, shopperId: string, label: string, publicKey: JsonWebKey | undefined) =>
+  blessDevice(ctx, { account: shopperId, name: `${shopperReplica(shopperId)}:${label}`, label, publicKey });
 
 /** Whether `password` is the account's, through the node's password-hash gate; an unknown account costs the same hash. */
 function checkPassword(ctx: Context, password: string, account: { passwordHash: string } | undefined): Promise<boolean> {
@@ -58,6 +26,16 @@ function checkPassword(ctx: Context, password: string, account: { passwordHash: 
     ctx.address,
     async () => (await passwordMatches(password, account?.passwordHash ?? UNMATCHABLE_HASH)) && account !== undefined,
   );
+}
+
+/** Why a device's refresh is refused once it was revoked: its own revocation, or its driver's removal. */
+async function whyRevoked(ctx: Context, record: DeviceRecord): Promise<string> {
+  const principal = principalOf(record.name);
+  if (principal?.kind !== 'driver') return 'this device was revoked';
+  const driver = await ctx.identity.driver(principal.driverId);
+  return driver?.removedAt
+    ? 'the store removed this driver: this phone is signed out; ask the store for a new pairing code'
+    : 'this driver’s device was revoked; ask the store for a new pairing code';
 }
 
 function shopperOf(ctx: Context & { principal: NonNullable<Context['principal']> }): string {
@@ -74,21 +52,41 @@ export const authRouter = router({
   devSignIn: publicProcedure.input(z.object(newDevice).strict()).mutation(async ({ ctx, input }) => {
     if (!ctx.devSignIn) throw new PouroverError('FORBIDDEN', 'dev sign-in is not enabled on this server');
     if (!ctx.app.demo) throw new PouroverError('FORBIDDEN', 'this server’s app has no demo user to sign in as');
-    return blessDevice(ctx, ctx.app.demo.user, input.device, input.publicKey);
+    return blessShopperDevice(ctx, ctx.app.demo.user, input.device, input.publicKey);
   }),
 
-  /** The store owner's sign-in, with a single-use code made on the server's console (`pourover-server owner-code`). */
-  storeSignIn: publicProcedure.input(z.object({ code: pairingCode }).strict()).mutation(async ({ ctx, input }) => {
-    const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
-    if (!redeemed.ok || !isOwnerCode(redeemed.shopperId)) {
-      throw await failedAttempt(
-        ctx,
-        callerOf(ctx),
-        'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`',
-      );
-    }
-    return { token: signBlessing(ctx.key, { name: STORE, ttlSeconds: STORE_SESSION_SECONDS, now: ctx.now() }), blessing: STORE };
-  }),
+  /**
+   * The store owner's sign-in, with a single-use code made on the server's console (`pourover-server owner-code`).
+   * With a device name and public key, the browser becomes one of the owner's devices (`<store>:owners:<id>`):
+   * authorized as the store, refreshed like a shopper's device, listed and revocable (`owner.devices`). Without,
+   * it gets the store's blessing for 12 hours and nothing to refresh it with, as scripts always have.
+   */
+  storeSignIn: publicProcedure
+    .input(
+      z
+        .object({ code: pairingCode, device: deviceLabel.optional(), publicKey: devicePublicKey.optional() })
+        .strict()
+        .refine((input) => (input.device === undefined) === (input.publicKey === undefined), 'an owner device brings its name and its key'),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
+      if (!redeemed.ok || !isOwnerCode(redeemed.shopperId)) {
+        throw await failedAttempt(
+          ctx,
+          callerOf(ctx),
+          'this store sign-in code is not valid, or was used or has expired; make a new one with `pourover-server owner-code`',
+        );
+      }
+      if (input.device && input.publicKey) {
+        const { device, publicKey } = input;
+        return blessDevice(ctx, { account: STORE, name: ownerDevice(device), label: device, publicKey });
+      }
+      return {
+        token: signBlessing(ctx.key, { name: STORE, ttlSeconds: STORE_SESSION_SECONDS, now: ctx.now() }),
+        blessing: STORE,
+        expiresInSeconds: STORE_SESSION_SECONDS,
+      };
+    }),
 
   /**
    * A new shopper: an account (scrypt-hashed password), an empty profile in their new replica, and this device blessed.
@@ -115,11 +113,11 @@ export const authRouter = router({
         const account = await ctx.identity.account(input.email);
         if (!(await checkPassword(ctx, input.password, account)) || !account) throw await failedAttempt(ctx, caller, WRONG_CREDENTIALS);
         await ctx.limits.publicAttempts.succeeded(caller);
-        return blessDevice(ctx, account.shopperId, input.device, input.publicKey);
+        return blessShopperDevice(ctx, account.shopperId, input.device, input.publicKey);
       }
       const writes = ctx.app.onSignUp?.({ id: shopperId, name: input.name, email: input.email }) ?? [];
       if (writes.length > 0) await ctx.store.commit(shopperReplica(shopperId), writes, 'all');
-      return blessDevice(ctx, shopperId, input.device, input.publicKey);
+      return blessShopperDevice(ctx, shopperId, input.device, input.publicKey);
     }),
 
   /** Email and password sign-in (scrypt); the device brings its public key. */
@@ -131,7 +129,7 @@ export const authRouter = router({
       const account = await ctx.identity.account(input.email);
       if (!(await checkPassword(ctx, input.password, account)) || !account) throw await failedAttempt(ctx, caller, WRONG_CREDENTIALS);
       await ctx.limits.publicAttempts.succeeded(caller);
-      return blessDevice(ctx, account.shopperId, input.device, input.publicKey);
+      return blessShopperDevice(ctx, account.shopperId, input.device, input.publicKey);
     }),
 
   /** A new access token for a device that proves it holds its key: no sign-in again after days offline. */
@@ -140,7 +138,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const record = await ctx.identity.device(input.device);
       if (!record?.publicKey) throw new PouroverError('UNAUTHENTICATED', 'this device has no key on file; sign in again');
-      if (record.revokedAt) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
+      if (record.revokedAt) throw new PouroverError('UNAUTHENTICATED', await whyRevoked(ctx, record));
       if (Math.abs(Date.parse(input.at) - ctx.now().getTime()) > PROOF_WINDOW_MS) {
         throw new PouroverError('UNAUTHENTICATED', 'the refresh request is too old or too far ahead; check the device clock');
       }
@@ -166,15 +164,11 @@ export const authRouter = router({
 
   redeemPairingCode: publicProcedure.input(z.object({ code: pairingCode, ...newDevice }).strict()).mutation(async ({ ctx, input }) => {
     const redeemed = await ctx.identity.redeemPairingCode(input.code, ctx.now());
-    if (!redeemed.ok || isOwnerCode(redeemed.shopperId)) {
-      const why = {
-        unknown: 'this pairing code is not valid',
-        used: 'this pairing code was already used',
-        expired: 'this pairing code has expired',
-      };
-      throw await failedAttempt(ctx, callerOf(ctx), why[redeemed.ok ? 'unknown' : redeemed.reason]);
+    // A code made for the store's owner or for a driver pairs no shopper's device.
+    if (!redeemed.ok || isOwnerCode(redeemed.shopperId) || isDriverReplica(redeemed.shopperId)) {
+      throw await failedAttempt(ctx, callerOf(ctx), codeRefusal[redeemed.ok ? 'unknown' : redeemed.reason]);
     }
-    return blessDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
+    return blessShopperDevice(ctx, redeemed.shopperId, input.device, input.publicKey);
   }),
 
   /**
@@ -183,7 +177,10 @@ export const authRouter = router({
    */
   streamTicket: authedProcedure.mutation(async ({ ctx }): Promise<StreamTicketGrant> => {
     const seconds = ctx.limits.settings.streamTicketSeconds;
-    return { ticket: await ctx.identity.createStreamTicket(ctx.principal.name, seconds * 1000, ctx.now()), expiresInSeconds: seconds };
+    return {
+      ticket: await ctx.identity.createStreamTicket(credentialOf(ctx.principal), seconds * 1000, ctx.now()),
+      expiresInSeconds: seconds,
+    };
   }),
 
   devices: authedProcedure.query(async ({ ctx }) =>

@@ -1,5 +1,5 @@
 import { PouroverError } from '@pourover/protocol';
-import type { Principal } from '@pourover/schemas';
+import { credentialOf, type Principal } from '@pourover/schemas';
 import type { IdentityStore } from './identity-store.ts';
 
 /** How long a request, or a live stream woken, waits for a node catching up on revocations before it is refused with UNAVAILABLE. */
@@ -13,6 +13,6 @@ export const CATCH_UP_WAIT_MS = 1_000;
  */
 export async function confirmed(deps: { identity: IdentityStore }, principal: Principal): Promise<Principal> {
   await deps.identity.whenReady(CATCH_UP_WAIT_MS);
-  if (deps.identity.isRevoked(principal.name)) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
+  if (deps.identity.isRevoked(credentialOf(principal))) throw new PouroverError('UNAUTHENTICATED', 'this device was revoked');
   return principal;
 }

@@ -2,9 +2,17 @@ import { createHash, randomInt } from 'node:crypto';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type { Readiness } from '../store/store.ts';
 
+/**
+ * A device: a shopper's, a driver's or one of the store owner's. `shopperId` is the account it belongs to
+ * (and its devices are counted and listed by): a shopper's id, a driver's replica name (`<store>:drivers:<id>`),
+ * or the store's own name for the owner's devices.
+ */
 export type DeviceRecord = { name: string; shopperId: string; publicKey: JsonWebKey | null; createdAt: string; revokedAt: string | null };
+/** A redeemed pairing code names the account it was made for (as `DeviceRecord.shopperId` does). */
 export type Redemption = { ok: true; shopperId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 export type NewDevice = { name: string; shopperId: string; publicKey: JsonWebKey | null };
+/** A driver the store added; a removed one keeps its record (its name in what it did), its devices revoked. */
+export type DriverRecord = { id: string; name: string; createdAt: string; removedAt: string | null };
 export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
 
 /**
@@ -49,6 +57,17 @@ export interface IdentityStore {
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
   /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */
   setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number): Promise<number | undefined>;
+  /** Records a new driver. */
+  createDriver(driver: { id: string; name: string }, now: Date): Promise<void>;
+  driver(id: string): Promise<DriverRecord | undefined>;
+  /** The drivers not removed, oldest first. */
+  drivers(): Promise<DriverRecord[]>;
+  /**
+   * Removes a driver and, in the same transaction, revokes every device of theirs (listeners told of each);
+   * false if unknown or removed already. Serialized with `registerDevice` under a cap for the driver's account,
+   * so a device registered as the driver is removed is either revoked here or finds the driver removed after.
+   */
+  removeDriver(id: string, now: Date): Promise<boolean>;
   /** Creates an account; false, and nothing written, if one with this email or for this shopper exists (asked at once too). */
   createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date): Promise<boolean>;
   account(email: string): Promise<{ shopperId: string; passwordHash: string } | undefined>;

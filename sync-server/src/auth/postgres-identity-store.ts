@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PouroverError, syncgroupMember } from '@pourover/protocol';
-import type { SyncgroupMember } from '@pourover/schemas';
+import { driverReplica, type SyncgroupMember } from '@pourover/schemas';
 import type { ClientBase } from 'pg';
 import { z } from 'zod';
 import { migratePostgres } from '../store/postgres/postgres-migrations.ts';
@@ -11,6 +11,7 @@ import {
   hashPairingCode,
   newPairingCode,
   type DeviceRecord,
+  type DriverRecord,
   type IdentityStore,
   type NewDevice,
   type Redemption,
@@ -37,6 +38,13 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
   publicKey: row.public_key ? (JSON.parse(row.public_key) as JsonWebKey) : null,
   createdAt: row.created_at.toISOString(),
   revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+type DriverRow = { id: string; name: string; created_at: Date; removed_at: Date | null };
+const toDriver = (row: DriverRow): DriverRecord => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at.toISOString(),
+  removedAt: row.removed_at?.toISOString() ?? null,
 });
 const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
 
@@ -224,6 +232,42 @@ export class PostgresIdentityStore implements IdentityStore {
     if (rows.length === 0) return undefined;
     this.#learnSyncgroup(replica, collection, { members: [...members], version: next });
     return next;
+  }
+
+  async createDriver(driver: { id: string; name: string }, now: Date) {
+    await this.#pool.query('INSERT INTO drivers (id, name, created_at) VALUES ($1, $2, $3)', [driver.id, driver.name, now.toISOString()]);
+  }
+
+  async driver(id: string) {
+    const { rows } = await this.#pool.query<DriverRow>('SELECT * FROM drivers WHERE id = $1', [id]);
+    return rows[0] ? toDriver(rows[0]) : undefined;
+  }
+
+  async drivers() {
+    const { rows } = await this.#pool.query<DriverRow>('SELECT * FROM drivers WHERE removed_at IS NULL ORDER BY created_at, id');
+    return rows.map(toDriver);
+  }
+
+  async removeDriver(id: string, now: Date) {
+    const account = driverReplica(id);
+    const revoked = await this.#pool.transaction('BEGIN', async (client) => {
+      // The lock `registerDevice` takes for the driver's account: a device registered at once waits, then is revoked here or finds the driver removed.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DEVICE_LOCK, account]);
+      const removed = await client.query('UPDATE drivers SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL RETURNING id', [
+        id,
+        now.toISOString(),
+      ]);
+      if (removed.rows.length === 0) return undefined;
+      // Announced in the transaction, as `revoke` does: every node cuts the driver's streams once it commits.
+      const { rows } = await client.query<{ name: string }>(
+        `WITH revoked AS (UPDATE devices SET revoked_at = $2 WHERE shopper_id = $1 AND revoked_at IS NULL RETURNING name)
+         SELECT name, pg_notify($3, json_build_object('kind', 'revoked', 'device', name)::text) FROM revoked`,
+        [account, now.toISOString(), IDENTITY_CHANNEL],
+      );
+      return rows.map((row) => row.name);
+    });
+    for (const name of revoked ?? []) this.#markRevoked(name);
+    return revoked !== undefined;
   }
 
   async createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date) {

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { openDurableFile } from '@pourover/durable-sqlite';
-import type { SyncgroupMember } from '@pourover/schemas';
+import { driverReplica, type SyncgroupMember } from '@pourover/schemas';
 import type Database from 'better-sqlite3';
 import type { Readiness } from '../store/store.ts';
 import {
   hashPairingCode,
   newPairingCode,
   type DeviceRecord,
+  type DriverRecord,
   type IdentityStore,
   type NewDevice,
   type Redemption,
@@ -22,6 +23,7 @@ export const identityMigrations: readonly string[] = [
    CREATE TABLE pairing_codes (code_hash TEXT PRIMARY KEY, shopper_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);`,
   `CREATE TABLE syncgroups (replica TEXT NOT NULL, collection TEXT NOT NULL, members TEXT NOT NULL, version INTEGER NOT NULL,
      PRIMARY KEY (replica, collection)) WITHOUT ROWID;`,
+  `CREATE TABLE drivers (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, removed_at TEXT);`,
 ];
 
 type DeviceRow = { name: string; shopper_id: string; public_key: string | null; created_at: string; revoked_at: string | null };
@@ -32,6 +34,9 @@ const toDevice = (row: DeviceRow): DeviceRecord => ({
   createdAt: row.created_at,
   revokedAt: row.revoked_at,
 });
+
+type DriverRow = { id: string; name: string; created_at: string; removed_at: string | null };
+const toDriver = (row: DriverRow): DriverRecord => ({ id: row.id, name: row.name, createdAt: row.created_at, removedAt: row.removed_at });
 
 /** The embedded server's identities: a SQLite file of their own beside the data store, read and written by one server. */
 export class SqliteIdentityStore implements IdentityStore {
@@ -164,6 +169,39 @@ export class SqliteIdentityStore implements IdentityStore {
       return version + 1;
     });
     return write.immediate();
+  }
+
+  async createDriver(driver: { id: string; name: string }, now: Date) {
+    this.#db.prepare('INSERT INTO drivers (id, name, created_at) VALUES (?, ?, ?)').run(driver.id, driver.name, now.toISOString());
+  }
+
+  async driver(id: string) {
+    const row = this.#db.prepare<[string], DriverRow>('SELECT * FROM drivers WHERE id = ?').get(id);
+    return row ? toDriver(row) : undefined;
+  }
+
+  async drivers() {
+    return this.#db.prepare<[], DriverRow>('SELECT * FROM drivers WHERE removed_at IS NULL ORDER BY created_at, id').all().map(toDriver);
+  }
+
+  async removeDriver(id: string, now: Date) {
+    const remove = this.#db.transaction((): string[] | undefined => {
+      const at = now.toISOString();
+      if (this.#db.prepare('UPDATE drivers SET removed_at = ? WHERE id = ? AND removed_at IS NULL').run(at, id).changes === 0)
+        return undefined;
+      return this.#db
+        .prepare<[string, string], { name: string }>(
+          'UPDATE devices SET revoked_at = ? WHERE shopper_id = ? AND revoked_at IS NULL RETURNING name',
+        )
+        .all(at, driverReplica(id))
+        .map((row) => row.name);
+    });
+    const revoked = remove.immediate();
+    for (const name of revoked ?? []) {
+      this.#revoked.add(name);
+      this.#events.emit('revoked', name);
+    }
+    return revoked !== undefined;
   }
 
   async createAccount(account: { email: string; shopperId: string; passwordHash: string }, now: Date) {

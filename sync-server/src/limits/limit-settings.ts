@@ -13,8 +13,8 @@ export type LimitSettings = {
   /** One device (a blessing): its requests and its live streams (device streams and watches). */
   device: { requests: Budget; streams: number };
   /**
-   * The store, over its processor and its owners' devices: live streams (the
-   * processor's watches and each dashboard's). Its requests count against no
+   * The store, over its own workers and its owners' devices: live streams
+   * (each worker's watches, each dashboard's). Its requests count against no
    * budget.
    */
   store: { streams: number };

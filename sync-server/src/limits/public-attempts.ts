@@ -16,6 +16,7 @@ export const publicEndpoints: ReadonlySet<string> = new Set([
   'auth.redeemPairingCode',
   'auth.refresh',
   'auth.storeSignIn',
+  'drivers.signIn',
 ]);
 
 const emailKey = (email: string) => email.toLowerCase();

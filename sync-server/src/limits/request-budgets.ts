@@ -2,7 +2,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitSettings } from './limit-settings.ts';
 import type { Limiters } from './limiters.ts';
 import { consumeOrRefuse } from './rate-limited.ts';
-import type { Requester } from './requester.ts';
+import { accountOf, type Requester } from './requester.ts';
 
 /**
  * Request budgets: each call counts against its client address, and a
@@ -26,12 +26,9 @@ export class RequestBudgets {
   async charge({ principal, address }: Requester): Promise<void> {
     if (principal?.kind === 'store') return;
     await consumeOrRefuse(this.#address, address, (seconds) => `too many requests from your address; try again in ${seconds} s`);
-    if (principal?.kind !== 'device') return;
+    const account = principal && accountOf(principal);
+    if (!principal || !account) return;
     await consumeOrRefuse(this.#device, principal.name, (seconds) => `too many requests from ${principal.name}; try again in ${seconds} s`);
-    await consumeOrRefuse(
-      this.#account,
-      principal.shopperId,
-      (seconds) => `too many requests from this account’s devices; try again in ${seconds} s`,
-    );
+    await consumeOrRefuse(this.#account, account, (seconds) => `too many requests from this account’s devices; try again in ${seconds} s`);
   }
 }

@@ -30,7 +30,7 @@ describe('live-stream places', () => {
     await expect(slots.take(device(5, 'phone'), '127.0.0.9')).rejects.toThrow(/your address already has 3/);
   });
 
-  it('gives the store, whose processor and dashboards each watch, a cap of its own above a device’s', async () => {
+  it('gives the store, whose workers and dashboards each watch, a cap of its own above a device’s', async () => {
     const slots = new StreamSlots(limitSettings({ device: { streams: 2 }, store: { streams: 5 } }));
     const store = principalOf('bluebottle') as Principal;
     for (let n = 0; n < 5; n += 1) await slots.take(store, `127.0.0.${n + 2}`);

@@ -1,7 +1,8 @@
-import type { Principal } from '@pourover/schemas';
+import { credentialOf, type Principal } from '@pourover/schemas';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LimitSettings } from './limit-settings.ts';
 import { RateLimited } from './rate-limited.ts';
+import { accountOf } from './requester.ts';
 
 /** How long a stream refused for a full cap is told to wait before trying again. */
 const STREAM_RETRY_SECONDS = 5;
@@ -28,19 +29,19 @@ export class StreamSlots {
       level(
         'streams-by-blessing',
         settings.device.streams,
-        (principal) => (principal.kind === 'store' ? undefined : principal.name),
+        (principal) => (principal.kind === 'store' ? undefined : credentialOf(principal)),
         `this device already has ${settings.device.streams} live streams open`,
       ),
       level(
         'streams-by-store',
         settings.store.streams,
         (principal) => (principal.kind === 'store' ? principal.name : undefined),
-        `the store already has ${settings.store.streams} live streams open (its processor's and its dashboards')`,
+        `the store already has ${settings.store.streams} live streams open (its workers' and its dashboards')`,
       ),
       level(
         'streams-by-account',
         settings.account.streams,
-        (principal) => (principal.kind === 'device' ? principal.shopperId : undefined),
+        accountOf,
         `this account’s devices already have ${settings.account.streams} live streams open; close one (another tab or device) first`,
       ),
       level(

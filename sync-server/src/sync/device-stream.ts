@@ -2,7 +2,7 @@ import { decodePosition, encodePosition, MAX_ROWS, type StreamEvent, type Stream
 import { STORE, type Principal } from '@pourover/schemas';
 import type { ServerApp } from '../app/server-app.ts';
 import { tracked } from '@trpc/server';
-import { homeReplica, isGranted, ownReplica, type Syncgroups } from './permissions.ts';
+import { allows, homeReplica, ownReplica, type Syncgroups } from './permissions.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import type { StreamGuard } from './stream-guard.ts';
@@ -26,9 +26,7 @@ export async function* deviceStream(options: {
   const { store, principal, signal, guard } = options;
   const own = ownReplica(principal);
   const readable = new Set(
-    Object.keys(options.app.collections).filter((name) =>
-      isGranted(options.syncgroups, principal, homeReplica(options.app, name, own), name, ['read']),
-    ),
+    Object.keys(options.app.collections).filter((name) => allows(options, principal, homeReplica(options.app, name, own), name, ['read'])),
   );
   const latch = wakeLatch(signal);
   guard.onRevoked(latch.wake);

@@ -1,5 +1,16 @@
 import { PouroverError } from '@pourover/protocol';
-import { isReplicaName, matchesPattern, shopperReplica, STORE, type Grant, type Principal, type SyncgroupMember } from '@pourover/schemas';
+import {
+  driverReplica,
+  isDriverReplica,
+  isReplicaName,
+  matchesPattern,
+  shopperReplica,
+  STORE,
+  type Grant,
+  type Home,
+  type Principal,
+  type SyncgroupMember,
+} from '@pourover/schemas';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import { specOf, type ServerApp } from '../app/server-app.ts';
 
@@ -18,14 +29,21 @@ export function homeReplica(app: ServerApp, collection: string, replica: string)
   return specOf(app, collection).home === 'store' ? STORE : replica;
 }
 
-/** The replica a principal's own requests address: the shopper's for a device, the store's for the store. */
+/** The replica a principal's own requests address: the shopper's for a shopper's device, the driver's for a driver's, the store's for the store. */
 export function ownReplica(principal: Principal): string {
-  return principal.kind === 'store' ? STORE : shopperReplica(principal.shopperId);
+  switch (principal.kind) {
+    case 'store':
+      return STORE;
+    case 'device':
+      return shopperReplica(principal.shopperId);
+    case 'driver':
+      return driverReplica(principal.driverId);
+  }
 }
 
 /**
- * The pattern `$owner` stands for in a replica's syncgroups: a shopper's
- * replica name matches all their devices; the store's own replica is matched
+ * The pattern `$owner` stands for in a replica's syncgroups: a shopper's (or
+ * driver's) replica name matches all their devices; the store's own replica is matched
  * exactly, since every blessing extends the store's. A name that is no
  * replica's (the store's `:users`, a device's blessing) has no owner: as a
  * pattern it would match blessings that own nothing there.
@@ -54,14 +72,29 @@ export function isGranted(
   );
 }
 
+/** The home of the collections a replica of this name holds. */
+const homeOfReplica = (replica: string): Home => (replica === STORE ? 'store' : isDriverReplica(replica) ? 'driver' : 'shopper');
+
 /**
  * What may be done with `collection` in `replica`. The store's replica holds
- * no collection homed in a shopper's replica: they mean something
- * only in a shopper's replica, so there the store may only read them (and
- * finds nothing), never write or administer them.
+ * no collection homed in a shopper's or a driver's replica: they mean
+ * something only there, so in the store's the store may only read them (and
+ * finds nothing), never write or administer them. A shopper's replica holds
+ * none of a driver's collections and a driver's none of a shopper's: there
+ * nothing may be done with them at all, so `$owner` of a driver's replica
+ * never reaches a shopper's collection (a profile, say), nor the
+ * reverse.
  */
 function grantsIn(app: ServerApp, replica: string, collection: string, grants: readonly Grant[]): readonly Grant[] {
-  return replica === STORE && specOf(app, collection).home === 'shopper' ? grants.filter((grant) => grant === 'read') : grants;
+  const home = specOf(app, collection).home;
+  const here = homeOfReplica(replica);
+  if (home === here || home === 'store') return grants;
+  return here === 'store' ? grants.filter((grant) => grant === 'read') : [];
+}
+
+/** Whether the principal may do one of `grants` with `collection` in `replica` (the replica that holds it). */
+export function allows(access: Access, principal: Principal, replica: string, collection: string, grants: readonly Grant[]): boolean {
+  return isGranted(access.syncgroups, principal, replica, collection, grantsIn(access.app, replica, collection, grants));
 }
 
 /**
@@ -80,11 +113,7 @@ export function authorize(
 ): string {
   if (!isReplicaName(target)) throw new PouroverError('BAD_INPUT', `${JSON.stringify(target.slice(0, 100))} names no replica`);
   const replica = homeReplica(access.app, collection, target);
-  const { livesIn } = specOf(access.app, collection);
-  if (livesIn && replica !== STORE && !matchesPattern(livesIn, replica)) {
-    throw new PouroverError('FORBIDDEN', `${collection} live only in replicas of ${livesIn}, not in ${replica}`);
-  }
-  if (!isGranted(access.syncgroups, principal, replica, collection, grantsIn(access.app, replica, collection, grants))) {
+  if (!allows(access, principal, replica, collection, grants)) {
     throw new PouroverError('FORBIDDEN', `${principal.name} may not ${grants.join(' or ')} ${collection} of ${replica}`);
   }
   return replica;

@@ -1,4 +1,5 @@
 import { PouroverError } from '@pourover/protocol';
+import { credentialOf } from '@pourover/schemas';
 import { toTrpcError } from '../trpc/errors.ts';
 import { CATCH_UP_WAIT_MS } from '../trpc/context.ts';
 import type { Context } from '../trpc/trpc.ts';
@@ -18,7 +19,7 @@ export type StreamGuard = {
  * are given back when the response closes.)
  */
 export function guardStream(ctx: Context & { principal: NonNullable<Context['principal']> }): StreamGuard {
-  const name = ctx.principal.name;
+  const name = credentialOf(ctx.principal);
   let revoked = false;
   let wake: () => void = () => {};
   // Revocations made through any server node on the same database arrive here.

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { principalOf, type Principal } from '@pourover/schemas';
+import { credentialOf, principalOf, type Principal } from '@pourover/schemas';
 import { verifyBlessing } from '../auth/blessing-token.ts';
 import type { Context, ServerDeps } from './trpc.ts';
 
@@ -25,9 +25,9 @@ export function authenticate(deps: Pick<ServerDeps, 'key' | 'identity' | 'now'>,
 /** The principal of a blessing name the server vouched for (a verified token, a redeemed stream ticket). */
 export function principalNamed(deps: Pick<ServerDeps, 'identity'>, name: string): Authentication {
   const principal = principalOf(name);
-  if (!principal) return { problem: 'the blessing names no store or device' };
+  if (!principal) return { problem: 'the blessing names no store, owner, shopper or driver device' };
   if (!deps.identity.readiness().ready) return { unconfirmed: principal };
-  if (deps.identity.isRevoked(principal.name)) return { problem: 'this device was revoked' };
+  if (deps.identity.isRevoked(credentialOf(principal))) return { problem: 'this device was revoked' };
   return { principal };
 }
 

@@ -19,9 +19,9 @@ beforeAll(async () => {
 afterAll(() => probe.server.stop());
 
 describe('the authorization matrix (identity × collection × operation), against a real server', () => {
-  it('has a cell for each of 8 identities × 7 collections × 8 operations', () => {
+  it('has a cell for each of 10 identities × 7 collections × 8 operations', () => {
     expect(cells).toHaveLength(identities.length * collectionList.length * operations.length);
-    expect(cells).toHaveLength(448);
+    expect(cells).toHaveLength(560);
     expect(new Set(cells.map((cell) => cell.name)).size).toBe(cells.length);
   });
 

@@ -25,7 +25,16 @@ const STORE_COLLECTIONS: ReadonlySet<MatrixCollection> = new Set(['availability'
 export const homeOf = (collection: MatrixCollection, replica: string) => (STORE_COLLECTIONS.has(collection) ? S : replica);
 
 export type Identity =
-  'device' | 'otherDevice' | 'revokedDevice' | 'expiredToken' | 'forgedSignature' | 'tamperedName' | 'noCredentials' | 'storeOwner';
+  | 'device'
+  | 'otherDevice'
+  | 'revokedDevice'
+  | 'expiredToken'
+  | 'forgedSignature'
+  | 'tamperedName'
+  | 'noCredentials'
+  | 'storeOwner'
+  | 'driver'
+  | 'removedDriver';
 
 const who: Record<Identity, string> = {
   device: 'the shopper’s device',
@@ -36,6 +45,8 @@ const who: Record<Identity, string> = {
   tamperedName: 'a tampered blessing name',
   noCredentials: 'no credentials',
   storeOwner: 'the store owner',
+  driver: 'a driver’s phone',
+  removedDriver: 'a removed driver’s phone',
 };
 
 /** The replica an identity's own requests address (pull, push, stream); none for an identity that is refused. */
@@ -68,11 +79,13 @@ export type Operation = (typeof operations)[number];
  * - `O` own replica only: the request succeeds but, as the protocol has it,
  *   reaches only the caller's own replica: none of D's documents is
  *   delivered, D is unchanged, and a write lands in the caller's replica.
+ * - `N` nothing (a stream only): the stream opens (`ready`) and delivers
+ *   nothing of the collection, neither D's change nor any other.
  * - `F` refused with 403 FORBIDDEN, `U` refused with 401 UNAUTHENTICATED: no
  *   data delivered, and the store unchanged (every replica's head, the
  *   document rows, the commit counter) and D's document untouched.
  */
-export type Outcome = 'A' | 'O' | 'F' | 'U';
+export type Outcome = 'A' | 'O' | 'N' | 'F' | 'U';
 
 /** One row per collection; columns in the order of `operations` (pull, get, push-insert, push-update, push-delete, batch, stream, watch). */
 type Row = readonly [
@@ -185,6 +198,33 @@ const EXPECTED: Record<Identity, Record<MatrixCollection, Row>> = {
     availability: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
     catalog: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
   },
+  // A driver (`bluebottle:drivers:<id>:<device>`) is a member of no syncgroup
+  // of the shop: not `$owner` of any shopper's replica, not `bluebottle:users`
+  // (the store's collections), not `bluebottle:$`. Its own replica is a
+  // driver's, which holds none of the shopper's collections, so even its
+  // pulls and pushes there are refused. Its stream opens (its own replica
+  // will hold the deliveries) and carries nothing of these collections; only
+  // the store watches.
+  driver: {
+    //                 pull get  ins  upd  del  btch strm wtch
+    user: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    draftOrders: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    placedOrders: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    processedOrders: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    orderRequests: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    availability: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+    catalog: ['F', 'F', 'F', 'F', 'F', 'F', 'N', 'F'],
+  },
+  // The store removed the driver: every phone of theirs was revoked with it.
+  removedDriver: {
+    user: REFUSED,
+    draftOrders: REFUSED,
+    placedOrders: REFUSED,
+    processedOrders: REFUSED,
+    orderRequests: REFUSED,
+    availability: REFUSED,
+    catalog: REFUSED,
+  },
 };
 
 export const identities = Object.keys(who) as Identity[];
@@ -200,6 +240,8 @@ function cellName(identity: Identity, collection: MatrixCollection, operation: O
       return `${who[identity]} may ${operation} ${collection}`;
     case 'O':
       return `${who[identity]} may ${operation} ${collection} only in its own replica`;
+    case 'N':
+      return `${who[identity]} may ${operation} but gets nothing of ${collection}`;
     case 'F':
       return `${who[identity]} may not ${operation} ${collection} (403)`;
     case 'U':

@@ -4,8 +4,9 @@
  * then revoked), and tokens signed, forged or edited for the rest. Not a
  * test file.
  */
-import { STORE } from '@pourover/schemas';
+import { driverReplica, STORE } from '@pourover/schemas';
 import { expect } from 'vitest';
+import { deviceKeys } from '../support/device-keys.ts';
 import { resultOf, type Answer } from '../support/test-server.ts';
 import { signBlessing } from '../../src/auth/blessing-token.ts';
 import type { ProbeServer } from '../probe/probe-server.ts';
@@ -45,6 +46,25 @@ export async function identityTokens(
   // The other shopper's own token, edited to claim the demo shopper's device.
   tokens.tamperedName = renamed(other, phone.blessing);
   tokens.storeOwner = signBlessing(server.key, { name: STORE, ttlSeconds: 3600 });
+  // Drivers the store added, each with a phone paired by a code the store made; one then removed.
+  const pairDriver = async (name: string) => {
+    const driver = resultOf<{ id: string }>(await post('drivers.create', { name }, tokens.storeOwner));
+    const { code } = resultOf<{ code: string }>(await post('drivers.createPairingCode', { driverId: driver.id }, tokens.storeOwner));
+    const { publicKey } = await deviceKeys();
+    return {
+      driver,
+      phone: resultOf<{ token: string; blessing: string }>(await post('drivers.signIn', { code, device: 'phone', publicKey })),
+    };
+  };
+  const driver = await pairDriver('Matrix driver');
+  const removed = await pairDriver('Removed driver');
+  expect((await query('drivers.me', {}, removed.phone.token)).status).toBe(200);
+  expect(resultOf(await post('drivers.remove', { driverId: removed.driver.id }, tokens.storeOwner))).toEqual({
+    removed: removed.driver.id,
+  });
+  tokens.driver = driver.phone.token;
+  tokens.removedDriver = removed.phone.token;
+  expect(driver.phone.blessing).toBe(`${driverReplica(driver.driver.id)}:phone`);
   expect(phone.blessing).toBe(`${D}:matrix-phone`);
   expect(tokens.tamperedName.split('.')[1]).toBe(other.split('.')[1]);
   return tokens;

@@ -39,6 +39,8 @@ async function expectSubscriptionRefused(live: LiveStream, outcome: 'F' | 'U') {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** How long a stream that must deliver nothing is watched after the writes it must not see (no later event can mark their arrival). */
+const NOTHING_WAIT_MS = 300;
 
 export async function stream(probe: MatrixProbe, cell: Cell) {
   const { server, tokens, place, snapshot } = probe;
@@ -61,7 +63,11 @@ export async function stream(probe: MatrixProbe, cell: Cell) {
 
     const victim = freshDoc(collection);
     await place(homeOf(collection, D), collection, victim);
-    if (outcome === 'A') {
+    if (outcome === 'N') {
+      // D's change (or the store's) never reaches the stream: it stays at `ready`.
+      await new Promise((resolve) => setTimeout(resolve, NOTHING_WAIT_MS));
+      expect(live.data, 'nothing but ready').toEqual([{ kind: 'ready', epoch: expect.any(String) }]);
+    } else if (outcome === 'A') {
       expect(await live.waitFor(delivered(victim.id)), 'the change arrives').toBe(true);
     } else {
       // A change in the caller's own replica, after D's: once it arrives, D's would have too.

@@ -1,95 +1,101 @@
-import { createSyncClient } from '@pourover/sync-client';
 import { useEffect, useState } from 'preact/hooks';
+import { forgetKeyedDevice, hasKeyedDevice, keepFresh, openKeyedDevice, type KeyedDevice } from '../keyed-device.ts';
 import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';
 import { CatalogEditor } from './catalog-editor.tsx';
+import { DriversSection } from './drivers-section.tsx';
 import { Dashboards } from './dashboards.tsx';
+import { forgetOwnerDeviceName, OWNER_DATABASE } from './owner-device.ts';
+import { OwnerDevices } from './owner-devices.tsx';
+import { OwnerSignIn } from './owner-sign-in.tsx';
 import { ScheduleEditor } from './schedule-editor.tsx';
 import { SlotEditor } from './slot-editor.tsx';
-import type { OwnerSession } from './store-client.ts';
 
-const tabTitles = { board: 'Orders', deliveries: 'Deliveries', editor: 'Slots and catalog' } as const;
+type Tab = 'board' | 'deliveries' | 'editor' | 'drivers';
+const titles: Record<Tab, string> = {
+  board: 'Orders',
+  deliveries: 'Deliveries',
+  editor: 'Slots and catalog',
+  drivers: 'Drivers and devices',
+};
 
-/** The store owner's view: live Orders (/owner) and Deliveries (/owner/deliveries) dashboards, and the weekly schedule, slot and catalog editors (/owner/editor). */
+type State =
+  | { kind: 'checking' }
+  | { kind: 'signed-out'; notice?: string | undefined }
+  | { kind: 'signed-in'; device: KeyedDevice }
+  | { kind: 'failed'; sentence: string };
+
+/**
+ * The store owner's view: live Orders (/owner) and Deliveries (/owner/deliveries) dashboards, the weekly
+ * schedule, slot and catalog editors (/owner/editor), the drivers and the owner's signed-in devices (/owner/drivers). The browser signs in once
+ * with a console code and stays signed in, refreshing its token with its own key, until it is signed out.
+ */
 export default function OwnerView() {
   const route = useRoute();
-  const [session, setSession] = useState<OwnerSession | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [code, setCode] = useState('');
-  const tab = route.screen === 'owner' ? route.tab : 'board';
-  const title = tabTitles[tab];
+  const [state, setState] = useState<State>({ kind: 'checking' });
+  const tab: Tab = route.screen === 'owner' ? route.tab : 'board';
   useEffect(() => {
-    document.title = `${title} · Pourover owner`;
-  }, [title]);
-  const signIn = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const { token } = await createSyncClient({ url: location.origin, token: () => '' }).auth.storeSignIn.mutate({ code: code.trim() });
-      setSession({ client: createSyncClient({ url: location.origin, token: () => token }), token });
-    } catch (failure) {
-      setError(explain(failure).sentence);
-    }
+    document.title = `${titles[tab]} · Pourover owner`;
+  }, [tab]);
+  useEffect(() => {
+    hasKeyedDevice(OWNER_DATABASE)
+      .then(async (signedIn) =>
+        signedIn ? setState({ kind: 'signed-in', device: await openKeyedDevice(OWNER_DATABASE) }) : setState({ kind: 'signed-out' }),
+      )
+      .catch((failure: unknown) => setState({ kind: 'failed', sentence: explain(failure).sentence }));
+  }, []);
+  const signedOut = (notice?: string) => {
+    forgetOwnerDeviceName();
+    void forgetKeyedDevice(OWNER_DATABASE).then(() => setState({ kind: 'signed-out', notice }));
   };
-  if (!session) {
+  useEffect(() => (state.kind === 'signed-in' ? keepFresh(state.device, signedOut) : undefined), [state]);
+
+  if (state.kind === 'checking') return null;
+  if (state.kind === 'failed')
     return (
-      <main class="sign-in">
-        <h1>Bluebottle — store owner</h1>
-        <form onSubmit={(event) => void signIn(event)}>
-          <label for="owner-code">Sign-in code from the server’s console</label>
-          <input
-            id="owner-code"
-            name="code"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onInput={(e) => setCode(e.currentTarget.value)}
-            aria-describedby={error ? 'owner-code-error' : undefined}
-            aria-invalid={error ? 'true' : undefined}
-          />
-          {error ? (
-            <p id="owner-code-error" class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <button type="submit" class="primary">
-            Sign in as the store
-          </button>
-        </form>
+      <main>
+        <p class="error" role="alert">
+          {state.sentence}
+        </p>
       </main>
     );
-  }
+  if (state.kind === 'signed-out')
+    return <OwnerSignIn notice={state.notice} onSignedIn={(device) => setState({ kind: 'signed-in', device })} />;
+  const { device } = state;
+  // Signing out revokes this browser on the server too, so its key is worth nothing after.
+  const signOut = () => void device.client.owner.revokeDevice.mutate({ device: device.blessing }).finally(() => signedOut());
   return (
     <>
       <header class="site-header">
         <div class="bar">
           <span class="brand">Bluebottle — owner</span>
           <nav aria-label="Owner">
-            <a href="/owner" aria-current={tab === 'board' ? 'page' : undefined}>
-              Orders
-            </a>
-            <a href="/owner/deliveries" aria-current={tab === 'deliveries' ? 'page' : undefined}>
-              Deliveries
-            </a>
-            <a href="/owner/editor" aria-current={tab === 'editor' ? 'page' : undefined}>
-              Slots and catalog
-            </a>
+            {(['board', 'deliveries', 'editor', 'drivers'] as const).map((each) => (
+              <a key={each} href={each === 'board' ? '/owner' : `/owner/${each}`} aria-current={tab === each ? 'page' : undefined}>
+                {titles[each]}
+              </a>
+            ))}
           </nav>
         </div>
       </header>
       <main id="main">
-        <h1 class="visually-hidden">{title}</h1>
-        {tab !== 'editor' ? (
-          <Dashboards session={session} tab={tab} />
-        ) : (
+        <h1 class="visually-hidden">{titles[tab]}</h1>
+        {tab === 'board' || tab === 'deliveries' ? <Dashboards session={device} tab={tab} /> : null}
+        {tab === 'editor' ? (
           <div class="editors">
             <div>
-              <ScheduleEditor session={session} />
-              <SlotEditor session={session} />
+              <ScheduleEditor session={device} />
+              <SlotEditor session={device} />
             </div>
-            <CatalogEditor session={session} />
+            <CatalogEditor session={device} />
           </div>
-        )}
+        ) : null}
+        {tab === 'drivers' ? (
+          <div class="editors">
+            <DriversSection client={device.client} />
+            <OwnerDevices client={device.client} onSignOut={signOut} />
+          </div>
+        ) : null}
       </main>
     </>
   );

@@ -1,8 +1,8 @@
 import type { SyncClient } from '@pourover/sync-client';
 import { explain } from '../words/error-words.ts';
 
-/** The store owner's signed-in session: the sync client and the token its uploads carry. */
-export type OwnerSession = { client: SyncClient; token: string };
+/** The store owner's signed-in device: the sync client, and the current token its uploads carry. */
+export type OwnerSession = { client: SyncClient; token: () => string };
 
 export type Saved = { ok: true; document: Record<string, unknown> } | { ok: false; sentence: string; latest?: Record<string, unknown> };
 
@@ -57,7 +57,7 @@ async function pushDocument(
 export async function uploadPhoto(session: OwnerSession, file: File): Promise<string> {
   const response = await fetch('/images', {
     method: 'POST',
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': file.type },
+    headers: { authorization: `Bearer ${session.token()}`, 'content-type': file.type },
     body: file,
   });
   const body = (await response.json().catch(() => ({}))) as { hash?: string; error?: { message?: string; data?: { code?: string } } };
