@@ -9,6 +9,7 @@ import { isOwnerCode } from './owner-code.ts';
 import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './passwords.ts';
 import type { Caller } from '../limits/public-attempts.ts';
 import { RateLimited } from '../limits/rate-limited.ts';
+import { clientVersionOf } from '../http/client-version.ts';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc/trpc.ts';
 
 /** A device blessing without a key to refresh it lasts this long (the demo's dev sign-in). */
@@ -183,7 +184,9 @@ export const authRouter = router({
    */
   streamTicket: authedProcedure.mutation(async ({ ctx }): Promise<StreamTicketGrant> => {
     const seconds = ctx.limits.settings.streamTicketSeconds;
-    return { ticket: await ctx.identity.createStreamTicket(ctx.principal.name, seconds * 1000, ctx.now()), expiresInSeconds: seconds };
+    // The protocol was checked already (publicProcedure); the ticket carries it to the stream's node, which checks it again.
+    const grant = { holder: ctx.principal.name, protocol: clientVersionOf(ctx.request).protocol };
+    return { ticket: await ctx.identity.createStreamTicket(grant, seconds * 1000, ctx.now()), expiresInSeconds: seconds };
   }),
 
   devices: authedProcedure.query(async ({ ctx }) =>

@@ -70,6 +70,8 @@ export const postgresMigrations: readonly string[] = [
   // The store's epoch: a name for this history of the data, renewed by a restore, so devices can tell theirs is gone.
   `CREATE TABLE store_meta (name text COLLATE "C" PRIMARY KEY, value text NOT NULL);
    INSERT INTO store_meta (name, value) VALUES ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16));`,
+  // The protocol a stream ticket's request was served at, checked again by the node the stream opens on (null: none named).
+  `ALTER TABLE stream_tickets ADD COLUMN protocol integer;`,
 ];
 
 /** An arbitrary fixed key: server processes opening one database at once migrate it one at a time. */
