@@ -79,8 +79,10 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
-   * The name of this history of the data, as it was when the store opened. A restore renews it: sequence numbers
-   * given out before may then be given again, so a device holding another epoch's checkpoints pulls from scratch.
+   * The name of this history of the data. A restore renews it: sequence numbers given out before may then be given
+   * again, so a device holding another epoch's checkpoints pulls from scratch. SQLite is restored with its server
+   * stopped; a PostgreSQL store takes a renewal made while it runs from the announcement `renewEpoch` sends (or when
+   * it listens again after missing it), and wakes the store replica's readers (`onCommit`), no query per read.
    */
   readonly epoch: string;
   /** Documents of one collection changed after `afterSeq`, in change order. */

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
+import { STORE } from '@pourover/schemas';
 import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
@@ -24,6 +25,8 @@ import {
 export const COMMIT_CHANNEL = 'pourover_commit';
 
 const notification = z.object({ from: z.string(), commit: z.number().int(), replica: z.string() });
+/** What `renewEpoch` announces on the same channel, so running nodes take the new epoch at once. */
+const epochNotice = z.object({ epoch: z.string().min(1) });
 
 type Row = { replica: string; collection: string; body: string; seq: string; updated_at: Date; commit_no: string };
 
@@ -134,6 +137,8 @@ export class PostgresStore implements Store {
           await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
           await client.query('UPDATE replicas SET head = head + $1', [RESTORE_SEQ_GAP]);
           await client.query(`UPDATE counters SET value = value + $1 WHERE name = 'commit'`, [RESTORE_SEQ_GAP]);
+          // Delivered at COMMIT to every node listening; one that is not hears of it when it listens again (#catchUp).
+          await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ epoch })]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -304,18 +309,35 @@ export class PostgresStore implements Store {
     } catch {
       return;
     }
-    if (!parsed.success) return;
+    if (!parsed.success) return this.#epochNoticed(payload);
     this.#announced = Math.max(this.#announced, parsed.data.commit);
     if (parsed.data.from !== this.#instance) this.#events.emit('commit', parsed.data.replica);
+  }
+
+  #epochNoticed(payload: string) {
+    const notice = epochNotice.safeParse(JSON.parse(payload));
+    if (notice.success) this.#renewed(notice.data.epoch);
+  }
+
+  /**
+   * Takes a new epoch, read or announced, and wakes the readers of the store's replica, which every device stream and
+   * watch follows: they then see that their positions belong to another history.
+   */
+  #renewed(epoch: string) {
+    if (epoch === this.#epoch) return;
+    this.#epoch = epoch;
+    this.#events.emit('commit', STORE);
   }
 
   /**
    * After listening (again): at open, notes the latest commit; after a
    * reconnection, wakes listeners for every replica changed by commits it
-   * did not hear announced. That may repeat a wake-up, which is harmless:
-   * listeners re-read the store; a missed one would leave a device stale.
+   * did not hear announced, and takes the epoch, which may have been renewed
+   * unheard. That may repeat a wake-up, which is harmless: listeners re-read
+   * the store; a missed one would leave a device stale.
    */
   async #catchUp() {
+    if (this.#listenedBefore) this.#renewed(await this.#pool.unbounded((client) => readEpoch(client)));
     if (!this.#listenedBefore) {
       const { rows } = await this.#pool.query<{ value: string }>(`SELECT value FROM counters WHERE name = 'commit'`);
       this.#announced = Math.max(this.#announced, Number(rows[0]?.value ?? 0));
