@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pouroverApp } from '../src/app/pourover-app.ts';
 import { PostgresStore, startServer, type RunningServer } from '../src/index.ts';
 import { onPostgres } from '../testing/on-postgres.ts';
-import { deviceToken, parseEvents, pull, resultOf, streamData, streamPath, tempDir } from './support/test-server.ts';
+import { deviceToken, parseEvents, pull, resultOf, storeToken, streamData, streamPath, tempDir } from './support/test-server.ts';
 
 type Pulled = { documents: unknown[]; checkpoint: { seq: number; epoch: string }; reset?: true };
 
@@ -16,11 +16,16 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-/** A device's live stream on `node`, read as it arrives: the epochs its `ready` events named so far. */
-function openStream(node: RunningServer, token: string): { readies(): (string | undefined)[]; close(): void } {
+/** A stream at `path` on `node`, read as it arrives: its data events so far, and whether the server ended it. */
+function openStream(
+  node: RunningServer,
+  path: string,
+  token: string,
+): { events(): Record<string, unknown>[]; ended(): boolean; close(): void } {
   const controller = new AbortController();
   let text = '';
-  void fetch(`${node.url}${streamPath()}`, {
+  let ended = false;
+  void fetch(`${node.url}${path}`, {
     headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
     signal: controller.signal,
   })
@@ -29,17 +34,18 @@ function openStream(node: RunningServer, token: string): { readies(): (string | 
       const reader = response.body?.getReader();
       for (let read = await reader?.read(); read && !read.done; read = await reader?.read())
         text += decoder.decode(read.value, { stream: true });
+      ended = true;
     })
     .catch(() => {});
   return {
-    readies: () =>
-      streamData(parseEvents(text))
-        .map((event) => JSON.parse(event.data) as { kind?: string; epoch?: string })
-        .filter((event) => event.kind === 'ready')
-        .map((event) => event.epoch),
+    events: () => streamData(parseEvents(text)).map((event) => JSON.parse(event.data) as Record<string, unknown>),
+    ended: () => ended,
     close: () => controller.abort(),
   };
 }
+
+const watchPath = (lastEventId?: string) =>
+  `/trpc/sync.watch?input=${encodeURIComponent(JSON.stringify({ collection: 'catalog', ...(lastEventId ? { lastEventId } : {}) }))}`;
 
 onPostgres((postgres) => {
   describe('a new epoch given to a PostgreSQL database while its nodes run', { timeout: 60_000 }, () => {
@@ -74,9 +80,14 @@ onPostgres((postgres) => {
       expect((await pullFrom(first, null)).checkpoint.epoch).toBe(before.checkpoint.epoch);
 
       // A device's live stream on the second node, open across the renewal.
-      const stream = openStream(second, token);
+      const stream = openStream(second, streamPath(), token);
       cleanups.push(stream.close);
-      await until('the stream to say it is ready', async () => stream.readies().length === 1);
+      const readies = () =>
+        stream
+          .events()
+          .filter((event) => event['kind'] === 'ready')
+          .map((event) => event['epoch']);
+      await until('the stream to say it is ready', async () => readies().length === 1);
 
       const epoch = await PostgresStore.renewEpoch(url);
       expect(epoch).not.toBe(before.checkpoint.epoch);
@@ -90,8 +101,27 @@ onPostgres((postgres) => {
         expect(after.checkpoint.epoch).toBe(epoch);
         expect(after.documents.length).toBe(before.documents.length);
       }
-      await until('the stream to say ready again', async () => stream.readies().length === 2);
-      expect(stream.readies()).toEqual([before.checkpoint.epoch, epoch]);
+      await until('the stream to say ready again', async () => readies().length === 2);
+      expect(readies()).toEqual([before.checkpoint.epoch, epoch]);
+    });
+
+    it('ends a watch open on another node, and starts one resumed from an older epoch’s marker from the initial state', async () => {
+      const second = nodes[1]!;
+      const token = storeToken(second.key);
+      const watching = openStream(second, watchPath(), token);
+      cleanups.push(watching.close);
+      const markerOf = (events: Record<string, unknown>[]) => events.find((event) => event['kind'] === 'initialized')?.['resumeMarker'];
+      await until('the watch to send its initial state', async () => markerOf(watching.events()) !== undefined);
+      const marker = String(markerOf(watching.events()));
+
+      await PostgresStore.renewEpoch(url);
+      await until('the watch to end', async () => watching.ended());
+
+      const resumed = openStream(second, watchPath(marker), token);
+      cleanups.push(resumed.close);
+      await until('the resumed watch to send an initial state', async () => markerOf(resumed.events()) !== undefined);
+      expect(resumed.events().filter((event) => event['kind'] === 'initial').length).toBeGreaterThan(0);
+      expect(Number(markerOf(resumed.events()))).toBeGreaterThan(Number(marker));
     });
   });
 });

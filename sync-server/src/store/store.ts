@@ -85,6 +85,12 @@ export interface Store {
    * it listens again after missing it), and wakes the store replica's readers (`onCommit`), no query per read.
    */
   readonly epoch: string;
+  /**
+   * The commit number the current epoch began at (0 for data never restored). A restore moves the commit number
+   * `RESTORE_SEQ_GAP` ahead, so every watch marker of an older epoch is below it, and every one of this epoch is not:
+   * markers carry no epoch of their own.
+   */
+  readonly epochStart: number;
   /** Documents of one collection changed after `afterSeq`, in change order. */
   pull(replica: string, collection: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** Documents of every collection of a replica changed after `afterSeq`, in change order. */

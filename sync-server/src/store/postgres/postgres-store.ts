@@ -26,7 +26,7 @@ export const COMMIT_CHANNEL = 'pourover_commit';
 
 const notification = z.object({ from: z.string(), commit: z.number().int(), replica: z.string() });
 /** What `renewEpoch` announces on the same channel, so running nodes take the new epoch at once. */
-const epochNotice = z.object({ epoch: z.string().min(1) });
+const epochNotice = z.object({ epoch: z.string().min(1), start: z.number().int().min(0) });
 
 type Row = { replica: string; collection: string; body: string; seq: string; updated_at: Date; commit_no: string };
 
@@ -85,7 +85,7 @@ export class PostgresStore implements Store {
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
-  #epoch = '';
+  #epoch: StoreEpoch = { epoch: '', start: 0 };
 
   private constructor(options: PostgresStoreOptions) {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
@@ -136,9 +136,17 @@ export class PostgresStore implements Store {
         try {
           await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
           await client.query('UPDATE replicas SET head = head + $1', [RESTORE_SEQ_GAP]);
-          await client.query(`UPDATE counters SET value = value + $1 WHERE name = 'commit'`, [RESTORE_SEQ_GAP]);
+          const { rows } = await client.query<{ value: string }>(
+            `UPDATE counters SET value = value + $1 WHERE name = 'commit' RETURNING value`,
+            [RESTORE_SEQ_GAP],
+          );
+          const start = Number(rows[0]?.value ?? 0);
+          await client.query(
+            `INSERT INTO store_meta (name, value) VALUES ('epoch_start', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+            [String(start)],
+          );
           // Delivered at COMMIT to every node listening; one that is not hears of it when it listens again (#catchUp).
-          await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ epoch })]);
+          await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ epoch, start })]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -152,7 +160,11 @@ export class PostgresStore implements Store {
   }
 
   get epoch(): string {
-    return this.#epoch;
+    return this.#epoch.epoch;
+  }
+
+  get epochStart(): number {
+    return this.#epoch.start;
   }
 
   /** Applies pending migrations and closes; for `pourover-server migrate`. */
@@ -316,15 +328,15 @@ export class PostgresStore implements Store {
 
   #epochNoticed(payload: string) {
     const notice = epochNotice.safeParse(JSON.parse(payload));
-    if (notice.success) this.#renewed(notice.data.epoch);
+    if (notice.success) this.#renewed(notice.data);
   }
 
   /**
    * Takes a new epoch, read or announced, and wakes the readers of the store's replica, which every device stream and
    * watch follows: they then see that their positions belong to another history.
    */
-  #renewed(epoch: string) {
-    if (epoch === this.#epoch) return;
+  #renewed(epoch: StoreEpoch) {
+    if (epoch.epoch === this.#epoch.epoch) return;
     this.#epoch = epoch;
     this.#events.emit('commit', STORE);
   }
@@ -357,7 +369,13 @@ export class PostgresStore implements Store {
   }
 }
 
-async function readEpoch(client: ClientBase): Promise<string> {
-  const { rows } = await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE name = 'epoch'`);
-  return rows[0]!.value;
+/** The store's epoch, and the commit number it began at. */
+type StoreEpoch = { epoch: string; start: number };
+
+async function readEpoch(client: ClientBase): Promise<StoreEpoch> {
+  const { rows } = await client.query<{ name: string; value: string }>(
+    `SELECT name, value FROM store_meta WHERE name IN ('epoch', 'epoch_start')`,
+  );
+  const value = (name: string) => rows.find((row) => row.name === name)?.value;
+  return { epoch: value('epoch')!, start: Number(value('epoch_start') ?? 0) };
 }
