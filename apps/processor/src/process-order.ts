@@ -47,7 +47,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * order to processedOrders and takes a place in its slot, with preconditions.
  * A full slot, a passed cutoff or a declined payment moves it as rejected,
  * after the charge (if any) is refunded. Every step is journaled before the
- * next, and a move already committed is recognised as done.
+ * next, and a move already committed is recognised as done; a move a
+ * restore of the server undid is made again.
  */
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
@@ -56,8 +57,8 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
   if (canonical(entry.snapshot) !== canonical(seen)) {
     deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
   }
-  if (entry.step === 'done') return { outcome: entry.outcome ?? 'received', reason: entry.reason };
-  // Only an order this journal had seen before can have been moved by an earlier run.
+  // Only an order this journal had seen before can have been moved by an earlier run. One done here and yet placed on
+  // the server was moved back by a restore of the server: its move is made again below, never its charge or refund.
   if (resumed) {
     const done = await alreadyProcessed(deps, entry);
     if (done) return done;
