@@ -124,9 +124,13 @@ async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): 
   return reject(deps, await deps.journal.advance(entry, entry.step, { outcome: 'rejected', reason }), reason);
 }
 
-/** Gives back any charge (once), then moves the order to processedOrders as rejected. */
+/**
+ * Gives back any charge (once), then moves the order to processedOrders as rejected. A done order moved back by a
+ * restore may have been received and charged: its charge is refunded too (a refund of a charge already refunded is
+ * none, by the gateway's contract).
+ */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
-  if (entry.chargeId && entry.step === 'charged') {
+  if (entry.chargeId && (entry.step === 'charged' || entry.step === 'done')) {
     await withTimeout(
       deps.gateway.refund({ idempotencyKey: `refund:${entry.chargeKey}`, chargeId: entry.chargeId }),
       deps.gatewayTimeoutMs,
