@@ -77,6 +77,7 @@ export default defineConfig({
       project('processor', './apps/processor'),
       project('shared-list', './apps/shared-list', { testTimeout: 120_000, hookTimeout: 60_000 }),
       project('durable-sqlite', './packages/durable-sqlite'),
+      project('logging', './packages/logging'),
       project('test', './test', { testTimeout: 120_000, hookTimeout: 60_000 }),
       // End-to-end in Debian's Chromium; `npm run test:e2e` runs these alone.
       {

@@ -7,17 +7,18 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Which workspace packages each may import (schemas ← protocol ← sync-client ← replica ← orders ← apps; the server beside
- * the clients, which take only its router's type; durable-sqlite, a leaf, under the server and the processor). An entry
+ * the clients, which take only its router's type; durable-sqlite and logging, leaves, under the server and the processor). An entry
  * with a subpath (`@pourover/sync-server/app`) allows that entry point only. `wiring` names the one file of a package
  * that may import more: the server binary's app wiring, which hands the shop's rules to the engine.
  */
 const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]; wiring?: { file: string; may: string[] } }> = {
   '@pourover/schemas': { dir: 'schemas', may: [] },
   '@pourover/durable-sqlite': { dir: 'packages/durable-sqlite', may: [] },
+  '@pourover/logging': { dir: 'packages/logging', may: [] },
   '@pourover/protocol': { dir: 'packages/protocol', may: ['@pourover/schemas'] },
   '@pourover/sync-server': {
     dir: 'sync-server',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/durable-sqlite', '@pourover/logging'],
     wiring: { file: 'sync-server/src/app/pourover-app.ts', may: ['@pourover/orders/server'] },
   },
   '@pourover/sync-client': {
@@ -35,7 +36,7 @@ const allowed: Record<string, { dir: string; may: string[]; typesOnly?: string[]
   },
   '@pourover/processor': {
     dir: 'apps/processor',
-    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/durable-sqlite'],
+    may: ['@pourover/schemas', '@pourover/protocol', '@pourover/sync-client', '@pourover/durable-sqlite', '@pourover/logging'],
   },
   '@pourover/shared-list': {
     dir: 'apps/shared-list',

@@ -1,5 +1,5 @@
 export { startServer, MAX_BODY_BYTES, type RunningServer, type ServerOptions } from './server/start-server.ts';
-export { serverLogger, logLevel, REDACTED_KEYS, type Logger, type LogLevel } from './http/logger.ts';
+export { serverLogger, logLevel, type Logger, type LogLevel } from './http/logger.ts';
 export type { AppRouter } from './trpc/app-router.ts';
 export { SqliteStore } from './store/sqlite/sqlite-store.ts';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.ts';

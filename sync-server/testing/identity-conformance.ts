@@ -130,14 +130,16 @@ export function identityConformance(name: string, open: () => Promise<IdentityUn
       expect(results.filter((result) => result === 'too-many')).toHaveLength(5);
     });
 
-    it('redeems a stream ticket once, for its holder, only before it expires', async () => {
+    it('redeems a stream ticket once, for its holder and the protocol it was asked at, only before it expires', async () => {
       const { identity } = await fresh();
-      const ticket = await identity.createStreamTicket(device('phone'), 30_000, at(0));
+      const ticket = await identity.createStreamTicket({ holder: device('phone'), protocol: 9 }, 30_000, at(0));
       expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const results = await Promise.all(Array.from({ length: 4 }, () => identity.redeemStreamTicket(ticket, at(1_000))));
-      expect(results.filter((holder) => holder === device('phone'))).toHaveLength(1);
-      expect(results.filter((holder) => holder === undefined)).toHaveLength(3);
-      const late = await identity.createStreamTicket(device('phone'), 30_000, at(0));
+      expect(results.filter((grant) => grant !== undefined)).toEqual([{ holder: device('phone'), protocol: 9 }]);
+      expect(results.filter((grant) => grant === undefined)).toHaveLength(3);
+      const unnamed = await identity.createStreamTicket({ holder: device('phone'), protocol: undefined }, 30_000, at(0));
+      expect(await identity.redeemStreamTicket(unnamed, at(0))).toEqual({ holder: device('phone'), protocol: undefined });
+      const late = await identity.createStreamTicket({ holder: device('phone'), protocol: undefined }, 30_000, at(0));
       expect(await identity.redeemStreamTicket(late, at(30_000))).toBeUndefined();
       expect(await identity.redeemStreamTicket('x'.repeat(43), at(0))).toBeUndefined();
     });

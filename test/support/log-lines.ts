@@ -1,5 +1,5 @@
 import { serverLogger, type Logger, type LogLevel } from '@pourover/sync-server';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream } from '@pourover/logging';
 
 export type LogLine = Record<string, unknown>;
 

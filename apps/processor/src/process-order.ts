@@ -28,7 +28,8 @@ function canonical(value: unknown): string {
  * after the charge (if any) is refunded. Every step is journaled before the
  * next, and a move already committed is recognised as done; so is an order
  * the shopper cancelled while it was still placed (`cancelled`), whose charge,
- * if one was made, is given back after (refund-order.ts).
+ * if one was made, is given back after (refund-order.ts). A move a restore
+ * of the server undid is made again.
  */
 export async function processOrder(deps: OrderDeps, replica: string, seen: Order): Promise<OrderOutcome> {
   const { journal } = deps;
@@ -37,8 +38,8 @@ export async function processOrder(deps: OrderDeps, replica: string, seen: Order
   if (canonical(entry.snapshot) !== canonical(seen)) {
     deps.warn('the order changed after it was snapshotted; processing the snapshot', { order: seen.id, replica });
   }
-  if (entry.step === 'done') return { outcome: entry.outcome ?? 'received', reason: entry.reason };
-  // Only an order this journal had seen before can have been moved by an earlier run.
+  // Only an order this journal had seen before can have been moved by an earlier run. One done here and yet placed on
+  // the server was moved back by a restore of the server: its move is made again below, never its charge or refund.
   if (resumed) {
     const done = await alreadyProcessed(deps, entry);
     if (done) return done;
@@ -111,7 +112,8 @@ async function rejectFor(deps: OrderDeps, entry: JournalEntry, reason: string): 
 /**
  * Gives back any charge (once), then moves the order to processedOrders as
  * rejected, recording the refund with it (`refundedTime`, stamped by the
- * server) when there was a charge to give back.
+ * server) when there was a charge to give back. A done order moved back by a
+ * restore may have been received and charged: its charge is given back too.
  */
 async function reject(deps: OrderDeps, entry: JournalEntry, reason: string): Promise<OrderOutcome> {
   entry = await giveBack(deps, entry);

@@ -9,6 +9,7 @@ import { devicePublicKey, verifyDeviceProof } from './device-proof.ts';
 import type { DeviceRecord } from './identity-store.ts';
 import { isOwnerCode } from './owner-code.ts';
 import { hashPassword, passwordMatches, UNMATCHABLE_HASH } from './passwords.ts';
+import { clientVersionOf } from '../http/client-version.ts';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc/trpc.ts';
 
 /** How long the store owner's sign-in lasts without a device key (the console code alone, as scripts use it). */
@@ -177,10 +178,9 @@ export const authRouter = router({
    */
   streamTicket: authedProcedure.mutation(async ({ ctx }): Promise<StreamTicketGrant> => {
     const seconds = ctx.limits.settings.streamTicketSeconds;
-    return {
-      ticket: await ctx.identity.createStreamTicket(credentialOf(ctx.principal), seconds * 1000, ctx.now()),
-      expiresInSeconds: seconds,
-    };
+    // The protocol was checked already (publicProcedure); the ticket carries it to the stream's node, which checks it again.
+    const grant = { holder: credentialOf(ctx.principal), protocol: clientVersionOf(ctx.request).protocol };
+    return { ticket: await ctx.identity.createStreamTicket(grant, seconds * 1000, ctx.now()), expiresInSeconds: seconds };
   }),
 
   devices: authedProcedure.query(async ({ ctx }) =>

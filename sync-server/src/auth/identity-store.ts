@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { SyncgroupMember } from '@pourover/schemas';
 import type { Readiness } from '../store/store.ts';
+import type { StreamGrant } from './stream-tickets.ts';
 
 /**
  * A device: a shopper's, a driver's or one of the store owner's. `shopperId` is the account it belongs to
@@ -49,10 +50,10 @@ export interface IdentityStore {
   createPairingCode(shopperId: string, ttlMs: number, now: Date): Promise<string>;
   /** Uses up a pairing code, once: the first redemption wins, later ones and late ones are refused. */
   redeemPairingCode(code: string, now: Date): Promise<Redemption>;
-  /** A single-use stream ticket for the blessing `holder`, good for `ttlMs` (see stream-tickets.ts). */
-  createStreamTicket(holder: string, ttlMs: number, now: Date): Promise<string>;
-  /** Uses up a stream ticket: the holder's blessing name the first time, before it expires; undefined ever after. */
-  redeemStreamTicket(ticket: string, now: Date): Promise<string | undefined>;
+  /** A single-use stream ticket for the blessing `grant.holder` at `grant.protocol`, good for `ttlMs` (see stream-tickets.ts). */
+  createStreamTicket(grant: StreamGrant, ttlMs: number, now: Date): Promise<string>;
+  /** Uses up a stream ticket: what it was made for the first time, before it expires; undefined ever after. */
+  redeemStreamTicket(ticket: string, now: Date): Promise<StreamGrant | undefined>;
   /** A syncgroup's stored spec, if an admin ever changed it from the default; throws `UNAVAILABLE` while the store cannot be sure. */
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined;
   /** Replaces a syncgroup's spec if it is still at `version`; returns the new version, or undefined if it moved on. */

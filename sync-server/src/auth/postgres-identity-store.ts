@@ -17,7 +17,7 @@ import {
   type Redemption,
   type SyncgroupSpec,
 } from './identity-store.ts';
-import { hashStreamTicket, newStreamTicket } from './stream-tickets.ts';
+import { hashStreamTicket, newStreamTicket, type StreamGrant } from './stream-tickets.ts';
 
 /** The channel on which every node hears of revocations and syncgroup changes made through any node. */
 export const IDENTITY_CHANNEL = 'pourover_identity';
@@ -186,25 +186,25 @@ export class PostgresIdentityStore implements IdentityStore {
     return { ok: false, reason: row.used_at !== null ? 'used' : 'expired' };
   }
 
-  async createStreamTicket(holder: string, ttlMs: number, now: Date) {
+  async createStreamTicket(grant: StreamGrant, ttlMs: number, now: Date) {
     const ticket = newStreamTicket();
     // Expired tickets go in the same statement: never used, they would only pile up.
     await this.#pool.query(
       `WITH expired AS (DELETE FROM stream_tickets WHERE expires_at <= $4)
-       INSERT INTO stream_tickets (ticket_hash, holder, expires_at) VALUES ($1, $2, $3)`,
-      [hashStreamTicket(ticket), holder, now.getTime() + ttlMs, now.getTime()],
+       INSERT INTO stream_tickets (ticket_hash, holder, expires_at, protocol) VALUES ($1, $2, $3, $5)`,
+      [hashStreamTicket(ticket), grant.holder, now.getTime() + ttlMs, now.getTime(), grant.protocol ?? null],
     );
     return ticket;
   }
 
-  async redeemStreamTicket(ticket: string, now: Date) {
+  async redeemStreamTicket(ticket: string, now: Date): Promise<StreamGrant | undefined> {
     // The delete is the decision: of two nodes given one ticket at once, exactly one gets its row.
-    const { rows } = await this.#pool.query<{ holder: string; expires_at: string }>(
-      'DELETE FROM stream_tickets WHERE ticket_hash = $1 RETURNING holder, expires_at',
+    const { rows } = await this.#pool.query<{ holder: string; expires_at: string; protocol: number | null }>(
+      'DELETE FROM stream_tickets WHERE ticket_hash = $1 RETURNING holder, expires_at, protocol',
       [hashStreamTicket(ticket)],
     );
     const row = rows[0];
-    return row && Number(row.expires_at) > now.getTime() ? row.holder : undefined;
+    return row && Number(row.expires_at) > now.getTime() ? { holder: row.holder, protocol: row.protocol ?? undefined } : undefined;
   }
 
   syncgroup(replica: string, collection: string) {

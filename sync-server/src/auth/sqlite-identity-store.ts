@@ -13,7 +13,7 @@ import {
   type Redemption,
   type SyncgroupSpec,
 } from './identity-store.ts';
-import { MemoryStreamTickets } from './stream-tickets.ts';
+import { MemoryStreamTickets, type StreamGrant } from './stream-tickets.ts';
 
 /** Forward-only schema versions of the identity file; `user_version` records how many have run. Never edit a shipped entry. */
 export const identityMigrations: readonly string[] = [
@@ -143,8 +143,8 @@ export class SqliteIdentityStore implements IdentityStore {
     return redeem.immediate();
   }
 
-  async createStreamTicket(holder: string, ttlMs: number, now: Date) {
-    return this.#tickets.create(holder, ttlMs, now);
+  async createStreamTicket(grant: StreamGrant, ttlMs: number, now: Date) {
+    return this.#tickets.create(grant, ttlMs, now);
   }
 
   async redeemStreamTicket(ticket: string, now: Date) {

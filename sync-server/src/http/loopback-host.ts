@@ -8,7 +8,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /** The host name of a `Host` header, without its port; undefined when it names none. */
-function hostnameOf(header: string): string | undefined {
+export function hostnameOf(header: string): string | undefined {
   if (header.startsWith('[')) {
     const end = header.indexOf(']');
     return end > 0 ? header.slice(0, end + 1).toLowerCase() : undefined;
@@ -29,4 +29,13 @@ export function namesLoopback(header: string | undefined, bound: string): boolea
   const name = hostnameOf(header);
   if (!name) return false;
   return LOOPBACK_NAMES.has(name) || name === bound || name.endsWith('.localhost') || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+/**
+ * Whether a `Host` header names this machine by one of its plain loopback names (`localhost`, 127.x.y.z, `[::1]`), with
+ * any port: what a request from this machine's own tools says, and what no DNS-rebound page can.
+ */
+export function hostIsLoopback(header: string | undefined): boolean {
+  const name = header === undefined ? undefined : hostnameOf(header);
+  return name !== undefined && isLoopback(name);
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { httpStatusOf, type ErrorCode } from '@pourover/protocol';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
+import { hostIsLoopback } from './loopback-host.ts';
 import { errorBody, json } from './responses.ts';
 
 /** Whether an address is this machine's: 127.0.0.0/8, ::1, or an IPv4-mapped 127.x. */
@@ -17,12 +18,14 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 type Access = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
 /**
- * A caller on this machine: the connection's peer is a loopback address and no proxy relayed the request. A forwarded
- * address is never trusted here, since whoever reaches the node directly could write one.
+ * A caller on this machine: the connection's peer is a loopback address, no proxy relayed the request, and its `Host`
+ * names a loopback host. A forwarded address is never trusted here, since whoever reaches the node directly could write
+ * one; and a browser page that rebound its own domain to 127.0.0.1 (DNS rebinding) connects from loopback too, but
+ * sends its domain as `Host`.
  */
 function fromThisMachine(req: IncomingMessage): boolean {
   const relayed = req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
-  return !relayed && isLoopbackAddress(req.socket.remoteAddress ?? '');
+  return !relayed && isLoopbackAddress(req.socket.remoteAddress ?? '') && hostIsLoopback(req.headers.host);
 }
 
 /**

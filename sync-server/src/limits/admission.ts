@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpStatusOf, PouroverError, streamConnectionParams } from '@pourover/protocol';
+import { httpStatusOf, PouroverError, PROTOCOL_HEADER, streamConnectionParams } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { authenticate, confirmed, principalNamed, type Authentication } from '../trpc/context.ts';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
@@ -83,13 +83,24 @@ async function streamPrincipal(deps: ServerDeps, req: IncomingMessage, params: s
     }
     const checked = streamConnectionParams.safeParse(parsed);
     if (!checked.success) throw new PouroverError('BAD_INPUT', 'a stream’s connection parameters carry only its `ticket`');
-    const holder = await deps.identity.redeemStreamTicket(checked.data.ticket, deps.now());
-    if (holder === undefined) return { problem: 'this stream ticket is unknown, used or expired; fetch a new one (auth.streamTicket)' };
-    return principalNamed(deps, holder);
+    const grant = await deps.identity.redeemStreamTicket(checked.data.ticket, deps.now());
+    if (grant === undefined) return { problem: 'this stream ticket is unknown, used or expired; fetch a new one (auth.streamTicket)' };
+    carryProtocol(req, grant.protocol);
+    return principalNamed(deps, grant.holder);
   }
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return authenticate(deps, header.slice(7));
   return { problem: 'a live stream needs a stream ticket (auth.streamTicket) in its connection parameters' };
+}
+
+/**
+ * Gives a stream's request the protocol its ticket was asked with, unless it names one itself (a browser's EventSource
+ * cannot): the procedure's version check then refuses a protocol this node no longer serves with UPDATE_NEEDED, sent
+ * inside the event stream, where the client reads its code (a refusal before the stream starts reaches a browser's
+ * EventSource as a bare error, which it retries); and the request's log line names the protocol.
+ */
+function carryProtocol(req: IncomingMessage, protocol: number | undefined) {
+  if (protocol !== undefined && req.headers[PROTOCOL_HEADER] === undefined) req.headers[PROTOCOL_HEADER] = String(protocol);
 }
 
 /** A refusal as a JSON answer shaped like tRPC's errors, so clients read every refusal alike. */

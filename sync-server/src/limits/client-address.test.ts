@@ -15,6 +15,21 @@ describe('the client address a request counts under', () => {
     expect(clientAddress(request('10.0.0.3', 'forged, 198.51.100.9, 10.0.0.2'), 2)).toBe('198.51.100.9');
   });
 
+  it('is the rightmost entry no trusted proxy wrote: one a client wrote itself is never taken, however short the header', async () => {
+    // Two proxies configured, but the request came with one entry: it skipped a proxy, so that entry may be the client's own.
+    expect(clientAddress(request('10.0.0.3', '198.51.100.66'), 2)).toBe('10.0.0.3');
+    expect(clientAddress(request('10.0.0.3', ''), 2)).toBe('10.0.0.3');
+    expect(clientAddress(request('10.0.0.3', undefined), 1)).toBe('10.0.0.3');
+    // A client who writes many entries still counts under the one the farthest trusted proxy appended.
+    expect(clientAddress(request('10.0.0.3', '1.1.1.1, 2.2.2.2, 3.3.3.3, 198.51.100.9, 10.0.0.2'), 2)).toBe('198.51.100.9');
+  });
+
+  it('is the connection’s when the entry a proxy should have written is not an address, so no made-up name opens a budget', async () => {
+    expect(clientAddress(request('10.0.0.2', 'made-up-name'), 1)).toBe('10.0.0.2');
+    expect(clientAddress(request('10.0.0.2', '198.51.100.9:1234'), 1)).toBe('10.0.0.2');
+    expect(clientAddress(request('10.0.0.2', '2001:db8:1:2::7'), 1)).toBe('2001:db8:1:2::/64');
+  });
+
   it('counts an IPv6 address as its /64 and an IPv4-mapped one as its IPv4 address', () => {
     expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');

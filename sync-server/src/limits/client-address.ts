@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -12,17 +12,24 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
 
 /**
  * The address a request came from: the connection's peer, or with
- * `trustedProxies` proxies in front, the address the farthest of them saw
- * (the header's entries added by clients are not trusted).
+ * `trustedProxies` (N) proxies in front, each appending to
+ * X-Forwarded-For the address it saw, the rightmost entry none of them
+ * wrote: the N-th from the right, the one the farthest proxy appended.
+ * Entries left of it are the client's own and never taken. A header with
+ * fewer than N entries came past fewer proxies than there are (the caller
+ * may have written every entry), and an entry that is not an IP address
+ * was not written by a proxy: either way the peer's address counts, so a
+ * client can neither choose its address nor make up new ones.
+ * `Forwarded` is not read.
  */
 export function callerAddress(req: IncomingMessage, trustedProxies: number): string {
   const address = req.socket.remoteAddress ?? 'unknown';
   if (trustedProxies === 0) return address;
   const forwarded = String(req.headers['x-forwarded-for'] ?? '')
     .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  return forwarded.at(-trustedProxies) ?? forwarded[0] ?? address;
+    .map((entry) => entry.trim());
+  const entry = forwarded.length >= trustedProxies ? forwarded.at(-trustedProxies) : undefined;
+  return entry !== undefined && isIP(entry) !== 0 ? entry : address;
 }
 
 export function addressKey(address: string): string {

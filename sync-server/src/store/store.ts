@@ -79,10 +79,18 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
-   * The name of this history of the data, as it was when the store opened. A restore renews it: sequence numbers
-   * given out before may then be given again, so a device holding another epoch's checkpoints pulls from scratch.
+   * The name of this history of the data. A restore renews it: sequence numbers given out before may then be given
+   * again, so a device holding another epoch's checkpoints pulls from scratch. SQLite is restored with its server
+   * stopped; a PostgreSQL store takes a renewal made while it runs from the announcement `renewEpoch` sends (or when
+   * it listens again after missing it), and wakes the store replica's readers (`onCommit`), no query per read.
    */
   readonly epoch: string;
+  /**
+   * The commit number the current epoch began at (0 for data never restored). A restore moves the commit number
+   * `RESTORE_SEQ_GAP` ahead, so every watch marker of an older epoch is below it, and every one of this epoch is not:
+   * markers carry no epoch of their own.
+   */
+  readonly epochStart: number;
   /** Documents of one collection changed after `afterSeq`, in change order. */
   pull(replica: string, collection: string, afterSeq: number, limit: number): Promise<StoredDocument[]>;
   /** Documents of every collection of a replica changed after `afterSeq`, in change order. */

@@ -35,7 +35,7 @@ export async function* deviceStream(options: {
   });
   const closeCount = options.metrics.streamOpened('device');
   try {
-    const { epoch } = store;
+    let { epoch } = store;
     const decoded = options.lastEventId ? decodePosition(options.lastEventId) : undefined;
     // A position of another epoch counts a history the store no longer holds: the device starts afresh, told so by `ready`.
     const resumed = decoded && (decoded.epoch === undefined || decoded.epoch === epoch) ? { ...decoded, epoch } : undefined;
@@ -46,6 +46,13 @@ export async function* deviceStream(options: {
     while (!signal?.aborted) {
       await latch.wait();
       await guard.check();
+      if (store.epoch !== epoch) {
+        // Renewed while the stream was open (a restore on PostgreSQL): the device starts afresh, as on a new stream.
+        epoch = store.epoch;
+        position = { own: await store.head(own), store: await store.head(STORE), epoch };
+        yield tracked(encodePosition(position), { kind: 'ready', epoch } satisfies StreamEvent);
+        continue;
+      }
       for (const side of own === STORE ? (['own'] as const) : (['own', 'store'] as const)) {
         const replica = side === 'own' ? own : STORE;
         for (;;) {

@@ -31,7 +31,11 @@ function byCommit(rows: StoredDocument[]): StoredDocument[][] {
  * Watches one collection across every replica whose syncgroup lets the
  * principal read it: the initial state, a marker, then each commit in order.
  * Resumed from a marker it sends the commits after it; none is skipped (the
- * store's commits are numbered in the order they became visible).
+ * store's commits are numbered in the order they became visible). A marker
+ * of an older epoch (below the store's `epochStart`) counts a history a
+ * restore undid, so the watch starts from the initial state instead; and a
+ * watch open when the epoch is renewed (on PostgreSQL) ends, for the watcher
+ * to start again from the initial state.
  */
 export async function* watchCollection(options: {
   store: Store;
@@ -62,7 +66,8 @@ export async function* watchCollection(options: {
   let live = true;
   try {
     let marker: number;
-    if (options.lastEventId && !options.lastEventId.startsWith('s')) {
+    const { epoch } = store;
+    if (options.lastEventId && !options.lastEventId.startsWith('s') && Number(options.lastEventId) >= store.epochStart) {
       marker = Number(options.lastEventId);
       live = false;
     } else {
@@ -79,6 +84,7 @@ export async function* watchCollection(options: {
     while (!signal?.aborted) {
       await latch.wait();
       await guard.check();
+      if (store.epoch !== epoch) return;
       for (;;) {
         let rows = await store.watchChanges(collection, marker, MAX_ROWS);
         // A full page holding a single commit may be only part of it: read it again with room for the largest commit.

@@ -72,6 +72,8 @@ export const postgresMigrations: readonly string[] = [
    INSERT INTO store_meta (name, value) VALUES ('epoch', substr(md5(random()::text || clock_timestamp()::text), 1, 16));`,
   // The store's drivers (their devices are rows of `devices`, under the driver's replica name as their account).
   `CREATE TABLE drivers (id text COLLATE "C" PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL, removed_at timestamptz);`,
+  // The protocol a stream ticket's request was served at, checked again by the node the stream opens on (null: none named).
+  `ALTER TABLE stream_tickets ADD COLUMN protocol integer;`,
 ];
 
 /** An arbitrary fixed key: server processes opening one database at once migrate it one at a time. */

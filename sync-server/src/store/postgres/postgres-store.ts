@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WireDocument } from '@pourover/protocol';
+import { STORE } from '@pourover/schemas';
 import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
 import { commitGroup } from './postgres-commit.ts';
@@ -24,6 +25,8 @@ import {
 export const COMMIT_CHANNEL = 'pourover_commit';
 
 const notification = z.object({ from: z.string(), commit: z.number().int(), replica: z.string() });
+/** What `renewEpoch` announces on the same channel, so running nodes take the new epoch at once. */
+const epochNotice = z.object({ epoch: z.string().min(1), start: z.number().int().min(0) });
 
 type Row = { replica: string; collection: string; body: string; seq: string; updated_at: Date; commit_no: string };
 
@@ -82,7 +85,7 @@ export class PostgresStore implements Store {
   /** The highest commit this store has seen announced on the channel, from which a reconnected listener catches up. */
   #announced = 0;
   #listenedBefore = false;
-  #epoch = '';
+  #epoch: StoreEpoch = { epoch: '', start: 0 };
 
   private constructor(options: PostgresStoreOptions) {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`pourover postgres store: ${String(error)}\n`));
@@ -133,7 +136,17 @@ export class PostgresStore implements Store {
         try {
           await client.query(`UPDATE store_meta SET value = $1 WHERE name = 'epoch'`, [epoch]);
           await client.query('UPDATE replicas SET head = head + $1', [RESTORE_SEQ_GAP]);
-          await client.query(`UPDATE counters SET value = value + $1 WHERE name = 'commit'`, [RESTORE_SEQ_GAP]);
+          const { rows } = await client.query<{ value: string }>(
+            `UPDATE counters SET value = value + $1 WHERE name = 'commit' RETURNING value`,
+            [RESTORE_SEQ_GAP],
+          );
+          const start = Number(rows[0]?.value ?? 0);
+          await client.query(
+            `INSERT INTO store_meta (name, value) VALUES ('epoch_start', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+            [String(start)],
+          );
+          // Delivered at COMMIT to every node listening; one that is not hears of it when it listens again (#catchUp).
+          await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ epoch, start })]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -147,7 +160,11 @@ export class PostgresStore implements Store {
   }
 
   get epoch(): string {
-    return this.#epoch;
+    return this.#epoch.epoch;
+  }
+
+  get epochStart(): number {
+    return this.#epoch.start;
   }
 
   /** Applies pending migrations and closes; for `pourover-server migrate`. */
@@ -312,18 +329,35 @@ export class PostgresStore implements Store {
     } catch {
       return;
     }
-    if (!parsed.success) return;
+    if (!parsed.success) return this.#epochNoticed(payload);
     this.#announced = Math.max(this.#announced, parsed.data.commit);
     if (parsed.data.from !== this.#instance) this.#events.emit('commit', parsed.data.replica);
+  }
+
+  #epochNoticed(payload: string) {
+    const notice = epochNotice.safeParse(JSON.parse(payload));
+    if (notice.success) this.#renewed(notice.data);
+  }
+
+  /**
+   * Takes a new epoch, read or announced, and wakes the readers of the store's replica, which every device stream and
+   * watch follows: they then see that their positions belong to another history.
+   */
+  #renewed(epoch: StoreEpoch) {
+    if (epoch.epoch === this.#epoch.epoch) return;
+    this.#epoch = epoch;
+    this.#events.emit('commit', STORE);
   }
 
   /**
    * After listening (again): at open, notes the latest commit; after a
    * reconnection, wakes listeners for every replica changed by commits it
-   * did not hear announced. That may repeat a wake-up, which is harmless:
-   * listeners re-read the store; a missed one would leave a device stale.
+   * did not hear announced, and takes the epoch, which may have been renewed
+   * unheard. That may repeat a wake-up, which is harmless: listeners re-read
+   * the store; a missed one would leave a device stale.
    */
   async #catchUp() {
+    if (this.#listenedBefore) this.#renewed(await this.#pool.unbounded((client) => readEpoch(client)));
     if (!this.#listenedBefore) {
       const { rows } = await this.#pool.query<{ value: string }>(`SELECT value FROM counters WHERE name = 'commit'`);
       this.#announced = Math.max(this.#announced, Number(rows[0]?.value ?? 0));
@@ -343,7 +377,13 @@ export class PostgresStore implements Store {
   }
 }
 
-async function readEpoch(client: ClientBase): Promise<string> {
-  const { rows } = await client.query<{ value: string }>(`SELECT value FROM store_meta WHERE name = 'epoch'`);
-  return rows[0]!.value;
+/** The store's epoch, and the commit number it began at. */
+type StoreEpoch = { epoch: string; start: number };
+
+async function readEpoch(client: ClientBase): Promise<StoreEpoch> {
+  const { rows } = await client.query<{ name: string; value: string }>(
+    `SELECT name, value FROM store_meta WHERE name IN ('epoch', 'epoch_start')`,
+  );
+  const value = (name: string) => rows.find((row) => row.name === name)?.value;
+  return { epoch: value('epoch')!, start: Number(value('epoch_start') ?? 0) };
 }

@@ -39,6 +39,7 @@ class Rollback {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly epoch: string;
+  readonly epochStart: number;
   readonly #db: Database.Database;
   readonly #group: GroupCommit;
   readonly #events = new EventEmitter().setMaxListeners(0);
@@ -52,6 +53,7 @@ export class SqliteStore implements Store {
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     this.epoch = readEpoch(this.#db);
+    this.epochStart = readEpochStart(this.#db);
     const db = this.#db;
     this.#statements = {
       pull: db.prepare<[string, string, number, number], Row>(
@@ -230,6 +232,10 @@ function readEpoch(db: Database.Database): string {
   return (db.prepare(`SELECT value FROM store_meta WHERE name = 'epoch'`).get() as { value: string }).value;
 }
 
+function readEpochStart(db: Database.Database): number {
+  return Number((db.prepare(`SELECT value FROM store_meta WHERE name = 'epoch_start'`).get() as { value: string } | undefined)?.value ?? 0);
+}
+
 /**
  * Gives a SQLite data file a new epoch (after a restore), and moves every replica's head and the commit number past
  * any position a device or watcher may hold from before; the server must not hold the file open. Returns the epoch.
@@ -247,6 +253,10 @@ export function renewSqliteEpoch(file: string): string {
         RESTORE_SEQ_GAP,
         RESTORE_SEQ_GAP,
       );
+      db.prepare(
+        `INSERT INTO store_meta (name, value) SELECT 'epoch_start', CAST(value AS TEXT) FROM counters WHERE name = 'commit'
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ).run();
     })();
     return epoch;
   } finally {
