@@ -15,7 +15,7 @@ import { storeOwnerClient } from './support/store-owner.ts';
 import { moveOrder, serverOrder } from './support/store-moves.ts';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
-const DRIVER = 'bluebottle:drivers:dana';
+const DRIVER = 'dana';
 
 /** Whether the server holds a request about this order yet. */
 function serverHasRequest(dataDir: string, id: string): boolean {
