@@ -13,7 +13,15 @@ describe('the heads a device measures its first sync against', () => {
     const client = trpcClient(server.url, deviceToken(server.key));
     const { heads: answered } = await client.progress.heads.query();
     const { shopper, store } = await heads(server);
-    expect(Object.keys(answered).sort()).toEqual(['availability', 'catalog', 'draftOrders', 'placedOrders', 'processedOrders', 'user']);
+    expect(Object.keys(answered).sort()).toEqual([
+      'availability',
+      'catalog',
+      'draftOrders',
+      'orderRequests',
+      'placedOrders',
+      'processedOrders',
+      'user',
+    ]);
     // The store's replica also holds its weekly schedule, which no device reads: its changes count in no device's heads.
     const schedule = await server.store.collectionHead(STORE, 'slotSchedule');
     expect(schedule).toBeGreaterThan(0);
