@@ -151,7 +151,9 @@ describe('a driver’s deliveries', () => {
     const [assigned] = await deliveriesOf(dana);
     expect(await move(ready, { status: 'cancelled', cancelReason: 'the shop ran out of beans' })).toMatchObject({ ok: true });
     const answer = await mark(dana, assigned!, 'delivered');
-    expect(answer.conflicts).toMatchObject([{ id: ready.id, status: 'withdrawn', withdrawnReason: 'the order was cancelled' }]);
+    expect(answer.conflicts).toMatchObject([
+      { id: ready.id, status: 'withdrawn', withdrawnReason: 'the order was cancelled', customerName: '', address: '', note: '', items: [] },
+    ]);
     expect(await order(ready.id)).toMatchObject({ status: 'cancelled' });
   });
 
@@ -222,5 +224,35 @@ describe('a driver’s deliveries', () => {
     });
     expect(made.conflicts).toMatchObject([{ _deleted: true }]);
     expect((await deliveriesOf(dana)).map((entry) => entry.id)).toEqual([ready.id]);
+  });
+
+  it('never takes another shopper’s order for one of the same id on a driver’s route', async () => {
+    const dana = await pairedDriver('Dana, collided with');
+    const ready = await readyFor(dana);
+    const mallory = await createShopper(server, 2, 'tok_visa');
+    await placeOrder(mallory, { id: ready.id, items: [{ item, count: 1 }], slot });
+    const placed = (await get<Order>('placedOrders', ready.id, mallory.replica))!;
+    const received = { ...placed, status: 'received' as const, receivedTime: new Date().toISOString() };
+    await store.sync.batch.mutate({
+      replica: mallory.replica,
+      operations: [
+        { collection: 'processedOrders', precondition: { kind: 'absent' }, write: received },
+        { collection: 'placedOrders', precondition: { kind: 'equals', state: placed }, write: { ...received, _deleted: true } },
+        { collection: 'availability', increment: { id: slot.id, field: 'taken', by: 1, atMost: 'capacity', before: 'cutoff' } },
+      ],
+    });
+    const theirs = (await get<Order>('processedOrders', ready.id, mallory.replica))!;
+    const assigning = store.sync.batch.mutate({
+      replica: mallory.replica,
+      operations: [
+        { collection: 'processedOrders', precondition: { kind: 'equals', state: theirs }, write: { ...theirs, driverId: dana.id } },
+      ],
+    });
+    await expect(assigning).rejects.toThrow(/another delivery under this order’s id/);
+    expect((await deliveriesOf(dana)).find((entry) => entry.id === ready.id)).toMatchObject({
+      orderReplica: shopper.replica,
+      status: 'assigned',
+      customerName: 'Shopper 1',
+    });
   });
 });

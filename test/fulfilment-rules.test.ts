@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
 import type { CatalogItem, DeliverySlot, Order, OrderRequest } from '@pourover/schemas';
 import { TRPCClientError } from '@trpc/client';
+import { createSyncClient } from '@pourover/sync-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceKeys } from '../sync-server/test/support/device-keys.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
@@ -250,5 +252,63 @@ describe('an order’s fulfilment, held by the server', () => {
       }
     }
     expect(await taken()).toBe(before - cancelled);
+  });
+
+  it('lets an owner’s device move orders, but never take one in nor record a refund: those are the order processor’s', async () => {
+    const { publicKey } = await deviceKeys();
+    const anonymous = createSyncClient({ url: server.url, token: () => '' });
+    const { token } = await anonymous.auth.storeSignIn.mutate({ code: await server.newOwnerCode(), device: 'Till', publicKey });
+    const till = createSyncClient({ url: server.url, token: () => token });
+    const tillMove = (current: WireDocument, fields: Partial<Order>) =>
+      till.sync.batch.mutate({
+        replica: shopper.replica,
+        operations: [{ collection: 'processedOrders', precondition: { kind: 'equals', state: current }, write: { ...current, ...fields } }],
+      });
+    const current = await received();
+    const invented = { ...current, id: randomUUID() };
+    const created = till.sync.batch.mutate({
+      replica: shopper.replica,
+      operations: [{ collection: 'processedOrders', precondition: { kind: 'absent' }, write: invented }],
+    });
+    expect(codeOf(await created.catch((error: unknown) => error))).toBe('FORBIDDEN');
+    expect(await get('processedOrders', invented.id)).toBeUndefined();
+
+    expect(await tillMove(current, { status: 'cancelled', cancelReason: 'burnt the beans' })).toMatchObject({ ok: true });
+    const cancelled = await order(current.id);
+    const recorded = tillMove(cancelled, { refundedTime: new Date().toISOString() });
+    expect(codeOf(await recorded.catch((error: unknown) => error))).toBe('FORBIDDEN');
+    expect((await order(current.id)).refundedTime).toBeUndefined();
+  });
+
+  it('keeps the driver of an order that left the store, ends an order whose slot counts no place, and answers a refusal asked again once', async () => {
+    let current = await received();
+    for (const fields of [
+      { status: 'preparing' as const },
+      { status: 'ready' as const, driverId: 'driver-4' },
+      { status: 'outForDelivery' as const },
+    ]) {
+      await move(current, fields);
+      current = await order(current.id);
+    }
+    await expect(move(current, { status: 'delivered', driverId: 'driver-5' })).rejects.toThrow(/before the order leaves the store/);
+
+    const slotNow = (await get<DeliverySlot>('availability', slot.id, 'bluebottle'))!;
+    await store.sync.push.mutate({
+      collection: 'availability',
+      rows: [{ assumedMasterState: slotNow, newDocumentState: { ...slotNow, taken: 0 } }],
+    });
+    expect(await move(current, { status: 'cancelled', cancelReason: 'the van broke down' })).toMatchObject({ ok: true });
+    expect(await taken()).toBe(0);
+
+    const { request } = await ask(current.id);
+    expect(request.answer).toMatchObject({ outcome: 'refused', reason: 'the order was already cancelled' });
+    const again = await ask(current.id, {}, request);
+    expect(again.answer.conflicts).toMatchObject([{ id: current.id, answer: request.answer }]);
+    expect(again.request).toEqual(request);
+    const slotAfter = (await get<DeliverySlot>('availability', slot.id, 'bluebottle'))!;
+    await store.sync.push.mutate({
+      collection: 'availability',
+      rows: [{ assumedMasterState: slotAfter, newDocumentState: { ...slotAfter, taken: slotNow.taken - 1 } }],
+    });
   });
 });

@@ -57,7 +57,9 @@ async function planRequest(
   const stored = live(current.request);
   const asked = stored ? parsed<OrderRequest>(orderRequest, stored) : undefined;
   if (next._deleted) {
-    return { writes: [{ collection: 'orderRequests', document: next, expect: expectCurrent(current.request) }], conflicts: [] };
+    // Cleared: the tombstone keeps nothing the device wrote.
+    const tombstone = { id: next.id, kind: 'cancel', _deleted: true };
+    return { writes: [{ collection: 'orderRequests', document: tombstone, expect: expectCurrent(current.request) }], conflicts: [] };
   }
   if (stored && asked?.answer?.outcome === 'accepted') return { writes: [], conflicts: [stored] };
 
@@ -78,7 +80,12 @@ async function planRequest(
       ? parsed<Order>(orderSchema, placedOrder)
       : undefined;
   const refusal = order ? cancelRefusal(order.status) : 'no order of the shopper’s has this id';
-  if (!order || refusal) return { writes: [answer('refused', refusal ?? 'the order cannot be cancelled')], conflicts: [] };
+  if (!order || refusal) {
+    const reason = refusal ?? 'the order cannot be cancelled';
+    // Asked again for the same answer: the answer stands, and nothing is written.
+    if (stored && asked?.answer?.outcome === 'refused' && asked.answer.reason === reason) return { writes: [], conflicts: [stored] };
+    return { writes: [answer('refused', reason)], conflicts: [] };
+  }
 
   const cancelled: Order = {
     ...withStep(order, 'cancelled', now),

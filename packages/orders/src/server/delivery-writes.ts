@@ -1,4 +1,4 @@
-import type { WireDocument } from '@pourover/protocol';
+import { PouroverError, type WireDocument } from '@pourover/protocol';
 import { delivery as deliverySchema, STORE, userProfile, type Delivery, type DeliveryStatus, type Order } from '@pourover/schemas';
 import type { Store, StoredDocument, Write } from '@pourover/sync-server/app';
 import { currentCatalog } from './current-catalog.ts';
@@ -21,8 +21,11 @@ export function liveDelivery(stored: StoredDocument | null): Delivery | undefine
 
 /** The delivery with one more status, stamped with the server's time. */
 export function deliveryStep(current: Delivery, status: DeliveryStatus, now: Date, reason?: string): WireDocument {
+  // A withdrawn delivery keeps nothing of its customer: the driver no longer needs it.
+  const forgotten = status === 'withdrawn' ? { customerName: '', address: '', note: '', items: [] } : {};
   return {
     ...current,
+    ...forgotten,
     status,
     steps: [...current.steps, { status, at: now.toISOString() }].slice(-8),
     ...(reason ? { withdrawnReason: reason } : {}),
@@ -77,7 +80,7 @@ export async function deliveryWrites(store: Store, replica: string, before: Orde
   const withdraw = async (driverId: string, reason: string) => {
     const stored = await store.get(driverReplica(driverId), 'deliveries', after.id);
     const current = liveDelivery(stored);
-    if (current && current.status !== 'withdrawn' && current.status !== 'delivered')
+    if (current && current.orderReplica === replica && current.status !== 'withdrawn' && current.status !== 'delivered')
       writes.push({
         replica: driverReplica(driverId),
         collection: 'deliveries',
@@ -95,6 +98,9 @@ export async function deliveryWrites(store: Store, replica: string, before: Orde
   }
   const stored = await store.get(driverReplica(driverId), 'deliveries', after.id);
   const current = liveDelivery(stored);
+  // Order ids are the shoppers' to choose: a delivery under this id for another shopper's order is never this one's.
+  if (current && current.orderReplica !== replica)
+    throw new PouroverError('PRECONDITION_FAILED', 'this driver holds another delivery under this order’s id; assign another driver');
   const target = { replica: driverReplica(driverId), collection: 'deliveries', expect: expectCurrent(stored) };
   if (!current || current.status === 'withdrawn') {
     const made = await newDelivery(store, replica, after, now);

@@ -34,11 +34,15 @@ export async function planDriverPush({ store, replica, rows, now }: PushInput): 
     'deliveries',
     rows.map((row) => row.newDocumentState.id),
   );
-  const plans = await Promise.all(rows.map((row, index) => planMark(row, current[index] ?? null, { store, now })));
+  const plans = await Promise.all(rows.map((row, index) => planMark(row, current[index] ?? null, { store, replica, now })));
   return { writes: plans.flatMap((plan) => plan.writes), conflicts: plans.flatMap((plan) => plan.conflicts) };
 }
 
-async function planMark(row: PushRow, stored: StoredDocument | null, { store, now }: Pick<PushInput, 'store' | 'now'>) {
+async function planMark(
+  row: PushRow,
+  stored: StoredDocument | null,
+  { store, replica, now }: Pick<PushInput, 'store' | 'replica' | 'now'>,
+) {
   const none = { writes: [] as Write[], conflicts: [] as WireDocument[] };
   const delivery = liveDelivery(stored);
   const asked = row.newDocumentState['status'] as DeliveryStatus;
@@ -49,6 +53,8 @@ async function planMark(row: PushRow, stored: StoredDocument | null, { store, no
 
   const orderStored = await store.get(delivery.orderReplica, 'processedOrders', delivery.id);
   const order = liveOrder(orderStored);
+  // The order must still be this driver's: a mark moves only an order the store gave to the driver whose replica it is.
+  if (order?.driverId !== replica.split(':')[2]) return back;
   const moves = order ? orderMoves[asked][order.status] : undefined;
   const alreadyThere =
     order && ((asked === 'pickedUp' && order.status === 'outForDelivery') || (asked === 'delivered' && order.status === 'delivered'));

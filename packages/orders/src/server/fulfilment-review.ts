@@ -25,6 +25,10 @@ const refuse = (message: string): never => {
   throw new PouroverError('BAD_INPUT', message);
 };
 
+const forbid = (message: string): never => {
+  throw new PouroverError('FORBIDDEN', message);
+};
+
 /** A reason the store gives, as written; an empty one is refused. */
 function reasonOf(value: string | undefined, what: string): string {
   const reason = value?.trim() ?? '';
@@ -45,7 +49,10 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   if (before === undefined) refuse(`a write of processed order ${document.id} must name the state it leaves (a precondition)`);
   if (document._deleted) refuse('a processed order is never deleted');
   const next = asOrder(document, `processed order ${document.id}`);
+  // Taking an order in and recording a refund are the store's workers' (the processor's), never an owner's device's.
+  const worker = input.principal.kind === 'store' && input.principal.device === undefined;
   if (before === null || before === undefined || before._deleted) {
+    if (!worker) forbid('only the store’s order processor takes orders in');
     if (next.status !== 'received' && next.status !== 'rejected')
       refuse(`an order is processed as received or rejected, not ${next.status}`);
     const { refundedTime, ...processed } = next;
@@ -57,6 +64,9 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   if (unmoved(last) !== unmoved(next))
     refuse(`only an order's status, reason and driver change as it moves; order ${next.id} changes more`);
 
+  if (next.refundedTime !== last.refundedTime && !worker) forbid('only the store’s order processor records a refund it made');
+  if (next.driverId !== last.driverId && !assignable.includes(last.status))
+    refuse(`a driver is assigned before the order leaves the store, not when ${last.status}`);
   if (next.status === last.status) {
     const kept = sameStep(last, next, now);
     return { document: { ...kept, _deleted: false }, writes: await deliveryWrites(input.store, input.replica, last, kept, now) };
@@ -81,10 +91,7 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
 /** A write that keeps the status: a driver assigned while the order is at the store, or a refund recorded once. */
 function sameStep(last: Order, next: Order, now: Date): Order {
   const { driverId, refundedTime } = next;
-  if (driverId !== last.driverId) {
-    if (!assignable.includes(last.status)) refuse(`a driver is assigned before the order leaves the store, not when ${last.status}`);
-    if (!driverId) refuse('a driver is replaced, never removed');
-  }
+  if (driverId !== last.driverId && !driverId) refuse('a driver is replaced, never removed');
   if (refundedTime !== last.refundedTime) {
     if (last.refundedTime || !refundedTime) refuse('a refund is recorded once');
     if (last.status !== 'cancelled' && last.status !== 'rejected') refuse('only a cancelled or rejected order is refunded');
