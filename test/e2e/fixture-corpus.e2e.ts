@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
 import {
-  collectionNames,
   editDraftWithFields,
   emptyDraftUpdate,
   schemaVersions,
@@ -75,7 +74,7 @@ describe("Chromium device databases of every past release's schemas", () => {
       });
       const synced = Object.fromEntries(
         await Promise.all(
-          collectionNames.map(async (name) => [
+          (Object.keys(release.schemas) as CollectionName[]).map(async (name) => [
             name,
             (await pull<WireDocument>(name)).map((document) => fitToSchema(document, release.schemas[name]) as WireDocument),
           ]),

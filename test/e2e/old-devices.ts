@@ -28,11 +28,14 @@ export function pastReleases(): PastRelease[] {
     .flatMap((dir) => readdirSync(dir).flatMap((file) => (/^schemas-v\d+\.json$/.test(file) ? [{ dir, file }] : [])))
     .sort((a, b) => Number(/\d+/.exec(a.file)?.[0]) - Number(/\d+/.exec(b.file)?.[0]))
     .map(({ dir, file }) => {
-      const released = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Record<CollectionName, Schema>;
-      const past = collectionNames.filter((name) => released[name].version < schemaVersions[name]);
-      const schemas = Object.fromEntries(
-        collectionNames.map((name) => [name, past.includes(name) ? released[name] : rxSchemaOf(name)]),
-      ) as Record<CollectionName, Schema>;
+      const released = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Partial<Record<CollectionName, Schema>>;
+      // The collections that release's devices held: one the app added since is not in its database.
+      const held = collectionNames.filter((name) => released[name] !== undefined);
+      const past = held.filter((name) => (released[name]?.version ?? 0) < schemaVersions[name]);
+      const schemas = Object.fromEntries(held.map((name) => [name, past.includes(name) ? released[name] : rxSchemaOf(name)])) as Record<
+        CollectionName,
+        Schema
+      >;
       return { file, schemas, past };
     })
     .filter((release) => release.past.length > 0);
