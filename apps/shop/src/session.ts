@@ -2,6 +2,7 @@ import { APP_BUILD } from './app-build.ts';
 import { openShop, type Shop } from '@pourover/orders';
 import { createSyncClient, DeviceCredentials, indexedDBDeviceStore, type DevicePublicKey } from '@pourover/sync-client';
 import { forgetDevice } from '@pourover/sync-client/device-presence';
+import { deleteReplicaDatabase } from './delete-replica-database.ts';
 import { forgetDeviceName, rememberDeviceName } from './device-name.ts';
 import { dismissedNotices } from './dismissed-notices.ts';
 import type { SignIn } from './sign-in-kinds.ts';
@@ -50,19 +51,7 @@ export function startSession(signIn: SignIn): Promise<Shop> {
  */
 export async function endSession(shop: Shop): Promise<void> {
   await shop.close();
-  const databases = (await indexedDB.databases?.()) ?? [];
-  await Promise.all(
-    databases
-      .map((db) => db.name ?? '')
-      .filter((name) => name.startsWith(`rxdb-dexie-${DATABASE}--`) || name === `rxdb-dexie-${DATABASE}`)
-      .map(
-        (name) =>
-          new Promise<void>((resolve) => {
-            const request = indexedDB.deleteDatabase(name);
-            request.onsuccess = request.onerror = request.onblocked = () => resolve();
-          }),
-      ),
-  );
+  await deleteReplicaDatabase(DATABASE);
   await forgetDevice(indexedDB);
   forgetDeviceName();
 }

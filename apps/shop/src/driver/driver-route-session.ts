@@ -1,5 +1,6 @@
 import { DriverRoute } from '@pourover/orders';
 import { APP_BUILD } from '../app-build.ts';
+import { deleteReplicaDatabase } from '../delete-replica-database.ts';
 import type { KeyedDevice } from '../keyed-device.ts';
 
 /** The name of the driver's deliveries database; RxDB's Dexie storage keeps it in IndexedDB databases named after it. */
@@ -13,17 +14,5 @@ export function openDriverRoute(device: KeyedDevice): Promise<DriverRoute> {
 /** Closes the route and deletes its database: a signed-out phone keeps no customer's name or address. */
 export async function forgetDriverRoute(route: DriverRoute | undefined): Promise<void> {
   await route?.close();
-  const databases = (await indexedDB.databases?.()) ?? [];
-  await Promise.all(
-    databases
-      .map((db) => db.name ?? '')
-      .filter((name) => name.startsWith(`rxdb-dexie-${DATABASE}--`) || name === `rxdb-dexie-${DATABASE}`)
-      .map(
-        (name) =>
-          new Promise<void>((resolve) => {
-            const request = indexedDB.deleteDatabase(name);
-            request.onsuccess = request.onerror = request.onblocked = () => resolve();
-          }),
-      ),
-  );
+  await deleteReplicaDatabase(DATABASE);
 }
