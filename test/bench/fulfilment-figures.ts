@@ -37,7 +37,8 @@ async function move(ctx: BenchContext, replica: string, current: WireDocument, f
  * device showing the order's new step, next to the same device seeing a
  * draft edit of its other device (the engine's propagation, measured by the
  * order figures); then the store's moves per second, `parallel` orders at a
- * time, each order taken from received to delivered.
+ * time, each order taken from received to delivered; then the processor's
+ * refunds per second, from a start with every order already cancelled.
  */
 export async function fulfilmentFigures(
   ctx: BenchContext,
@@ -84,18 +85,24 @@ export async function fulfilmentFigures(
     const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
     queue.push({ ...placed, _deleted: false });
   }
-  const received = async (id: string) => {
+  const processedWhen = async (id: string, done: (order: WireDocument) => boolean, what: string) => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const [order] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [id], replica: shopper.replica })).documents;
-      if (order) return order;
+      if (order && done(order)) return order;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`bench: order ${id} not received after 60 s`);
+    throw new Error(`bench: order ${id} not ${what} after 60 s`);
   };
+  const received = (id: string) => processedWhen(id, () => true, 'received');
+  const refunded = (id: string) => processedWhen(id, (order) => order['refundedTime'] !== undefined, 'refunded');
   const ready = await Promise.all(queue.map((order) => received(order.id)));
+  const toCancel: WireDocument[] = [];
+  for (let i = 0; i < options.orders; i += 1) {
+    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
+    toCancel.push(await received(placed.id));
+  }
   await processor.close();
-  gateway.close();
 
   options.step(`fulfilment moves: ${options.orders} orders to delivered, ${options.parallel} at a time`);
   const started = performance.now();
@@ -109,6 +116,23 @@ export async function fulfilmentFigures(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+
+  options.step(`refunds: the store cancels ${toCancel.length} orders, then the processor gives each charge back`);
+  await Promise.all(
+    toCancel.map((order) => move(ctx, shopper.replica, order, { status: 'cancelled', cancelReason: 'bench: closed early' })),
+  );
+  const refunder = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, leaseTtlMs: 2_000 });
+  // Timed from when it holds the lease: the last processor's lease runs out first.
+  let leased: number | undefined;
+  const stopListening = refunder.onStats((stats) => {
+    if (stats.holdsLease) leased ??= performance.now();
+  });
+  await refunder.start();
+  await Promise.all(toCancel.map((order) => refunded(order.id)));
+  const refundSeconds = (performance.now() - (leased ?? Number.NaN)) / 1000;
+  stopListening();
+  await refunder.close();
+  gateway.close();
   rmSync(dir, { recursive: true, force: true });
   return [
     ...percentiles('owner’s move → the shopper’s device shows it', shown, 'propagation A→B, 0 other streams: Pourover'),
@@ -117,6 +141,12 @@ export async function fulfilmentFigures(
       unit: 'moves/s',
       values: [(ready.length * ROUTE.length) / seconds],
       durability: 'SQLite store, each batch committed and synced (group commit)',
+    },
+    {
+      name: 'refunds through the processor (cancelled → charge given back → recorded)',
+      unit: 'refunds/s',
+      values: [toCancel.length / refundSeconds],
+      durability: 'journal and ledger in SQLite, synchronous FULL, fsyncs grouped; each order recorded by one batch',
     },
   ];
 }
