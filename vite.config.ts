@@ -11,8 +11,9 @@ import { unloadOnPagehide } from './apps/shop/build/unload-on-pagehide.ts';
 const shopVersion = (JSON.parse(readFileSync(new URL('./apps/shop/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const appBuild = `${shopVersion}+${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
 
+/** A test project; 30 s bounds a hung test while leaving room for files that run side by side on a loaded 2-core machine. */
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
-  test: { name, root, include: ['**/*.test.ts'], ...extra },
+  test: { name, root, include: ['**/*.test.ts'], testTimeout: 30_000, ...extra },
 });
 
 /**

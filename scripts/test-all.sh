@@ -34,7 +34,4 @@ pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o "-c listen_addre
 # The *.pg.test.ts files fail, never skip, when this is missing in CI.
 export POUROVER_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
-# Files side by side, three at a time: most of a test's time is spent waiting on the servers, processors and devices it
-# runs as child processes. The Chromium files follow alone, so Lighthouse and the end-to-end timeouts get the machine.
-npx vitest run --project '!e2e' --maxWorkers 3
-npm run test:e2e
+npm test
