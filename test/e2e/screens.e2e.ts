@@ -94,6 +94,11 @@ describe('every screen', () => {
     await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
     await owner.getByRole('button', { name: 'Sign in as the store' }).click();
     await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor();
+    // Every tab in sight, none scrolled out of the window.
+    const tabs = await owner.getByRole('navigation', { name: 'Owner' }).getByRole('link').all();
+    const boxes = await Promise.all(tabs.map((tab) => tab.boundingBox()));
+    expect(tabs).toHaveLength(4);
+    expect(boxes.filter((box) => !box || box.x < 0 || box.x + box.width > width)).toEqual([]);
     await check(owner, 'owner-board');
     await owner.getByRole('link', { name: 'Slots and catalog' }).click();
     await owner.getByRole('heading', { name: 'Delivery slots' }).waitFor();
