@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { precompress } from './apps/shop/build/precompress.ts';
 import { quietRxdbAdvert } from './apps/shop/build/quiet-rxdb-advert.ts';
 import { unloadOnPagehide } from './apps/shop/build/unload-on-pagehide.ts';
@@ -11,9 +11,23 @@ import { unloadOnPagehide } from './apps/shop/build/unload-on-pagehide.ts';
 const shopVersion = (JSON.parse(readFileSync(new URL('./apps/shop/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const appBuild = `${shopVersion}+${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
 
+/**
+ * Files that assert a bound in wall-clock time (a node back within 2 s of its
+ * database, a revocation enforced within a second, a sign-in under attack):
+ * they form the `wall-clock` project, which CI runs with nothing beside it.
+ */
+const WALL_CLOCK = [
+  '**/database-faults.pg.test.ts',
+  '**/public-endpoints.test.ts',
+  '**/start-server.test.ts',
+  '**/identity.test.ts',
+  '**/postgres-identity-store.pg.test.ts',
+  '**/shared-identity.pg.test.ts',
+];
+
 /** A test project; 30 s bounds a hung test while leaving room for files that run side by side on a loaded 2-core machine. */
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
-  test: { name, root, include: ['**/*.test.ts'], testTimeout: 30_000, ...extra },
+  test: { name, root, include: ['**/*.test.ts'], exclude: [...configDefaults.exclude, ...WALL_CLOCK], testTimeout: 30_000, ...extra },
 });
 
 /**
@@ -80,6 +94,16 @@ export default defineConfig({
       project('durable-sqlite', './packages/durable-sqlite'),
       project('logging', './packages/logging'),
       project('test', './test', { testTimeout: 120_000, hookTimeout: 60_000 }),
+      {
+        test: {
+          name: 'wall-clock',
+          root: '.',
+          include: WALL_CLOCK,
+          exclude: [...configDefaults.exclude],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
       // End-to-end in Debian's Chromium; `npm run test:e2e` runs these alone.
       {
         test: {

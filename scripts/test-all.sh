@@ -34,4 +34,8 @@ pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o "-c listen_addre
 # The *.pg.test.ts files fail, never skip, when this is missing in CI.
 export POUROVER_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
-npm test
+# Two files side by side: most of a test's time is spent waiting on the servers, processors and devices it runs as child
+# processes. Then, one at a time, the files that bound a recovery in wall-clock time and the Chromium ones (Lighthouse
+# scores the page's speed), so nothing beside them slows them down.
+npx vitest run --project '!e2e' --project '!wall-clock' --maxWorkers 2
+npx vitest run --project wall-clock --project e2e --maxWorkers 1
