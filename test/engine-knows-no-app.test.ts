@@ -48,12 +48,6 @@ const SEQUENCE =
  */
 const NOT_YET_MOVED: readonly string[] = [
   'sync-server/src/images/image-upload.test.ts',
-  // Comments that cite the order processor or drafts, in files other work is changing now (replication, tRPC).
-  'packages/replica/src/pull-replication.ts',
-  'packages/replica/src/seq-book.ts',
-  'packages/replica/src/two-way-replication.ts',
-  'sync-server/src/sync/sync-router.ts',
-  'sync-server/src/trpc/trpc.ts',
   // The engine's own tests, still written with the shop's documents or its `bluebottle` blessings (the blessing root is not yet the app's).
   'packages/protocol/src/sync.test.ts',
   'packages/replica/src/open-replica.test.ts',
