@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Order } from '@pourover/schemas';
+import type { DeliverySlot, Order } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessorProcess, type ProcessorProcess } from '../support/processor-process.ts';
 import { storeOwnerClient } from '../support/store-owner.ts';

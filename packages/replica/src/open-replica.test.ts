@@ -15,14 +15,8 @@ import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
-import {
-  DEMO_REPLICA as REPLICA,
-  DEMO_USER as DEMO,
-  newNote,
-  notesCollections,
-  notesDeviceApp,
-  notesServerApp,
-} from '../test/notes-app.ts';
+import { NOTES_REPLICA as REPLICA, NOTES_USER_ID as DEMO, notesCollections, notesApp } from '@pourover/sync-server/notes-app';
+import { newNote, notesDeviceApp } from '../test/notes-app.ts';
 
 async function signIn(url: string, device: string): Promise<string> {
   const response = await fetch(`${url}/trpc/auth.devSignIn`, {
@@ -39,7 +33,7 @@ describe('a replica', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ app: notesServerApp, dataDir: dir, seed: true });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true });
     token = await signIn(server.url, 'phone');
   });
   afterAll(async () => {
@@ -72,7 +66,7 @@ describe('a replica', () => {
     await profile?.incrementalPatch({ name: 'Offline Ada' });
     await firstValueFrom(replica.status$.pipe(filter((s) => s.unsent === 1 && s.state !== 'idle')));
 
-    server = await startServer({ app: notesServerApp, dataDir: dir, seed: true, port });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     expect(idle.unsent).toBe(0);
     expect((await server.store.get(REPLICA, 'profiles', DEMO))?.document['name']).toBe('Offline Ada');
@@ -147,7 +141,7 @@ describe('a replica', () => {
     const errors: unknown[] = [];
     replica.replicationOf('items').error$.subscribe((error) => errors.push(error));
     await firstValueFrom(replica.replicationOf('items').error$);
-    server = await startServer({ app: notesServerApp, dataDir: dir, seed: true, port });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     await replica.awaitInSync();
     const onServer = (await server.store.pull(STORE, 'items', 0, 1000)).filter((stored) => !stored.document._deleted);
     expect(onServer.length).toBeGreaterThan(0);
@@ -164,7 +158,7 @@ describe('a replica', () => {
     await server.close();
     await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
     await (await laptop.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
-    server = await startServer({ app: notesServerApp, dataDir: dir, seed: true, port });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     const idle = (replica: typeof phone) => firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     await Promise.all([idle(phone), idle(laptop)]);
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);

@@ -12,14 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from './index.ts';
 import { storedState } from './stored-states.ts';
-import {
-  DEMO_REPLICA as REPLICA,
-  DEMO_USER as DEMO,
-  notesCollections,
-  notesDeviceApp,
-  notesSchemaV0,
-  notesServerApp,
-} from '../test/notes-app.ts';
+import { NOTES_REPLICA as REPLICA, NOTES_USER_ID as DEMO, noteDoc, notesCollections, notesApp } from '@pourover/sync-server/notes-app';
+import { notesDeviceApp, notesSchemaV0 } from '../test/notes-app.ts';
 
 /** A version-0 note: no `done`. */
 const note = (text: string): WireDocument => ({ id: crypto.randomUUID(), text, _deleted: false });
@@ -42,7 +36,7 @@ describe('a device database made under schema version 0', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ app: notesServerApp, dataDir: dir, seed: true });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true });
     const answer = await fetch(`${server.url}/trpc/auth.devSignIn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -100,7 +94,8 @@ describe('a device database made under schema version 0', () => {
       expect(after[2]?.document['text']).toBe('made offline, before the upgrade');
       expect(after[0]?.seq, 'the note it had synced and never changed is not pushed again').toBe(seqsBefore[0]);
       expect((await replica.collections.notes.find().exec()).map((doc) => doc.get('text')).sort()).toEqual(
-        ['synced, never edited', offlineNote, 'made offline, before the upgrade'].sort(),
+        // The demo user's first note, seeded, besides the three.
+        [noteDoc(0xd000)['text'], 'synced, never edited', offlineNote, 'made offline, before the upgrade'].sort(),
       );
     } finally {
       await replica.close();

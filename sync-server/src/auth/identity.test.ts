@@ -5,7 +5,7 @@ import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/start-server.ts';
-import { NOTES_EMAIL, NOTES_REPLICA, NOTES_PASSWORD, notesApp } from '../../test/support/notes-app.ts';
+import { NOTES_EMAIL, NOTES_REPLICA, NOTES_PASSWORD, notesApp } from '../../testing/notes-app.ts';
 import { trpcClient } from '../../test/support/test-server.ts';
 
 const MINUTE = 60_000;

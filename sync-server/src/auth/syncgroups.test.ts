@@ -1,7 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopperReplica } from '@pourover/schemas';
-import { NOTES_REPLICA, noteDoc, startNotesServer, userToken, type NotesServer } from '../../test/support/notes-app.ts';
+import { NOTES_REPLICA, noteDoc } from '../../testing/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
 import { storeToken, trpcClient, uuid } from '../../test/support/test-server.ts';
 
 const OTHER = '00000000-0000-4000-8000-0000000000aa';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
 import { call, storeToken } from '../../test/support/test-server.ts';
 import { MAX_PHOTO_BYTES, PHOTO_SIDE } from './process-photo.ts';
 

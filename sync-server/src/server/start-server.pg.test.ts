@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
 import { shutOut } from '../../testing/test-postgres.ts';
-import { notesApp, userToken } from '../../test/support/notes-app.ts';
+import { notesApp } from '../../testing/notes-app.ts';
+import { userToken } from '../../test/support/notes-server.ts';
 import { call, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
 
 onPostgres((postgres) => {

@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './start-server.ts';
-import { notesApp, startNotesServer, userToken, type NotesServer } from '../../test/support/notes-app.ts';
+import { notesApp } from '../../testing/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
 import { call, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
 import { SERVER_VERSION } from '../version.ts';
 

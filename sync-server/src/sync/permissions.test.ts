@@ -2,7 +2,7 @@ import { PouroverError } from '@pourover/protocol';
 import { principalOf, shopperReplica, STORE, type Principal } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { authorize, isGranted, type Access } from './permissions.ts';
-import { notesApp as app } from '../../test/support/notes-app.ts';
+import { notesApp as app } from '../../testing/notes-app.ts';
 
 const defaults: Access = {
   app,

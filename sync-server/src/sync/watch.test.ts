@@ -2,7 +2,8 @@ import type { WatchEvent } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from '../auth/blessing-token.ts';
 import { shopperReplica, STORE } from '@pourover/schemas';
-import { NOTES_REPLICA, startNotesServer, taskDoc, userToken, type NotesServer } from '../../test/support/notes-app.ts';
+import { NOTES_REPLICA, taskDoc } from '../../testing/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
 import { storeToken, trpcClient, uuid } from '../../test/support/test-server.ts';
 
 const client = (server: NotesServer, token: string) => trpcClient(server.url, token);

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shopperReplica, STORE } from '@pourover/schemas';
-import { noteDoc } from '../../../test/support/notes-app.ts';
+import { noteDoc } from '../../../testing/notes-app.ts';
 import { uuid } from '../../../test/support/test-server.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { PostgresStore } from './postgres-store.ts';

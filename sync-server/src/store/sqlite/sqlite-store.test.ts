@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shopperReplica, STORE } from '@pourover/schemas';
-import { noteDoc, taskDoc } from '../../../test/support/notes-app.ts';
+import { noteDoc, taskDoc } from '../../../testing/notes-app.ts';
 import { tempDir, uuid } from '../../../test/support/test-server.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
