@@ -53,7 +53,8 @@ describe('hostile shoppers against one server and its processor, both killed at 
     server = await startServerProcess(dir);
     processor = startProcessorProcess(server, PROCESSOR_ARGS);
     const store = storeOwnerClient(server);
-    const base = (await storeCatalog(store))[0]!;
+    const items = await storeCatalog(store);
+    const base = items[0]!;
     const unavailable = { ...base, id: randomUUID(), name: 'Sold out blend', available: false };
     const removed = { ...base, id: randomUUID(), name: 'Discontinued blend' };
     await store.sync.push.mutate({
