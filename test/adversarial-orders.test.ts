@@ -17,6 +17,7 @@ import { shopperId } from './support/shoppers.ts';
 import { auditStore } from './support/store-audit.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { storeCatalog } from './support/store-setup.ts';
 
 /**
  * Shoppers' devices that break every order rule they can, against one real
@@ -52,8 +53,7 @@ describe('hostile shoppers against one server and its processor, both killed at 
     server = await startServerProcess(dir);
     processor = startProcessorProcess(server, PROCESSOR_ARGS);
     const store = storeOwnerClient(server);
-    const items = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 }))
-      .documents as unknown as CatalogItem[];
+    const items = await storeCatalog(store);
     const base = items[0]!;
     const unavailable = { ...base, id: randomUUID(), name: 'Sold out blend', available: false };
     const removed = { ...base, id: randomUUID(), name: 'Discontinued blend' };

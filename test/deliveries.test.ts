@@ -11,6 +11,7 @@ import { deviceKeys } from '../sync-server/test/support/device-keys.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
+import { availableCatalog, roomySlot } from './support/store-setup.ts';
 
 type Live<T> = T & { _deleted: boolean };
 type Client = ReturnType<typeof createSyncClient>;
@@ -33,18 +34,8 @@ describe('a driver’s deliveries', () => {
   beforeAll(async () => {
     server = await startServerProcess(dir);
     store = storeOwnerClient(server);
-    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 }))
-      .documents as unknown as CatalogItem[];
-    item = catalog.find((entry) => entry.available)!;
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    const open = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
-    if (!open) throw new Error('no open slot');
-    slot = { ...open, capacity: 1_000 };
-    await store.sync.push.mutate({
-      collection: 'availability',
-      rows: [{ assumedMasterState: { ...open, _deleted: false }, newDocumentState: { ...slot, _deleted: false } }],
-    });
+    [item] = (await availableCatalog(store)) as [CatalogItem];
+    slot = await roomySlot(store);
     shopper = await createShopper(server, 1, 'tok_visa');
   });
   afterAll(async () => {

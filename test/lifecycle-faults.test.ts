@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
-import { finalStatuses, type CatalogItem, type Delivery, type DeliverySlot, type Order } from '@pourover/schemas';
+import { finalStatuses, type Delivery, type Order } from '@pourover/schemas';
 import { createSyncClient } from '@pourover/sync-client';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { auditStore, refundsSettled } from './support/store-audit.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { availableCatalog, newSlot } from './support/store-setup.ts';
 
 const ORDERS = 500;
 const SHOPPERS = 5;
@@ -60,18 +61,8 @@ describe('500 orders through their whole lifecycle, with the processor and the s
     const pick = (n: number) => (random[drawn++ % random.length] ?? 0) % n;
     try {
       const store = storeOwnerClient(server);
-      const catalog = (
-        (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[]
-      ).filter((item) => item.available);
-      const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-        .documents as unknown as DeliverySlot[];
-      const open = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
-      if (!open) throw new Error('no open slot');
-      const slot = { ...open, id: randomUUID(), capacity: 10_000, taken: 0 };
-      await store.sync.push.mutate({
-        collection: 'availability',
-        rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }],
-      });
+      const catalog = await availableCatalog(store);
+      const slot = await newSlot(store);
       const shoppers = await Promise.all(Array.from({ length: SHOPPERS }, (_, n) => createShopper(server, n + 1, `tok_visa_${n + 1}`)));
       const drivers: Driver[] = [];
       for (let n = 0; n < DRIVERS; n += 1) {

@@ -13,6 +13,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder, PlacingRefused, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { availableCatalog, roomySlot } from './support/store-setup.ts';
 
 /** The order rules as a hostile device meets them: a real server and processor, devices as bare tRPC clients. */
 describe('the order rules, held by the server and the processor', () => {
@@ -26,18 +27,8 @@ describe('the order rules, held by the server and the processor', () => {
     server = await startServerProcess(dir);
     processor = startProcessorProcess(server);
     const store = storeOwnerClient(server);
-    catalog = (
-      (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[]
-    ).filter((item) => item.available);
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    const open = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
-    if (!open) throw new Error('no open slot');
-    slot = { ...open, capacity: 1_000 };
-    await store.sync.push.mutate({
-      collection: 'availability',
-      rows: [{ assumedMasterState: { ...open, _deleted: false }, newDocumentState: { ...slot, _deleted: false } }],
-    });
+    catalog = await availableCatalog(store);
+    slot = await roomySlot(store);
   });
   afterAll(async () => {
     await processor.kill();

@@ -12,7 +12,7 @@ import { readServerFile } from './support/server-file.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { closeShopDevice, openShopDevice, orderIn, until, type ShopDevice } from './support/shops.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
-import { moveOrder, serverOrder } from './support/store-moves.ts';
+import { moveOrder, serverOrder } from './support/fulfilment.ts';
 
 const REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
 const DRIVER = 'dana';

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
@@ -12,6 +11,7 @@ import { createShopper, placeOrder, PlacingRefused } from './support/shoppers.ts
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
 import { livePlacedCount } from './support/server-file.ts';
+import { openSlots, storeCatalog, widenSlots } from './support/store-setup.ts';
 
 const SHOPPERS = 20;
 const ORDERS = 1_000;
@@ -27,21 +27,14 @@ describe('the order processor killed with SIGKILL at 30 random moments', () => {
   it('processes every one of 1,000 and more orders from 20 shoppers exactly once', { timeout: 300_000 }, async () => {
     const server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
-    const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
-      .documents as unknown as CatalogItem[];
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 }))
-      .documents as unknown as DeliverySlot[];
-    const open = slots.filter((slot) => slot.cutoff > new Date(Date.now() + 60_000).toISOString());
+    const catalog = await storeCatalog(store);
+    const open = await openSlots(store, 60_000);
     expect(open.length).toBeGreaterThan(5);
     // Half the slots take every order; the others fill, and then orders for them are rejected, or refused at placing.
-    const roomy = open.filter((_, index) => index % 2 === 0).map((slot) => ({ ...slot, capacity: 10_000 }));
-    await store.sync.push.mutate({
-      collection: 'availability',
-      rows: roomy.map((slot, index) => ({
-        assumedMasterState: { ...open[index * 2]!, _deleted: false },
-        newDocumentState: { ...slot, _deleted: false },
-      })),
-    });
+    await widenSlots(
+      store,
+      open.filter((_, index) => index % 2 === 0),
+    );
 
     const random = fc.sample(fc.integer({ min: 0, max: 2 ** 30 }), { seed: SEED, numRuns: ORDERS * 4 + KILLS });
     let next = 0;

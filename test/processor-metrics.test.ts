@@ -11,6 +11,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { openSlots, storeCatalog } from './support/store-setup.ts';
 
 describe('the order processor’s metrics and log', () => {
   let dir: string;
@@ -24,10 +25,8 @@ describe('the order processor’s metrics and log', () => {
     dir = mkdtempSync(join(tmpdir(), 'pourover-proc-metrics-'));
     server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
-    catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[];
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    slot = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString())!;
+    catalog = await storeCatalog(store);
+    [slot] = (await openSlots(store)) as [DeliverySlot];
     paying = await createShopper(server, 1, 'tok_visa_metrics');
     declined = await createShopper(server, 2, 'tok_decline_metrics');
   });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { startProcessorProcess } from './support/processor-process.ts';
@@ -11,6 +10,7 @@ import { startServerProcess } from './support/server-process.ts';
 import { createShopper, placeOrder } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { roomySlot, storeCatalog } from './support/store-setup.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -26,17 +26,8 @@ describe('the order processor while its server restarts', () => {
       const processor = startProcessorProcess(server);
       try {
         const store = storeOwnerClient(server);
-        const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
-          .documents as unknown as CatalogItem[];
-        const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 }))
-          .documents as unknown as DeliverySlot[];
-        const open = slots.find((s) => s.cutoff > new Date(Date.now() + 5 * 60_000).toISOString());
-        if (!open) throw new Error('no open slot');
-        const slot = { ...open, capacity: 10_000 };
-        await store.sync.push.mutate({
-          collection: 'availability',
-          rows: [{ assumedMasterState: { ...open, _deleted: false }, newDocumentState: { ...slot, _deleted: false } }],
-        });
+        const catalog = await storeCatalog(store);
+        const slot = await roomySlot(store, 5 * 60_000);
         const shoppers = await Promise.all([1, 2, 3].map((n) => createShopper(server, n, `tok_visa_${n}`)));
         const placed = new Map<string, { replica: string; totalCents: number }>();
         const placeSome = async (count: number) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
+import type { DeliverySlot } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './support/audit.ts';
 import { startProcessorProcess, type ProcessorProcess } from './support/processor-process.ts';
@@ -11,6 +11,7 @@ import { runServerCommand, startServerProcess, type ServerProcess } from './supp
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { openSlots, storeCatalog, widenSlots } from './support/store-setup.ts';
 
 type Context = {
   server: ServerProcess;
@@ -34,20 +35,10 @@ describe('the order processor across a restore of its server', () => {
     let processor: ProcessorProcess | undefined;
     try {
       const store = storeOwnerClient(server);
-      const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
-        .documents as unknown as CatalogItem[];
-      const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 1000 }))
-        .documents as unknown as DeliverySlot[];
-      const open = slots.filter((s) => s.cutoff > new Date(Date.now() + 5 * 60_000).toISOString());
+      const catalog = await storeCatalog(store);
+      const open = await openSlots(store, 5 * 60_000);
       if (open.length < 2) throw new Error('fewer than two open slots');
-      const roomy = open.slice(0, 2).map((slot) => ({ ...slot, capacity: 10_000 }));
-      await store.sync.push.mutate({
-        collection: 'availability',
-        rows: roomy.map((slot, index) => ({
-          assumedMasterState: { ...open[index]!, _deleted: false },
-          newDocumentState: { ...slot, _deleted: false },
-        })),
-      });
+      const roomy = await widenSlots(store, open.slice(0, 2));
       const shoppers: Shopper[] = await Promise.all([1, 2].map((n) => createShopper(server, n, `tok_visa_${n}`)));
       const placed = new Map<string, { replica: string; totalCents: number }>();
       const placeSome = async (count: number, slot: DeliverySlot) => {

@@ -18,13 +18,14 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { openSlots, storeCatalog } from './support/store-setup.ts';
 import { pouroverDeviceApp } from '@pourover/orders';
 
 describe('the order processor', () => {
   let dir: string;
   let server: ServerProcess;
   let catalog: CatalogItem[];
-  let openSlots: DeliverySlot[];
+  let open: DeliverySlot[];
   let shoppers: Shopper[];
   const placed = new Map<string, { replica: string; totalCents: number }>();
 
@@ -32,10 +33,8 @@ describe('the order processor', () => {
     dir = mkdtempSync(join(tmpdir(), 'pourover-proc-'));
     server = await startServerProcess(dir);
     const store = storeOwnerClient(server);
-    catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[];
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    openSlots = slots.filter((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
+    catalog = await storeCatalog(store);
+    open = await openSlots(store);
     shoppers = await Promise.all([1, 2, 3, 4, 5].map((n) => createShopper(server, n, `tok_visa_${n}`)));
     placed.clear();
   });
@@ -49,7 +48,7 @@ describe('the order processor', () => {
   async function place(count: number, onSlot?: DeliverySlot) {
     for (let i = 0; i < count; i += 1) {
       const shopper = shoppers[i % shoppers.length]!;
-      const slot = onSlot ?? openSlots[placed.size % openSlots.length]!;
+      const slot = onSlot ?? open[placed.size % open.length]!;
       const order = await placeOrder(shopper, { id: randomUUID(), items: [{ item: catalog[i % catalog.length]!, count: 1 }], slot });
       placed.set(order.id, { replica: shopper.replica, totalCents: order.totalCents });
     }
@@ -98,7 +97,7 @@ describe('the order processor', () => {
 
   it('gives the last place of a slot to exactly one of the orders racing for it; the others are rejected with the reason', async () => {
     const store = storeOwnerClient(server);
-    const last: DeliverySlot = { ...openSlots[0]!, id: randomUUID(), capacity: 1, taken: 0 };
+    const last: DeliverySlot = { ...open[0]!, id: randomUUID(), capacity: 1, taken: 0 };
     await store.sync.push.mutate({
       collection: 'availability',
       rows: [{ assumedMasterState: null, newDocumentState: { ...last, _deleted: false } }],

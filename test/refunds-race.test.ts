@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, OrderProcessor, SimulatedGateway, type PaymentGateway } from '@pourover/processor';
-import type { CatalogItem, DeliverySlot } from '@pourover/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerTo, askToCancel, processedNow } from './support/fulfilment.ts';
 import { ledgerCharges } from './support/ledger.ts';
@@ -12,6 +11,7 @@ import { createShopper, placeOrder } from './support/shoppers.ts';
 import { auditStore, refundsSettled } from './support/store-audit.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { openSlots, storeCatalog } from './support/store-setup.ts';
 
 describe('a shopper’s cancel winning the race with the processor’s charge', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-refunds-race-'));
@@ -44,11 +44,8 @@ describe('a shopper’s cancel winning the race with the processor’s charge', 
     });
     try {
       const store = storeOwnerClient(server);
-      const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 }))
-        .documents as unknown as CatalogItem[];
-      const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-        .documents as unknown as DeliverySlot[];
-      const slot = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString() && s.taken < s.capacity);
+      const catalog = await storeCatalog(store);
+      const slot = (await openSlots(store)).find((open) => open.taken < open.capacity);
       if (!slot) throw new Error('no open slot');
       const shopper = await createShopper(server, 1, 'tok_visa_1');
       const available = catalog.filter((item) => item.available);

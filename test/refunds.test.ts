@@ -19,6 +19,7 @@ import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { auditStore, refundsSettled } from './support/store-audit.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { availableCatalog, newSlot } from './support/store-setup.ts';
 
 const SEED = 20261205;
 const RACING_ORDERS = 60;
@@ -35,20 +36,12 @@ describe('refunds of cancelled and rejected orders', () => {
   let store: ReturnType<typeof storeOwnerClient>;
   let catalog: CatalogItem[];
   let shoppers: Shopper[];
-  let template: DeliverySlot;
 
   beforeAll(async () => {
     server = await startServerProcess(dir);
     processor = startProcessorProcess(server, ['--lease-ttl-ms', '1500']);
     store = storeOwnerClient(server);
-    catalog = (
-      (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[]
-    ).filter((item) => item.available);
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    const open = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
-    if (!open) throw new Error('no open slot');
-    template = open;
+    catalog = await availableCatalog(store);
     shoppers = await Promise.all([1, 2, 3].map((n) => createShopper(server, n, `tok_visa_${n}`)));
   }, 60_000);
 
@@ -66,16 +59,6 @@ describe('refunds of cancelled and rejected orders', () => {
     );
     expect(auditStore(dir, { catalog: new Map(catalog.map((item) => [item.id, item])) })).toEqual([]);
   });
-
-  /** A slot of its own, so its places can be counted. */
-  async function newSlot(capacity: number): Promise<DeliverySlot> {
-    const slot = { ...template, id: randomUUID(), capacity, taken: 0 };
-    await store.sync.push.mutate({
-      collection: 'availability',
-      rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }],
-    });
-    return slot;
-  }
 
   const taken = async (slot: DeliverySlot) =>
     ((await store.sync.get.query({ collection: 'availability', ids: [slot.id] })).documents[0] as unknown as DeliverySlot).taken;
@@ -107,7 +90,7 @@ describe('refunds of cancelled and rejected orders', () => {
 
   it('a shopper’s cancel of a received order gives the place back at once and the charge back once, recorded on the order and their device', async () => {
     const [shopper] = shoppers as [Shopper];
-    const slot = await newSlot(5);
+    const slot = await newSlot(store, 5);
     const order = await received(shopper, slot);
     expect(await taken(slot)).toBe(1);
 
@@ -143,7 +126,7 @@ describe('refunds of cancelled and rejected orders', () => {
 
   it('the store cancelling or rejecting an order it is preparing gives the place and the charge back the same way', async () => {
     const [, shopper] = shoppers as [Shopper, Shopper];
-    const slot = await newSlot(5);
+    const slot = await newSlot(store, 5);
     const cancelled = await received(shopper, slot);
     const rejected = await received(shopper, slot);
     for (const order of [cancelled, rejected])
@@ -168,7 +151,7 @@ describe('refunds of cancelled and rejected orders', () => {
     'cancels racing the processor end each order cancelled with nothing charged net, or received and charged once',
     { timeout: 180_000 },
     async () => {
-      const slot = await newSlot(10_000);
+      const slot = await newSlot(store, 10_000);
       const delays = fc.sample(fc.integer({ min: 0, max: 250 }), { seed: SEED, numRuns: RACING_ORDERS });
       const cancels: Promise<void>[] = [];
       const orders: { shopper: Shopper; order: Order; cancelled: boolean }[] = [];

@@ -9,6 +9,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder } from './support/shoppers.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
 import { waitFor } from './support/wait-for.ts';
+import { storeCatalog } from './support/store-setup.ts';
 
 const DAY = 86_400_000;
 /** The processor's lease lasts this long: a processor started after a SIGKILL takes over within it. */
@@ -75,8 +76,7 @@ describe('delivery slots generated from the weekly schedule by the processor', (
       });
 
       // Two orders take places in the first slot, through the processor.
-      const catalog = (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 1000 }))
-        .documents as unknown as CatalogItem[];
+      const catalog = await storeCatalog(store);
       const shopper = await createShopper(server, 1, 'tok_visa_1');
       for (let n = 0; n < 2; n += 1)
         await placeOrder(shopper, { id: randomUUID(), items: [{ item: catalog[0] as CatalogItem, count: 1 }], slot: first ?? null });

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DeliverySlot } from '@pourover/schemas';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessorProcess, type ProcessorProcess } from '../support/processor-process.ts';
 import { storeOwnerClient } from '../support/store-owner.ts';
 import { axeViolations } from './axe-violations.ts';
+import { addSoonSlot, openOwnerPage } from './owner-setup.ts';
 import { openShop } from './shop-page.ts';
 import { servedShop } from './served-shop.ts';
 
@@ -30,28 +29,11 @@ describe('an order from placed to delivered, in three browsers, with a real serv
 
   it('goes placed → prepared → ready → assigned → delivered by a driver offline, live on every screen', async () => {
     const url = served.server.url;
-    // Two hours ahead: among the soonest slots the picker offers, before the ones the weekly schedule makes.
-    const start = new Date(Date.now() + 2 * 3_600_000);
-    start.setUTCSeconds(0, 0);
-    const slot: DeliverySlot = {
-      id: randomUUID(),
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3_600_000).toISOString(),
-      capacity: 5,
-      taken: 0,
-      cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
-    };
-    await storeOwnerClient(served.server).sync.push.mutate({
-      collection: 'availability',
-      rows: [{ newDocumentState: { ...slot, _deleted: false } }],
-    });
+    const slot = await addSoonSlot(served, 5);
 
     // The owner signs in once, adds a driver and pairs the driver's phone.
-    const owner = await (await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' })).newPage();
-    await owner.goto(`${url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByLabel('Name this browser').fill('Counter laptop');
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    const ownerContext = await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    const owner = await openOwnerPage(served, ownerContext, { browserName: 'Counter laptop' });
     const nav = owner.getByRole('navigation', { name: 'Owner' });
     await nav.getByRole('link', { name: 'Drivers and devices' }).click();
     await owner.getByLabel('New driver’s name').fill('Dana Diaz');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OWNER_CODE_FIELD, openOwnerPage } from './owner-setup.ts';
 import { servedShop } from './served-shop.ts';
 
 /** How long any one step may take before the test fails rather than waits on. */
@@ -9,17 +10,13 @@ describe('the store owner’s devices and the store’s drivers, in Chromium', (
 
   it('keeps the owner signed in across a reload, pairs a driver’s phone by link, and removing the driver signs the phone out in words', async () => {
     const url = served.server.url;
-    const owner = await (await served.browser.newContext()).newPage();
-    await owner.goto(`${url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByLabel('Name this browser').fill('Counter laptop');
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    const owner = await openOwnerPage(served, await served.browser.newContext(), { browserName: 'Counter laptop' });
     await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor({ timeout: STEP_MS });
 
     // A reload keeps the owner signed in: no code asked for again.
     await owner.reload();
     await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor({ timeout: STEP_MS });
-    expect(await owner.getByLabel('Sign-in code from the server’s console').count()).toBe(0);
+    expect(await owner.getByLabel(OWNER_CODE_FIELD).count()).toBe(0);
 
     await owner.getByRole('link', { name: 'Drivers and devices' }).click();
     await owner

@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { openOwnerPage } from './owner-setup.ts';
 import { openShop } from './shop-page.ts';
 import { servedShop } from './served-shop.ts';
 
@@ -6,10 +7,7 @@ describe('the store owner’s board', () => {
   const served = servedShop('owner');
 
   it('shows a newly placed order without a reload', async () => {
-    const owner = await (await served.browser.newContext()).newPage();
-    await owner.goto(`${served.server.url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    const owner = await openOwnerPage(served, await served.browser.newContext());
     await owner.getByRole('heading', { name: /^Placed \(0\)$/ }).waitFor();
 
     const shopper = await openShop(await served.browser.newContext(), served.server.url);

@@ -3,14 +3,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readServerFile } from '../support/server-file.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { openOwnerPage } from './owner-setup.ts';
 import { servedShop, type ServedShop } from './served-shop.ts';
 import { openShop } from './shop-page.ts';
 
 async function ownerEditor(served: ServedShop, context: BrowserContext): Promise<Page> {
-  const owner = await context.newPage();
-  await owner.goto(`${served.server.url}/owner/editor`);
-  await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-  await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+  const owner = await openOwnerPage(served, context, { path: '/owner/editor' });
   await owner.getByLabel('Price in dollars').first().waitFor();
   return owner;
 }

@@ -1,35 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Order, DeliverySlot } from '@pourover/schemas';
-import type { Page } from 'playwright-core';
+import type { DeliverySlot, Order } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessorProcess, type ProcessorProcess } from '../support/processor-process.ts';
 import { storeOwnerClient } from '../support/store-owner.ts';
+import { axeViolations } from './axe-violations.ts';
+import { addSoonSlot, openOwnerPage } from './owner-setup.ts';
 import { openShop } from './shop-page.ts';
 import { servedShop } from './served-shop.ts';
 
 /** Screenshots land here, kept as the run's artifacts (ignored by git). */
 const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DEMO_REPLICA = 'bluebottle:users:c0ffee00-0000-4000-8000-000000000001';
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
-
-/** The serious and critical accessibility violations axe-core finds in the page. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the debugging protocol: a script tag would be refused by the page's content security policy.
-  await page.evaluate(readFileSync(axeSource, 'utf8'));
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 describe('the owner’s dashboards, with a real server and processor', () => {
   const served = servedShop('fulfilment');
@@ -44,30 +27,16 @@ describe('the owner’s dashboards, with a real server and processor', () => {
   });
 
   it('show a placed order live with its customer, items and slot, move it through prep, ready, out and delivered, and cancel another, each live on the shopper’s page', async () => {
-    // Two hours ahead: among the soonest slots the picker offers, before the ones the weekly schedule makes.
-    const start = new Date(Date.now() + 2 * 3_600_000);
-    start.setUTCSeconds(0, 0);
-    const slot: DeliverySlot = {
-      id: randomUUID(),
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3_600_000).toISOString(),
-      capacity: 5,
-      taken: 0,
-      cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
-    };
+    const slot = await addSoonSlot(served, 5);
     const store = storeOwnerClient(served.server);
     const processed = async (id: string) => {
       const [current] = (await store.sync.get.query({ collection: 'processedOrders', replica: DEMO_REPLICA, ids: [id] })).documents;
       if (!current) throw new Error(`order ${id} is not processed`);
       return current;
     };
-    await store.sync.push.mutate({ collection: 'availability', rows: [{ newDocumentState: { ...slot, _deleted: false } }] });
 
     const ownerContext = await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
-    const owner = await ownerContext.newPage();
-    await owner.goto(`${served.server.url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    const owner = await openOwnerPage(served, ownerContext);
     await owner.getByRole('heading', { name: /^Placed \(0\)$/ }).waitFor();
     const nav = owner.getByRole('navigation', { name: 'Owner' });
     const health = owner.getByRole('region', { name: 'Order processor' });
@@ -138,7 +107,7 @@ describe('the owner’s dashboards, with a real server and processor', () => {
       for (const width of [1280, 375]) {
         await owner.setViewportSize({ width, height: 900 });
         await owner.screenshot({ path: join(artifacts, `${screen}-${width}.png`), fullPage: true });
-        problems[`${screen}-${width}`] = await seriousViolations(owner);
+        problems[`${screen}-${width}`] = (await axeViolations(owner)).filter((v) => /^(serious|critical)/.test(v));
       }
       await owner.setViewportSize({ width: 1280, height: 900 });
     };

@@ -1,32 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe-violations.ts';
+import { OWNER_CODE_FIELD, signInOwner } from './owner-setup.ts';
 import { openShop } from './shop-page.ts';
 import { servedShop } from './served-shop.ts';
 
 /** Screenshots land here, kept as the run's artifacts (ignored by git). */
 const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WIDTHS = [375, 1280];
-const REPORTED = new Set(['moderate', 'serious', 'critical']);
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
-
-/** Runs axe-core in the page and returns the moderate, serious and critical violations. */
-async function violations(page: Page): Promise<string[]> {
-  // Evaluated through the debugging protocol: a script tag would be refused by the page's content security policy.
-  await page.evaluate(readFileSync(axeSource, 'utf8'));
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return found
-    .filter((v) => REPORTED.has(v.impact ?? ''))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 describe('every screen', () => {
   const served = servedShop('screens');
@@ -47,7 +31,7 @@ describe('every screen', () => {
         await Promise.all([...document.images].map((image) => image.decode().catch(() => {})));
       });
       await page.screenshot({ path: join(artifacts, `${screen}-${width}.png`), fullPage: true });
-      problems[screen] = await violations(page);
+      problems[screen] = await axeViolations(page);
     };
     const linked = await context.newPage();
     await linked.goto(`${served.server.url}/pair#code=ABCD2345`);
@@ -89,10 +73,9 @@ describe('every screen', () => {
 
     const owner = await context.newPage();
     await owner.goto(`${served.server.url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').waitFor();
+    await owner.getByLabel(OWNER_CODE_FIELD).waitFor();
     await check(owner, 'owner-sign-in');
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    await signInOwner(owner, served);
     await owner.getByRole('heading', { name: /^Placed \(\d+\)$/ }).waitFor();
     // Every tab in sight, none scrolled out of the window.
     const tabs = await owner.getByRole('navigation', { name: 'Owner' }).getByRole('link').all();

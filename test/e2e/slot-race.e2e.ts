@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { DeliverySlot } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { startProcessorProcess } from '../support/processor-process.ts';
-import { storeOwnerClient } from '../support/store-owner.ts';
+import { addSoonSlot } from './owner-setup.ts';
 import { openShop } from './shop-page.ts';
 import { servedShop } from './served-shop.ts';
 
@@ -10,20 +8,7 @@ describe('two shoppers racing for the last place in a slot, in real browsers', (
   const served = servedShop('race');
 
   it('gives it to one, who sees received; the other sees rejected with the reason', async () => {
-    // Two hours ahead: among the soonest slots the picker offers, before the ones the weekly schedule makes.
-    const start = new Date(Date.now() + 2 * 3_600_000);
-    const slot: DeliverySlot = {
-      id: randomUUID(),
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3_600_000).toISOString(),
-      capacity: 1,
-      taken: 0,
-      cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
-    };
-    await storeOwnerClient(served.server).sync.push.mutate({
-      collection: 'availability',
-      rows: [{ newDocumentState: { ...slot, _deleted: false } }],
-    });
+    const slot = await addSoonSlot(served, 1);
 
     const first = await openShop(await served.browser.newContext(), served.server.url);
     await first.signInAsDemo('first');

@@ -1,4 +1,6 @@
+/** What tests do to an order's fulfilment: the shopper's requests about it, reading the processed order, and the store's moves of it. */
 import type { Order, OrderRequest } from '@pourover/schemas';
+import { readServerFile } from './server-file.ts';
 import type { Shopper } from './shoppers.ts';
 import type { storeOwnerClient } from './store-owner.ts';
 
@@ -19,7 +21,7 @@ export async function answerTo(shopper: Shopper, id: string): Promise<OrderReque
   return (documents[0] as OrderRequest | undefined)?.answer;
 }
 
-/** The processed order as the server holds it now. */
+/** The processed order as the server holds it now, asked of the server. */
 export async function processedNow(store: StoreClient, replica: string, id: string): Promise<Order | undefined> {
   const { documents } = await store.sync.get.query({ collection: 'processedOrders', ids: [id], replica });
   const [document] = documents;
@@ -28,18 +30,33 @@ export async function processedNow(store: StoreClient, replica: string, id: stri
   return order as unknown as Order;
 }
 
-/** The store moves a processed order, as the owner's dashboard does: one batch whose precondition is the order as read. */
-export async function storeMove(store: StoreClient, replica: string, id: string, change: Partial<Order>) {
-  const current = await processedNow(store, replica, id);
-  if (!current) throw new Error(`order ${id} is not processed`);
+/** A processed order as the server holds it now, read from its SQLite file (while the server may be down). */
+export function serverOrder(dataDir: string, replica: string, id: string): Order | undefined {
+  const file = readServerFile(dataDir);
+  const row = file.documents(replica, 'processedOrders').find((candidate) => candidate.id === id);
+  file.close();
+  if (!row) return undefined;
+  const { _deleted, ...order } = row.document;
+  return order as unknown as Order;
+}
+
+/** The store moves a processed order on from `current`, as the owner's dashboard does: one batch whose precondition is the state it leaves. */
+export function moveOrder(store: StoreClient, replica: string, current: Order, changes: Partial<Order>) {
   return store.sync.batch.mutate({
     replica,
     operations: [
       {
         collection: 'processedOrders',
         precondition: { kind: 'equals', state: { ...current, _deleted: false } },
-        write: { ...current, ...change, _deleted: false },
+        write: { ...current, ...changes, _deleted: false },
       },
     ],
   });
+}
+
+/** The store moves a processed order on from the state the server holds now. */
+export async function storeMove(store: StoreClient, replica: string, id: string, change: Partial<Order>) {
+  const current = await processedNow(store, replica, id);
+  if (!current) throw new Error(`order ${id} is not processed`);
+  return moveOrder(store, replica, current, change);
 }

@@ -1,3 +1,4 @@
+import { shopperReplica, STORE } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { batchRequest, getRequest, MAX_DEPTH, pushRequest, wireDocument } from './index.ts';
 
@@ -10,31 +11,33 @@ describe('wire documents', () => {
     expect(wireDocument.safeParse(JSON.parse(nested(MAX_DEPTH))).success).toBe(false);
     const deepest = JSON.parse(nested(20_000)) as unknown;
     expect(
-      pushRequest.safeParse({ collection: 'user', rows: [{ assumedMasterState: deepest, newDocumentState: { id: 'a', _deleted: false } }] })
-        .success,
+      pushRequest.safeParse({
+        collection: 'notes',
+        rows: [{ assumedMasterState: deepest, newDocumentState: { id: 'a', _deleted: false } }],
+      }).success,
     ).toBe(false);
     const precondition = { kind: 'equals', state: deepest };
     expect(
-      batchRequest.safeParse({ operations: [{ collection: 'user', precondition, write: { id: 'a', _deleted: false } }] }).success,
+      batchRequest.safeParse({ operations: [{ collection: 'notes', precondition, write: { id: 'a', _deleted: false } }] }).success,
     ).toBe(false);
   });
 });
 
 describe('a request that names a replica', () => {
   it('names the store’s or a shopper’s, nothing else (KB1, KB6)', () => {
-    const get = (replica: string) => getRequest.safeParse({ collection: 'user', ids: ['a'], replica }).success;
+    const get = (replica: string) => getRequest.safeParse({ collection: 'notes', ids: ['a'], replica }).success;
     const batch = (replica: string) =>
-      batchRequest.safeParse({ replica, operations: [{ collection: 'user', write: { id: 'a', _deleted: false } }] }).success;
+      batchRequest.safeParse({ replica, operations: [{ collection: 'notes', write: { id: 'a', _deleted: false } }] }).success;
     for (const named of [get, batch]) {
-      expect(named('bluebottle')).toBe(true);
-      expect(named('bluebottle:users:alice')).toBe(true);
+      expect(named(STORE)).toBe(true);
+      expect(named(shopperReplica('alice'))).toBe(true);
       for (const bad of [
         '',
-        'bluebottle:users',
-        'bluebottle:users:alice:phone',
+        `${STORE}:users`,
+        `${shopperReplica('alice')}:phone`,
         'not-a-replica',
-        'bluebottle:shops:alice',
-        'bluebottle:users:a b',
+        `${STORE}:shops:alice`,
+        `${STORE}:users:a b`,
       ]) {
         expect(named(bad), bad).toBe(false);
       }

@@ -5,27 +5,18 @@ import { loadServerKey, signBlessing, startServer, type RunningServer } from '@p
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { Checkpoint, PushRow } from '@pourover/protocol';
-import { rxSchemaOf } from '@pourover/schemas';
+import { rxSchemaFor, STORE } from '@pourover/schemas';
 import { createRxDatabase } from 'rxdb/plugins/core';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
-import { pouroverApp } from '@pourover/sync-server/pourover-app';
-import { pouroverDeviceApp } from '@pourover/orders';
-
-const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
-const REPLICA = `bluebottle:users:${DEMO}`;
-
-const draft = () => {
-  const ydoc = emptyDraftUpdate();
-  return { id: crypto.randomUUID(), status: 'draft', ydoc, ...derivedFields(ydoc, () => undefined), createdTime: new Date().toISOString() };
-};
+import { NOTES_REPLICA as REPLICA, NOTES_USER_ID as DEMO, notesCollections, notesApp } from '@pourover/sync-server/notes-app';
+import { newNote, notesDeviceApp } from '../test/notes-app.ts';
 
 async function signIn(url: string, device: string): Promise<string> {
   const response = await fetch(`${url}/trpc/auth.devSignIn`, {
@@ -42,7 +33,7 @@ describe('a replica', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true });
     token = await signIn(server.url, 'phone');
   });
   afterAll(async () => {
@@ -52,7 +43,7 @@ describe('a replica', () => {
 
   const open = (name: string, url = server.url) =>
     openReplica({
-      app: pouroverDeviceApp,
+      app: notesDeviceApp,
       url,
       blessing: token,
       name,
@@ -71,14 +62,14 @@ describe('a replica', () => {
 
     await server.close();
     await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'offline' || s.state === 'connecting')));
-    const profile = await replica.collections.user.findOne(DEMO).exec();
+    const profile = await replica.collections.profiles.findOne(DEMO).exec();
     await profile?.incrementalPatch({ name: 'Offline Ada' });
     await firstValueFrom(replica.status$.pipe(filter((s) => s.unsent === 1 && s.state !== 'idle')));
 
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     const idle = await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     expect(idle.unsent).toBe(0);
-    expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe('Offline Ada');
+    expect((await server.store.get(REPLICA, 'profiles', DEMO))?.document['name']).toBe('Offline Ada');
     expect(statuses.some((s) => s.lastError !== null)).toBe(true);
     subscription.unsubscribe();
     await replica.close();
@@ -87,18 +78,16 @@ describe('a replica', () => {
   it('refuses writes from the app to a collection the device only reads, and changes nothing', async () => {
     const replica = await open('read-only');
     await firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle')));
-    const item = await replica.collections.catalog.findOne().exec();
-    if (!item) throw new Error('the seeded catalog did not sync');
+    const item = await replica.collections.items.findOne().exec();
+    if (!item) throw new Error('the seeded items did not sync');
     const before = item.toJSON();
-    await expect(item.incrementalPatch({ name: 'Renamed by a shopper' })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(item.incrementalPatch({ name: 'Renamed by a user' })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
     await expect(item.remove()).rejects.toBeInstanceOf(ReadOnlyCollectionError);
-    await expect(replica.collections.catalog.insert({ ...before, id: crypto.randomUUID() })).rejects.toBeInstanceOf(
-      ReadOnlyCollectionError,
-    );
-    await expect(replica.collections.processedOrders.bulkUpsert([])).resolves.toEqual({ success: [], error: [] });
-    expect((await replica.collections.catalog.findOne(item.primary).exec())?.toJSON()).toEqual(before);
-    const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
-    expect(await replica.collections.catalog.count().exec()).toBe(onServer.length);
+    await expect(replica.collections.items.insert({ ...before, id: crypto.randomUUID() })).rejects.toBeInstanceOf(ReadOnlyCollectionError);
+    await expect(replica.collections.tasks.bulkUpsert([])).resolves.toEqual({ success: [], error: [] });
+    expect((await replica.collections.items.findOne(item.primary).exec())?.toJSON()).toEqual(before);
+    const onServer = (await server.store.pull(STORE, 'items', 0, 1000)).filter((stored) => !stored.document._deleted);
+    expect(await replica.collections.items.count().exec()).toBe(onServer.length);
     expect((await firstValueFrom(replica.status$)).unsent).toBe(0);
     await replica.close();
   });
@@ -106,17 +95,17 @@ describe('a replica', () => {
   it('reopened, pulls only what the store changed meanwhile in a collection it only reads, over what it held', async () => {
     const before = await open('resume');
     await before.awaitInSync();
-    const held = (await before.collections.catalog.find().exec()).map((doc) => doc.toJSON() as Record<string, unknown> & { id: string });
+    const held = (await before.collections.items.find().exec()).map((doc) => doc.toJSON() as Record<string, unknown> & { id: string });
     await before.close();
     const renamed = held[0];
-    if (!renamed) throw new Error('the seeded catalog did not sync');
+    if (!renamed) throw new Error('the seeded items did not sync');
     const added = { ...renamed, id: crypto.randomUUID(), name: 'Added by the store' };
     const store = createSyncClient({
       url: server.url,
-      token: () => signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: 'bluebottle', ttlSeconds: 600 }),
+      token: () => signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: STORE, ttlSeconds: 600 }),
     });
     await store.sync.push.mutate({
-      collection: 'catalog',
+      collection: 'items',
       rows: [
         {
           assumedMasterState: { ...renamed, _deleted: false },
@@ -128,7 +117,7 @@ describe('a replica', () => {
 
     const after = await open('resume');
     // Its first pull is still on the network: every state it pulls goes through the storage's bulkWrite.
-    const storage = after.collections.catalog.storageInstance.originalStorageInstance;
+    const storage = after.collections.items.storageInstance.originalStorageInstance;
     const write = storage.bulkWrite.bind(storage);
     const written = new Set<string>();
     storage.bulkWrite = (rows, context) => {
@@ -136,12 +125,12 @@ describe('a replica', () => {
       return write(rows, context);
     };
     const received: string[] = [];
-    after.replicationOf('catalog').received$.subscribe((doc) => received.push(String(doc['id'])));
+    after.replicationOf('items').received$.subscribe((doc) => received.push(String(doc['id'])));
     await after.awaitInSync();
     expect([...written].sort()).toEqual([renamed.id, added.id].sort());
     expect(received.sort()).toEqual([renamed.id, added.id].sort());
-    expect((await after.collections.catalog.findOne(renamed.id).exec())?.get('name')).toBe('Renamed by the store');
-    expect(await after.collections.catalog.count().exec()).toBe(held.length + 1);
+    expect((await after.collections.items.findOne(renamed.id).exec())?.get('name')).toBe('Renamed by the store');
+    expect(await after.collections.items.count().exec()).toBe(held.length + 1);
     await after.close();
   });
 
@@ -150,13 +139,13 @@ describe('a replica', () => {
     await server.close();
     const replica = await open('late-server');
     const errors: unknown[] = [];
-    replica.replicationOf('catalog').error$.subscribe((error) => errors.push(error));
-    await firstValueFrom(replica.replicationOf('catalog').error$);
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
+    replica.replicationOf('items').error$.subscribe((error) => errors.push(error));
+    await firstValueFrom(replica.replicationOf('items').error$);
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     await replica.awaitInSync();
-    const onServer = (await server.store.pull('bluebottle', 'catalog', 0, 1000)).filter((stored) => !stored.document._deleted);
+    const onServer = (await server.store.pull(STORE, 'items', 0, 1000)).filter((stored) => !stored.document._deleted);
     expect(onServer.length).toBeGreaterThan(0);
-    expect(await replica.collections.catalog.count().exec()).toBe(onServer.length);
+    expect(await replica.collections.items.count().exec()).toBe(onServer.length);
     expect(errors.length).toBeGreaterThan(0);
     await replica.close();
   });
@@ -167,17 +156,17 @@ describe('a replica', () => {
     const laptop = await open('lww-laptop');
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
     await server.close();
-    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
-    await (await laptop.collections.user.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port });
+    await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
+    await (await laptop.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, port });
     const idle = (replica: typeof phone) => firstValueFrom(replica.status$.pipe(filter((s) => s.state === 'idle' && s.unsent === 0)));
     await Promise.all([idle(phone), idle(laptop)]);
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
-    const onServer = (await server.store.get(REPLICA, 'user', DEMO))?.document;
+    const onServer = (await server.store.get(REPLICA, 'profiles', DEMO))?.document;
     expect(onServer).toMatchObject({ name: 'Ada on the phone', email: 'ada@laptop.example' });
     for (const device of [phone, laptop]) {
       await firstValueFrom(
-        device.collections.user
+        device.collections.profiles
           .findOne(DEMO)
           .$.pipe(filter((doc) => doc?.get('email') === 'ada@laptop.example' && doc.get('name') === 'Ada on the phone')),
       );
@@ -185,23 +174,23 @@ describe('a replica', () => {
     await Promise.all([phone.close(), laptop.close()]);
   });
 
-  it('does not write again the drafts it pushed when the live stream brings them back', async () => {
+  it('does not write again the notes it pushed when the live stream brings them back', async () => {
     const phone = await open('echoes-phone');
     const laptop = await open('echoes-laptop');
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
-    const storage = phone.collections.draftOrders.storageInstance.originalStorageInstance;
+    const storage = phone.collections.notes.storageInstance.originalStorageInstance;
     const write = storage.bulkWrite.bind(storage);
     const pulled: string[] = [];
     storage.bulkWrite = (rows, context) => {
       if (context === PULL_CONTEXT) pulled.push(...rows.map((row) => String(row.document['id'])));
       return write(rows, context);
     };
-    const mine = Array.from({ length: 5 }, draft);
-    await phone.collections.draftOrders.bulkInsert(mine);
-    // The laptop's draft comes after the phone's on the live stream: once it is on the phone, so are the echoes.
-    const theirs = draft();
-    await laptop.collections.draftOrders.insert(theirs);
-    await firstValueFrom(phone.collections.draftOrders.findOne(theirs.id).$.pipe(filter((doc) => doc !== null)));
+    const mine = Array.from({ length: 5 }, () => newNote());
+    await phone.collections.notes.bulkInsert(mine);
+    // The laptop's note comes after the phone's on the live stream: once it is on the phone, so are the echoes.
+    const theirs = newNote('the laptop’s');
+    await laptop.collections.notes.insert(theirs);
+    await firstValueFrom(phone.collections.notes.findOne(theirs.id).$.pipe(filter((doc) => doc !== null)));
     await phone.awaitInSync();
     expect(pulled.filter((id) => mine.some((doc) => doc.id === id))).toEqual([]);
     expect(pulled).toContain(theirs.id);
@@ -211,9 +200,9 @@ describe('a replica', () => {
   it('records in each document what the server took of it, so that a reopened device pushes none of it again', async () => {
     const phone = await open('recorded');
     await phone.awaitInSync();
-    const mine = Array.from({ length: 3 }, draft);
-    await phone.collections.draftOrders.bulkInsert(mine);
-    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ address: '1 Recorded Street' });
+    const mine = Array.from({ length: 3 }, () => newNote());
+    await phone.collections.notes.bulkInsert(mine);
+    await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ address: '1 Recorded Street' });
     await phone.awaitInSync();
     await phone.close();
 
@@ -238,14 +227,14 @@ describe('a replica', () => {
   it('pushes an edit made while the state before it is on its way, after that state, over it', async () => {
     const phone = await open('edit-in-flight');
     await phone.awaitInSync();
-    const profile = await phone.collections.user.findOne(DEMO).exec();
+    const profile = await phone.collections.profiles.findOne(DEMO).exec();
     if (!profile) throw new Error('the profile did not sync');
     const first = profile.incrementalPatch({ name: 'Ada, first' });
     const second = profile.incrementalPatch({ name: 'Ada, second' });
     await Promise.all([first, second]);
     await phone.awaitInSync();
-    expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe('Ada, second');
-    expect((await phone.collections.user.findOne(DEMO).exec())?.get('name')).toBe('Ada, second');
+    expect((await server.store.get(REPLICA, 'profiles', DEMO))?.document['name']).toBe('Ada, second');
+    expect((await phone.collections.profiles.findOne(DEMO).exec())?.get('name')).toBe('Ada, second');
     expect((await firstValueFrom(phone.status$)).unsent).toBe(0);
     await phone.close();
   });
@@ -253,12 +242,12 @@ describe('a replica', () => {
   it('pushes a burst of edits to one document four times at once, then once every 50 ms, the last edit included', async () => {
     await using phone = await open('burst');
     await phone.awaitInSync();
-    let profile = await phone.collections.user.findOne(DEMO).exec();
+    let profile = await phone.collections.profiles.findOne(DEMO).exec();
     if (!profile) throw new Error('the profile did not sync');
     const seqs = server.store.seqs.bind(server.store);
     const pushedAt: number[] = [];
     server.store.seqs = (replica, collection, ids) => {
-      if (collection === 'user') pushedAt.push(performance.now());
+      if (collection === 'profiles') pushedAt.push(performance.now());
       return seqs(replica, collection, ids);
     };
     let edits = 0;
@@ -270,7 +259,7 @@ describe('a replica', () => {
     } finally {
       server.store.seqs = seqs;
     }
-    expect((await server.store.get(REPLICA, 'user', DEMO))?.document['name']).toBe(`Ada ${edits}`);
+    expect((await server.store.get(REPLICA, 'profiles', DEMO))?.document['name']).toBe(`Ada ${edits}`);
     expect(pushedAt.length).toBeGreaterThan(4);
     // Four at once and one more every 50 ms; one more for jitter where the server takes them.
     const spanned = (pushedAt.at(-1) ?? 0) - (pushedAt[0] ?? 0);
@@ -282,14 +271,14 @@ describe('a replica', () => {
     const laptop = await open('checkpoint-laptop');
     await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
     let stores = 0;
-    const watching = laptop.db.getLocal$('pull-checkpoint-user').subscribe(() => (stores += 1));
+    const watching = laptop.db.getLocal$('pull-checkpoint-profiles').subscribe(() => (stores += 1));
     const before = stores;
     // Edits far enough apart that each is pushed, and comes to the laptop as a live change of its own.
     const started = performance.now();
     for (let edit = 1; edit <= 8; edit += 1) {
-      await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: `Ada ${edit}` });
+      await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ name: `Ada ${edit}` });
       await phone.awaitInSync();
-      await firstValueFrom(laptop.collections.user.findOne(DEMO).$.pipe(filter((doc) => doc?.get('name') === `Ada ${edit}`)));
+      await firstValueFrom(laptop.collections.profiles.findOne(DEMO).$.pipe(filter((doc) => doc?.get('name') === `Ada ${edit}`)));
       await new Promise((resolve) => setTimeout(resolve, 60));
     }
     const span = performance.now() - started;
@@ -303,17 +292,17 @@ describe('a replica', () => {
       multiInstance: false,
       localDocuments: true,
     });
-    const checkpoint = (await stored.getLocal<Checkpoint>('pull-checkpoint-user'))?.toJSON().data ?? null;
+    const checkpoint = (await stored.getLocal<Checkpoint>('pull-checkpoint-profiles'))?.toJSON().data ?? null;
     await stored.close();
     const client = createSyncClient({ url: server.url, token: () => token });
-    expect((await client.sync.pull.query({ collection: 'user', checkpoint, limit: 10 })).documents).toEqual([]);
+    expect((await client.sync.pull.query({ collection: 'profiles', checkpoint, limit: 10 })).documents).toEqual([]);
   });
 
   it("upgraded from RxDB's replication, pushes over the server's state RxDB kept, so the fields it did not change take what other devices wrote", async () => {
     // One process holds at most 13 RxDB collections: the phone closes before the laptop opens, and the old laptop held profiles only.
     const phone = await open('upgrade-phone');
     await phone.awaitInSync();
-    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada before', email: 'ada@before.example' });
+    await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada before', email: 'ada@before.example' });
     await phone.awaitInSync();
 
     // The laptop as it synced before: through RxDB's replication, which kept the server's states in a meta storage.
@@ -322,16 +311,16 @@ describe('a replica', () => {
       storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
       multiInstance: false,
     });
-    await old.addCollections({ user: { schema: rxSchemaOf('user') } } as never);
+    await old.addCollections({ profiles: { schema: rxSchemaFor(notesCollections.profiles, 0) } } as never);
     const client = createSyncClient({ url: server.url, token: () => token });
     const replication = replicateRxCollection<Record<string, unknown>, unknown>({
-      collection: old.collections['user']!,
-      replicationIdentifier: 'pourover-user',
+      collection: old.collections['profiles']!,
+      replicationIdentifier: 'pourover-profiles',
       live: false,
       waitForLeadership: false,
       pull: {
         handler: (checkpoint, limit) =>
-          client.sync.pull.query({ collection: 'user', checkpoint: (checkpoint as Checkpoint | undefined) ?? null, limit }) as never,
+          client.sync.pull.query({ collection: 'profiles', checkpoint: (checkpoint as Checkpoint | undefined) ?? null, limit }) as never,
       },
       push: {
         handler: async (rows) => {
@@ -339,16 +328,16 @@ describe('a replica', () => {
             assumedMasterState: row.assumedMasterState ?? null,
             newDocumentState: row.newDocumentState,
           })) as PushRow[];
-          return (await client.sync.push.mutate({ collection: 'user', rows: wire })).conflicts as never;
+          return (await client.sync.push.mutate({ collection: 'profiles', rows: wire })).conflicts as never;
         },
       },
     });
     await replication.awaitInitialReplication();
     await replication.cancel();
     // Offline, the laptop changes the email; the phone then changes the name.
-    await (await old.collections['user']!.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
+    await (await old.collections['profiles']!.findOne(DEMO).exec())?.incrementalPatch({ email: 'ada@laptop.example' });
     await old.close();
-    await (await phone.collections.user.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
+    await (await phone.collections.profiles.findOne(DEMO).exec())?.incrementalPatch({ name: 'Ada on the phone' });
     await phone.awaitInSync();
     await phone.close();
     const metaStorages = async () =>
@@ -358,11 +347,11 @@ describe('a replica', () => {
     const laptop = await open('upgrade-laptop');
     try {
       await laptop.awaitInSync();
-      expect((await server.store.get(REPLICA, 'user', DEMO))?.document).toMatchObject({
+      expect((await server.store.get(REPLICA, 'profiles', DEMO))?.document).toMatchObject({
         name: 'Ada on the phone',
         email: 'ada@laptop.example',
       });
-      expect((await laptop.collections.user.findOne(DEMO).exec())?.toJSON()).toMatchObject({
+      expect((await laptop.collections.profiles.findOne(DEMO).exec())?.toJSON()).toMatchObject({
         name: 'Ada on the phone',
         email: 'ada@laptop.example',
       });

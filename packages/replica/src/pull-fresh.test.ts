@@ -22,9 +22,9 @@ describe('a pull', () => {
   it('is completed from the next page when stale states shortened a full page, so RxDB does not stop early', async () => {
     const seqs = new SeqBook();
     // The device pushed d2 and the server put it at 9: the state at 2 is stale.
-    seqs.acknowledged('draftOrders', ['d2'], [9]);
+    seqs.acknowledged('notes', ['d2'], [9]);
     const { pull, asked } = changeLog(8);
-    const result = await pullFresh({ collection: 'draftOrders', checkpoint: null, limit: LIMIT, seqs, pull });
+    const result = await pullFresh({ collection: 'notes', checkpoint: null, limit: LIMIT, seqs, pull });
     expect(result.documents.map((d) => d.id)).toEqual(['d1', 'd3', 'd4', 'd5', 'd6']);
     expect(result.checkpoint).toEqual({ seq: 6 });
     expect(asked).toEqual([null, 3]);
@@ -32,9 +32,9 @@ describe('a pull', () => {
 
   it('ends with the server’s last page, however short', async () => {
     const seqs = new SeqBook();
-    seqs.acknowledged('draftOrders', ['d5'], [9]);
+    seqs.acknowledged('notes', ['d5'], [9]);
     const { pull, asked } = changeLog(5);
-    const result = await pullFresh({ collection: 'draftOrders', checkpoint: { seq: 3 }, limit: LIMIT, seqs, pull });
+    const result = await pullFresh({ collection: 'notes', checkpoint: { seq: 3 }, limit: LIMIT, seqs, pull });
     expect(result.documents.map((d) => d.id)).toEqual(['d4']);
     expect(result.checkpoint).toEqual({ seq: 5 });
     expect(asked).toEqual([3]);

@@ -38,7 +38,7 @@ const CHECKPOINT_EVERY_MS = 1_000;
  * collection the device only reads). RxDB's replication, even without a
  * push, read each pulled document three times (the device's copy, the copy
  * of the server's state it keeps for pushes, and once more inside the
- * write): for an initial sync of 10,000 orders in Chromium that was 0.6 s
+ * write): for an initial sync of 10,000 documents in Chromium that was 0.6 s
  * of the page's time.
  *
  * Pulls start from the stored checkpoint and go on until the server has no

@@ -2,27 +2,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
-import { editDraftWithFields, emptyDraftUpdate, schemaVersions } from '@pourover/schemas';
+import { rxSchemaFor } from '@pourover/schemas';
 import { startServer, type RunningServer } from '@pourover/sync-server';
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { createRxDatabase } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import schemasV0 from '../test/fixtures/schemas-v0.json' with { type: 'json' };
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from './index.ts';
 import { storedState } from './stored-states.ts';
-import { pouroverApp } from '@pourover/sync-server/pourover-app';
-import { pouroverDeviceApp } from '@pourover/orders';
+import { NOTES_REPLICA as REPLICA, NOTES_USER_ID as DEMO, noteDoc, notesCollections, notesApp } from '@pourover/sync-server/notes-app';
+import { notesDeviceApp, notesSchemaV0 } from '../test/notes-app.ts';
 
-const DEMO = 'c0ffee00-0000-4000-8000-000000000001';
-const REPLICA = `bluebottle:users:${DEMO}`;
+/** A version-0 note: no `done`. */
+const note = (text: string): WireDocument => ({ id: crypto.randomUUID(), text, _deleted: false });
 
-function draft(note: string): WireDocument {
-  const { ydoc, ...fields } = editDraftWithFields(emptyDraftUpdate(), [{ kind: 'setNote', note }], () => undefined);
-  return { id: crypto.randomUUID(), status: 'draft', ydoc, ...fields, createdTime: new Date().toISOString(), _deleted: false };
-}
+/** The collections as the version-0 app made them: the notes before `done`, the others as now. */
+const schemasV0 = {
+  profiles: rxSchemaFor(notesCollections.profiles, 0),
+  notes: notesSchemaV0,
+  tasks: rxSchemaFor(notesCollections.tasks, 0),
+  items: rxSchemaFor(notesCollections.items, 0),
+};
 
 /** A document as the version-0 app stored what the server sent it: its sync state in `_meta.pourover`. */
 const synced = (document: WireDocument, token: string) =>
@@ -34,7 +36,7 @@ describe('a device database made under schema version 0', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true });
     const answer = await fetch(`${server.url}/trpc/auth.devSignIn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -49,38 +51,33 @@ describe('a device database made under schema version 0', () => {
 
   it('is migrated when the app opens it: its unsent writes reach the server, and what it had synced is not pushed again', async () => {
     const client = createSyncClient({ url: server.url, token: () => token });
-    const [kept, edited] = [draft('synced, never edited'), draft('synced, then edited offline')];
+    const [kept, edited] = [note('synced, never edited'), note('synced, then edited offline')];
     await client.sync.push.mutate({
-      collection: 'draftOrders',
+      collection: 'notes',
       rows: [kept, edited].map((document) => ({ assumedMasterState: null, newDocumentState: document })),
     });
-    const onServer = await server.store.getMany(REPLICA, 'draftOrders', [kept.id, edited.id]);
-    const profile = await server.store.get(REPLICA, 'user', DEMO);
+    const onServer = await server.store.getMany(REPLICA, 'notes', [kept.id, edited.id]);
+    const profile = await server.store.get(REPLICA, 'profiles', DEMO);
     if (!onServer[0] || !onServer[1] || !profile) throw new Error('the server lacks what the device synced');
 
     const old = await createRxDatabase({ name: 'v0-device', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
     await old.addCollections(Object.fromEntries(Object.entries(schemasV0).map(([name, schema]) => [name, { schema }])) as never);
-    const drafts = old.collections['draftOrders'];
-    if (!drafts) throw new Error('no draftOrders collection');
-    await drafts.storageInstance.bulkWrite(
+    const notes = old.collections['notes'];
+    if (!notes) throw new Error('no notes collection');
+    await notes.storageInstance.bulkWrite(
       [onServer[0], onServer[1]].map((stored) => ({ document: synced(stored.document, old.token) })),
       'test',
     );
-    await old.collections['user']?.storageInstance.bulkWrite([{ document: synced(profile.document, old.token) }], 'test');
+    await old.collections['profiles']?.storageInstance.bulkWrite([{ document: synced(profile.document, old.token) }], 'test');
     const offlineNote = 'changed while offline, before the upgrade';
-    await (
-      await drafts.findOne(edited.id).exec()
-    )?.incrementalModify((data: Record<string, unknown>) => ({
-      ...data,
-      ...editDraftWithFields(String(data['ydoc']), [{ kind: 'setNote', note: offlineNote }], () => undefined),
-    }));
-    const { _deleted, ...madeOffline } = draft('made offline, before the upgrade');
-    await drafts.insert(madeOffline);
-    const seqsBefore = await server.store.seqs(REPLICA, 'draftOrders', [kept.id, edited.id]);
+    await (await notes.findOne(edited.id).exec())?.incrementalModify((data: Record<string, unknown>) => ({ ...data, text: offlineNote }));
+    const { _deleted, ...madeOffline } = note('made offline, before the upgrade');
+    await notes.insert(madeOffline);
+    const seqsBefore = await server.store.seqs(REPLICA, 'notes', [kept.id, edited.id]);
     await old.close();
 
     const replica = await openReplica({
-      app: pouroverDeviceApp,
+      app: notesDeviceApp,
       url: server.url,
       blessing: token,
       name: 'v0-device',
@@ -90,14 +87,15 @@ describe('a device database made under schema version 0', () => {
       retryMs: 100,
     });
     try {
-      expect(replica.collections.draftOrders.schema.version).toBe(schemaVersions.draftOrders);
+      expect(replica.collections.notes.schema.version).toBe(1);
       await replica.awaitInSync();
-      const after = await server.store.getMany(REPLICA, 'draftOrders', [kept.id, edited.id, madeOffline.id]);
-      expect(after[1]?.document['note']).toBe(offlineNote);
-      expect(after[2]?.document['note']).toBe('made offline, before the upgrade');
-      expect(after[0]?.seq, 'the draft it had synced and never changed is not pushed again').toBe(seqsBefore[0]);
-      expect((await replica.collections.draftOrders.find().exec()).map((doc) => doc.get('note')).sort()).toEqual(
-        ['synced, never edited', offlineNote, 'made offline, before the upgrade'].sort(),
+      const after = await server.store.getMany(REPLICA, 'notes', [kept.id, edited.id, madeOffline.id]);
+      expect(after[1]?.document['text']).toBe(offlineNote);
+      expect(after[2]?.document['text']).toBe('made offline, before the upgrade');
+      expect(after[0]?.seq, 'the note it had synced and never changed is not pushed again').toBe(seqsBefore[0]);
+      expect((await replica.collections.notes.find().exec()).map((doc) => doc.get('text')).sort()).toEqual(
+        // The demo user's first note, seeded, besides the three.
+        [noteDoc(0xd000)['text'], 'synced, never edited', offlineNote, 'made offline, before the upgrade'].sort(),
       );
     } finally {
       await replica.close();

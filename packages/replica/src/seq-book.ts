@@ -3,8 +3,8 @@
  * the server's answer to its pushes and from the states it received. A state
  * from before it is stale (an echo of the device's own earlier write, still
  * on its way when the write it echoes was overtaken by a newer one), and
- * applying it would hide a newer edit, which a draft being placed would then
- * lose.
+ * applying it would hide a newer edit, which the next write made from the
+ * device's copy would then lose.
  */
 export class SeqBook {
   readonly #seqs = new Map<string, number>();

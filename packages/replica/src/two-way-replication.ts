@@ -41,7 +41,7 @@ export type TwoWayParts = {
  * server state it last held in its `_meta`, so the device's writes are found
  * and pushed without a second store: RxDB's replication read and wrote a
  * copy of every pushed document in its meta database, which in Chromium
- * took 2.3 s of a push of 10,000 drafts.
+ * took 2.3 s of a push of 10,000 documents.
  *
  * The halves never call each other: the app's writes go into the book and
  * wake the push; the push records the server's answers in the book; the

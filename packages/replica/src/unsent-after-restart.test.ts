@@ -1,11 +1,10 @@
 import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { derivedFields, emptyDraftUpdate } from '@pourover/schemas';
 import { createServer } from 'node:net';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from './index.ts';
-import { pouroverDeviceApp } from '@pourover/orders';
+import { newNote, notesDeviceApp } from '../test/notes-app.ts';
 
 /** An address where nothing listens: a device that opens against it is offline. */
 async function deadUrl(): Promise<string> {
@@ -21,7 +20,7 @@ describe('the count of unsent changes', () => {
     const url = await deadUrl();
     const open = () =>
       openReplica({
-        app: pouroverDeviceApp,
+        app: notesDeviceApp,
         url,
         blessing: 'offline',
         name: 'unsent-restart',
@@ -31,12 +30,7 @@ describe('the count of unsent changes', () => {
         retryMs: 60_000,
       });
     const first = await open();
-    const ydoc = emptyDraftUpdate();
-    const fields = { status: 'draft', ydoc, ...derivedFields(ydoc, () => undefined), createdTime: new Date().toISOString() };
-    await first.collections.draftOrders.bulkInsert([
-      { id: crypto.randomUUID(), ...fields },
-      { id: crypto.randomUUID(), ...fields },
-    ]);
+    await first.collections.notes.bulkInsert([newNote('one'), newNote('two')]);
     await firstValueFrom(first.status$.pipe(filter((status) => status.unsent === 2)));
     await first.close();
 

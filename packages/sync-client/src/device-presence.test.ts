@@ -9,7 +9,7 @@ describe('whether a browser holds a signed-in device', () => {
     expect(await hasDeviceState(indexedDB)).toBe(false);
     expect((await indexedDB.databases()).map((db) => db.name)).toEqual([]);
     const keys = { publicKey: {}, privateKey: {} } as unknown as CryptoKeyPair;
-    await indexedDBDeviceStore(indexedDB).save({ keys, blessing: 'bluebottle:users:u:phone', token: 't' });
+    await indexedDBDeviceStore(indexedDB).save({ keys, blessing: 'root:users:u:phone', token: 't' });
     expect(await hasDeviceState(indexedDB)).toBe(true);
     await forgetDevice(indexedDB);
     expect(await hasDeviceState(indexedDB)).toBe(false);

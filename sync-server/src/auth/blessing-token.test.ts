@@ -1,8 +1,9 @@
+import { shopperReplica, STORE } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { signBlessing, verifyBlessing } from './blessing-token.ts';
 import { ephemeralServerKey } from './server-key.ts';
 
-const NAME = 'bluebottle:users:00000000-0000-4000-8000-000000000001:phone';
+const NAME = `${shopperReplica('00000000-0000-4000-8000-000000000001')}:phone`;
 
 describe('verifyBlessing, which checks a token’s signature once and its lifetime on every use', () => {
   it('refuses a token it accepted before once its lifetime has passed', () => {
@@ -27,7 +28,7 @@ describe('verifyBlessing, which checks a token’s signature once and its lifeti
     expect(verifyBlessing(key, token)).toMatchObject({ ok: true });
     const [, signature] = token.split('.');
     const iat = Math.floor(Date.now() / 1000);
-    const claims = Buffer.from(JSON.stringify({ v: 1, sub: 'bluebottle', iat, exp: iat + 60 })).toString('base64url');
+    const claims = Buffer.from(JSON.stringify({ v: 1, sub: STORE, iat, exp: iat + 60 })).toString('base64url');
     expect(verifyBlessing(key, `${claims}.${signature}`)).toEqual({ ok: false, reason: 'forged' });
   });
 });

@@ -5,9 +5,8 @@ import { refreshMessage } from '@pourover/protocol';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/start-server.ts';
-import { DEMO_PASSWORD } from '@pourover/orders/server';
+import { NOTES_EMAIL, NOTES_REPLICA, NOTES_PASSWORD, notesApp } from '../../testing/notes-app.ts';
 import { trpcClient } from '../../test/support/test-server.ts';
-import { pouroverApp } from '../app/pourover-app.ts';
 
 const MINUTE = 60_000;
 
@@ -35,7 +34,7 @@ describe('devices, pairing and revocation', () => {
   let clock = Date.now();
 
   beforeAll(async () => {
-    server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, now: () => new Date(clock), accessTokenSeconds: 60 });
+    server = await startServer({ app: notesApp, dataDir: dir, seed: true, now: () => new Date(clock), accessTokenSeconds: 60 });
   });
   afterAll(async () => {
     await server.close();
@@ -44,15 +43,15 @@ describe('devices, pairing and revocation', () => {
 
   async function signIn(device: string) {
     const { publicKey, keys } = await deviceKeys();
-    const signed = await client(server).auth.signIn.mutate({ email: 'demo@example.com', password: DEMO_PASSWORD, device, publicKey });
+    const signed = await client(server).auth.signIn.mutate({ email: NOTES_EMAIL, password: NOTES_PASSWORD, device, publicKey });
     return { ...signed, keys };
   }
 
   it('signs a device in with email and password, and refuses a wrong password', async () => {
     const phone = await signIn('phone');
-    expect(phone.blessing).toMatch(/^bluebottle:users:[0-9a-f-]+:phone$/);
+    expect(phone.blessing).toBe(`${NOTES_REPLICA}:phone`);
     expect(phone.expiresInSeconds).toBe(60);
-    await expect(client(server).auth.signIn.mutate({ email: 'demo@example.com', password: 'wrong', device: 'x' })).rejects.toSatisfy(
+    await expect(client(server).auth.signIn.mutate({ email: NOTES_EMAIL, password: 'wrong', device: 'x' })).rejects.toSatisfy(
       (error) => codeOf(error) === 'UNAUTHENTICATED',
     );
   });
@@ -60,7 +59,7 @@ describe('devices, pairing and revocation', () => {
   it('refreshes an expired access token when the device signs with its key, and only then', async () => {
     const laptop = await signIn('laptop');
     clock += 2 * MINUTE;
-    await expect(client(server, laptop.token).sync.pull.query({ collection: 'user', checkpoint: null, limit: 1 })).rejects.toSatisfy(
+    await expect(client(server, laptop.token).sync.pull.query({ collection: 'notes', checkpoint: null, limit: 1 })).rejects.toSatisfy(
       (error) => codeOf(error) === 'UNAUTHENTICATED',
     );
     const at = new Date(clock).toISOString();
@@ -78,12 +77,12 @@ describe('devices, pairing and revocation', () => {
     ).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
     const signed = { device: laptop.blessing, at, signature: await proof(laptop.keys, laptop.blessing, at) };
     const { token } = await client(server).auth.refresh.mutate(signed);
-    expect((await client(server, token).sync.pull.query({ collection: 'user', checkpoint: null, limit: 1 })).documents).toHaveLength(1);
+    expect((await client(server, token).sync.pull.query({ collection: 'notes', checkpoint: null, limit: 1 })).documents).toHaveLength(1);
     // The same signed request, replayed within its window (copied from a log, say), gets nothing.
     await expect(client(server).auth.refresh.mutate(signed)).rejects.toSatisfy((error) => codeOf(error) === 'UNAUTHENTICATED');
   });
 
-  it('pairs a new device with a code that works once, for the shopper who made it', async () => {
+  it('pairs a new device with a code that works once, for the user who made it', async () => {
     const phone = await signIn('pairing-phone');
     const { code } = await client(server, phone.token).auth.createPairingCode.mutate();
     const tablet = await deviceKeys();
@@ -125,7 +124,7 @@ describe('devices, pairing and revocation', () => {
     expect(failed).toBeDefined();
     expect((failed ?? Infinity) - revokedAt).toBeLessThan(1_000);
 
-    await expect(client(server, lost.token).sync.pull.query({ collection: 'user', checkpoint: null, limit: 1 })).rejects.toSatisfy(
+    await expect(client(server, lost.token).sync.pull.query({ collection: 'notes', checkpoint: null, limit: 1 })).rejects.toSatisfy(
       (error) => codeOf(error) === 'UNAUTHENTICATED',
     );
     const at = new Date(clock).toISOString();

@@ -1,4 +1,5 @@
 import { PouroverError } from '@pourover/protocol';
+import { shopperReplica } from '@pourover/schemas';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onPostgres } from '../../testing/on-postgres.ts';
@@ -38,7 +39,7 @@ onPostgres((postgres) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }
-    const phone = 'bluebottle:users:00000000-0000-4000-8000-000000000001:phone';
+    const phone = `${shopperReplica('00000000-0000-4000-8000-000000000001')}:phone`;
     /** What a read of the node's memory answers, or the code it refuses with. */
     const answerOf = <T>(read: () => T): T | string => {
       try {

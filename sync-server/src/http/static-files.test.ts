@@ -63,7 +63,7 @@ describe('the built shop', () => {
     const robots = await get('/robots.txt');
     expect(robots.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(robots.body.toString()).toMatch(/^User-agent: \*/);
-    const route = await get('/orders/0191d2c4-aaaa-4bbb-8ccc-000000000001');
+    const route = await get('/notes/0191d2c4-aaaa-4bbb-8ccc-000000000001');
     expect(route.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(route.headers['cache-control']).toBe('no-cache');
   });

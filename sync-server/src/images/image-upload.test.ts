@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deviceToken, startTestServer, storeToken, type TestServer } from '../../test/support/test-server.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
+import { call, storeToken } from '../../test/support/test-server.ts';
 import { MAX_PHOTO_BYTES, PHOTO_SIDE } from './process-photo.ts';
 
-let server: TestServer;
+let server: NotesServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startNotesServer();
 });
 afterAll(() => server.stop());
 
@@ -24,7 +25,7 @@ const upload = (body: Buffer, type: string, token = storeToken(server.key)) =>
     body: new Uint8Array(body),
   });
 
-describe('a product photo uploaded by the store', () => {
+describe('a photo uploaded by the store', () => {
   it.each(['jpeg', 'png', 'webp'] as const)(
     'as %s is kept upright, fitted within 640 px, as WebP with no metadata, under its hash',
     async (format) => {
@@ -45,10 +46,10 @@ describe('a product photo uploaded by the store', () => {
     },
   );
 
-  it('refuses a shopper’s device, a missing blessing, a file that is no photo and one past the size limit, each in words', async () => {
+  it('refuses a user’s device, a missing blessing, a file that is no photo and one past the size limit, each in words', async () => {
     const jpeg = await photo('jpeg', 64, 64);
     const answers = {
-      device: await upload(jpeg, 'image/jpeg', deviceToken(server.key)),
+      device: await upload(jpeg, 'image/jpeg', userToken(server.key)),
       none: await fetch(`${server.url}/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(jpeg) }),
       gif: await upload(Buffer.from('GIF89a not a photo'), 'image/gif'),
       disguised: await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/png'),
@@ -64,7 +65,7 @@ describe('a product photo uploaded by the store', () => {
       ),
     );
     expect(refusals).toEqual({
-      device: { status: 403, message: expect.stringMatching(/may not write catalog/) },
+      device: { status: 403, message: expect.stringMatching(/may not write items/) },
       none: { status: 401, message: 'a blessing is required' },
       gif: { status: 400, message: 'upload a JPEG, PNG or WebP photo' },
       disguised: { status: 400, message: 'the file is not a JPEG, PNG or WebP photo' },

@@ -1,10 +1,10 @@
-import { principalOf, type Principal } from '@pourover/schemas';
+import { principalOf, shopperReplica, STORE, type Principal } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { limitSettings } from './limit-settings.ts';
 import { StreamSlots } from './stream-slots.ts';
 
 const device = (shopper: number, label: string) =>
-  principalOf(`bluebottle:users:00000000-0000-4000-8000-00000000000${shopper}:${label}`) as Principal;
+  principalOf(`${shopperReplica(`00000000-0000-4000-8000-00000000000${shopper}`)}:${label}`) as Principal;
 
 describe('live-stream places', () => {
   it('refuses a stream past the node’s cap, gives nothing away when refused, and takes one again once a stream closes', async () => {
@@ -32,7 +32,7 @@ describe('live-stream places', () => {
 
   it('gives the store, whose workers and dashboards each watch, a cap of its own above a device’s', async () => {
     const slots = new StreamSlots(limitSettings({ device: { streams: 2 }, store: { streams: 5 } }));
-    const store = principalOf('bluebottle') as Principal;
+    const store = principalOf(STORE) as Principal;
     for (let n = 0; n < 5; n += 1) await slots.take(store, `127.0.0.${n + 2}`);
     await expect(slots.take(store, '127.0.0.9')).rejects.toThrow(/the store already has 5 live streams open/);
     await slots.take(device(1, 'phone'), '127.0.0.2');

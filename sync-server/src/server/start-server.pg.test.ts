@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './start-server.ts';
 import { onPostgres } from '../../testing/on-postgres.ts';
 import { shutOut } from '../../testing/test-postgres.ts';
-import { call, deviceToken, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
-import { pouroverApp } from '../app/pourover-app.ts';
+import { notesApp } from '../../testing/notes-app.ts';
+import { userToken } from '../../test/support/notes-server.ts';
+import { call, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
 
 onPostgres((postgres) => {
   describe('a server on PostgreSQL', { timeout: 30_000 }, () => {
@@ -18,7 +19,7 @@ onPostgres((postgres) => {
       cleanups.push(database.drop);
       const folder = tempDir();
       cleanups.push(() => folder.remove());
-      const server = await startServer({ app: pouroverApp, dataDir: folder.dir, store: database.url, seed: options.seed, port: 0 });
+      const server = await startServer({ app: notesApp, dataDir: folder.dir, store: database.url, seed: options.seed, port: 0 });
       cleanups.push(() => server.close());
       return { server, url: database.url };
     }
@@ -28,16 +29,16 @@ onPostgres((postgres) => {
       expect((await call(server, 'GET', '/healthz')).body).toMatchObject({ ok: true, store: 'postgres' });
       expect(server.store.kind).toBe('postgres');
       expect(await server.store.head(STORE)).toBeGreaterThan(0);
-      const catalog = resultOf<{ documents: unknown[] }>(
-        await pull(server, { collection: 'catalog', checkpoint: null, limit: 1000 }, deviceToken(server.key)),
+      const items = resultOf<{ documents: unknown[] }>(
+        await pull(server, { collection: 'items', checkpoint: null, limit: 1000 }, userToken(server.key)),
       );
-      expect(catalog.documents.length).toBeGreaterThan(0);
+      expect(items.documents.length).toBeGreaterThan(0);
     });
 
     it('answers 503 UNAVAILABLE with Retry-After, on /readyz and to a device, while it cannot hear of revocations, and serves again once it has read them', async () => {
       const { server, url } = await serve({ seed: true });
-      const token = deviceToken(server.key);
-      const catalog = { collection: 'catalog', checkpoint: null, limit: 10 } as const;
+      const token = userToken(server.key);
+      const items = { collection: 'items', checkpoint: null, limit: 10 } as const;
       expect((await call(server, 'GET', '/readyz')).status).toBe(200);
       // The node's listening connections are cut and cannot come back: it can no longer hear of revocations made elsewhere.
       const away = await shutOut(url, 'pourover-listen');
@@ -46,14 +47,14 @@ onPostgres((postgres) => {
         const ready = await call(server, 'GET', '/readyz');
         expect(ready.headers.get('retry-after')).toBe('1');
         expect(ready.body).toMatchObject({ ready: false, error: { data: { code: 'UNAVAILABLE', httpStatus: 503 } } });
-        const refused = await pull(server, catalog, token);
+        const refused = await pull(server, items, token);
         expect({ status: refused.status, retryAfter: refused.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
         expect(refused.body).toMatchObject({ error: { data: { code: 'UNAVAILABLE', httpStatus: 503 } } });
       } finally {
         await away.letIn();
       }
       await until('/readyz to pass again', async () => (await call(server, 'GET', '/readyz')).status === 200);
-      expect((await pull(server, catalog, token)).status).toBe(200);
+      expect((await pull(server, items, token)).status).toBe(200);
     });
 
     it('serves a request that came while it caught up on revocations once it has, rather than refuse it', async () => {
@@ -62,7 +63,7 @@ onPostgres((postgres) => {
       let answer: ReturnType<typeof pull> | undefined;
       try {
         await until('/readyz to fail', async () => (await call(server, 'GET', '/readyz')).status === 503);
-        answer = pull(server, { collection: 'catalog', checkpoint: null, limit: 10 }, deviceToken(server.key));
+        answer = pull(server, { collection: 'items', checkpoint: null, limit: 10 }, userToken(server.key));
         await new Promise((resolve) => setTimeout(resolve, 200));
       } finally {
         await away.letIn();
@@ -73,7 +74,7 @@ onPostgres((postgres) => {
     it('refuses to start on a store URL that is not PostgreSQL', async () => {
       const folder = tempDir();
       cleanups.push(() => folder.remove());
-      await expect(startServer({ app: pouroverApp, dataDir: folder.dir, store: 'mysql://localhost/pourover', port: 0 })).rejects.toThrow(
+      await expect(startServer({ app: notesApp, dataDir: folder.dir, store: 'mysql://localhost/pourover', port: 0 })).rejects.toThrow(
         /postgres:\/\//,
       );
     });

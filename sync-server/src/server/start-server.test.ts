@@ -4,18 +4,19 @@ import { connect } from 'node:net';
 import { PROTOCOL_VERSION } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './start-server.ts';
-import { call, deviceToken, pull, resultOf, startTestServer, tempDir, type TestServer } from '../../test/support/test-server.ts';
+import { notesApp } from '../../testing/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
+import { call, pull, resultOf, tempDir } from '../../test/support/test-server.ts';
 import { SERVER_VERSION } from '../version.ts';
-import { pouroverApp } from '../app/pourover-app.ts';
 
-let server: TestServer;
+let server: NotesServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startNotesServer();
 });
 afterAll(() => server.stop());
 
-async function catalogImageHashes(): Promise<string[]> {
-  const answer = await pull(server, { collection: 'catalog', checkpoint: null, limit: 1000 }, deviceToken(server.key));
+async function itemImageHashes(): Promise<string[]> {
+  const answer = await pull(server, { collection: 'items', checkpoint: null, limit: 1000 }, userToken(server.key));
   return resultOf<{ documents: { image: string }[] }>(answer).documents.map((item) => item.image);
 }
 
@@ -33,8 +34,8 @@ describe('plain HTTP routes', () => {
     expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { ready: true } });
   });
 
-  it('serves every catalog image by its hash as an immutable WebP photo whose bytes hash to that name', async () => {
-    const hashes = await catalogImageHashes();
+  it('serves every item’s image by its hash as an immutable WebP photo whose bytes hash to that name', async () => {
+    const hashes = await itemImageHashes();
     expect(hashes.length).toBeGreaterThan(0);
     for (const hash of hashes) {
       const response = await fetch(`${server.url}/images/${hash}`);
@@ -64,13 +65,13 @@ describe('plain HTTP routes', () => {
 describe('a client that sends its request slowly', () => {
   it('is cut off once its request takes longer than the request timeout', async () => {
     const { dir, remove } = tempDir();
-    const slow = await startServer({ app: pouroverApp, dataDir: dir, port: 0, requestTimeoutMs: 1_000 });
+    const slow = await startServer({ app: notesApp, dataDir: dir, port: 0, requestTimeoutMs: 1_000 });
     try {
       const socket = connect(slow.port, '127.0.0.1');
       await once(socket, 'connect');
       const started = performance.now();
       socket.write(
-        `POST /trpc/sync.push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${deviceToken(slow.key)}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"rows":`,
+        `POST /trpc/sync.push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${userToken(slow.key)}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"rows":`,
       );
       let answer = '';
       socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));

@@ -1,8 +1,8 @@
 import { PouroverError } from '@pourover/protocol';
-import { principalOf, STORE, type Principal } from '@pourover/schemas';
+import { principalOf, shopperReplica, STORE, type Principal } from '@pourover/schemas';
 import { describe, expect, it } from 'vitest';
 import { authorize, isGranted, type Access } from './permissions.ts';
-import { pouroverApp as app } from '../app/pourover-app.ts';
+import { notesApp as app } from '../../testing/notes-app.ts';
 
 const defaults: Access = {
   app,
@@ -12,7 +12,8 @@ const must = (principal: Principal | undefined): Principal => {
   if (!principal) throw new Error('not a principal');
   return principal;
 };
-const phone = must(principalOf('bluebottle:users:alice:phone'));
+const alice = shopperReplica('alice');
+const phone = must(principalOf(`${alice}:phone`));
 const store = must(principalOf(STORE));
 const codeOf = (attempt: () => unknown) => {
   try {
@@ -25,23 +26,23 @@ const codeOf = (attempt: () => unknown) => {
 
 describe('the permission check', () => {
   it('refuses, as bad input, a target that names no replica, before `$owner` could match every device (KB1, KB6)', () => {
-    for (const target of ['bluebottle:users', 'bluebottle:users:alice:phone', 'not-a-replica', '']) {
+    for (const target of [`${STORE}:users`, `${alice}:phone`, 'not-a-replica', '']) {
       expect(
-        codeOf(() => authorize(defaults, phone, 'user', ['write', 'batch'], target)),
+        codeOf(() => authorize(defaults, phone, 'notes', ['write', 'batch'], target)),
         target,
       ).toBe('BAD_INPUT');
       expect(
-        codeOf(() => authorize(defaults, store, 'placedOrders', ['batch'], target)),
+        codeOf(() => authorize(defaults, store, 'tasks', ['batch'], target)),
         target,
       ).toBe('BAD_INPUT');
       // Reached without `authorize` (watch and stream check grants directly): `$owner` of such a name matches no one.
-      expect(isGranted(defaults.syncgroups, phone, target, 'user', ['read']), target).toBe(false);
+      expect(isGranted(defaults.syncgroups, phone, target, 'notes', ['read']), target).toBe(false);
     }
-    expect(authorize(defaults, phone, 'user', ['write'])).toBe('bluebottle:users:alice');
+    expect(authorize(defaults, phone, 'notes', ['write'])).toBe(alice);
   });
 
-  it('lets the store write no shopper collection into its own replica, where they mean nothing; reading them finds nothing there', () => {
-    for (const collection of ['user', 'draftOrders', 'placedOrders', 'processedOrders'] as const) {
+  it('lets the store write no user’s collection into its own replica, where they mean nothing; reading them finds nothing there', () => {
+    for (const collection of ['notes', 'journal', 'tasks'] as const) {
       expect(
         codeOf(() => authorize(defaults, store, collection, ['write'])),
         collection,
@@ -56,7 +57,7 @@ describe('the permission check', () => {
       ).toBe('FORBIDDEN');
       expect(authorize(defaults, store, collection, ['read'])).toBe(STORE);
     }
-    expect(authorize(defaults, store, 'catalog', ['write'])).toBe(STORE);
-    expect(authorize(defaults, store, 'placedOrders', ['write', 'batch'], 'bluebottle:users:alice')).toBe('bluebottle:users:alice');
+    expect(authorize(defaults, store, 'items', ['write'])).toBe(STORE);
+    expect(authorize(defaults, store, 'tasks', ['write', 'batch'], alice)).toBe(alice);
   });
 });

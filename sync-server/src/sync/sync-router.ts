@@ -67,7 +67,7 @@ export const syncRouter = router({
     }),
   ),
 
-  /** Every replica's changes of one collection: the store's (its order processor, its dashboards), never a device's. */
+  /** Every replica's changes of one collection: the store's (its store-side workers, its dashboards), never a device's. */
   watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) => {
     if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store watches collections across replicas');
     return watchCollection({
@@ -102,7 +102,7 @@ export const syncRouter = router({
     return { replica, version };
   }),
 
-  /** A named lease for the store's workers (one order processor at a time); renew before it runs out. */
+  /** A named lease for the store's workers (one worker of a kind at a time); renew before it runs out. */
   lease: authedProcedure.input(leaseRequest).mutation(async ({ ctx, input }) => {
     if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store holds leases');
     return ctx.store.acquireLease(input.name, input.holder, input.ttlMs);

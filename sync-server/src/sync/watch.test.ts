@@ -1,27 +1,18 @@
 import type { WatchEvent } from '@pourover/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBlessing } from '../auth/blessing-token.ts';
-import {
-  DEMO_REPLICA,
-  deviceToken,
-  orderDoc,
-  startTestServer,
-  storeToken,
-  trpcClient,
-  uuid,
-  type TestServer,
-} from '../../test/support/test-server.ts';
+import { shopperReplica, STORE } from '@pourover/schemas';
+import { NOTES_REPLICA, taskDoc } from '../../testing/notes-app.ts';
+import { startNotesServer, userToken, type NotesServer } from '../../test/support/notes-server.ts';
+import { storeToken, trpcClient, uuid } from '../../test/support/test-server.ts';
 
-const TIME = '2026-11-23T10:00:00.000Z';
-const placed = (n: number) => orderDoc(n, { status: 'placed', placedTime: TIME });
-
-const client = (server: TestServer, token: string) => trpcClient(server.url, token);
+const client = (server: NotesServer, token: string) => trpcClient(server.url, token);
 
 /** Subscribes to a watch and collects its events until `stop()`. */
-function watch(server: TestServer, token: string, lastEventId?: string) {
+function watch(server: NotesServer, token: string, lastEventId?: string) {
   const events: WatchEvent[] = [];
   const subscription = client(server, token).sync.watch.subscribe(
-    { collection: 'placedOrders', ...(lastEventId ? { lastEventId } : {}) },
+    { collection: 'tasks', ...(lastEventId ? { lastEventId } : {}) },
     { onData: (envelope) => events.push(envelope.data as WatchEvent) },
   );
   return { events, stop: () => subscription.unsubscribe() };
@@ -38,23 +29,23 @@ async function until(check: () => boolean, what: string) {
 const ids = (events: WatchEvent[]) =>
   events.flatMap((event) => (event.kind === 'initialized' ? [] : event.documents.map((doc) => `${doc.replica}/${doc.document.id}`)));
 
-describe('watching placed orders across replicas', () => {
-  let server: TestServer;
-  const other = 'bluebottle:users:00000000-0000-4000-8000-0000000000ff';
+describe('watching tasks across replicas', () => {
+  let server: NotesServer;
+  const other = shopperReplica(uuid(0xff));
 
   beforeAll(async () => {
-    server = await startTestServer();
-    await server.store.commit(DEMO_REPLICA, [{ collection: 'placedOrders', document: placed(1), expect: { kind: 'none' } }], 'all');
-    await server.store.commit(other, [{ collection: 'placedOrders', document: placed(2), expect: { kind: 'none' } }], 'all');
+    server = await startNotesServer();
+    await server.store.commit(NOTES_REPLICA, [{ collection: 'tasks', document: taskDoc(1), expect: { kind: 'none' } }], 'all');
+    await server.store.commit(other, [{ collection: 'tasks', document: taskDoc(2), expect: { kind: 'none' } }], 'all');
   });
   afterAll(() => server.stop());
 
-  it('sends the initial state of every shopper, a marker, then each change', async () => {
+  it('sends the initial state of every user, a marker, then each change', async () => {
     const store = watch(server, storeToken(server.key));
     await until(() => store.events.some((e) => e.kind === 'initialized'), 'the initial state');
-    expect(ids(store.events).sort()).toEqual([`${DEMO_REPLICA}/${uuid(1)}`, `${other}/${uuid(2)}`].sort());
+    expect(ids(store.events).sort()).toEqual([`${NOTES_REPLICA}/${uuid(1)}`, `${other}/${uuid(2)}`].sort());
 
-    await server.store.commit(other, [{ collection: 'placedOrders', document: placed(3), expect: { kind: 'none' } }], 'all');
+    await server.store.commit(other, [{ collection: 'tasks', document: taskDoc(3), expect: { kind: 'none' } }], 'all');
     await until(() => store.events.at(-1)?.kind === 'change', 'a change');
     expect(store.events.at(-1)).toMatchObject({ kind: 'change', documents: [{ replica: other, document: { id: uuid(3) } }] });
     store.stop();
@@ -65,13 +56,13 @@ describe('watching placed orders across replicas', () => {
     await until(() => store.events.some((e) => e.kind === 'initialized'), 'the initial state');
     const before = store.events.length;
     await server.store.commit(
-      DEMO_REPLICA,
-      [4, 5, 6].map((n) => ({ collection: 'placedOrders' as const, document: placed(n), expect: { kind: 'none' as const } })),
+      NOTES_REPLICA,
+      [4, 5, 6].map((n) => ({ collection: 'tasks' as const, document: taskDoc(n), expect: { kind: 'none' as const } })),
       'all',
     );
     await until(() => store.events.length > before, 'the commit');
     expect(store.events.slice(before)).toHaveLength(1);
-    expect(ids(store.events.slice(before))).toEqual([4, 5, 6].map((n) => `${DEMO_REPLICA}/${uuid(n)}`));
+    expect(ids(store.events.slice(before))).toEqual([4, 5, 6].map((n) => `${NOTES_REPLICA}/${uuid(n)}`));
     store.stop();
   });
 
@@ -80,12 +71,12 @@ describe('watching placed orders across replicas', () => {
     await until(() => store.events.some((e) => e.kind === 'initialized'), 'the initial state');
     const before = store.events.length;
     const many = Array.from({ length: 2_500 }, (_, i) => ({
-      collection: 'placedOrders' as const,
-      document: placed(1_000 + i),
+      collection: 'tasks' as const,
+      document: taskDoc(1_000 + i),
       expect: { kind: 'none' as const },
     }));
-    await server.store.commit(DEMO_REPLICA, many, 'all');
-    await server.store.commit(DEMO_REPLICA, [{ collection: 'placedOrders', document: placed(9_999), expect: { kind: 'none' } }], 'all');
+    await server.store.commit(NOTES_REPLICA, many, 'all');
+    await server.store.commit(NOTES_REPLICA, [{ collection: 'tasks', document: taskDoc(9_999), expect: { kind: 'none' } }], 'all');
     await until(() => ids(store.events.slice(before)).length >= 2_501, 'both commits');
     expect(store.events.slice(before).map((e) => (e.kind === 'change' ? e.documents.length : 0))).toEqual([2_500, 1]);
     store.stop();
@@ -97,19 +88,19 @@ describe('watching placed orders across replicas', () => {
     const marker = (first.events.find((e) => e.kind === 'initialized') as { resumeMarker: string }).resumeMarker;
     first.stop();
     for (const n of [7, 8, 9]) {
-      await server.store.commit(DEMO_REPLICA, [{ collection: 'placedOrders', document: placed(n), expect: { kind: 'none' } }], 'all');
+      await server.store.commit(NOTES_REPLICA, [{ collection: 'tasks', document: taskDoc(n), expect: { kind: 'none' } }], 'all');
     }
     const resumed = watch(server, storeToken(server.key), marker);
     await until(() => ids(resumed.events).length >= 3, 'the three changes');
     expect(resumed.events.every((e) => e.kind === 'change')).toBe(true);
-    expect(ids(resumed.events)).toEqual([7, 8, 9].map((n) => `${DEMO_REPLICA}/${uuid(n)}`));
+    expect(ids(resumed.events)).toEqual([7, 8, 9].map((n) => `${NOTES_REPLICA}/${uuid(n)}`));
     resumed.stop();
   });
 
-  it('refuses a shopper’s device, and anyone without a blessing: watching across replicas is the store’s', async () => {
+  it('refuses a user’s device, and anyone without a blessing: watching across replicas is the store’s', async () => {
     const errors: unknown[] = [];
-    const device = client(server, deviceToken(server.key)).sync.watch.subscribe(
-      { collection: 'placedOrders' },
+    const device = client(server, userToken(server.key)).sync.watch.subscribe(
+      { collection: 'tasks' },
       { onData: () => errors.push('data'), onError: (error) => errors.push(error) },
     );
     await until(() => errors.length > 0, 'the refusal');
@@ -118,7 +109,7 @@ describe('watching placed orders across replicas', () => {
     expect((errors[0] as { data?: { code?: string } }).data?.code).toBe('FORBIDDEN');
     const forged = signBlessing(
       { ...server.key, privateKey: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey },
-      { name: 'bluebottle', ttlSeconds: 60 },
+      { name: STORE, ttlSeconds: 60 },
     );
     const refused = watch(server, forged);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -128,37 +119,37 @@ describe('watching placed orders across replicas', () => {
 });
 
 describe('batch deadlines and leases', () => {
-  let server: TestServer;
+  let server: NotesServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startNotesServer();
   });
   afterAll(() => server.stop());
 
   it('refuses a batch whose deadline has passed on the server’s clock, and writes nothing', async () => {
     const store = client(server, storeToken(server.key));
-    const head = await server.store.head(DEMO_REPLICA);
-    const write = { collection: 'placedOrders' as const, write: placed(20) };
-    expect(await store.sync.batch.mutate({ replica: DEMO_REPLICA, operations: [write], deadline: '2000-01-01T00:00:00.000Z' })).toEqual({
+    const head = await server.store.head(NOTES_REPLICA);
+    const write = { collection: 'tasks' as const, write: taskDoc(20) };
+    expect(await store.sync.batch.mutate({ replica: NOTES_REPLICA, operations: [write], deadline: '2000-01-01T00:00:00.000Z' })).toEqual({
       ok: false,
       reason: 'deadline',
     });
-    expect(await server.store.head(DEMO_REPLICA)).toBe(head);
-    expect((await store.sync.batch.mutate({ replica: DEMO_REPLICA, operations: [write], deadline: '2999-01-01T00:00:00.000Z' })).ok).toBe(
+    expect(await server.store.head(NOTES_REPLICA)).toBe(head);
+    expect((await store.sync.batch.mutate({ replica: NOTES_REPLICA, operations: [write], deadline: '2999-01-01T00:00:00.000Z' })).ok).toBe(
       true,
     );
   });
 
   it('grants a lease to one holder at a time until it runs out or is renewed', async () => {
     const store = client(server, storeToken(server.key));
-    const lease = (holder: string, ttlMs = 1_000) => store.sync.lease.mutate({ name: 'processor', holder, ttlMs });
+    const lease = (holder: string, ttlMs = 1_000) => store.sync.lease.mutate({ name: 'worker', holder, ttlMs });
     expect(await lease('a')).toMatchObject({ granted: true, holder: 'a' });
     expect(await lease('b')).toMatchObject({ granted: false, holder: 'a' });
     expect(await lease('a')).toMatchObject({ granted: true });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await lease('b')).toMatchObject({ granted: true, holder: 'b' });
-    await expect(
-      client(server, deviceToken(server.key)).sync.lease.mutate({ name: 'processor', holder: 'x', ttlMs: 1_000 }),
-    ).rejects.toThrow(/only the store/);
+    await expect(client(server, userToken(server.key)).sync.lease.mutate({ name: 'worker', holder: 'x', ttlMs: 1_000 })).rejects.toThrow(
+      /only the store/,
+    );
   });
 
   it('tells the store who holds a lease and until when, by the server’s clock, without taking it; a device may not ask', async () => {
@@ -169,6 +160,6 @@ describe('batch deadlines and leases', () => {
     expect(lease).toEqual({ holder: 'worker-1', expiresAt: taken.expiresAt });
     expect(Date.parse(now)).toBeLessThan(Date.parse(taken.expiresAt));
     expect(await store.sync.lease.mutate({ name: 'board-read', holder: 'worker-2', ttlMs: 5_000 })).toMatchObject({ granted: false });
-    await expect(client(server, deviceToken(server.key)).sync.leaseHolder.query({ name: 'board-read' })).rejects.toThrow(/only the store/);
+    await expect(client(server, userToken(server.key)).sync.leaseHolder.query({ name: 'board-read' })).rejects.toThrow(/only the store/);
   });
 });

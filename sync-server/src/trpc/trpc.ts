@@ -72,7 +72,7 @@ export const router = t.router;
 /**
  * Every call is charged to its request budgets before it runs: its client
  * address's and, for a device, the device's and its account's (the store's
- * own workers, such as the order processor, are not held to them).
+ * own store-side workers are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
   await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });

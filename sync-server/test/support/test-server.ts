@@ -23,7 +23,7 @@ import { EventSource } from 'eventsource';
 import type { AppRouter } from '../../src/trpc/app-router.ts';
 import { signBlessing } from '../../src/auth/blessing-token.ts';
 import type { ServerKey } from '../../src/auth/server-key.ts';
-import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server.ts';
 import type { Store } from '../../src/store/store.ts';
 import { DEMO_SHOPPER_ID } from '@pourover/orders/server';
 import { pouroverApp } from '../../src/app/pourover-app.ts';
@@ -93,10 +93,10 @@ export async function placeableDraft(store: Store, n: number, options: { now?: D
 
 export type TestServer = RunningServer & { dir: string; stop(): Promise<void> };
 
-/** A seeded server on 127.0.0.1, an ephemeral port and a fresh temporary folder. */
-export async function startTestServer(): Promise<TestServer> {
+/** A seeded server on 127.0.0.1, an ephemeral port and a fresh temporary folder, running the shop unless told another app. */
+export async function startTestServer(options: Partial<Omit<ServerOptions, 'dataDir'>> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-'));
-  const server = await startServer({ app: pouroverApp, dataDir: dir, seed: true, port: 0 });
+  const server = await startServer({ app: pouroverApp, seed: true, port: 0, ...options, dataDir: dir });
   return {
     ...server,
     dir,

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { userDoc } from '../../../test/support/test-server.ts';
+import { shopperReplica, STORE } from '@pourover/schemas';
+import { noteDoc } from '../../../testing/notes-app.ts';
+import { uuid } from '../../../test/support/test-server.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { storeConformance } from '@pourover/sync-server/testing';
@@ -8,10 +10,10 @@ import type { Write } from '../store.ts';
 import { onPostgres } from '../../../testing/on-postgres.ts';
 import { shutOut } from '../../../testing/test-postgres.ts';
 
-const A = 'bluebottle:users:00000000-0000-4000-8000-00000000000a';
-const user = (n: number, name?: string): Write => ({
-  collection: 'user',
-  document: userDoc(n, name ? { name } : {}),
+const A = shopperReplica(uuid(10));
+const note = (n: number, text?: string): Write => ({
+  collection: 'notes',
+  document: noteDoc(n, text ? { text } : {}),
   expect: { kind: 'none' },
 });
 
@@ -71,28 +73,28 @@ onPostgres((postgres) => {
       const heard: string[] = [];
       two.onCommit((replica) => heard.push(replica));
 
-      await one.commit(A, [user(1)], 'each');
-      await one.commit(A, [user(1)], 'each');
-      await one.commit(A, [user(2), { ...user(3), expect: { kind: 'equals', state: userDoc(9) } }], 'all');
-      await one.commit('bluebottle', [user(4)], 'each');
+      await one.commit(A, [note(1)], 'each');
+      await one.commit(A, [note(1)], 'each');
+      await one.commit(A, [note(2), { ...note(3), expect: { kind: 'equals', state: noteDoc(9) } }], 'all');
+      await one.commit(STORE, [note(4)], 'each');
       // Notifications arrive in commit order: once the marker's has, every earlier one has too.
-      await one.commit('marker', [user(5)], 'each');
+      await one.commit('marker', [note(5)], 'each');
       await until(() => heard.includes('marker'), 'the marker commit');
-      expect(heard).toEqual([A, 'bluebottle', 'marker']);
+      expect(heard).toEqual([A, STORE, 'marker']);
     });
 
     it('fails only the commit PostgreSQL refuses among commits asked for together', async () => {
       const store = await open(await database());
       // PostgreSQL text cannot hold a NUL character: this commit's statement fails, and with it the transaction it shares.
-      const refused: Write = { collection: 'user', document: { ...userDoc(2), id: 'nul\u0000id' }, expect: { kind: 'none' } };
+      const refused: Write = { collection: 'notes', document: { ...noteDoc(2), id: 'nul\u0000id' }, expect: { kind: 'none' } };
       const results = await Promise.allSettled([
-        store.commit(A, [user(1)], 'each'),
+        store.commit(A, [note(1)], 'each'),
         store.commit(A, [refused], 'each'),
-        store.commit(A, [user(3)], 'each'),
+        store.commit(A, [note(3)], 'each'),
       ]);
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(await store.head(A)).toBe(2);
-      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
+      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([noteDoc(1).id, noteDoc(3).id]);
     });
 
     it('catches up on commits made while its listening connection was down, and keeps listening after', async () => {
@@ -106,17 +108,17 @@ onPostgres((postgres) => {
         url,
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pourover-listen' AND datname = current_database()`,
       );
-      await one.commit(A, [user(1)], 'each');
+      await one.commit(A, [note(1)], 'each');
       await until(() => heard.includes(A), 'the commit made while disconnected');
       await until(async () => (await listeners(url)) === 2, 'both stores listening again');
-      await one.commit('bluebottle', [user(2)], 'each');
-      await until(() => heard.includes('bluebottle'), 'a commit after reconnecting');
+      await one.commit(STORE, [note(2)], 'each');
+      await until(() => heard.includes(STORE), 'a commit after reconnecting');
     });
 
     it('fails a commit whose connection is cut under it with UNAVAILABLE, stays up, and commits the next on a new connection', async () => {
       const url = await database();
       const store = await open(url);
-      await store.commit(A, [user(1)], 'each');
+      await store.commit(A, [note(1)], 'each');
       const admin = new Client({ connectionString: url });
       await admin.connect();
       try {
@@ -124,7 +126,7 @@ onPostgres((postgres) => {
         await admin.query('BEGIN');
         await admin.query('SELECT head FROM replicas WHERE name = $1 FOR UPDATE', [A]);
         // Its outcome is taken at once, so that the refusal is handled whenever it comes.
-        const blocked = store.commit(A, [user(2)], 'each').then(
+        const blocked = store.commit(A, [note(2)], 'each').then(
           () => 'committed',
           (error: unknown) => error,
         );
@@ -136,8 +138,8 @@ onPostgres((postgres) => {
       } finally {
         await admin.end();
       }
-      expect(await store.commit(A, [user(3)], 'each')).toMatchObject({ ok: true, changed: true });
-      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([userDoc(1).id, userDoc(3).id]);
+      expect(await store.commit(A, [note(3)], 'each')).toMatchObject({ ok: true, changed: true });
+      expect((await store.changesSince(A, 0, 10)).map((row) => row.document.id)).toEqual([noteDoc(1).id, noteDoc(3).id]);
     });
 
     it('is not ready while it cannot hear other nodes’ commits, and is again once it has caught up', async () => {
@@ -149,7 +151,7 @@ onPostgres((postgres) => {
       const away = await shutOut(url, 'pourover-listen');
       try {
         await until(() => !two.readiness().ready, 'the store to say it is not ready');
-        await one.commit(A, [user(1)], 'each');
+        await one.commit(A, [note(1)], 'each');
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(two.readiness().ready).toBe(false);
       } finally {
@@ -180,7 +182,7 @@ onPostgres((postgres) => {
     it('migrates once when several servers open a new database at the same time', async () => {
       const url = await database();
       const stores = await Promise.all([open(url), open(url), open(url)]);
-      await stores[0]?.commit(A, [user(1)], 'each');
+      await stores[0]?.commit(A, [note(1)], 'each');
       expect(await stores[2]?.head(A)).toBe(1);
       expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_version')).toEqual([{ n: postgresMigrations.length }]);
     });

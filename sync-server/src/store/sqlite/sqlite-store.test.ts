@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orderDoc, tempDir, userDoc } from '../../../test/support/test-server.ts';
+import { shopperReplica, STORE } from '@pourover/schemas';
+import { noteDoc, taskDoc } from '../../../testing/notes-app.ts';
+import { tempDir, uuid } from '../../../test/support/test-server.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import { storeConformance } from '@pourover/sync-server/testing';
@@ -26,10 +28,10 @@ describe('SqliteStore', () => {
   it('creates the folder of its data file', async () => {
     const file = join(folder.dir, 'nested', 'deeper', 'pourover.sqlite');
     const store = new SqliteStore({ file });
-    await store.commit('bluebottle', [{ collection: 'user', document: userDoc(1), expect: { kind: 'none' } }], 'each');
+    await store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
     await store.close();
     const reopened = new SqliteStore({ file });
-    expect(await reopened.head('bluebottle')).toBe(1);
+    expect(await reopened.head(STORE)).toBe(1);
     await reopened.close();
   });
 
@@ -40,27 +42,23 @@ describe('SqliteStore', () => {
     const put = old.prepare(
       'INSERT INTO documents (replica, collection, id, body, seq, updated_at, commit_no) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const shopper = 'bluebottle:users:00000000-0000-4000-8000-000000000001';
-    const orders = Array.from({ length: 30 }, (_, n) => orderDoc(n + 1, { status: 'placed' }));
-    orders.forEach((order, n) =>
-      put.run(shopper, 'placedOrders', order.id, JSON.stringify(order), n + 1, '2026-01-01T00:00:00.000Z', n + 1),
-    );
-    old.prepare('INSERT INTO replicas (name, head) VALUES (?, ?)').run(shopper, orders.length);
-    old.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('commit', orders.length);
+    const user = shopperReplica(uuid(1));
+    const tasks = Array.from({ length: 30 }, (_, n) => taskDoc(n + 1, { state: 'done' }));
+    tasks.forEach((task, n) => put.run(user, 'tasks', task.id, JSON.stringify(task), n + 1, '2026-01-01T00:00:00.000Z', n + 1));
+    old.prepare('INSERT INTO replicas (name, head) VALUES (?, ?)').run(user, tasks.length);
+    old.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('commit', tasks.length);
     old.pragma('user_version = 2');
     old.close();
 
     const store = new SqliteStore({ file });
-    expect((await store.pull(shopper, 'placedOrders', 0, 100)).map((row) => [row.document, row.seq, row.commit])).toEqual(
-      orders.map((order, n) => [order, n + 1, n + 1]),
+    expect((await store.pull(user, 'tasks', 0, 100)).map((row) => [row.document, row.seq, row.commit])).toEqual(
+      tasks.map((task, n) => [task, n + 1, n + 1]),
     );
-    expect(await store.head(shopper)).toBe(orders.length);
-    expect((await store.watchSnapshot('placedOrders')).commit).toBe(orders.length);
-    const next = await store.commit(shopper, [{ collection: 'placedOrders', document: orderDoc(99), expect: { kind: 'none' } }], 'each');
-    expect(next).toMatchObject({ ok: true, seq: orders.length + 1 });
-    expect(await store.watchChanges('placedOrders', orders.length, 10)).toMatchObject([
-      { seq: orders.length + 1, commit: orders.length + 1 },
-    ]);
+    expect(await store.head(user)).toBe(tasks.length);
+    expect((await store.watchSnapshot('tasks')).commit).toBe(tasks.length);
+    const next = await store.commit(user, [{ collection: 'tasks', document: taskDoc(99), expect: { kind: 'none' } }], 'each');
+    expect(next).toMatchObject({ ok: true, seq: tasks.length + 1 });
+    expect(await store.watchChanges('tasks', tasks.length, 10)).toMatchObject([{ seq: tasks.length + 1, commit: tasks.length + 1 }]);
     await store.close();
 
     const reopened = new Database(file, { readonly: true });
