@@ -41,8 +41,8 @@ function approvalStep(order: OrderView, at: string): Step {
 
 /**
  * What happened to an order so far, each step with its time, and what comes
- * next: started, placed (or waiting to be sent), waiting for the store's approval (if held), received, preparing, ready,
- * out for delivery, delivered; or cancelled or rejected with the reason and
+ * next: started, placed (or waiting to be sent), waiting for the store's
+ * approval (if held), received, preparing, ready, out for delivery, delivered; or cancelled or rejected with the reason and
  * the refund.
  */
 export function timelineOf(order: OrderView): Step[] {

@@ -38,12 +38,12 @@ function reasonOf(value: string | undefined, what: string): string {
 
 /**
  * The store's move of a processed order through its fulfilment, as the
- * server lets it land: taken in as `received`, or as `awaitingApproval`
- * when the store's setting holds it; then along an allowed move from the state it leaves, with
- * nothing but the move's own fields changed, its step stamped with the
- * server's time, and, when it ends an order that holds a slot place, the
- * place given back in the same commit, and the driver's delivery kept in
- * step. The charge is given back after, by the processor (`refundedTime`
+ * server lets it land: taken in as `received` (or `awaitingApproval` when
+ * the store's setting holds it), then along an allowed move from the state
+ * it leaves, with nothing but the move's own fields changed, its step
+ * stamped with the server's time, and, when it ends an order that holds a
+ * slot place, the place given back in the same commit, and the driver's
+ * delivery kept in step. The charge is given back after, by the processor (`refundedTime`
  * records it).
  */
 export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<BatchWriteReview> {
