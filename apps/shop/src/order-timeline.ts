@@ -32,9 +32,12 @@ function endOf(order: OrderView, at: string | undefined): Step[] {
   return [{ label: who, at, detail: order.cancelReason, state: 'failed' }, ...refunded];
 }
 
-/** The wait for the store's approval: now, with the time it ends, or done. */
+/** The wait for the store's approval: now, with the time it ends; approved, once the order was received; or over. */
 function approvalStep(order: OrderView, at: string): Step {
-  if (order.status !== 'awaitingApproval') return { label: 'Approved by the store', at, state: 'done' };
+  if (order.status !== 'awaitingApproval') {
+    const approved = order.steps.some((step) => step.status === 'received');
+    return { label: approved ? 'Approved by the store' : 'Waited for the store’s approval', at, state: 'done' };
+  }
   const until = order.approveBy ? ` It is answered by ${formatTime(order.approveBy)}, or not accepted and refunded.` : '';
   return { label: 'Waiting for the store’s approval', at, detail: `The store approves larger orders itself.${until}`, state: 'now' };
 }
