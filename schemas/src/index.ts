@@ -10,6 +10,7 @@ export * from './blessing.ts';
 export * from './app-definition.ts';
 export * from './registry.ts';
 export * from './store-collections.ts';
+export * from './store-settings.ts';
 export * from './rx-schema.ts';
 export * from './schema-versions.ts';
 export * from './base64.ts';

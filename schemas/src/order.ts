@@ -6,11 +6,15 @@ import { cents, docId, isoTime } from './primitives.ts';
  * server has not yet moved; from `received` on it is a processed order, which
  * the store moves through its fulfilment (`preparing`, `ready`,
  * `outForDelivery`) to one final state: `delivered`, `cancelled` or `rejected`.
+ * An order the store's setting holds for the owner's approval is processed
+ * as `awaitingApproval` (charged, its slot place taken) and approved to
+ * `received`, or rejected.
  */
 export const orderStatuses = [
   'draft',
   'placing',
   'placed',
+  'awaitingApproval',
   'received',
   'preparing',
   'ready',
@@ -62,6 +66,8 @@ export const order = z
     placedTime: isoTime.optional(),
     receivedTime: isoTime.optional(),
     rejectReason: z.string().max(500).optional(),
+    /** When an order awaiting the owner's approval is rejected if not approved; set by the server only. */
+    approveBy: isoTime.optional(),
     /** The steps of a processed order, oldest first; written by the server only. */
     steps: z.array(orderStep).max(16).optional(),
     /** Why the order was cancelled, and by whom: the shopper's request or the store. */

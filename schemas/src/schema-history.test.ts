@@ -20,14 +20,15 @@ import {
  */
 const HISTORY: Record<string, readonly string[]> = {
   user: ['f51eb885b8d871c5'],
-  draftOrders: ['cb2421eeb2878ca5', '22cd144c447a4a02', '1b14a8fd8e119f5d'],
-  placedOrders: ['3d7138a158a7f205', '71344bb6409dca54', 'a37ce6a7311e9590'],
-  processedOrders: ['b6c33e0f728a2b92', '38e702aec88b3f29', '9f5ddff6ac1d5453'],
+  draftOrders: ['cb2421eeb2878ca5', '22cd144c447a4a02', '1b14a8fd8e119f5d', 'e298c950d374c413'],
+  placedOrders: ['3d7138a158a7f205', '71344bb6409dca54', 'a37ce6a7311e9590', 'ba65734914520d76'],
+  processedOrders: ['b6c33e0f728a2b92', '38e702aec88b3f29', '9f5ddff6ac1d5453', '68cd8793bb12a9e2'],
   deliveries: ['28ac896aff575715'],
   orderRequests: ['a6387c891c0f87da'],
   availability: ['1c331ae77a412e52', '3132a63f8d2ea927'],
   catalog: ['94dc0ea4e1dae255'],
   slotSchedule: ['45e4d402a5fb7bb1'],
+  storeSettings: ['26b64aa69dd23a05'],
 };
 
 type Name = (typeof collectionNames)[number] | (typeof storeOnlyCollectionNames)[number];

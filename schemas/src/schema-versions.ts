@@ -17,7 +17,8 @@ const unchanged: DocumentMigration = (document) => document;
  * - 2 (2026-12-05): processed orders go on through their fulfilment (new
  *   statuses) and record their `steps`, a cancellation's reason and who
  *   asked, the driver, and the refund's time; all optional.
-
+ * - 3 (2026-12-05): an order may await the owner's approval (a new status)
+ *   until `approveBy` (optional).
  *
  * Availability:
  * - 1 (2026-12-05): a slot generated from the weekly schedule names its
@@ -25,9 +26,9 @@ const unchanged: DocumentMigration = (document) => document;
  */
 export const schemaVersions: { readonly [K in CollectionName]: number } = {
   user: 0,
-  draftOrders: 2,
-  placedOrders: 2,
-  processedOrders: 2,
+  draftOrders: 3,
+  placedOrders: 3,
+  processedOrders: 3,
   orderRequests: 0,
   deliveries: 0,
   availability: 1,
@@ -37,9 +38,9 @@ export const schemaVersions: { readonly [K in CollectionName]: number } = {
 /** `migrations[collection][v]` makes a document of version v − 1 into one of version v. */
 export const migrations: { readonly [K in CollectionName]: Readonly<Record<number, DocumentMigration>> } = {
   user: {},
-  draftOrders: { 1: unchanged, 2: unchanged },
-  placedOrders: { 1: unchanged, 2: unchanged },
-  processedOrders: { 1: unchanged, 2: unchanged },
+  draftOrders: { 1: unchanged, 2: unchanged, 3: unchanged },
+  placedOrders: { 1: unchanged, 2: unchanged, 3: unchanged },
+  processedOrders: { 1: unchanged, 2: unchanged, 3: unchanged },
   orderRequests: {},
   deliveries: {},
   availability: { 1: unchanged },

@@ -33,8 +33,8 @@ function forgeryProblem(order: Doc, forged: Forgeries): string | undefined {
   return undefined;
 }
 
-/** Statuses of a processed order that hold a slot place and a charge: live, or delivered (a delivered order keeps the place it used). */
-const HOLDING = new Set<string>(['received', 'preparing', 'ready', 'outForDelivery', 'delivered']);
+/** Statuses of a processed order that hold a slot place and a charge: live (awaiting approval too), or delivered (a delivered order keeps the place it used). */
+const HOLDING = new Set<string>(['awaitingApproval', 'received', 'preparing', 'ready', 'outForDelivery', 'delivered']);
 const ENDED = new Set<string>(['cancelled', 'rejected']);
 /** The statuses an order may have in each collection. */
 const STATUSES: Record<string, ReadonlySet<string>> = {

@@ -4,6 +4,7 @@ import { MAX_BATCH_CALLS, type WatchEvent } from '@pourover/protocol';
 import { createSyncClient, fixedCredentials, type SyncClient } from '@pourover/sync-client';
 import type { Order } from '@pourover/schemas';
 import { EventSource } from 'eventsource';
+import { ApprovalTimeouts, expireApproval } from './approval-timeouts.ts';
 import { Journal } from './journal.ts';
 import { OrderQueue } from './order-queue.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
@@ -51,7 +52,8 @@ const LEASE = 'order-processor';
  * The store's order processor: holds the processor lease, watches every
  * shopper's placedOrders from the initial state on, and processes each order
  * exactly once; watches their processedOrders the same way, and gives back
- * the charge of each order that ended cancelled or rejected, exactly once.
+ * the charge of each order that ended cancelled or rejected, exactly once,
+ * and rejects each order awaiting approval whose wait is over.
  * Whenever a watch stops, for any reason, it watches again from the initial
  * state.
  */
@@ -68,6 +70,7 @@ export class OrderProcessor {
   readonly #listeners = new Set<(stats: ProcessorStats) => void>();
   readonly #stats: ProcessorStats = { processed: 0, rejected: 0, cancelled: 0, refunded: 0, pending: 0, failures: 0, holdsLease: false };
   readonly #watches: { placed: RestartingWatch; processed: RestartingWatch };
+  readonly #approvals: ApprovalTimeouts;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #pumpScheduled = false;
   #running = 0;
@@ -97,6 +100,13 @@ export class OrderProcessor {
       warn: (message, fields) => this.#logger.warn(fields, message),
       refunds: (result) => this.#metrics.refund(result),
     };
+    this.#approvals = new ApprovalTimeouts({
+      expire: (replica, order) => expireApproval(this.#deps, replica, order),
+      now,
+      onExpired: (replica, id, outcome) =>
+        this.#logger.info({ order: id, shopper: replica, approval: outcome === 'rejected' ? 'timedOut' : outcome }),
+      onFailure: (replica, id, error) => this.#logger.warn({ order: id, shopper: replica, approval: 'retry', error: String(error) }),
+    });
     this.#watches = {
       placed: this.#watching('placedOrders', (event) => this.#receivePlaced(event)),
       processed: this.#watching('processedOrders', (event) => this.#receiveProcessed(event)),
@@ -202,6 +212,7 @@ export class OrderProcessor {
   #stopWatches() {
     this.#watches.placed.stop();
     this.#watches.processed.stop();
+    this.#approvals.clear();
   }
 
   #receivePlaced(event: WatchEvent) {
@@ -220,7 +231,10 @@ export class OrderProcessor {
     this.#pump();
   }
 
-  /** An order that ended cancelled or rejected with no refund recorded may hold a charge to give back. */
+  /**
+   * An order that ended cancelled or rejected with no refund recorded may
+   * hold a charge to give back; one awaiting approval is rejected when its wait ends.
+   */
   #receiveProcessed(event: WatchEvent) {
     if (event.kind === 'initialized') {
       this.#initialized.processed = true;
@@ -228,6 +242,7 @@ export class OrderProcessor {
       return;
     }
     for (const { replica, document } of event.documents) {
+      this.#approvals.see(replica, document);
       const ended = document['status'] === 'cancelled' || document['status'] === 'rejected';
       if (!document._deleted && ended && document['refundedTime'] === undefined) this.#queue.addRefund(replica, document.id);
     }

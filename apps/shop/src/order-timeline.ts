@@ -1,6 +1,6 @@
 import type { OrderView } from '@pourover/orders';
 import type { OrderStep } from '@pourover/schemas';
-import { formatSlot } from './format.ts';
+import { formatSlot, formatTime } from './format.ts';
 
 export type Step = { label: string; at?: string | undefined; detail?: string | undefined; state: 'done' | 'now' | 'next' | 'failed' };
 
@@ -32,10 +32,20 @@ function endOf(order: OrderView, at: string | undefined): Step[] {
   return [{ label: who, at, detail: order.cancelReason, state: 'failed' }, ...refunded];
 }
 
+/** The wait for the store's approval: now, with the time it ends; approved, once the order was received; or over. */
+function approvalStep(order: OrderView, at: string): Step {
+  if (order.status !== 'awaitingApproval') {
+    const approved = order.steps.some((step) => step.status === 'received');
+    return { label: approved ? 'Approved by the store' : 'Waited for the store’s approval', at, state: 'done' };
+  }
+  const until = order.approveBy ? ` It is answered by ${formatTime(order.approveBy)}, or not accepted and refunded.` : '';
+  return { label: 'Waiting for the store’s approval', at, detail: `The store approves larger orders itself.${until}`, state: 'now' };
+}
+
 /**
  * What happened to an order so far, each step with its time, and what comes
- * next: started, placed (or waiting to be sent), received, preparing, ready,
- * out for delivery, delivered; or cancelled or rejected with the reason and
+ * next: started, placed (or waiting to be sent), waiting for the store's
+ * approval (if held), received, preparing, ready, out for delivery, delivered; or cancelled or rejected with the reason and
  * the refund.
  */
 export function timelineOf(order: OrderView): Step[] {
@@ -49,6 +59,10 @@ export function timelineOf(order: OrderView): Step[] {
   let reached = -1;
   for (const step of stepsOf(order)) {
     if (step.status === 'cancelled' || step.status === 'rejected') return [...steps, ...endOf(order, step.at)];
+    if (step.status === 'awaitingApproval') {
+      steps.push(approvalStep(order, step.at));
+      continue;
+    }
     if (!isAhead(step.status)) continue;
     reached = ahead.indexOf(step.status);
     const onTheWay = step.status === 'outForDelivery' && order.status === 'outForDelivery';

@@ -5,6 +5,7 @@ export const statusWords: Record<OrderView['status'], string> = {
   draft: 'Draft',
   placing: 'Placing — waiting to be sent',
   placed: 'Placed',
+  awaitingApproval: 'Waiting for the store’s approval',
   received: 'Received',
   preparing: 'Being prepared',
   ready: 'Ready',

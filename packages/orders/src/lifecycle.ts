@@ -4,9 +4,11 @@ import type { Order, OrderStatus } from '@pourover/schemas';
  * The moves the store makes through an order's fulfilment. Each is one batch
  * whose precondition is the state it leaves, so of two people acting at once
  * one wins and the other is told. The store may cancel or reject at any step
- * before the order's end.
+ * before the order's end. An order awaiting approval is approved (`received`)
+ * or rejected, by the owner or, once its wait is over, by the processor.
  */
 export const storeMoves: { readonly [S in OrderStatus]?: readonly OrderStatus[] } = {
+  awaitingApproval: ['received', 'cancelled', 'rejected'],
   received: ['preparing', 'cancelled', 'rejected'],
   preparing: ['ready', 'cancelled', 'rejected'],
   ready: ['outForDelivery', 'cancelled', 'rejected'],
@@ -22,7 +24,7 @@ export function storeMayMove(from: OrderStatus, to: OrderStatus): boolean {
 export const assignable: readonly OrderStatus[] = ['received', 'preparing', 'ready'];
 
 /** The statuses whose order holds a slot place and a charge, which ending it gives back. */
-export const holdsPlace: readonly OrderStatus[] = ['received', 'preparing', 'ready', 'outForDelivery'];
+export const holdsPlace: readonly OrderStatus[] = ['awaitingApproval', 'received', 'preparing', 'ready', 'outForDelivery'];
 
 /**
  * Why a shopper may no longer cancel an order in `status`, or nothing when
@@ -31,6 +33,7 @@ export const holdsPlace: readonly OrderStatus[] = ['received', 'preparing', 'rea
 export function cancelRefusal(status: OrderStatus): string | undefined {
   switch (status) {
     case 'placed':
+    case 'awaitingApproval':
     case 'received':
     case 'preparing':
     case 'ready':

@@ -32,7 +32,7 @@ export type NoticeOptions = {
 };
 
 /** The statuses of an order on its way that a slot's end can pass: placed (sent) up to out for delivery. */
-const underway: readonly OrderStatus[] = ['placed', 'received', 'preparing', 'ready', 'outForDelivery'];
+const underway: readonly OrderStatus[] = ['placed', 'awaitingApproval', 'received', 'preparing', 'ready', 'outForDelivery'];
 
 /** When the order entered its current status, by the server's clock. */
 function enteredAt(order: OrderView): string {

@@ -32,6 +32,8 @@ export type OrderView = {
   placedTime?: string;
   receivedTime?: string;
   rejectReason?: string;
+  /** Until when an order awaiting the store's approval waits before it is rejected. */
+  approveBy?: string;
   /** Each step the store moved the order through, with the server's time, oldest first (none before it is received). */
   steps: readonly OrderStep[];
   /** The driver bringing the order, once the store assigned one. */
@@ -87,6 +89,7 @@ function view(order: Order, sources: OrderSources): OrderView {
     ...(order.placedTime ? { placedTime: order.placedTime } : {}),
     ...(order.receivedTime ? { receivedTime: order.receivedTime } : {}),
     ...(order.rejectReason ? { rejectReason: order.rejectReason } : {}),
+    ...(order.approveBy ? { approveBy: order.approveBy } : {}),
     steps: order.steps ?? NO_STEPS,
     ...(order.driverId ? { driverId: order.driverId } : {}),
     ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),

@@ -38,6 +38,8 @@ export function mergeRows(placed: readonly BoardRow[], processed: readonly Board
 }
 
 export type PrepBoard = {
+  /** Orders the store's setting holds for the owner's approval, the soonest to time out first. */
+  awaiting: BoardRow[];
   /** Orders at each step of the prep queue, oldest placed first (the order they are made in). */
   stages: Record<PrepStage, BoardRow[]>;
   /** Orders on their way: the Deliveries board's. */
@@ -52,16 +54,19 @@ export type PrepBoard = {
 export function prepBoard(rows: readonly BoardRow[], doneShown = DONE_SHOWN): PrepBoard {
   const stages: Record<PrepStage, BoardRow[]> = { placed: [], received: [], preparing: [], ready: [] };
   const done: BoardRow[] = [];
+  const awaiting: BoardRow[] = [];
   let outForDelivery = 0;
   for (const row of rows) {
     const { status } = row.order;
     if (status === 'outForDelivery') outForDelivery++;
+    else if (status === 'awaitingApproval') awaiting.push(row);
     else if (ENDED.includes(status)) done.push(row);
     else if ((prepStages as readonly string[]).includes(status)) stages[status as PrepStage].push(row);
   }
   for (const stage of prepStages) stages[stage].sort((a, b) => placedTime(a).localeCompare(placedTime(b)));
   done.sort((a, b) => stepTime(b).localeCompare(stepTime(a)));
-  return { stages, outForDelivery, done: done.slice(0, doneShown), doneCount: done.length };
+  awaiting.sort((a, b) => (a.order.approveBy ?? '').localeCompare(b.order.approveBy ?? ''));
+  return { awaiting, stages, outForDelivery, done: done.slice(0, doneShown), doneCount: done.length };
 }
 
 export type DeliveryBoard = {

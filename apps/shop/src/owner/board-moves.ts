@@ -6,6 +6,7 @@ export const stepWords: Record<OrderStatus, string> = {
   draft: 'Draft',
   placing: 'Placing',
   placed: 'Placed',
+  awaitingApproval: 'Awaiting approval',
   received: 'Received',
   preparing: 'Preparing',
   ready: 'Ready',
@@ -19,6 +20,7 @@ export const stepWords: Record<OrderStatus, string> = {
 export type BoardMove = { to: OrderStatus; label: string; reason?: 'cancel' | 'reject' };
 
 const ORDERS_MOVES: readonly BoardMove[] = [
+  { to: 'received', label: 'Approve' },
   { to: 'preparing', label: 'Start preparing' },
   { to: 'ready', label: 'Ready' },
   { to: 'cancelled', label: 'Cancel', reason: 'cancel' },

@@ -9,6 +9,7 @@ import { moveOrder, type MoveChange, type MoveOutcome } from './move-order.ts';
 export type OnOutcome = (row: BoardRow, outcome: MoveOutcome) => void;
 
 const busyWords: Partial<Record<string, string>> = {
+  received: 'Approving…',
   preparing: 'Starting…',
   ready: 'Marking ready…',
   outForDelivery: 'Sending out…',

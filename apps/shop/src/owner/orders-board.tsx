@@ -1,5 +1,5 @@
 import type { SyncClient } from '@pourover/sync-client';
-import { plural } from '../format.ts';
+import { formatTime, orderNumber, plural } from '../format.ts';
 import { prepBoard, prepStages, type BoardRow, type PrepStage } from './board-groups.ts';
 import { MoveNotice, useMoveNotice } from './move-notice.tsx';
 import { MoveButtons, type OnOutcome } from './order-actions.tsx';
@@ -45,8 +45,30 @@ function Stage(props: { stage: PrepStage; rows: BoardRow[]; lookups: Lookups; cl
   );
 }
 
+/** Orders held for the owner's approval, shown only while some wait: approve, or reject with a reason. */
+function AwaitingApproval(props: { rows: BoardRow[]; lookups: Lookups; client: SyncClient; onOutcome: OnOutcome }) {
+  if (props.rows.length === 0) return null;
+  return (
+    <section class="board-stage stage-awaiting" aria-labelledby="stage-awaiting">
+      <h2 id="stage-awaiting">Awaiting your approval ({props.rows.length})</h2>
+      <ul aria-label="Orders awaiting approval">
+        {props.rows.map((row) => (
+          <OrderCard key={row.order.id} row={row} lookups={props.lookups}>
+            {row.order.approveBy ? (
+              <p class="hint">
+                {orderNumber(row.order.id)} is rejected and refunded if not approved by {formatTime(row.order.approveBy)}.
+              </p>
+            ) : null}
+            <MoveButtons client={props.client} row={row} board="orders" onOutcome={props.onOutcome} />
+          </OrderCard>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /**
- * The prep queue, live: orders by step (placed, received, preparing, ready),
+ * The prep queue, live: orders awaiting the owner's approval, if any; orders by step (placed, received, preparing, ready),
  * each with what it takes to make it and the moves allowed from its step;
  * ended orders in a collapsed list, newest first.
  */
@@ -59,6 +81,7 @@ export function OrdersBoard({ client, data }: { client: SyncClient; data: BoardD
       <ProcessorHealth client={client} placed={data.placed} processed={data.processed} />
       <MoveNotice notice={notice} dismiss={dismiss} />
       {data.loaded ? null : <p class="hint">Loading orders…</p>}
+      <AwaitingApproval rows={board.awaiting} lookups={lookups} client={client} onOutcome={onOutcome} />
       <div class="board prep-board">
         {prepStages.map((stage) => (
           <Stage key={stage} stage={stage} rows={board.stages[stage]} lookups={lookups} client={client} onOutcome={onOutcome} />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { forgetKeyedDevice, hasKeyedDevice, keepFresh, openKeyedDevice, type KeyedDevice } from '../keyed-device.ts';
 import { useRoute } from '../router.ts';
 import { explain } from '../words/error-words.ts';
+import { ApprovalSettings } from './approval-settings.tsx';
 import { CatalogEditor } from './catalog-editor.tsx';
 import { DriversSection } from './drivers-section.tsx';
 import { Dashboards } from './dashboards.tsx';
@@ -84,6 +85,7 @@ export default function OwnerView() {
         {tab === 'editor' ? (
           <div class="editors">
             <div>
+              <ApprovalSettings session={device} />
               <ScheduleEditor session={device} />
               <SlotEditor session={device} />
             </div>

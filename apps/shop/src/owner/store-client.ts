@@ -26,7 +26,7 @@ export async function removeDocument(session: OwnerSession, collection: StoreCol
 }
 
 /** The store's collections the owner edits. */
-export type StoreCollection = 'availability' | 'catalog' | 'slotSchedule';
+export type StoreCollection = 'availability' | 'catalog' | 'slotSchedule' | 'storeSettings';
 
 async function pushDocument(
   session: OwnerSession,

@@ -2,6 +2,7 @@ import { PouroverError, type WireDocument } from '@pourover/protocol';
 import { order as orderSchema, type Order } from '@pourover/schemas';
 import { canonicalJson, type BatchWriteInput, type BatchWriteReview } from '@pourover/sync-server/app';
 import { assignable, holdsPlace, storeMayMove, withStep } from '../lifecycle.ts';
+import { approvalHold } from './approval-hold.ts';
 import { deliveryWrites } from './delivery-writes.ts';
 import { slotGiveBack } from './slot-give-back.ts';
 
@@ -37,11 +38,12 @@ function reasonOf(value: string | undefined, what: string): string {
 
 /**
  * The store's move of a processed order through its fulfilment, as the
- * server lets it land: along an allowed move from the state it leaves, with
- * nothing but the move's own fields changed, its step stamped with the
- * server's time, and, when it ends an order that holds a slot place, the
- * place given back in the same commit, and the driver's delivery kept in
- * step. The charge is given back after, by the processor (`refundedTime`
+ * server lets it land: taken in as `received` (or `awaitingApproval` when
+ * the store's setting holds it), then along an allowed move from the state
+ * it leaves, with nothing but the move's own fields changed, its step
+ * stamped with the server's time, and, when it ends an order that holds a
+ * slot place, the place given back in the same commit, and the driver's
+ * delivery kept in step. The charge is given back after, by the processor (`refundedTime`
  * records it).
  */
 export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<BatchWriteReview> {
@@ -55,10 +57,13 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
     if (!worker) forbid('only the store’s order processor takes orders in');
     if (next.status !== 'received' && next.status !== 'rejected')
       refuse(`an order is processed as received or rejected, not ${next.status}`);
-    const { refundedTime, ...processed } = next;
+    const { refundedTime, approveBy: _approveBy, ...processed } = next;
     // A rejection may come with its charge already given back; the server stamps when it learnt so.
     const refunded = refundedTime && next.status === 'rejected' ? { refundedTime: now.toISOString() } : {};
-    return { document: { ...withStep({ ...processed, steps: [] }, next.status, now), ...refunded, _deleted: false } };
+    // An order the store's setting holds waits for the owner's approval, charged and with its place taken.
+    const held = next.status === 'received' ? await approvalHold(input.store, next, now) : undefined;
+    const status = held ? 'awaitingApproval' : next.status;
+    return { document: { ...withStep({ ...processed, ...held, steps: [] }, status, now), ...refunded, _deleted: false } };
   }
   const last = asOrder(before, `the state processed order ${document.id} leaves`);
   if (unmoved(last) !== unmoved(next))
