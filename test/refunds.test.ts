@@ -97,7 +97,11 @@ describe('refunds of cancelled and rejected orders', () => {
     await askToCancel(shopper, order.id, 'changed my mind');
     expect(await answerTo(shopper, order.id)).toMatchObject({ outcome: 'accepted' });
     expect(await taken(slot)).toBe(0);
-    await waitFor('the refund recorded', async () => (await processedNow(store, shopper.replica, order.id))?.refundedTime !== undefined);
+    // The processor logs a refund once its batch is answered, a moment after the order shows it.
+    await waitFor(
+      'the refund recorded and logged',
+      async () => (await processedNow(store, shopper.replica, order.id))?.refundedTime !== undefined && refundLines(order.id).length > 0,
+    );
     expect(await processedNow(store, shopper.replica, order.id)).toMatchObject({
       status: 'cancelled',
       cancelledBy: 'shopper',
@@ -137,9 +141,9 @@ describe('refunds of cancelled and rejected orders', () => {
     const reject = await storeMove(store, shopper.replica, rejected.id, { status: 'rejected', rejectReason: 'out of oat milk' });
     expect([cancel.ok, reject.ok]).toEqual([true, true]);
     expect(await taken(slot)).toBe(0);
-    await waitFor('both refunds recorded', async () => {
+    await waitFor('both refunds recorded and logged', async () => {
       const orders = await Promise.all([cancelled, rejected].map((order) => processedNow(store, shopper.replica, order.id)));
-      return orders.every((order) => order?.refundedTime !== undefined);
+      return orders.every((order) => order?.refundedTime !== undefined && refundLines(order.id).length > 0);
     });
     expect(await processedNow(store, shopper.replica, cancelled.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'store' });
     expect(await processedNow(store, shopper.replica, rejected.id)).toMatchObject({ status: 'rejected', rejectReason: 'out of oat milk' });
