@@ -27,8 +27,16 @@ const ShopApp = lazy(() => loadInStages(SHOP_STAGES, () => import('./shop-app.ts
 const OwnerView = lazy(() => import('./owner/owner-view.tsx'));
 const DriverApp = lazy(() => import('./driver/driver-app.tsx'));
 const SESSION_CHANNEL = 'pourover-session';
-/** The shop's dependencies, each evaluated in a task of its own before the shop's: the document schemas, the client's protocol, RxDB with the replica. */
-const SHOP_STAGES = [() => import('@pourover/schemas'), () => import('@pourover/sync-client'), () => import('@pourover/replica')];
+/**
+ * The shop's dependencies, each evaluated in a task of its own before the shop's: zod, the document schemas, the
+ * client's protocol, RxDB with the replica.
+ */
+const SHOP_STAGES = [
+  () => import('zod'),
+  () => import('@pourover/schemas'),
+  () => import('@pourover/sync-client'),
+  () => import('@pourover/replica'),
+];
 
 /** The code of the pairing link the app was opened at, taken off the address so a reload doesn't offer a spent code again. */
 function takeLinkedPairingCode(): string | undefined {
