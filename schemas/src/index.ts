@@ -12,6 +12,7 @@ export * from './registry.ts';
 export * from './store-collections.ts';
 export * from './store-settings.ts';
 export * from './rx-schema.ts';
+export * from './stored-rx-schemas.ts';
 export * from './schema-versions.ts';
 export * from './base64.ts';
 export * from './draft-doc.ts';

@@ -7,8 +7,9 @@ const unchanged: DocumentMigration = (document) => document;
 /**
  * Each collection's document schema, versioned: a change of shape bumps
  * the version and adds the migration from the one before (the schema
- * history test fails until both are done). Devices run the migrations when
- * they open their database, and keep their unsent writes through them.
+ * history test fails until both are done), then `npm run generate:rx-schemas`
+ * stores the new RxDB schema. Devices run the migrations when they open their
+ * database, and keep their unsent writes through them.
  *
  * Orders:
  * - 1 (2026-12-04): placed orders record each line's `unitCents` and the

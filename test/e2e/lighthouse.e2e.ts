@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { buildShop, CHROMIUM, CHROMIUM_FLAGS, shopDist } from './browser.ts';
+import { mainThreadCpu, type MainThreadCpu, type TraceEvent } from './main-thread-cpu.ts';
 import { shopPage } from './shop-page.ts';
 
 const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const REQUIRED = 95;
-/** The signed-in screens' performance on this machine when this test was written (75–80, less a margin for a busy machine): see the test's note. */
+/** The signed-in screens' performance on this machine (75–80 when this test was written, 69–85 on 2026-12-05 with the machine busy), less a margin: see the test's note. */
 const SIGNED_IN_PERFORMANCE_TODAY = 65;
 
 type Scores = Record<(typeof CATEGORIES)[number], number>;
@@ -24,6 +25,7 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   let context: BrowserContext;
   let port: number;
   const scores: Record<string, Scores> = {};
+  const cpu: Record<string, MainThreadCpu | undefined> = {};
 
   beforeAll(async () => {
     buildShop();
@@ -38,6 +40,7 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   afterAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'lighthouse.json'), `${JSON.stringify(scores, null, 2)}\n`);
+    writeFileSync(join(artifacts, 'lighthouse-main-thread.json'), `${JSON.stringify(cpu, null, 2)}\n`);
     await context?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -55,12 +58,13 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
     const categories = result?.lhr.categories ?? {};
     const found = Object.fromEntries(CATEGORIES.map((name) => [name, Math.round((categories[name]?.score ?? 0) * 100)])) as Scores;
     scores[screen] = found;
+    cpu[screen] = mainThreadCpu((result?.artifacts.Trace.traceEvents ?? []) as readonly TraceEvent[]);
     const failed = Object.values(result?.lhr.audits ?? {}).filter(
       (entry) =>
         entry.score !== null && entry.score < 0.9 && entry.scoreDisplayMode !== 'informative' && entry.scoreDisplayMode !== 'manual',
     );
     console.log(
-      `${screen}: ${JSON.stringify(found)}${failed.length ? `; below 90: ${failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ')}` : ''}`,
+      `${screen}: ${JSON.stringify(found)}; main thread after first paint ${JSON.stringify(cpu[screen])}${failed.length ? `; below 90: ${failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ')}` : ''}`,
     );
     return found;
   }
@@ -79,12 +83,15 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   });
 
   /**
-   * Signed in, each screen opens RxDB on the main thread (six collections in
-   * IndexedDB, then a sync): under Lighthouse's fourfold CPU slowdown that is
-   * 0.8–1.2 s of blocking time, and performance scores 75–80 here. Accessibility
-   * and best practices are held to 95; performance is recorded in the
-   * artifacts, and held to what it is now, so it cannot get worse unseen
-   * (docs/shop.md says what would lift it: the replica in a worker).
+   * Signed in, each screen opens RxDB on the main thread (seven collections in
+   * IndexedDB, then a sync): tasks of up to 17–21 ms of CPU, 45–90 ms of
+   * blocking time counted over CPU time. Lighthouse counts wall time, which on
+   * this shared machine is twice the CPU time when it is busy, so performance
+   * scores 69–85 here. Accessibility and best practices are held to 95;
+   * performance and the main thread's CPU time are recorded in the artifacts,
+   * and performance held to what the busiest runs meet, so it cannot get worse
+   * unseen (docs/benchmarks.md has the profile; docs/shop.md says what would
+   * lift it: the replica in a worker).
    */
   it('scores the signed-in shop, the order and the orders screens 95 or more for accessibility and best practices, and no worse for performance than today', async () => {
     const page = await context.newPage();

@@ -6,6 +6,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { AppUpdate } from './app-update.tsx';
 import { pairingCodeOf } from './pairing-link.ts';
+import { loadInStages } from './load-in-stages.ts';
 import { followLink, navigate } from './router.ts';
 import { routeOf } from './routes.ts';
 import { SignInScreen } from './sign-in.tsx';
@@ -22,10 +23,20 @@ config({ jitless: true });
  * the shop (with RxDB) loads once a device is signed in, the store owner's
  * view only for the owner and a driver's only at /driver, each as a chunk of its own.
  */
-const ShopApp = lazy(() => import('./shop-app.tsx'));
+const ShopApp = lazy(() => loadInStages(SHOP_STAGES, () => import('./shop-app.tsx')));
 const OwnerView = lazy(() => import('./owner/owner-view.tsx'));
 const DriverApp = lazy(() => import('./driver/driver-app.tsx'));
 const SESSION_CHANNEL = 'pourover-session';
+/**
+ * The shop's dependencies, each evaluated in a task of its own before the shop's: zod, the document schemas, the
+ * client's protocol, RxDB with the replica.
+ */
+const SHOP_STAGES = [
+  () => import('zod'),
+  () => import('@pourover/schemas'),
+  () => import('@pourover/sync-client'),
+  () => import('@pourover/replica'),
+];
 
 /** The code of the pairing link the app was opened at, taken off the address so a reload doesn't offer a spent code again. */
 function takeLinkedPairingCode(): string | undefined {
@@ -50,7 +61,7 @@ function Shopper() {
     return () => channel.close();
   }, []);
   const signIn = async (chosen: SignIn) => {
-    const { startSession } = await import('./session.ts');
+    const { startSession } = await loadInStages(SHOP_STAGES, () => import('./session.ts'));
     setState({ kind: 'signed-in', shop: await startSession(chosen) });
   };
   const signedOut = () => {

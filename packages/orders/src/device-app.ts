@@ -3,8 +3,8 @@ import {
   collections,
   driverCollectionNames,
   migrations,
-  rxSchemaOf,
   shopperCollectionNames,
+  storedRxSchemas,
   type AppCollections,
   type CollectionName,
   type CollectionSpec,
@@ -33,14 +33,18 @@ function catalogPricedDraftMerge(catalog: RxCollection<Record<string, unknown>>)
   };
 }
 
-/** The part of the shop's app a device of one kind runs: those collections, their stored schemas and migrations. */
+/**
+ * The part of the shop's app a device of one kind runs: those collections, their stored schemas and migrations.
+ * The schemas are the ones derived at build time (`storedRxSchemas`): deriving them from zod on the device took
+ * a quarter of the signed-in shop's longest task.
+ */
 function deviceApp<Name extends CollectionName>(names: readonly Name[]): Omit<DeviceApp<Name>, 'merges'> {
   return {
     collections: Object.fromEntries(names.map((name) => [name, collections[name]])) as unknown as {
       readonly [K in Name]: CollectionSpec;
     } & AppCollections,
     storage: Object.fromEntries(
-      names.map((name) => [name, { schema: rxSchemaOf(name), migrations: migrations[name] }]),
+      names.map((name) => [name, { schema: storedRxSchemas[name], migrations: migrations[name] }]),
     ) as DeviceApp<Name>['storage'],
   };
 }
