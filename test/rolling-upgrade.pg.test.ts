@@ -9,14 +9,17 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEXT_RELEASE_SERVER } from './e2e/shop-builds.ts';
 import { freePort } from './support/free-port.ts';
+import { RawPusher } from './support/raw-pusher.ts';
 import { ReplicaProcess } from './support/replica-process.ts';
 import { RoundRobinBalancer } from './support/round-robin-balancer.ts';
 import { startServerProcess, type LoggedRequest, type ServerProcess } from './support/server-process.ts';
 import { shopperId } from './support/shoppers.ts';
 import { waitFor } from './support/wait-for.ts';
 
-/** Device processes (RxDB allows 13 open collections a process): two devices of each of three shoppers. */
+/** Devices with a replica, each in a process of its own (RxDB allows 13 open collections a process): two per shopper. */
 const DEVICES = 4;
+/** Light devices that speak the protocol themselves (`RawPusher`): two per shopper, of other shoppers. */
+const RAW_DEVICES = 8;
 const WRITE_EVERY_MS = 150;
 /** Drafts a device writes after it stopped at UPDATE_NEEDED and before its app is updated: they wait, unsent. */
 const WHILE_WAITING = 3;
@@ -28,7 +31,7 @@ const STATE_MS = 30_000;
 
 /** One device's run: what it wrote (draft id → note), and its app's status when it was updated. */
 type Run = {
-  device: ReplicaProcess;
+  device: Pick<ReplicaProcess, 'addDraft' | 'status' | 'update' | 'awaitInSync'>;
   blessing: string;
   replica: string;
   prefix: string;
@@ -58,11 +61,11 @@ async function draftsOf(url: string, run: Run): Promise<Map<string, string>> {
 
 /**
  * The rolling upgrade of docs/operations.md, on PostgreSQL: two nodes of today's release behind a balancer without
- * affinity, devices (each in a process of its own) writing a new draft every WRITE_EVERY_MS; node B stopped (SIGTERM)
- * and started as the next release, then node A killed (SIGKILL) and started likewise. The next release is today's
- * server run through the module redirects of test/e2e/fixtures/upgrade (the protocol one on, the profile and draft
- * schemas one version on), serving only its own protocol; a device's update is its app closed and opened again over the
- * same database, speaking the next protocol.
+ * affinity, devices (replicas, each in a process of its own, and light ones speaking the protocol themselves) writing a
+ * new draft every WRITE_EVERY_MS; node B stopped (SIGTERM) and started as the next release, then node A killed
+ * (SIGKILL) and started likewise. The next release is today's server run through the module redirects of
+ * test/e2e/fixtures/upgrade (the protocol one on, the profile and draft schemas one version on), serving only its own
+ * protocol; a device's update is its app closed and opened again over the same database, speaking the next protocol.
  */
 onPostgres((postgres) => {
   describe('a rolling upgrade of two server nodes on one PostgreSQL database while devices push', () => {
@@ -102,19 +105,35 @@ onPostgres((postgres) => {
       cleanups.push(() => balancer.close());
       const starting = start('node-b', { port: bPort });
       const key = loadServerKey(keyFile);
-      runs = await Promise.all(
-        Array.from({ length: DEVICES }, async (_, d): Promise<Run> => {
-          const replica = `bluebottle:users:${shopperId(20 + Math.floor(d / 2))}`;
-          const blessing = `${replica}:upgrade-${d}`;
-          const device = await ReplicaProcess.open(balancer, `upgrade-${d}`, {
-            token: signBlessing(key, { name: blessing, ttlSeconds: 3600 }),
-            release: { appBuild: TODAY },
-          });
+      const run = (d: number, device: Run['device'], blessing: string): Run => ({
+        device,
+        blessing,
+        replica: blessing.slice(0, blessing.lastIndexOf(':')),
+        prefix: `d${d.toString(16).padStart(7, '0')}-0000-4000-8000-`,
+        written: new Map(),
+        release: 'today',
+        heldBack: [],
+        atUpdate: undefined,
+      });
+      const blessed = (n: number, device: string) => {
+        const blessing = `bluebottle:users:${shopperId(n)}:${device}`;
+        return { blessing, token: signBlessing(key, { name: blessing, ttlSeconds: 3600 }) };
+      };
+      const withReplica = await Promise.all(
+        Array.from({ length: DEVICES }, async (_, d) => {
+          const { blessing, token } = blessed(20 + Math.floor(d / 2), `upgrade-${d}`);
+          const device = await ReplicaProcess.open(balancer, `upgrade-${d}`, { token, release: { appBuild: TODAY } });
           cleanups.push(() => device.close());
-          const prefix = `d${d.toString(16).padStart(7, '0')}-0000-4000-8000-`;
-          return { device, blessing, replica, prefix, written: new Map(), release: 'today', heldBack: [], atUpdate: undefined };
+          return run(d, device, blessing);
         }),
       );
+      const raw = Array.from({ length: RAW_DEVICES }, (_, r) => {
+        const { blessing, token } = blessed(30 + Math.floor(r / 2), `raw-${r}`);
+        const device = new RawPusher({ url: balancer.url, token, release: { appBuild: TODAY } });
+        cleanups.push(() => device.close());
+        return run(DEVICES + r, device, blessing);
+      });
+      runs = [...withReplica, ...raw];
       b = await starting;
       await Promise.all(runs.map((run) => run.device.awaitInSync()));
     }, 90_000);
@@ -216,7 +235,7 @@ onPostgres((postgres) => {
         expect(refused.filter((push) => !expected.includes(push)).map(({ node, ...push }) => ({ node: node.port, ...push }))).toEqual([]);
         expect(refused.some((push) => push.status === 426)).toBe(true);
         console.info(
-          `rolling upgrade: ${runs.reduce((sum, run) => sum + run.written.size, 0)} drafts written by ${DEVICES} devices; ` +
+          `rolling upgrade: ${runs.reduce((sum, run) => sum + run.written.size, 0)} drafts written by ${DEVICES} devices and ${RAW_DEVICES} light ones; ` +
             `${pushes.length} pushes logged, ${refused.filter((push) => push.status === 426).length} answered UPDATE_NEEDED, ` +
             `${refused.filter((push) => push.status === 503).length} UNAVAILABLE; every device ${took.join(', ')}`,
         );
