@@ -39,7 +39,7 @@ const statusOf = (replica: ShopReplica, wanted: (status: SyncStatus) => boolean)
   firstValueFrom(replica.status$.pipe(filter(wanted), timeout(20_000)));
 
 describe('an app whose protocol the server no longer serves', () => {
-  it('stops syncing at UPDATE_NEEDED without trying again, keeps its unsent write, and a newer app over the same storage sends it', async () => {
+  it('stops syncing at UPDATE_NEEDED without trying again, keeps its unsent writes (those made after it too), and a newer app over the same storage sends them', async () => {
     const first = await startServerProcess(join(dir, 'data'));
     const blessing = await devSignIn(first.url, 'old-app');
     await first.stop();
@@ -63,6 +63,10 @@ describe('an app whose protocol the server no longer serves', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(refused()).toBe(refusedAtStop);
     expect(await firstValueFrom(old.status$)).toMatchObject({ state: 'update-needed', unsent: 1 });
+    // The shopper goes on working: a write made now waits with the first, and the app counts it (it counted none before).
+    await old.collections.draftOrders.insert(draftOrder('written while waiting for the update'));
+    expect(await statusOf(old, (status) => status.unsent === 2)).toMatchObject({ state: 'update-needed', unsent: 2 });
+    expect(refused()).toBe(refusedAtStop);
     await old.close();
 
     const updated = await open(server, blessing, name);
@@ -74,8 +78,9 @@ describe('an app whose protocol the server no longer serves', () => {
     }
     const other = await openDevice(server, 'other');
     devices.push(other);
-    await waitFor('another device to see the draft', async () =>
-      (await other.replica.collections.draftOrders.find().exec()).some((draft) => draft.get('note') === 'written by the old app'),
-    );
+    await waitFor('another device to see both drafts', async () => {
+      const notes = (await other.replica.collections.draftOrders.find().exec()).map((draft) => draft.get('note'));
+      return notes.includes('written by the old app') && notes.includes('written while waiting for the update');
+    });
   }, 90_000);
 });

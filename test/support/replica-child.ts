@@ -4,15 +4,27 @@
  * `replica-process.ts`.
  */
 import { editDraft } from '@pourover/schemas';
+import type { SyncStatus } from '@pourover/replica';
+import { firstValueFrom } from 'rxjs';
 import { z } from 'zod';
-import { closeDevice, openDevice, type Device } from './devices.ts';
+import { closeDevice, openDevice, reopenDevice, type Device } from './devices.ts';
 import { draftOrder } from './documents.ts';
 
+const release = z.object({ protocol: z.number().int().optional(), appBuild: z.string().optional() });
 const request = z.object({
   id: z.number().int(),
   command: z.discriminatedUnion('op', [
-    z.object({ op: z.literal('open'), server: z.object({ url: z.string(), port: z.number().int() }), name: z.string() }),
+    z.object({
+      op: z.literal('open'),
+      server: z.object({ url: z.string(), port: z.number().int() }),
+      name: z.string(),
+      token: z.string().optional(),
+      release: release.optional(),
+    }),
     z.object({ op: z.literal('setNote'), draftId: z.string(), note: z.string() }),
+    z.object({ op: z.literal('addDraft'), draftId: z.string(), note: z.string() }),
+    z.object({ op: z.literal('status') }),
+    z.object({ op: z.literal('update'), release }),
     z.object({ op: z.literal('awaitInSync') }),
     z.object({ op: z.literal('notes') }),
     z.object({ op: z.literal('close') }),
@@ -52,11 +64,21 @@ async function setNote(draftId: string, note: string) {
 
 async function run(command: ChildCommand): Promise<unknown> {
   switch (command.op) {
-    case 'open':
-      device = await openDevice(command.server, command.name);
+    case 'open': {
+      const { token, release } = command;
+      device = await openDevice(command.server, command.name, { ...release, ...(token === undefined ? {} : { token }) });
       return device.token;
+    }
     case 'setNote':
       return setNote(command.draftId, command.note);
+    case 'addDraft':
+      await live().replica.collections.draftOrders.insert(draftOrder(command.note, command.draftId));
+      return firstValueFrom(live().replica.status$) satisfies Promise<SyncStatus>;
+    case 'status':
+      return firstValueFrom(live().replica.status$) satisfies Promise<SyncStatus>;
+    case 'update':
+      device = await reopenDevice(live(), command.release);
+      return undefined;
     case 'awaitInSync':
       return live().replica.awaitInSync();
     case 'notes': {

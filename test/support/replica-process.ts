@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { SyncStatus } from '@pourover/replica';
+import type { DeviceRelease } from './devices.ts';
 import type { ChildCommand, ChildResponse } from './replica-child.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,11 +35,18 @@ export class ReplicaProcess {
     });
   }
 
-  /** Starts the process and signs the device in through `server` (a node, or a link in front of nodes). */
-  static async open(server: { url: string; port: number }, name: string): Promise<ReplicaProcess> {
+  /**
+   * Starts the process and signs the device in through `server` (a node, or a link in front of nodes) as a device of the
+   * demo shopper, or opens it with the blessing `token` names; `release` is the app it runs (default today's).
+   */
+  static async open(
+    server: { url: string; port: number },
+    name: string,
+    options: { token?: string; release?: DeviceRelease } = {},
+  ): Promise<ReplicaProcess> {
     const proc = fork(child, [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const device = new ReplicaProcess(name, proc);
-    device.token = String(await device.#call({ op: 'open', server, name }));
+    device.token = String(await device.#call({ op: 'open', server, name, ...options }));
     return device;
   }
 
@@ -51,6 +60,11 @@ export class ReplicaProcess {
 
   /** Sets a draft's note locally (creating the draft if the device has none); replication sends it on. */
   setNote = (draftId: string, note: string) => this.#call({ op: 'setNote', draftId, note }) as Promise<void>;
+  /** Writes a new draft holding `note`; the device's sync status just after. */
+  addDraft = (draftId: string, note: string) => this.#call({ op: 'addDraft', draftId, note }) as Promise<SyncStatus>;
+  status = () => this.#call({ op: 'status' }) as Promise<SyncStatus>;
+  /** Closes the device's app and opens the same database as `release`, as an app update does. */
+  update = (release: DeviceRelease) => this.#call({ op: 'update', release }) as Promise<void>;
   awaitInSync = () => this.#call({ op: 'awaitInSync' }) as Promise<void>;
   /** Every draft on the device: id → note. */
   notes = () => this.#call({ op: 'notes' }) as Promise<Record<string, string>>;

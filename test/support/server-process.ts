@@ -7,6 +7,17 @@ import { freePort } from './free-port.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../sync-server/bin/pourover-server.ts', import.meta.url));
 
+/** One request as the server's log line tells it. */
+export type LoggedRequest = {
+  path: string;
+  blessing: string | undefined;
+  status: number;
+  app: string | undefined;
+  protocol: number | undefined;
+  error: string | undefined;
+  reason: string | undefined;
+};
+
 export type ServerProcess = {
   url: string;
   port: number;
@@ -19,8 +30,11 @@ export type ServerProcess = {
   newOwnerCode(): Promise<string>;
   /** Whether the process is running (it has not exited, nor been killed). */
   readonly running: boolean;
-  /** Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the blessing that made each. */
-  requests: { path: string; blessing: string | undefined; status: number; app: string | undefined }[];
+  /**
+   * Request paths the server logged (at info: lease renewals and health probes only at `--log-level debug`), with the
+   * blessing that made each, the protocol and app build the client named, and a refusal's error code and reason.
+   */
+  requests: LoggedRequest[];
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
   /** Stops it with SIGTERM (a clean shutdown) and waits. */
@@ -101,9 +115,11 @@ async function startProcess(options: {
           if (line.startsWith('Pourover sync server listening')) resolve();
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
-            const entry = JSON.parse(line) as { path?: string; blessing?: string; status: number; app?: string };
-            if (entry.path !== undefined)
-              requests.push({ path: entry.path, blessing: entry.blessing, status: entry.status, app: entry.app });
+            const entry = JSON.parse(line) as Partial<LoggedRequest> & { status: number };
+            if (entry.path !== undefined) {
+              const { path, blessing, status, app, protocol, error, reason } = entry;
+              requests.push({ path, blessing, status, app, protocol, error, reason });
+            }
           }
         }
       });

@@ -1,5 +1,6 @@
 import type { CollectionName } from '@pourover/protocol';
 import type { StreamEvent } from '@pourover/protocol';
+import { errorCodeOf } from '@pourover/sync-client';
 import { BehaviorSubject, map, Subject } from 'rxjs';
 import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';
@@ -10,6 +11,13 @@ export type StreamState = { connection: StreamConnection; error: string | null }
 
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
+/**
+ * How long a stream the server refused as UNAVAILABLE waits to open again:
+ * the server's Retry-After (1 s), and up to half again, as a refused call
+ * does. It does not grow: such a node asks to be tried again soon, and
+ * during a rolling upgrade another node may serve the stream at once.
+ */
+const UNAVAILABLE_DELAY_MS = 1_000;
 
 /**
  * The device's one live stream, carrying the changes of all its collections.
@@ -98,17 +106,22 @@ export class LiveStream {
       this.#subscription = undefined;
       return this.start();
     }
-    this.#restart(error.message);
+    this.#restart(error.message, errorCodeOf(error) === 'UNAVAILABLE');
   }
 
-  /** Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step. */
-  #restart(error: string | null) {
+  /**
+   * Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step; after an
+   * UNAVAILABLE refusal, after the server's Retry-After.
+   */
+  #restart(error: string | null, unavailable = false) {
     this.#subscription?.unsubscribe();
     this.#subscription = undefined;
     if (this.#closed) return;
     this.state$.next({ connection: 'offline', error });
-    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
-    this.#attempt += 1;
+    const delay = unavailable
+      ? UNAVAILABLE_DELAY_MS * (1 + Math.random() / 2)
+      : Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+    if (!unavailable) this.#attempt += 1;
     this.#retryTimer = setTimeout(() => this.start(), delay);
   }
 

@@ -177,7 +177,8 @@ export class Replica<Name extends string = string> {
       if (updateNeeded$.value) return;
       updateNeeded$.next(true);
       stream.stop();
-      for (const replication of started) void replication.cancel();
+      // The writes made from now on still count as unsent, so the app says they wait for the update.
+      for (const replication of started) void (replication instanceof TwoWayReplication ? replication.halt() : replication.cancel());
     });
     const stream = new LiveStream(transport, collectionNames, { beforeApply, seqs });
     const unsent = new UnsentChanges();

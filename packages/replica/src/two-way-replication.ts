@@ -133,6 +133,18 @@ export class TwoWayReplication {
     await firstValueFrom(this.#up.state$.pipe(filter((state) => !pushBusy(state))));
   }
 
+  /**
+   * Stops syncing for good (the server no longer serves this app) but goes
+   * on counting the device's writes, which wait unsent for a newer app;
+   * pushes the server took are recorded first.
+   */
+  async halt(): Promise<void> {
+    this.#streamWatch.unsubscribe();
+    this.#up.stop();
+    await this.#down.cancel();
+    await this.#up.recordTaken();
+  }
+
   /** Stops syncing; pushes the server took are recorded first. */
   async cancel(): Promise<void> {
     this.#subscription?.unsubscribe();
