@@ -5,11 +5,8 @@ import { promisify } from 'node:util';
 import { collectionNames, rxSchemaOf, schemaVersions, type CollectionName } from '@pourover/schemas';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** Where release fixtures live: the first beside the replica's Node migration test, later ones here (the engine's folders name no shop field). */
-const fixtureDirs = [
-  fileURLToPath(new URL('../../packages/replica/test/fixtures/', import.meta.url)),
-  fileURLToPath(new URL('./fixtures/releases/', import.meta.url)),
-];
+/** Where the shop's release fixtures live. */
+const fixtureDir = fileURLToPath(new URL('./fixtures/releases/', import.meta.url));
 type Schema = Record<string, unknown> & { version: number };
 
 /** A release's schemas with at least one collection older than today's: a device database the current app must migrate. */
@@ -24,11 +21,11 @@ export type PastRelease = { file: string; schemas: Record<CollectionName, Schema
  * here; add the new release's file when it ships.
  */
 export function pastReleases(): PastRelease[] {
-  return fixtureDirs
-    .flatMap((dir) => readdirSync(dir).flatMap((file) => (/^schemas-v\d+\.json$/.test(file) ? [{ dir, file }] : [])))
-    .sort((a, b) => Number(/\d+/.exec(a.file)?.[0]) - Number(/\d+/.exec(b.file)?.[0]))
-    .map(({ dir, file }) => {
-      const released = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Partial<Record<CollectionName, Schema>>;
+  return readdirSync(fixtureDir)
+    .filter((file) => /^schemas-v\d+\.json$/.test(file))
+    .sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]))
+    .map((file) => {
+      const released = JSON.parse(readFileSync(`${fixtureDir}${file}`, 'utf8')) as Partial<Record<CollectionName, Schema>>;
       // The collections that release's devices held: one the app added since is not in its database.
       const held = collectionNames.filter((name) => released[name] !== undefined);
       const past = held.filter((name) => (released[name]?.version ?? 0) < schemaVersions[name]);
