@@ -37,5 +37,5 @@ export POUROVER_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 # Two files side by side: most of a test's time is spent waiting on the servers, processors and devices it runs as child
 # processes. Then, one at a time, the files that bound a recovery in wall-clock time and the Chromium ones (Lighthouse
 # scores the page's speed), so nothing beside them slows them down.
-npx vitest run --project '!e2e' --project '!wall-clock' --maxWorkers 2
-npx vitest run --project wall-clock --project e2e --maxWorkers 1
+POUROVER_TEST_PHASE=side-by-side npx vitest run --maxWorkers 2
+POUROVER_TEST_PHASE=alone npx vitest run --maxWorkers 1
