@@ -10,7 +10,7 @@ import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { answerTo, askToCancel, processedNow, storeMove } from './support/fulfilment.ts';
+import { answerTo, askToCancel, moveOrder, processedNow, storeMove } from './support/fulfilment.ts';
 import { ledgerCharges } from './support/ledger.ts';
 import { startProcessorProcess, type ProcessorProcess } from './support/processor-process.ts';
 import { livePlacedCount } from './support/server-file.ts';
@@ -123,6 +123,69 @@ describe('refunds of cancelled and rejected orders', () => {
       await device.awaitInSync();
       const onDevice = await device.collections.processedOrders.findOne(order.id).exec();
       expect(onDevice?.toJSON()).toMatchObject({ status: 'cancelled', refundedTime: expect.any(String) });
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('a shopper’s cancel racing the owner’s start preparing ends each order once: cancelled, its place and charge back once, on the server and a device alike', async () => {
+    const [shopper] = shoppers as [Shopper];
+    const slot = await newSlot(store, 20);
+    const orders = await Promise.all(Array.from({ length: 10 }, () => received(shopper, slot)));
+    const current = await Promise.all(orders.map((order) => processedNow(store, shopper.replica, order.id)));
+    const before = await taken(slot);
+    // The owner's move and the shopper's request leave at once, one of them a few ms later by turns: the move's precondition
+    // is the received order.
+    const delays = fc.sample(fc.integer({ min: 0, max: 8 }), { seed: SEED + 1, numRuns: orders.length });
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const moves = await Promise.all(
+      current.map(async (order, index) => {
+        const [moveAfter, cancelAfter] = index % 2 === 0 ? [delays[index]!, 0] : [0, delays[index]!];
+        const [move] = await Promise.all([
+          later(moveAfter).then(() => moveOrder(store, shopper.replica, order!, { status: 'preparing' })),
+          later(cancelAfter).then(() => askToCancel(shopper, order!.id)),
+        ]);
+        return move;
+      }),
+    );
+    await waitFor('every refund recorded and logged', async () => {
+      const now = await Promise.all(orders.map((order) => processedNow(store, shopper.replica, order.id)));
+      return now.every((order) => order?.refundedTime !== undefined && refundLines(order.id).length > 0);
+    });
+    const prepared = { first: 0, never: 0 };
+    for (const [index, order] of orders.entries()) {
+      const final = await processedNow(store, shopper.replica, order.id);
+      expect(await answerTo(shopper, order.id)).toMatchObject({ outcome: 'accepted' });
+      expect(final).toMatchObject({ status: 'cancelled', cancelledBy: 'shopper' });
+      // The move landed first (the order was prepared, then cancelled), or found the order cancelled and changed nothing.
+      const steps = final?.steps?.map((step) => step.status);
+      if (moves[index]!.ok) {
+        expect(steps?.slice(-2)).toEqual(['preparing', 'cancelled']);
+        prepared.first += 1;
+      } else {
+        expect(steps).not.toContain('preparing');
+        prepared.never += 1;
+      }
+      refundedOnce(shopper, order);
+    }
+    console.info(`cancel racing start preparing: prepared first ${prepared.first}, cancelled first ${prepared.never}`);
+    expect(await taken(slot)).toBe(before - orders.length);
+
+    const device = await openReplica({
+      app: pouroverDeviceApp,
+      url: server.url,
+      blessing: signBlessing(loadServerKey(join(dir, 'server-key.pem')), { name: `${shopper.replica}:tablet`, ttlSeconds: 600 }),
+      name: `refunds-race-${randomUUID()}`,
+      indexedDB: { indexedDB, IDBKeyRange },
+      EventSource,
+      multiInstance: false,
+    });
+    try {
+      await device.awaitInSync();
+      for (const order of orders) {
+        const onDevice = (await device.collections.processedOrders.findOne(order.id).exec())?.toJSON();
+        expect(onDevice).toEqual(expect.objectContaining(await processedNow(store, shopper.replica, order.id)));
+      }
     } finally {
       await device.close();
     }
