@@ -102,9 +102,13 @@ export const syncRouter = router({
     return { replica, version };
   }),
 
-  /** A named lease for the store's workers (one worker of a kind at a time); renew before it runs out. */
+  /**
+   * A named lease for the store's workers (one worker of a kind at a time); renew before it runs out. The store's
+   * own token only: a store device taking or shortening a lease would stop the worker that holds it.
+   */
   lease: authedProcedure.input(leaseRequest).mutation(async ({ ctx, input }) => {
-    if (ctx.principal.kind !== 'store') throw new PouroverError('FORBIDDEN', 'only the store holds leases');
+    if (ctx.principal.kind !== 'store' || ctx.principal.device !== undefined)
+      throw new PouroverError('FORBIDDEN', 'only the store’s workers hold leases; a store device may read who holds one');
     return ctx.store.acquireLease(input.name, input.holder, input.ttlMs);
   }),
 

@@ -141,4 +141,17 @@ describe('the store owner’s devices', () => {
     expect(await refused(client(laptop.token).owner.revokeDevice.mutate({ device: phone }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await refused(client(laptop.token).owner.revokeDevice.mutate({ device: STORE }))).toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('read who holds a worker’s lease, but never take or shorten one: that would stop the store’s worker', async () => {
+    const worker = client(storeToken(server.key));
+    const held = await worker.sync.lease.mutate({ name: 'processor', holder: 'worker-1', ttlMs: 10_000 });
+    expect(held).toMatchObject({ granted: true, holder: 'worker-1' });
+    const laptop = client((await ownerSignIn('lease')).token);
+    expect(await laptop.sync.leaseHolder.query({ name: 'processor' })).toMatchObject({ lease: { holder: 'worker-1' } });
+    expect(await refused(laptop.sync.lease.mutate({ name: 'processor', holder: 'worker-1', ttlMs: 1_000 }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refused(laptop.sync.lease.mutate({ name: 'other', holder: 'laptop', ttlMs: 1_000 }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await laptop.sync.leaseHolder.query({ name: 'processor' })).toMatchObject({ lease: { expiresAt: held.expiresAt } });
+  });
 });
