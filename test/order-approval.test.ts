@@ -213,6 +213,9 @@ describe('orders held for the owner’s approval', () => {
       // The wait runs out with no processor at all: nothing rejects the order until one runs again.
       await sleep(Math.max(0, Date.parse(waiting.approveBy ?? '') - Date.now()) + 2_000);
       expect((await processedNow(store, shopper.replica, order.id))?.status).toBe('awaitingApproval');
+      // Nor may the owner approve it once its time ran out: the server holds the deadline the shopper was shown.
+      await expect(storeMove(store, shopper.replica, order.id, { status: 'received' })).rejects.toThrow(/too late to approve it/);
+      expect((await processedNow(store, shopper.replica, order.id))?.status).toBe('awaitingApproval');
 
       processor = startProcessorProcess(server, ['--lease-ttl-ms', '1500']);
       const rejected = await reaching(shopper, order, 'rejected', 30_000);

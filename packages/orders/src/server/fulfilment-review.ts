@@ -77,6 +77,9 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
     return { document: { ...kept, _deleted: false }, writes: await deliveryWrites(input.store, input.replica, last, kept, now) };
   }
   if (!storeMayMove(last.status, next.status)) refuse(`an order ${last.status} cannot become ${next.status}`);
+  // The deadline the shopper was promised holds on the server's clock, whether or not a processor is running to enforce it.
+  if (last.status === 'awaitingApproval' && next.status === 'received' && last.approveBy && now.getTime() >= Date.parse(last.approveBy))
+    refuse(`order ${next.id} was to be approved by ${last.approveBy}; it is too late to approve it, and it will be rejected and refunded`);
   const driverId = next.driverId ?? last.driverId;
   if (next.status === 'outForDelivery' && !driverId) refuse('an order goes out for delivery with a driver assigned');
   const moved: Order = {
