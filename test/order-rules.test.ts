@@ -196,6 +196,7 @@ describe('the order rules, held by the server and the processor', () => {
       receivedTime: '2001-01-01T00:00:00.000Z',
       rejectReason: 'forged by the device',
       splitFrom: randomUUID(),
+      approveBy: '2099-01-01T00:00:00.000Z',
     };
     const ydoc = editDraft(emptyDraftUpdate(), [
       { kind: 'setCount', itemId: catalog[0]!.id, count: 1 },
@@ -219,6 +220,7 @@ describe('the order rules, held by the server and the processor', () => {
       expect(order?.placedTime).not.toBe(forged.placedTime);
       expect(order?.rejectReason).toBeUndefined();
       expect(order?.splitFrom).toBeUndefined();
+      expect(order?.approveBy).toBeUndefined();
     }
     expect(received.receivedTime).not.toBe(forged.receivedTime);
     expect(received.status).toBe('received');

@@ -68,6 +68,7 @@ export function asDraft(next: Draft, live: Draft | null, now: Date): Draft {
     cancelledBy: _cancelledBy,
     driverId: _driver,
     refundedTime: _refunded,
+    approveBy: _approveBy,
     ...fields
   } = next;
   return {
