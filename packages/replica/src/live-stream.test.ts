@@ -26,7 +26,7 @@ const unavailable = () =>
 /** How many times the stream opened in `ms` of the clock after it first started. */
 async function openedWithin(refusal: () => Error, ms: number): Promise<number> {
   const { transport, opened } = refusingTransport(refusal);
-  const stream = new LiveStream(transport, ['draftOrders'], { beforeApply: async () => {}, seqs: new SeqBook() });
+  const stream = new LiveStream(transport, ['notes'], { beforeApply: async () => {}, seqs: new SeqBook() });
   stream.start();
   await vi.advanceTimersByTimeAsync(ms);
   stream.close();
