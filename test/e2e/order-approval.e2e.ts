@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DeliverySlot } from '@pourover/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessorProcess, type ProcessorProcess } from '../support/processor-process.ts';
-import { storeOwnerClient } from '../support/store-owner.ts';
 import { axeViolations } from './axe-violations.ts';
+import { addSoonSlot, openOwnerPage } from './owner-setup.ts';
 import { servedShop } from './served-shop.ts';
 import { openShop } from './shop-page.ts';
 
@@ -26,25 +24,10 @@ describe('the owner’s approval of large orders, in Chromium with a real server
   });
 
   it('the owner sets a threshold; a larger order waits, live on the shopper’s page, until the owner approves it from the Orders board', async () => {
-    const start = new Date(Date.now() + 2 * 3_600_000);
-    start.setUTCSeconds(0, 0);
-    const slot: DeliverySlot = {
-      id: randomUUID(),
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3_600_000).toISOString(),
-      capacity: 5,
-      taken: 0,
-      cutoff: new Date(start.getTime() - 3_600_000).toISOString(),
-    };
-    await storeOwnerClient(served.server).sync.push.mutate({
-      collection: 'availability',
-      rows: [{ newDocumentState: { ...slot, _deleted: false } }],
-    });
+    const slot = await addSoonSlot(served, 5);
 
-    const owner = await (await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' })).newPage();
-    await owner.goto(`${served.server.url}/owner`);
-    await owner.getByLabel('Sign-in code from the server’s console').fill(await served.server.newOwnerCode());
-    await owner.getByRole('button', { name: 'Sign in as the store' }).click();
+    const context = await served.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    const owner = await openOwnerPage(served, context);
     const nav = owner.getByRole('navigation', { name: 'Owner' });
     await nav.getByRole('link', { name: 'Slots and catalog' }).click();
 
