@@ -14,6 +14,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { createShopper, placeOrder, type Shopper } from './support/shoppers.ts';
 import { auditStore, refundsSettled } from './support/store-audit.ts';
 import { storeOwnerClient } from './support/store-owner.ts';
+import { availableCatalog, newSlot as newStoreSlot, openSlots } from './support/store-setup.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const SEED = 20261205;
@@ -45,14 +46,10 @@ describe('orders held for the owner’s approval', () => {
     server = await startServerProcess(dir);
     processor = startProcessorProcess(server, ['--lease-ttl-ms', '1500']);
     store = storeOwnerClient(server);
-    catalog = (
-      (await store.sync.pull.query({ collection: 'catalog', checkpoint: null, limit: 100 })).documents as unknown as CatalogItem[]
-    ).filter((item) => item.available);
+    catalog = await availableCatalog(store);
     cheapest = catalog.reduce((least, item) => (item.priceCents < least.priceCents ? item : least));
     threshold = cheapest.priceCents;
-    const slots = (await store.sync.pull.query({ collection: 'availability', checkpoint: null, limit: 100 }))
-      .documents as unknown as DeliverySlot[];
-    const open = slots.find((s) => s.cutoff > new Date(Date.now() + 3_600_000).toISOString());
+    const [open] = await openSlots(store);
     if (!open) throw new Error('no open slot');
     template = open;
     shoppers = await Promise.all([1, 2, 3].map((n) => createShopper(server, n, `tok_visa_${n}`)));
@@ -91,14 +88,8 @@ describe('orders held for the owner’s approval', () => {
     expect(conflicts).toEqual([]);
   }
 
-  async function newSlot(capacity: number): Promise<DeliverySlot> {
-    const slot = { ...template, id: randomUUID(), capacity, taken: 0 };
-    await store.sync.push.mutate({
-      collection: 'availability',
-      rows: [{ assumedMasterState: null, newDocumentState: { ...slot, _deleted: false } }],
-    });
-    return slot;
-  }
+  /** A slot of the test's own, a copy of the open one found first, so its places can be counted. */
+  const newSlot = (capacity: number) => newStoreSlot(store, capacity, template);
 
   const taken = async (slot: DeliverySlot) =>
     ((await store.sync.get.query({ collection: 'availability', ids: [slot.id] })).documents[0] as unknown as DeliverySlot).taken;
