@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import { withRecovery } from '@pourover/sync-client';
+import { moveProcessed } from './move-processed.ts';
 import type { OrderDeps } from './order-deps.ts';
 
 /** The reason a shopper reads on an order the owner did not answer in time. */
@@ -24,18 +24,7 @@ export async function expireApproval(
   replica: string,
   order: WireDocument,
 ): Promise<ApprovalExpiry> {
-  const result = await withRecovery(deps.credentials, () =>
-    deps.client.sync.batch.mutate({
-      replica,
-      operations: [
-        {
-          collection: 'processedOrders',
-          precondition: { kind: 'equals', state: order },
-          write: { ...order, status: 'rejected', rejectReason: NOT_APPROVED_IN_TIME },
-        },
-      ],
-    }),
-  );
+  const result = await moveProcessed(deps, replica, order, { status: 'rejected', rejectReason: NOT_APPROVED_IN_TIME });
   return result.ok ? 'rejected' : 'answered';
 }
 

@@ -2,6 +2,7 @@ import type { WireDocument } from '@pourover/protocol';
 import { withRecovery } from '@pourover/sync-client';
 import { giveBack } from './give-back.ts';
 import type { JournalEntry } from './journal.ts';
+import { moveProcessed } from './move-processed.ts';
 import type { OrderDeps } from './order-deps.ts';
 import { processOrder } from './process-order.ts';
 
@@ -56,18 +57,7 @@ export async function refundOrder(deps: OrderDeps, replica: string, id: string):
       await deps.journal.refunding(entry, 'recorded');
       return 'recorded';
     }
-    const result = await withRecovery(deps.credentials, () =>
-      deps.client.sync.batch.mutate({
-        replica,
-        operations: [
-          {
-            collection: 'processedOrders',
-            precondition: { kind: 'equals', state: order },
-            write: { ...order, refundedTime: deps.now().toISOString() },
-          },
-        ],
-      }),
-    );
+    const result = await moveProcessed(deps, replica, order, { refundedTime: deps.now().toISOString() });
     if (result.ok) {
       await deps.journal.refunding(entry, 'recorded');
       return 'refunded';
