@@ -245,7 +245,7 @@ describe('an order’s fulfilment, held by the server', () => {
     expect(await taken()).toBe(before - cancelled);
   });
 
-  it('lets an owner’s device move orders, but never take one in nor record a refund: those are the order processor’s', async () => {
+  it('lets an owner’s device move orders, but never change or take in a placed one nor record a refund: those are the order processor’s', async () => {
     const { publicKey } = await deviceKeys();
     const anonymous = createSyncClient({ url: server.url, token: () => '' });
     const { token } = await anonymous.auth.storeSignIn.mutate({ code: await server.newOwnerCode(), device: 'Till', publicKey });
@@ -263,6 +263,21 @@ describe('an order’s fulfilment, held by the server', () => {
     });
     expect(codeOf(await created.catch((error: unknown) => error))).toBe('FORBIDDEN');
     expect(await get('processedOrders', invented.id)).toBeUndefined();
+
+    // A placed order waits for its charge: the till may neither reprice it nor take it out of placed orders.
+    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item, count: 1 }], slot });
+    const waiting = (await get<Order>('placedOrders', placed.id))!;
+    for (const write of [
+      { ...waiting, totalCents: 1 },
+      { ...waiting, _deleted: true },
+    ]) {
+      const changed = till.sync.batch.mutate({
+        replica: shopper.replica,
+        operations: [{ collection: 'placedOrders', precondition: { kind: 'equals', state: waiting }, write }],
+      });
+      expect(codeOf(await changed.catch((error: unknown) => error))).toBe('FORBIDDEN');
+    }
+    expect(await get('placedOrders', placed.id)).toEqual(waiting);
 
     expect(await tillMove(current, { status: 'cancelled', cancelReason: 'burnt the beans' })).toMatchObject({ ok: true });
     const cancelled = await order(current.id);

@@ -5,6 +5,7 @@ import { planRequestsPush } from './cancel-requests.ts';
 import { currentCatalog } from './current-catalog.ts';
 import { planDriverPush } from './driver-updates.ts';
 import { reviewFulfilmentWrite } from './fulfilment-review.ts';
+import { reviewPlacedWrite } from './placed-review.ts';
 import { planDraftPush } from './draft-writes.ts';
 import { placingContexts } from './placing-facts.ts';
 
@@ -39,8 +40,8 @@ async function planDraftsPush({ store, replica, rows, now }: PushInput): Promise
 /** The server's rules for drafts: checked, merged and placed on push, never written by a batch. */
 export const draftOrderHooks: CollectionHooks = { check: checkOrderDocument, planPush: planDraftsPush };
 
-/** The server's rules for placed orders: their `ydoc` is checked like a draft's. */
-export const orderHooks: CollectionHooks = { check: checkOrderDocument };
+/** The server's rules for placed orders: their `ydoc` is checked like a draft's, and only the order processor writes one by batch. */
+export const orderHooks: CollectionHooks = { check: checkOrderDocument, reviewBatchWrite: reviewPlacedWrite };
 
 /** The server's rules for processed orders: checked like a draft, and moved through their fulfilment by the store's allowed moves only. */
 export const processedOrderHooks: CollectionHooks = { check: checkOrderDocument, reviewBatchWrite: reviewFulfilmentWrite };

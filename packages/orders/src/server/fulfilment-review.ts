@@ -5,6 +5,7 @@ import { assignable, holdsPlace, storeMayMove, withStep } from '../lifecycle.ts'
 import { approvalHold } from './approval-hold.ts';
 import { deliveryWrites } from './delivery-writes.ts';
 import { slotGiveBack } from './slot-give-back.ts';
+import { isStoreWorker } from './store-worker.ts';
 
 /** The fields a move may set; every other field of a processed order stays as it was. */
 const MOVING_FIELDS = ['status', 'steps', 'cancelReason', 'cancelledBy', 'rejectReason', 'driverId', 'refundedTime', '_deleted'] as const;
@@ -52,7 +53,7 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   if (document._deleted) refuse('a processed order is never deleted');
   const next = asOrder(document, `processed order ${document.id}`);
   // Taking an order in and recording a refund are the store's workers' (the processor's), never an owner's device's.
-  const worker = input.principal.kind === 'store' && input.principal.device === undefined;
+  const worker = isStoreWorker(input.principal);
   if (before === null || before === undefined || before._deleted) {
     if (!worker) forbid('only the store’s order processor takes orders in');
     if (next.status !== 'received' && next.status !== 'rejected')
