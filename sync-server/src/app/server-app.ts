@@ -45,7 +45,8 @@ export type CollectionHooks = {
    * Reviews each write of a batch to the collection against the state it
    * leaves (a state machine's allowed moves, say): refuses one with a
    * `BAD_INPUT` or `FORBIDDEN` error, or returns what to commit, with the
-   * fields the server owns set by the server.
+   * fields the server owns set by the server. A collection with a review is
+   * written by batch only, never by a push, whatever its syncgroup grants.
    */
   reviewBatchWrite?: (input: BatchWriteInput) => Promise<BatchWriteReview>;
 };

@@ -39,6 +39,9 @@ async function commitPush(target: PushTarget, input: PushRequest): Promise<WireD
   const { app, store, replica } = target;
   const ids = new Set(input.rows.map((row) => row.newDocumentState.id));
   if (ids.size !== input.rows.length) throw new PouroverError('BAD_INPUT', 'a push names each document once');
+  // A collection whose batch writes the app reviews is written by reviewed batches only, whatever its syncgroup grants.
+  if (hooksOf(app, input.collection)?.reviewBatchWrite)
+    throw new PouroverError('FORBIDDEN', `${input.collection} is written by reviewed batches only, never by a push`);
   input.rows.forEach((row, index) => validDocument(app, input.collection, row.newDocumentState, `rows[${index}]`));
 
   const planPush = hooksOf(app, input.collection)?.planPush;
