@@ -153,6 +153,18 @@ describe('orders held for the owner’s approval', () => {
     expect(await taken(slot)).toBe(2);
   });
 
+  it('an order waits no longer than its slot’s start, even when the setting allows longer', async () => {
+    const [, , shopper] = shoppers as [Shopper, Shopper, Shopper];
+    await setApproval(threshold, 30);
+    const start = new Date(Date.now() + 10 * 60_000).toISOString();
+    const soon = { ...template, start, cutoff: new Date(Date.now() + 5 * 60_000).toISOString() };
+    const slot = await newStoreSlot(store, 5, soon);
+    const order = await placed(shopper, slot);
+    const waiting = await reaching(shopper, order, 'awaitingApproval');
+    expect(waiting.approveBy).toBe(start);
+    expect((await storeMove(store, shopper.replica, order.id, { status: 'received' })).ok).toBe(true);
+  });
+
   it('an order the owner rejects, or its shopper cancels, while it waits gives its place back at once and its charge back once', async () => {
     const [, shopper] = shoppers as [Shopper, Shopper];
     await setApproval(threshold, 30);
