@@ -59,7 +59,7 @@ async function streamMemory(ctx: BenchContext, pid: number, options: { levels: n
     const rss = await settledRss(pid);
     figures.push(
       {
-        name: `server RSS, ${level} open live streams${level >= 5_000 ? ' (target ≤ 1024 MiB)' : ''}`,
+        name: `server RSS, ${level} open live streams${level >= 10_000 ? ' (target ≤ 1024 MiB)' : ''}`,
         unit: 'MiB',
         values: rss.map((kib) => kib / 1024),
         baseline: IDLE,

@@ -80,7 +80,7 @@ const size = args.quick
       received: 100,
       fulfilment: { samples: 25, orders: 500, parallel: 8 },
       reloads: 10,
-      open: [1_000, 5_000],
+      open: [1_000, 10_000],
       pushers: 200,
       pushSeconds: 5,
       capacityRuns: 3,

@@ -1,11 +1,10 @@
-import { createSyncClient } from '@pourover/sync-client';
 import { rxSchemaOf, type Order } from '@pourover/schemas';
-import { EventSource } from 'eventsource';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { addRxPlugin, createRxDatabase } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { filter, firstValueFrom } from 'rxjs';
 import type { BenchContext } from './context.ts';
+import { loopbackAddress, openRawStreams } from './light-clients.ts';
 import { makeOrders } from './orders.ts';
 import { LocalPouch, RemotePouch } from './pouch.ts';
 import { percentile, type Samples } from './stats.ts';
@@ -135,16 +134,11 @@ export async function pushThroughput(
 
 /** Opens `count` light live streams (raw SSE clients) for other shoppers, as load on the server. */
 async function openOtherStreams(ctx: BenchContext, count: number): Promise<() => void> {
-  const subscriptions: { unsubscribe(): void }[] = [];
-  let started = 0;
-  for (let n = 0; n < count; n += 1) {
-    const { token } = ctx.shopper(100_000 + n);
-    const client = createSyncClient({ url: ctx.server.url, token: () => token, EventSource });
-    subscriptions.push(client.sync.stream.subscribe({ lastEventId: null }, { onStarted: () => void (started += 1) }));
-  }
-  const deadline = Date.now() + 60_000;
-  while (started < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  return () => subscriptions.forEach((subscription) => subscription.unsubscribe());
+  // Each from an address of its own, as real devices come: one address may hold only so many streams, and the
+  // measured devices' own streams come from 127.0.0.1.
+  const devices = Array.from({ length: count }, (_, n) => ({ token: ctx.shopper(100_000 + n).token, from: loopbackAddress(n, 3) }));
+  const streams = await openRawStreams(ctx.server.url, devices);
+  return () => streams.forEach((stream) => stream.close());
 }
 
 /** Figure 3: one write on device A until device B's query shows it, with `others` other live streams open. */
@@ -154,6 +148,7 @@ export async function propagation(
   options: { writes: number; others: number; step: (s: string) => void },
 ): Promise<(Samples & { baseline?: string })[]> {
   const label = `propagation A→B, ${options.others} other streams`;
+  if (options.others > 0) options.step(`${label}: opening the other streams`);
   const closeOthers = await openOtherStreams(ctx, options.others);
   const shopper = ctx.shopper(3_000 + options.others);
   const a = await ctx.device(shopper.token, fresh('prop-a'));
@@ -185,7 +180,16 @@ export async function propagation(
   feed.on('change', (change) => waiting.get(change.id)?.());
   for (const [i, draft] of drafts.entries()) {
     if (i % 25 === 0) options.step(`${label}: PouchDB write ${i}/${drafts.length}`);
-    const seen = new Promise<void>((resolve) => waiting.set(draft.id, resolve));
+    const seen = new Promise<void>((resolve, reject) => {
+      const stalled = setTimeout(
+        () => reject(new Error(`PouchDB's live replication did not bring write ${i} to device B within 30 s`)),
+        30_000,
+      );
+      waiting.set(draft.id, () => {
+        clearTimeout(stalled);
+        resolve();
+      });
+    });
     const { id, ...fields } = draft;
     const ms = await elapsed(async () => {
       await pa.put({ _id: id, ...fields });

@@ -94,20 +94,20 @@ const bench = {
     return ms;
   },
 
-  /** PouchDB's initial replication from the remote database into a fresh local one. */
-  async pouchPull(remoteName: string, name: string): Promise<number> {
+  /** PouchDB's initial replication from the remote database into a fresh local one, `batchSize` documents a batch (PouchDB's default 100). */
+  async pouchPull(remoteName: string, name: string, batchSize = 100): Promise<number> {
     const local = new PouchDB(name);
-    const ms = await elapsed(() => local.replicate.from(new PouchDB(`${url}/${remoteName}`)));
+    const ms = await elapsed(() => local.replicate.from(new PouchDB(`${url}/${remoteName}`), { batch_size: batchSize }));
     await local.destroy();
     return ms;
   },
 
-  /** PouchDB writes `docs` locally and replicates them to the (empty) remote database. */
-  async pouchPush(remoteName: string, name: string, docs: Order[]): Promise<number> {
+  /** PouchDB writes `docs` locally and replicates them to the (empty) remote database, `batchSize` documents a batch. */
+  async pouchPush(remoteName: string, name: string, docs: Order[], batchSize = 100): Promise<number> {
     const local = new PouchDB(name);
     const ms = await elapsed(async () => {
       await local.bulkDocs(docs.map(({ id, ...doc }) => ({ _id: id, ...doc })));
-      await local.replicate.to(new PouchDB(`${url}/${remoteName}`));
+      await local.replicate.to(new PouchDB(`${url}/${remoteName}`), { batch_size: batchSize });
     });
     await local.destroy();
     return ms;
