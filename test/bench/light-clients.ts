@@ -77,6 +77,17 @@ export async function openRawStream(url: string, device: RawDevice): Promise<Raw
   });
 }
 
+/** A stream whose ticket ran out before a loaded server served it (401) is opened again with a new ticket, as a device does. */
+async function openWithFreshTickets(url: string, device: RawDevice, tries = 3): Promise<RawStream> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await openRawStream(url, device);
+    } catch (error) {
+      if (attempt >= tries || !String(error).includes('refused with 401')) throw error;
+    }
+  }
+}
+
 /** Opens a stream for each device, `concurrency` connecting at a time (so the server's listen backlog never overflows). */
 export async function openRawStreams(url: string, devices: readonly RawDevice[], concurrency = 100): Promise<RawStream[]> {
   const streams: RawStream[] = [];
@@ -84,7 +95,7 @@ export async function openRawStreams(url: string, devices: readonly RawDevice[],
   const worker = async () => {
     while (next < devices.length) {
       const device = devices[next++];
-      if (device) streams.push(await openRawStream(url, device));
+      if (device) streams.push(await openWithFreshTickets(url, device));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

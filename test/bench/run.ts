@@ -45,7 +45,8 @@ if (!parsed.success) {
 const args = parsed.data;
 // --quick leaves out the shop's own figures unless asked: building the shop alone takes a tenth of its budget.
 const groups: readonly string[] = args.only ?? GROUPS.filter((group) => !(args.quick && group === 'browser'));
-const wanted = (group: (typeof GROUPS)[number]) => groups.includes(group);
+type Group = (typeof GROUPS)[number];
+const wanted = (group: Group) => groups.includes(group);
 
 // Budgets on a shared 2-core machine: the full run under 15 minutes, --quick (CI's smoke run) under 2.
 const size = args.quick
@@ -101,35 +102,58 @@ if (wanted('browser')) {
 }
 const server = await startServerProcess(dir, undefined, wanted('browser') ? ['--static', shopDist] : []);
 const pouch = await startPouchServer();
-const samples: (Samples & { baseline?: string })[] = [];
+type Figures = (Samples & { baseline?: string })[];
+const samples: Figures = [];
+const failures: string[] = [];
+
+/** A measure's figures; when it fails, one row that says so, and the run goes on to the next (it exits 1 at the end). */
+async function measured(name: string, measure: () => Promise<Figures>): Promise<Figures> {
+  try {
+    return await measure();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    failures.push(`${name}: ${reason}`);
+    step(`${name} failed (${reason}); going on`);
+    return [{ name: `${name} figures`, unit: '', values: [], durability: `not measured: ${reason}` }];
+  }
+}
 try {
   const ctx = await benchContext(server);
-  if (wanted('sync')) samples.push(...(await initialSync(ctx, pouch.url, { count: size.orders, runs: size.syncRuns, step })));
-  if (wanted('sync')) samples.push(...(await pushThroughput(ctx, pouch.url, { count: size.orders, runs: size.pushRuns, step })));
-  if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })));
-  if (wanted('sync')) samples.push(...(await propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })));
-  if (wanted('orders')) samples.push(...(await orderFigures(ctx, { edits: size.writes, places: size.places, step })));
-  if (wanted('processor'))
-    samples.push(...(await processorFigures(ctx, { count: size.queued, runs: size.processorRuns, latencySamples: size.received, step })));
-  if (wanted('fulfilment')) samples.push(...(await fulfilmentFigures(ctx, { ...size.fulfilment, step })));
-  if (wanted('browser')) samples.push(...(await browserFigures(ctx, { reloads: size.reloads, step })));
-  if (wanted('chromium'))
-    samples.push(
-      ...(await chromiumSyncFigures(ctx, pouch.url, {
-        count: size.orders,
-        runs: size.chromiumRuns,
-        edits: size.writes,
-        migrated: size.migrated,
-        step,
-      })),
-    );
-  if (wanted('capacity'))
-    samples.push(
-      ...(await capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step })),
-    );
-  if (wanted('postgres')) samples.push(...(await postgresFigures({ quick: args.quick, step })));
-  if (wanted('attack')) samples.push(...(await attackFigures({ ...attackSize, step })));
-  if (wanted('postgres')) samples.push(...(await faultFigures({ quick: args.quick, step })));
+  const measures: [Group, string, () => Promise<Figures>][] = [
+    ['sync', 'initial sync', () => initialSync(ctx, pouch.url, { count: size.orders, runs: size.syncRuns, step })],
+    ['sync', 'push', () => pushThroughput(ctx, pouch.url, { count: size.orders, runs: size.pushRuns, step })],
+    ['sync', 'propagation', () => propagation(ctx, pouch.url, { writes: size.writes, others: 0, step })],
+    ['sync', 'propagation with other streams', () => propagation(ctx, pouch.url, { writes: size.writes, others: size.streams, step })],
+    ['orders', 'orders', () => orderFigures(ctx, { edits: size.writes, places: size.places, step })],
+    [
+      'processor',
+      'processor',
+      () => processorFigures(ctx, { count: size.queued, runs: size.processorRuns, latencySamples: size.received, step }),
+    ],
+    ['fulfilment', 'fulfilment', () => fulfilmentFigures(ctx, { ...size.fulfilment, step })],
+    ['browser', 'browser', () => browserFigures(ctx, { reloads: size.reloads, step })],
+    [
+      'chromium',
+      'Chromium',
+      () =>
+        chromiumSyncFigures(ctx, pouch.url, {
+          count: size.orders,
+          runs: size.chromiumRuns,
+          edits: size.writes,
+          migrated: size.migrated,
+          step,
+        }),
+    ],
+    [
+      'capacity',
+      'capacity',
+      () => capacityFigures({ streams: size.open, devices: size.pushers, seconds: size.pushSeconds, runs: size.capacityRuns, step }),
+    ],
+    ['postgres', 'PostgreSQL', () => postgresFigures({ quick: args.quick, step })],
+    ['attack', 'attack', () => attackFigures({ ...attackSize, step })],
+    ['postgres', 'faults', () => faultFigures({ quick: args.quick, step })],
+  ];
+  for (const [group, name, measure] of measures) if (wanted(group)) samples.push(...(await measured(name, measure)));
 } finally {
   await pouch.stop();
   await server.stop();
@@ -144,4 +168,6 @@ process.stdout.write(
 if (left.length)
   process.stdout.write(`\nLeft out: ${left.join(', ')} (npm run bench -- --only ${left.join(',')}${args.quick ? ' --quick' : ''})\n`);
 writeFileSync(fileURLToPath(new URL('../../bench-results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
-process.exit(0);
+if (failures.length)
+  process.stderr.write(`\nbench: ${failures.length} measure(s) failed:\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
+process.exit(failures.length ? 1 : 0);
