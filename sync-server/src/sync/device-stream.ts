@@ -29,7 +29,7 @@ export async function* deviceStream(options: {
     Object.keys(options.app.collections).filter((name) => allows(options, principal, homeReplica(options.app, name, own), name, ['read'])),
   );
   const latch = wakeLatch(signal);
-  guard.onRevoked(latch.wake);
+  guard.onEnd(latch.wake);
   const stop = store.onCommit((replica) => {
     if (replica === own || replica === STORE) latch.wake();
   });
