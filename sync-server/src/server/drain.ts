@@ -15,7 +15,12 @@ export type DrainSignal = {
 export type DrainReport = { ms: number; requests: string[]; streams: number };
 
 export type Drain = DrainSignal & {
-  /** Counts a request in flight (or a live stream, while it is open) until its response closes. */
+  /**
+   * Counts a request in flight (or a live stream, while it is open) until its
+   * response closes. A request whose client went away counts as ended, though
+   * its handler may still be committing when the node closes its database: a
+   * commit is all or nothing, and the device sends the request again.
+   */
   track(res: ServerResponse, what: { name: string; stream: boolean }): void;
   /** The requests in flight and the streams open now. */
   counts(): { requests: number; streams: number };
