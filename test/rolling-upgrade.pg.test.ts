@@ -28,6 +28,8 @@ const NEXT_PROTOCOL = PROTOCOL_VERSION + 1;
 const TODAY = '0.1.0+today';
 const NEXT = '0.1.0+next';
 const STATE_MS = 30_000;
+/** Why a node answers UNAVAILABLE while it drains (sync-server/src/server/drain.ts). */
+const DRAINING = 'this server node is stopping; try again shortly';
 
 /** One device's run: what it wrote (draft id → note), and its app's status when it was updated. */
 type Run = {
@@ -223,21 +225,25 @@ onPostgres((postgres) => {
           expect(stored.size, run.blessing).toBe(run.written.size);
           expect(Object.fromEntries(stored), run.blessing).toEqual(Object.fromEntries(run.written));
         }
-        // No push was refused but today's app by the next release (UPDATE_NEEDED), or the next app by today's node, asked to come back.
+        // No push was refused but today's app by the next release (UPDATE_NEEDED), or the next app by today's node or any app by
+        // the node draining, asked to come back.
         const pushes = started.flatMap((node) => node.requests.filter(isPush).map((request) => ({ ...request, node })));
         const refused = pushes.filter((push) => push.status !== 200);
         const next = (node: ServerProcess) => node !== a && node !== b;
         const expected = refused.filter(
           (push) =>
             (push.status === 426 && push.error === 'UPDATE_NEEDED' && push.protocol === PROTOCOL_VERSION && next(push.node)) ||
-            (push.status === 503 && push.error === 'UNAVAILABLE' && push.protocol === NEXT_PROTOCOL && !next(push.node)),
+            (push.status === 503 && push.error === 'UNAVAILABLE' && push.protocol === NEXT_PROTOCOL && !next(push.node)) ||
+            // A request that reached node B as its drain began (SIGTERM) is asked to come back, and goes to node A.
+            (push.status === 503 && push.error === 'UNAVAILABLE' && push.reason === DRAINING && push.node === b),
         );
         expect(refused.filter((push) => !expected.includes(push)).map(({ node, ...push }) => ({ node: node.port, ...push }))).toEqual([]);
         expect(refused.some((push) => push.status === 426)).toBe(true);
         console.info(
           `rolling upgrade: ${runs.reduce((sum, run) => sum + run.written.size, 0)} drafts written by ${DEVICES} devices and ${RAW_DEVICES} light ones; ` +
             `${pushes.length} pushes logged, ${refused.filter((push) => push.status === 426).length} answered UPDATE_NEEDED, ` +
-            `${refused.filter((push) => push.status === 503).length} UNAVAILABLE; every device ${took.join(', ')}`,
+            `${refused.filter((push) => push.status === 503).length} UNAVAILABLE ` +
+            `(${refused.filter((push) => push.reason === DRAINING).length} by node B draining); every device ${took.join(', ')}`,
         );
       },
     );

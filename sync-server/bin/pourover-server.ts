@@ -52,6 +52,11 @@ Options:
   --log-level L one of trace, debug, info, warn, error, fatal, silent (default info or
                 env POUROVER_LOG_LEVEL); info logs a line per request, debug adds lease
                 renewals, health probes and scrapes
+  --drain-timeout S  on SIGTERM or SIGINT, how long the node drains before it stops (default 10 seconds):
+                it stops listening, answers new requests UNAVAILABLE with Retry-After, lets the
+                requests in flight finish, ends live streams so devices reconnect, closes the
+                database and exits 0; past S it cuts what is left and logs it. A second signal
+                stops it at once
   --metrics-token T  a bearer token that lets callers off this machine read /metrics
                 (default env POUROVER_METRICS_TOKEN; prefer the variable: arguments show in ps)
   --no-metrics  count nothing and serve no /metrics
@@ -74,6 +79,7 @@ const options = z
     'trusted-proxies': z.coerce.number().int().min(0).max(10).default(0),
     'oldest-protocol': z.coerce.number().int().min(1).max(PROTOCOL_VERSION).default(OLDEST_SERVED_PROTOCOL),
     'log-level': logLevel.default('info'),
+    'drain-timeout': z.coerce.number().min(0).max(600).default(10),
     'metrics-token': z.string().min(16, 'a metrics token has at least 16 characters').max(512).optional(),
     'no-metrics': z.boolean().default(false),
     help: z.boolean().default(false),
@@ -109,6 +115,7 @@ function parse() {
         to: { type: 'string' },
         from: { type: 'string' },
         'log-level': { type: 'string' },
+        'drain-timeout': { type: 'string' },
         'metrics-token': { type: 'string' },
         'no-metrics': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -198,6 +205,7 @@ if (args.command === 'owner-code') {
   process.exit(0);
 }
 
+const logger = serverLogger({ level: args['log-level'] });
 const server = await startServer({
   app: pouroverApp,
   port: args.port,
@@ -210,7 +218,7 @@ const server = await startServer({
   ...(args.static ? { staticDir: args.static } : {}),
   limits: { trustedProxies: args['trusted-proxies'] },
   oldestProtocol: args['oldest-protocol'],
-  logger: serverLogger({ level: args['log-level'] }),
+  logger,
   metrics: args['no-metrics'] ? false : { token: args['metrics-token'], processMetrics: true },
 });
 const where = args.store === undefined ? `data: ${args.data}` : `data: ${args.data}, database: ${redactedPostgresUrl(args.store)}`;
@@ -222,13 +230,17 @@ function ownerCodeLine(code: string): string {
   return `Store owner sign-in code: ${code} (single use, valid ${OWNER_CODE_MS / 60_000} minutes, at /owner; \`pourover-server owner-code\` makes another)`;
 }
 
+// The first signal drains the node (docs/operations.md); a second one, during the drain, stops it at once.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'a second signal during the drain: stopping at once');
+      process.exit(1);
+    }
     stopping = true;
-    process.stdout.write('Stopping…\n');
-    server.close().then(
+    logger.info({ signal }, 'stopping');
+    server.drain({ timeoutMs: args['drain-timeout'] * 1000 }).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`pourover-server: ${String(error)}\n`);

@@ -27,6 +27,8 @@ const request = z.object({
     z.object({ op: z.literal('update'), release }),
     z.object({ op: z.literal('awaitInSync') }),
     z.object({ op: z.literal('notes') }),
+    z.object({ op: z.literal('profile') }),
+    z.object({ op: z.literal('editProfile'), patch: z.record(z.string(), z.string()) }),
     z.object({ op: z.literal('close') }),
   ]),
 });
@@ -84,6 +86,15 @@ async function run(command: ChildCommand): Promise<unknown> {
     case 'notes': {
       const drafts = await live().replica.collections.draftOrders.find().exec();
       return Object.fromEntries(drafts.map((draft) => [draft.primary, String(draft.get('note'))]));
+    }
+    case 'profile':
+      return (await live().replica.collections.user.findOne().exec())?.toJSON() ?? null;
+    case 'editProfile': {
+      // As the shop's profile page saves a field: a patch of the document the device holds.
+      const profile = await live().replica.collections.user.findOne().exec();
+      if (!profile) throw new Error('the device holds no profile');
+      await profile.incrementalPatch(command.patch);
+      return undefined;
     }
     case 'close':
       if (device) await closeDevice(device);

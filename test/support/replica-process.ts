@@ -66,6 +66,10 @@ export class ReplicaProcess {
   /** Closes the device's app and opens the same database as `release`, as an app update does. */
   update = (release: DeviceRelease) => this.#call({ op: 'update', release }) as Promise<void>;
   awaitInSync = () => this.#call({ op: 'awaitInSync' }) as Promise<void>;
+  /** The shopper's profile as the device holds it (null before it has one). */
+  profile = () => this.#call({ op: 'profile' }) as Promise<Record<string, unknown> | null>;
+  /** Changes fields of the profile, as the shop's profile page does; replication sends it on. */
+  editProfile = (patch: Record<string, string>) => this.#call({ op: 'editProfile', patch }) as Promise<void>;
   /** Every draft on the device: id → note. */
   notes = () => this.#call({ op: 'notes' }) as Promise<Record<string, string>>;
 

@@ -35,6 +35,12 @@ export type ServerProcess = {
    * blessing that made each, the protocol and app build the client named, and a refusal's error code and reason.
    */
   requests: LoggedRequest[];
+  /** Every JSON line the server logged, as written (requests, and its drain's start and end). */
+  logs: Record<string, unknown>[];
+  /** Sends the process a signal, and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the process's exit code once it has exited and its output is read (null if a signal ended it). */
+  exited(): Promise<number | null>;
   /** Kills the process with SIGKILL and waits for it to be gone. */
   kill(): Promise<void>;
   /** Stops it with SIGTERM (a clean shutdown) and waits. */
@@ -89,7 +95,9 @@ async function startProcess(options: {
   const { entry, dataDir, extraArgs, nodeArgs } = options;
   const chosen = options.port ?? (await freePort());
   const requests: ServerProcess['requests'] = [];
+  const logs: ServerProcess['logs'] = [];
   let child: ChildProcess | undefined;
+  let closed: Promise<number | null> = Promise.resolve(null);
   let ownerCode: string | undefined;
 
   async function launch() {
@@ -103,6 +111,8 @@ async function startProcess(options: {
       },
     );
     child = proc;
+    // After its output is read to the end, so the lines it logged last are in `logs`.
+    closed = new Promise((resolve) => proc.once('close', (code) => resolve(code)));
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -116,6 +126,7 @@ async function startProcess(options: {
           ownerCode = /^Store owner sign-in code: (\w+)/.exec(line)?.[1] ?? ownerCode;
           if (line.startsWith('{')) {
             const entry = JSON.parse(line) as Partial<LoggedRequest> & { status: number };
+            logs.push(entry);
             if (entry.path !== undefined) {
               const { path, blessing, status, app, protocol, error, reason } = entry;
               requests.push({ path, blessing, status, app, protocol, error, reason });
@@ -160,6 +171,9 @@ async function startProcess(options: {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     requests,
+    logs,
+    signal: (signal) => void child?.kill(signal),
+    exited: () => closed,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
     restart: launch,

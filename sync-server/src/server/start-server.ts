@@ -25,9 +25,11 @@ import type { ServerDeps } from '../trpc/trpc.ts';
 import type { ServerApp } from '../app/server-app.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../http/client-version.ts';
 import { SERVER_VERSION } from '../version.ts';
+import { DRAINING, nodeDrain, type DrainReport } from './drain.ts';
 import { openParts } from './open-parts.ts';
 
 export type { Logger } from '../http/logger.ts';
+export type { DrainReport } from './drain.ts';
 export { MAX_BODY_BYTES } from '../trpc/http-handler.ts';
 
 export type ServerOptions = {
@@ -78,7 +80,17 @@ export type RunningServer = {
   identity: IdentityStore;
   /** On a seeded server, a store owner's sign-in code made at start, for the console to show once. */
   ownerCode: string | undefined;
+  /** Stops at once: every connection is cut, requests in flight and live streams alike. */
   close(): Promise<void>;
+  /**
+   * Stops as a node leaving a rolling upgrade should: it stops listening and
+   * answers any new request `UNAVAILABLE` with Retry-After, lets the requests
+   * in flight finish (pushes, batches and their commits), ends every live
+   * stream and watch with `UNAVAILABLE` (devices open theirs again after the
+   * Retry-After), then closes. After `timeoutMs` it cuts what is left, and
+   * reports it; the drain's start and end are logged.
+   */
+  drain(options: { timeoutMs: number }): Promise<DrainReport>;
 };
 
 const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -106,6 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ownerCode = options.seed
     ? await seedServer({ app: options.app, store, identity, images, key, dataDir: options.dataDir, now: now() })
     : undefined;
+  const drain = nodeDrain();
   const deps: ServerDeps = {
     app: options.app,
     store,
@@ -117,6 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     devSignIn: options.seed ?? false,
     oldestProtocol: options.oldestProtocol ?? OLDEST_SERVED_PROTOCOL,
     metrics,
+    drain,
     now,
   };
 
@@ -124,7 +138,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const loopbackOnly = isLoopback(host);
   const app = options.staticDir ? staticFiles(options.staticDir) : undefined;
   const imageRoute = imageRoutes(deps, images);
-  const requests = handleRequests(route, { logger, metrics, names: requestNames(appRouter) });
+  const names = requestNames(appRouter);
+  const requests = handleRequests(route, { logger, metrics, names });
   const admission = requestAdmission(deps, {
     subscriptions: subscriptionsOf(appRouter),
     onRefused: (req, error) =>
@@ -137,6 +152,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw new PouroverError('FORBIDDEN', 'this server listens on loopback and answers only requests for localhost');
     }
     const path = req.url?.split('?')[0] ?? '/';
+    if (drain.draining) {
+      res.setHeader('connection', 'close');
+      throw new PouroverError('UNAVAILABLE', DRAINING);
+    }
+    const name = names.of(path);
+    drain.track(res, { name: `${req.method} ${name.procedure}`, stream: name.stream });
     if (path.startsWith('/trpc/')) {
       // tRPC would answer 415 before its error table applies; every bad input is a 400 here.
       if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
@@ -177,6 +198,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const { port } = server.address() as AddressInfo;
 
+  let listening: Promise<void> | undefined;
+  /** Stops taking connections (and closes idle kept-alive ones); resolves once every connection is gone. */
+  const stopListening = () => (listening ??= new Promise<void>((resolve) => server.close(() => resolve())));
+  async function closeNow() {
+    const closed = stopListening();
+    server.closeAllConnections();
+    await closed;
+    await parts.close();
+  }
+
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -184,11 +215,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     key,
     identity,
     ownerCode,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await parts.close();
+    close: closeNow,
+    async drain({ timeoutMs }) {
+      logger.info({ ...drain.counts(), timeoutMs }, 'draining: finishing the requests in flight and ending live streams');
+      // No new connection; idle kept-alive ones are closed, and a request on one still open is refused (UNAVAILABLE).
+      void stopListening();
+      const report = await drain.settle(timeoutMs);
+      if (report.requests.length > 0 || report.streams > 0) {
+        logger.warn({ ...report, timeoutMs }, 'drained until the timeout: cutting the requests and streams still open');
+      } else {
+        logger.info({ ms: report.ms }, 'drained: every request in flight finished and every live stream ended');
+      }
+      await closeNow();
+      return report;
     },
   };
 }

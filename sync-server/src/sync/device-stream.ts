@@ -5,6 +5,7 @@ import { tracked } from '@trpc/server';
 import { allows, homeReplica, ownReplica, type Syncgroups } from './permissions.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
+import { knownFields } from './known-fields.ts';
 import type { StreamGuard } from './stream-guard.ts';
 import { wakeLatch } from './wake-latch.ts';
 
@@ -29,7 +30,7 @@ export async function* deviceStream(options: {
     Object.keys(options.app.collections).filter((name) => allows(options, principal, homeReplica(options.app, name, own), name, ['read'])),
   );
   const latch = wakeLatch(signal);
-  guard.onRevoked(latch.wake);
+  guard.onEnd(latch.wake);
   const stop = store.onCommit((replica) => {
     if (replica === own || replica === STORE) latch.wake();
   });
@@ -62,10 +63,11 @@ export async function* deviceStream(options: {
             position = { ...position, [side]: seq };
             const collection = run[0]?.collection ?? '';
             if (!readable.has(collection)) continue;
+            const { known } = knownFields(options.app, collection);
             const event: StreamEvent = {
               kind: 'changes',
               collection,
-              documents: run.map((row) => row.document),
+              documents: run.map((row) => known(row.document)),
               seqs: run.map((row) => row.seq),
               checkpoint: { seq, epoch },
             };

@@ -1,7 +1,9 @@
 import { PouroverError, type PushRequest, type WireDocument } from '@pourover/protocol';
 import { validDocument } from './documents.ts';
 import { hooksOf, type ServerApp } from '../app/server-app.ts';
+import { canonicalJson } from '../store/canonical.ts';
 import type { Store } from '../store/store.ts';
+import { knownFields, type KnownFields } from './known-fields.ts';
 
 /** How often a push whose reads went stale before its commit is planned again. */
 const REPLANS = 5;
@@ -44,22 +46,55 @@ async function commitPush(target: PushTarget, input: PushRequest): Promise<WireD
     throw new PouroverError('FORBIDDEN', `${input.collection} is written by reviewed batches only, never by a push`);
   input.rows.forEach((row, index) => validDocument(app, input.collection, row.newDocumentState, `rows[${index}]`));
 
+  const fields = knownFields(app, input.collection);
   const planPush = hooksOf(app, input.collection)?.planPush;
-  if (!planPush) {
-    const writes = input.rows.map((row) => ({
-      collection: input.collection,
-      document: row.newDocumentState,
-      expect: { kind: 'assumed' as const, state: row.assumedMasterState ?? null },
-    }));
-    const result = await store.commit(replica, writes, 'each');
-    if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');
-    return result.conflicts.map((stored) => stored.document);
-  }
+  if (!planPush) return commitRows(target, input, fields);
 
   for (let attempt = 0; attempt < REPLANS; attempt += 1) {
     const plan = await planPush({ store, replica, collection: input.collection, rows: input.rows, now: target.now() });
     const result = plan.writes.length > 0 ? await store.commit(replica, plan.writes, 'all') : { ok: true as const };
-    if (result.ok) return plan.conflicts;
+    if (result.ok) return plan.conflicts.map(fields.known);
   }
   throw new PouroverError('PRECONDITION_FAILED', `the ${input.collection} kept changing while this push was applied; push again`);
+}
+
+/** A pushed row as it is committed: the document to write, and the state the write expects to replace. */
+type Row = { document: WireDocument; assumed: WireDocument | null };
+
+const sameState = (a: WireDocument | null, b: WireDocument | null) => canonicalJson(a) === canonicalJson(b);
+
+/**
+ * Commits each row of a plain collection on its own, the conflicts going
+ * back to the device as this node serves them. A conflict that differs from
+ * what the device last saw only by fields this node does not know (a newer
+ * release wrote them; known-fields.ts) is no conflict: the device could not
+ * have seen them, so its write is committed again over the stored state,
+ * keeping them.
+ */
+async function commitRows(target: PushTarget, input: PushRequest, fields: KnownFields): Promise<WireDocument[]> {
+  const { store, replica } = target;
+  let rows: Row[] = input.rows.map((row) => ({ document: row.newDocumentState, assumed: row.assumedMasterState ?? null }));
+  const conflicts: WireDocument[] = [];
+  for (let attempt = 0; rows.length > 0; attempt += 1) {
+    const writes = rows.map((row) => ({
+      collection: input.collection,
+      document: row.document,
+      expect: { kind: 'assumed' as const, state: row.assumed },
+    }));
+    const result = await store.commit(replica, writes, 'each');
+    if (!result.ok) throw new PouroverError('INTERNAL', 'a push cannot fail as a whole');
+    const byId = new Map(rows.map((row) => [row.document.id, row]));
+    const again: Row[] = [];
+    for (const { document: current } of result.conflicts) {
+      const seen = fields.known(current);
+      const row = byId.get(current.id);
+      // Already as the device wants it (a push sent again after the one that kept the newer fields).
+      if (row && seen !== current && sameState(seen, fields.known(row.document))) continue;
+      if (row && seen !== current && attempt < REPLANS && sameState(seen, row.assumed)) {
+        again.push({ document: { ...fields.unknown(current), ...row.document }, assumed: current });
+      } else conflicts.push(seen);
+    }
+    rows = again;
+  }
+  return conflicts;
 }

@@ -15,6 +15,7 @@ import { applyBatch } from './batch.ts';
 import { deviceStream } from './device-stream.ts';
 import { authorize, memberMatches } from './permissions.ts';
 import { applyPush } from './push.ts';
+import { knownFields } from './known-fields.ts';
 import { guardStream } from './stream-guard.ts';
 import { authedProcedure, router } from '../trpc/trpc.ts';
 import { watchCollection } from './watch.ts';
@@ -27,8 +28,9 @@ export const syncRouter = router({
     const reset = input.checkpoint?.epoch !== undefined && input.checkpoint.epoch !== epoch;
     const after = reset ? 0 : (input.checkpoint?.seq ?? 0);
     const rows = await ctx.store.pull(replica, input.collection, after, input.limit);
+    const { known } = knownFields(ctx.app, input.collection);
     return {
-      documents: rows.map((row) => row.document),
+      documents: rows.map((row) => known(row.document)),
       seqs: rows.map((row) => row.seq),
       checkpoint: { seq: rows.at(-1)?.seq ?? after, epoch },
       ...(reset ? { reset: true as const } : {}),
@@ -38,7 +40,8 @@ export const syncRouter = router({
   get: authedProcedure.input(getRequest).query(async ({ ctx, input }) => {
     const replica = authorize(ctx, ctx.principal, input.collection, ['read'], input.replica);
     const found = await ctx.store.getMany(replica, input.collection, input.ids);
-    return { documents: found.flatMap((stored) => (stored ? [stored.document] : [])) };
+    const { known } = knownFields(ctx.app, input.collection);
+    return { documents: found.flatMap((stored) => (stored ? [known(stored.document)] : [])) };
   }),
 
   push: authedProcedure.input(pushRequest).mutation(async ({ ctx, input }) => {

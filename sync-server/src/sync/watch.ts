@@ -59,7 +59,7 @@ export async function* watchCollection(options: {
     };
   };
   const latch = wakeLatch(signal);
-  guard.onRevoked(latch.wake);
+  guard.onEnd(latch.wake);
   const stop = store.onCommit(() => latch.wake());
   const closeCount = options.metrics.streamOpened('watch');
   // A watch resumed from a marker first catches up on what it missed while away: no measure of how fast a commit reaches it.

@@ -12,6 +12,7 @@ import type { Limits } from '../limits/open-limits.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Syncgroups } from '../sync/permissions.ts';
 import type { ServerApp } from '../app/server-app.ts';
+import type { DrainSignal } from '../server/drain.ts';
 
 export type ServerDeps = {
   /** The app the server runs: its collections and their server-side hooks. */
@@ -30,6 +31,8 @@ export type ServerDeps = {
   oldestProtocol: number;
   /** What the node counts for `/metrics`. */
   metrics: ServerMetrics;
+  /** The node's drain on SIGTERM, which ends every live stream. */
+  drain: DrainSignal;
   now: () => Date;
 };
 

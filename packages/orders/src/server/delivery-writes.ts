@@ -33,6 +33,9 @@ export function deliveryStep(current: Delivery, status: DeliveryStatus, now: Dat
   };
 }
 
+/** A profile as this release reads it: a field a newer release added (during a rolling upgrade) is left out, not refused. */
+const anyReleaseProfile = userProfile.strip();
+
 /** What a driver is given of an order: the customer's name, address and note, the items by name, the slot. */
 async function newDelivery(store: Store, replica: string, order: Order, now: Date): Promise<WireDocument> {
   const [profile, slot, catalog] = await Promise.all([
@@ -40,7 +43,7 @@ async function newDelivery(store: Store, replica: string, order: Order, now: Dat
     order.slotId ? store.get(STORE, 'availability', order.slotId) : Promise.resolve(null),
     currentCatalog(store),
   ]);
-  const customer = profile && !profile.document._deleted ? userProfile.safeParse(withoutDeleted(profile.document)) : undefined;
+  const customer = profile && !profile.document._deleted ? anyReleaseProfile.safeParse(withoutDeleted(profile.document)) : undefined;
   const slotFields = slot && !slot.document._deleted ? slot.document : undefined;
   return {
     id: order.id,
