@@ -26,7 +26,10 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 /** A function's name with its file (shortened to the package or the repository's path) and line. */
 function label(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const where = url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^\/work\/[^/]+\//, '');
+  const where = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^\/work\/[^/]+\//, '');
   return `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
 }
 

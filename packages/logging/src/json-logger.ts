@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
 import { redactSecrets } from './redact.ts';
+import { stdoutLines } from './stdout-lines.ts';
 
 export type { DestinationStream, Logger } from 'pino';
 
@@ -10,7 +11,7 @@ export type LogLevel = z.infer<typeof logLevel>;
 
 export type JsonLoggerOptions = {
   level: LogLevel;
-  /** Where lines go (default stdout, written asynchronously: `stdoutLines`). */
+  /** Where lines go (default stdout, never blocking the event loop: `stdoutLines`). */
   destination?: DestinationStream;
   /** The program writing, as each line's `name` (`pourover-server`, say): one console may show several programs' lines. */
   name: string;
@@ -44,22 +45,6 @@ export function jsonLogger(options: JsonLoggerOptions): Logger {
     return child.call(this, redactSecrets(bindings), childOptions);
   } as Logger['child'];
   return logger;
-}
-
-/** How many bytes of lines may wait for a stdout that is not read before new lines are dropped rather than kept. */
-export const STDOUT_BACKLOG_BYTES = 16 * 1024 * 1024;
-
-/**
- * Stdout as pino's asynchronous destination: lines written while a write is
- * under way go together in the next one, and whatever waits is flushed when
- * the process exits. Not synchronous: on a pipe that is full (a slow reader),
- * a synchronous write makes sonic-boom sleep 100 ms with the event loop
- * blocked, and a profile of 200 pushing devices spent 10% of the server's
- * samples there and answered nothing meanwhile. A reader that stops reading
- * altogether costs dropped lines past `STDOUT_BACKLOG_BYTES`, not memory.
- */
-function stdoutLines(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, maxLength: STDOUT_BACKLOG_BYTES });
 }
 
 /** A logger that writes nothing, for programs started without one (most tests). */
