@@ -75,7 +75,7 @@ async function streamMemory(ctx: BenchContext, pid: number, options: { levels: n
  * Pushes per second from `devices` devices, each with its live stream open
  * and one push in flight at a time, for `seconds`; each push a new draft.
  */
-async function pushRate(
+export async function pushRate(
   ctx: BenchContext,
   pid: number,
   options: { devices: number; seconds: number; runs: number; step: Step },

@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
 import { redactSecrets } from './redact.ts';
+import { stdoutLines } from './stdout-lines.ts';
 
 export type { DestinationStream, Logger } from 'pino';
 
@@ -10,7 +11,7 @@ export type LogLevel = z.infer<typeof logLevel>;
 
 export type JsonLoggerOptions = {
   level: LogLevel;
-  /** Where lines go (default stdout, written synchronously). */
+  /** Where lines go (default stdout, never blocking the event loop: `stdoutLines`). */
   destination?: DestinationStream;
   /** The program writing, as each line's `name` (`pourover-server`, say): one console may show several programs' lines. */
   name: string;
@@ -36,7 +37,7 @@ export function jsonLogger(options: JsonLoggerOptions): Logger {
         log: (entry) => redactSecrets(entry),
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? stdoutLines(),
   );
   // pino runs `formatters.bindings` on the root's bindings only; a child's are redacted here (children inherit this).
   const child = logger.child;

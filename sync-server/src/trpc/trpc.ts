@@ -88,5 +88,6 @@ export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, ne
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = ctx.principal ?? (ctx.unconfirmed && (await confirmed(ctx, ctx.unconfirmed)));
   if (!principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
-  return next({ ctx: { ...ctx, principal } });
+  // tRPC merges this into the context itself: passing the whole context again made it copy every field twice a call.
+  return next({ ctx: { principal } });
 });
