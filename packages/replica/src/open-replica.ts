@@ -176,7 +176,9 @@ export class Replica<Name extends string = string> {
         ]),
       ) as never,
     );
-    await Promise.all(collectionNames.map((name) => db.collections[name].migratePromise(MIGRATION_BATCH)));
+    // As `autoMigrate` would, only collections past version 0 (a version-0 collection has nothing to migrate from).
+    const versioned = collectionNames.map((name) => db.collections[name]).filter((collection) => collection.schema.version > 0);
+    await Promise.all(versioned.map((collection) => collection.migratePromise(MIGRATION_BATCH)));
     const client = createSyncClient({
       url: options.url,
       token,
