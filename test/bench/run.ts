@@ -67,7 +67,6 @@ const size = args.quick
       pushSeconds: 1,
       capacityRuns: 1,
       chromiumRuns: 1,
-      migrated: 500,
     }
   : {
       orders: 10_000,
@@ -86,8 +85,6 @@ const size = args.quick
       pushSeconds: 5,
       capacityRuns: 3,
       chromiumRuns: 2,
-      // RxDB's migration grows faster than the orders: 10,000 would take most of the run's budget alone (docs/benchmarks.md).
-      migrated: 2_000,
     };
 const attackSize = args.quick
   ? { devices: 20, signIns: 100, guesses: 1_000, attackers: 5, seconds: 2, runs: 1 }
@@ -140,7 +137,6 @@ try {
           count: size.orders,
           runs: size.chromiumRuns,
           edits: size.writes,
-          migrated: size.migrated,
           step,
         }),
     ],
