@@ -61,11 +61,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-/** Runs a command in its own process group (so a stop reaches the bench's servers too); resolves with what it printed on stdout. */
-function run(command: string, commandArgs: string[], cwd: string): Promise<string> {
+/**
+ * Runs a command in its own process group (so a stop reaches the bench's servers too), with `env` added; resolves with
+ * what it printed on stdout.
+ */
+function run(command: string, commandArgs: string[], options: { cwd: string; env?: Record<string, string> }): Promise<string> {
+  const { cwd } = options;
   if (stopped) return Promise.reject(new Error(`stopped by ${stopped}`));
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { cwd, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const env = { ...process.env, ...options.env };
+    const child = spawn(command, commandArgs, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     running = child;
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -119,7 +124,7 @@ async function install(tree: string): Promise<string> {
     rmSync(kept, { recursive: true, force: true });
   } else {
     say('npm install in the temporary worktree');
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], tree);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: tree });
   }
   return key;
 }
@@ -133,7 +138,8 @@ function keepInstall(tree: string, key: string): void {
 /** One bench run: its figures, from the JSON file it wrote or else from the table it printed. */
 async function benchFigures(cwd: string, jsonFile: string, extraFlags: string[]): Promise<{ figures: RunFigures; from: string }> {
   rmSync(jsonFile, { force: true });
-  const printed = await run('npm', ['run', '--silent', 'bench', '--', ...benchFlags, ...extraFlags], cwd);
+  // The bench's own temporary folders go under this run's, so a stopped bench leaves none behind.
+  const printed = await run('npm', ['run', '--silent', 'bench', '--', ...benchFlags, ...extraFlags], { cwd, env: { TMPDIR: benchTmp } });
   if (existsSync(jsonFile)) return { figures: figuresFromJson(readFileSync(jsonFile, 'utf8')), from: relative(cwd, jsonFile) };
   const figures = figuresFromTable(printed);
   if (!figures.size) throw new Error(`the bench in ${cwd} wrote no figures and printed no table:\n${printed}`);
@@ -149,6 +155,8 @@ const oldName = `${sha.slice(0, 7)} (${git('log', '-1', '--format=%s', sha).slic
 const newName = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : ''}`;
 const work = mkdtempSync(join(tmpdir(), 'pourover-bench-compare-'));
 const tree = join(work, 'tree');
+const benchTmp = join(work, 'tmp');
+mkdirSync(benchTmp);
 const rounds: { old: RunFigures[]; new: RunFigures[] } = { old: [], new: [] };
 const loadBefore = load();
 let key: string | undefined;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: every benchmark, one table, and the same
- * figures in bench-results.json (or the file `--json <file>` names). Times are medians of several runs after a
- * warm-up, compared with baselines measured in the same run, interleaved.
+ * figures in bench-results.json (or the file `--json <file>` names). Times
+ * are medians of several runs after a warm-up, compared with baselines
+ * measured in the same run, interleaved.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
