@@ -29,19 +29,27 @@ describe('reading a bench run', () => {
       'server RSS, no open streams',
       'Chromium: migrate 500 orders',
     ]);
-    expect(figures.get('initial sync, 500 orders: Pourover')).toEqual({ value: 480.12, unit: 'ms' });
+    expect(figures.get('initial sync, 500 orders: Pourover')).toEqual({
+      value: 480.12,
+      unit: 'ms',
+      ratio: { to: 'initial sync, 500 orders: RxDB bulkInsert (floor)', value: 2.1 },
+    });
+    expect(figures.get('initial sync, 500 orders: RxDB bulkInsert (floor)')).toEqual({ value: 228.6, unit: 'ms' });
     expect(figures.get('pushes from 50 devices')).toEqual({ value: 1234, unit: 'pushes/s' });
     expect(figures.get('Chromium: migrate 500 orders')?.value).toBeNaN();
   });
 
   it("reads back what today's table prints, whatever order its columns come in", () => {
     const figures = figuresOf([
-      { name: 'push, 500 changes: Pourover', unit: 'ms', values: [812.345, 790.1] },
+      { name: 'push, 500 changes: Pourover', unit: 'ms', values: [812.345, 790.1], baseline: 'push → stream p50: SQLite' },
       { name: 'pushes from 50 devices: server CPU (100% = one core)', unit: '%', values: [97.5] },
       { name: 'push → stream p50: SQLite', unit: 'ms', values: [3.25] },
     ]);
     const read = figuresFromTable(table(figures));
-    expect([...read].map(([name, f]) => [name, f.value, f.unit])).toEqual(figures.map((f) => [f.name, f.value, f.unit]));
+    expect([...read].map(([name, f]) => [name, f.value, f.unit, f.ratio?.value ?? null])).toEqual(
+      figures.map((f) => [f.name, f.value, f.unit, f.ratio]),
+    );
+    expect(read.get('push, 500 changes: Pourover')?.ratio).toEqual({ to: 'push → stream p50: SQLite', value: figures[0]?.ratio });
     // The same table with its median column moved last still reads by the header's names.
     const moved = table(figures)
       .split('\n')
@@ -55,9 +63,13 @@ describe('reading a bench run', () => {
 
   it('reads bench-results.json, where a figure not measured was written as null', () => {
     const figures = figuresFromJson(
-      JSON.stringify([{ name: 'a', value: null, unit: 'ms', min: null, max: null, baseline: null, ratio: null }]),
+      JSON.stringify([
+        { name: 'a', value: null, unit: 'ms', min: null, max: null, baseline: null, ratio: null },
+        { name: 'b', value: 12, unit: 'ms', min: 11, max: 13, baseline: 'c', ratio: 1.5 },
+      ]),
     );
     expect(figures.get('a')?.value).toBeNaN();
+    expect(figures.get('b')).toEqual({ value: 12, unit: 'ms', ratio: { to: 'c', value: 1.5 } });
     expect(() => figuresFromJson('[{"name":"a","value":"fast"}]')).toThrow();
   });
 });
@@ -109,6 +121,24 @@ describe('comparing the rounds', () => {
       ['memory', 80, 70, true], // better
     ]);
     expect(figures[0]?.ratio).toBeCloseTo(1.1);
+  });
+
+  it("gives each side's median ratio to the baseline measured beside it, where both sides had the same baseline", () => {
+    const round = (sync: number, floor: number, rate: number, rateBaseline: string): RunFigures =>
+      new Map([
+        ['sync: Pourover', { value: sync, unit: 'ms', ratio: { to: 'sync: floor', value: sync / floor } }],
+        ['sync: floor', { value: floor, unit: 'ms' }],
+        ['pushes', { value: rate, unit: 'pushes/s', ratio: { to: rateBaseline, value: 1 } }],
+      ]);
+    // The old side's second round ran on a quiet machine: its best is far ahead, but against its floor it is not.
+    const { figures } = compare(
+      [round(400, 100, 10, 'pushes, logging off'), round(200, 50, 10, 'pushes, logging off'), round(440, 110, 10, 'pushes, logging off')],
+      [round(410, 100, 10, 'pushes, no metrics'), round(420, 105, 10, 'pushes, no metrics')],
+    );
+    expect(figures[0]).toMatchObject({ old: 200, new: 410, within: false, againstBaseline: { to: 'sync: floor', old: 4, new: 4.05 } });
+    expect(figures[1]?.againstBaseline).toBeNull();
+    expect(figures[2]?.againstBaseline).toBeNull();
+    expect(comparisonTable(figures).split('\n')[2]).toMatch(/\| 4\.00× → 4\.05× floor +\|$/);
   });
 
   it('says which figures the old code lacks, and which neither side measured, rather than comparing them', () => {
