@@ -4,8 +4,9 @@
  * f8a1907, the code before issue 22's restructure) is checked out in a
  * temporary git worktree, its dependencies installed, and the two benches run
  * interleaved (old, new, old, new…) with the same flags so the machine's drift
- * hits both; one table then gives each figure's best round on each side and
- * whether today's is within 10%. It is a report: it fails only on a crash.
+ * hits both; one table then gives each figure's best round on each side,
+ * whether today's is within 10%, and each side's ratio to the baseline the
+ * bench measured beside it. It is a report: it fails only on a crash.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,7 +28,7 @@ const cli = parseArgs({
 });
 const parsed = z
   .object({
-    commit: z.string().regex(/^[\w./~^-]+$/, 'a commit, branch or tag'),
+    commit: z.string().regex(/^[\w.][\w./~^-]*$/, 'a commit, branch or tag'),
     quick: z.boolean().default(false),
     only: z
       .string()
