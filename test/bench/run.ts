@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: every benchmark, one table, and the same
- * figures in bench-results.json. Times are medians of several runs after a
- * warm-up, compared with baselines measured in the same run, interleaved.
+ * figures in bench-results.json (or the file `--json <file>` names). Times
+ * are medians of several runs after a warm-up, compared with baselines
+ * measured in the same run, interleaved.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,9 +36,13 @@ const parsed = z
       .transform((list) => list.split(','))
       .pipe(z.array(z.enum(GROUPS)))
       .optional(),
+    /** `--json <file>`: where the figures go, instead of bench-results.json at the repository's root. */
+    json: z.string().min(1).optional(),
   })
   .strict()
-  .safeParse(parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } }, strict: true }).values);
+  .safeParse(
+    parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, json: { type: 'string' } }, strict: true }).values,
+  );
 if (!parsed.success) {
   process.stderr.write(`bench: ${z.prettifyError(parsed.error)}\n`);
   process.exit(2);
@@ -163,7 +168,7 @@ process.stdout.write(
 );
 if (left.length)
   process.stdout.write(`\nLeft out: ${left.join(', ')} (npm run bench -- --only ${left.join(',')}${args.quick ? ' --quick' : ''})\n`);
-writeFileSync(fileURLToPath(new URL('../../bench-results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
+writeFileSync(args.json ?? fileURLToPath(new URL('../../bench-results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
 if (failures.length)
   process.stderr.write(`\nbench: ${failures.length} measure(s) failed:\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
 process.exit(failures.length ? 1 : 0);
