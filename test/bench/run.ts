@@ -53,7 +53,7 @@ const groups: readonly string[] = args.only ?? GROUPS.filter((group) => !(args.q
 type Group = (typeof GROUPS)[number];
 const wanted = (group: Group) => groups.includes(group);
 
-// Budgets on a shared 2-core machine: the full run under 15 minutes, --quick (CI's smoke run) under 2.
+// Budgets on a quiet 2-core machine: the full run about 20 minutes, --quick (CI's smoke run) under 2.
 const size = args.quick
   ? {
       orders: 500,

@@ -30,10 +30,10 @@ addRxPlugin(RxDBMigrationSchemaPlugin);
 
 /**
  * How many documents RxDB's schema migration reads and writes at a time. It
- * reads the old documents in `_meta.lwt` order, and each read walks again over
+ * reads the old documents sorted by `_meta.lwt`, and each read walks again over
  * every document sharing the last one's write time (one bulk write's documents
  * do), so with its default of 10 a device's migration grows with the square of
- * such a group (4,000 orders: 118 s in Chromium); with 2,000 it stays near
+ * such a group (4,000 documents: 118 s in Chromium); with 2,000 it stays near
  * linear (docs/benchmarks.md, 2026-12-05).
  */
 const MIGRATION_BATCH = 2_000;
