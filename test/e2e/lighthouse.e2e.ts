@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import lighthouse from 'lighthouse';
+import lighthouse, { type RunnerResult } from 'lighthouse';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
@@ -46,15 +46,37 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Audits one address in a tab of its own; storage is kept, as a returning shopper's is. */
+  /** What Lighthouse could not run in one audit, in words: its own failure, and audits that errored (these score nothing). */
+  function notRun(result: RunnerResult | undefined): string {
+    const errored = Object.values(result?.lhr.audits ?? {}).filter((entry) => entry.scoreDisplayMode === 'error');
+    const failure = result?.lhr.runtimeError;
+    return [
+      ...(failure ? [`Lighthouse failed: ${failure.code} ${failure.message}`] : []),
+      ...(errored.length
+        ? [`could not run: ${errored.map((entry) => `${entry.id} (${entry.errorMessage ?? 'no message'})`).join(', ')}`]
+        : []),
+    ].join('; ');
+  }
+
+  /**
+   * Audits one address in a tab of its own; storage is kept, as a returning shopper's is. A category Lighthouse could
+   * not score (its score is null: an audit it holds errored in Lighthouse itself) is audited again, twice at most;
+   * a low score is never audited again.
+   */
   async function audit(screen: string, path: string): Promise<Scores> {
-    const result = await lighthouse(`${server.url}${path}`, {
-      port,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: [...CATEGORIES],
-      disableStorageReset: true,
-    });
+    let result: RunnerResult | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      result = await lighthouse(`${server.url}${path}`, {
+        port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: [...CATEGORIES],
+        disableStorageReset: true,
+      });
+      const unscored = CATEGORIES.filter((name) => typeof result?.lhr.categories[name]?.score !== 'number');
+      if (!unscored.length) break;
+      console.log(`${screen}, attempt ${attempt}: Lighthouse scored no ${unscored.join(', ')}; ${notRun(result)}`);
+    }
     const categories = result?.lhr.categories ?? {};
     const found = Object.fromEntries(CATEGORIES.map((name) => [name, Math.round((categories[name]?.score ?? 0) * 100)])) as Scores;
     scores[screen] = found;
@@ -63,8 +85,9 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
       (entry) =>
         entry.score !== null && entry.score < 0.9 && entry.scoreDisplayMode !== 'informative' && entry.scoreDisplayMode !== 'manual',
     );
+    const below = failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ');
     console.log(
-      `${screen}: ${JSON.stringify(found)}; main thread after first paint ${JSON.stringify(cpu[screen])}${failed.length ? `; below 90: ${failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ')}` : ''}`,
+      `${screen}: ${JSON.stringify(found)}; main thread after first paint ${JSON.stringify(cpu[screen])}${below ? `; below 90: ${below}` : ''}; ${notRun(result)}`,
     );
     return found;
   }

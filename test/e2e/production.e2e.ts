@@ -131,11 +131,13 @@ describe('a new version of the shop', () => {
       await shop.add('Bella Donovan');
       await context.setOffline(false);
       await prompt.waitFor({ timeout: 20_000 });
+      // A mark on this document: the new one, loaded by the reload, has none.
+      await shop.page.evaluate(() => Object.assign(window, { beforeUpdate: true }));
       await shop.page.getByRole('button', { name: 'Reload to update' }).click();
       await shop.page.waitForFunction(
         async () => {
           const registration = await navigator.serviceWorker.getRegistration();
-          return !registration?.waiting && !!navigator.serviceWorker.controller;
+          return !('beforeUpdate' in window) && !registration?.waiting && !!navigator.serviceWorker.controller;
         },
         undefined,
         { timeout: 20_000 },
