@@ -53,10 +53,10 @@ export type OpenedStream = {
   close(): void;
 };
 
-/** Opens a live stream URL (path and query) and resolves once its response's head has arrived. */
-export function openStreamFrom(url: string, path: string, from?: string): Promise<OpenedStream> {
+/** Opens a live stream URL (path and query), with any further request `headers`, and resolves once its response's head has arrived. */
+export function openStreamFrom(url: string, path: string, from?: string, headers: Record<string, string> = {}): Promise<OpenedStream> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { agent: false, localAddress: from, headers: { accept: 'text/event-stream' } });
+    const req = request(`${url}${path}`, { agent: false, localAddress: from, headers: { accept: 'text/event-stream', ...headers } });
     req.once('error', reject);
     req.once('response', (res) => {
       let text = '';

@@ -6,7 +6,8 @@ import { allows, homeReplica, ownReplica, type Syncgroups } from './permissions.
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import { knownFields } from './known-fields.ts';
-import type { StreamGuard } from './stream-guard.ts';
+import { guardStream, type StreamGuard } from './stream-guard.ts';
+import type { Context } from '../trpc/trpc.ts';
 import { wakeLatch } from './wake-latch.ts';
 
 /**
@@ -84,6 +85,24 @@ export async function* deviceStream(options: {
     stop();
     guard.release();
   }
+}
+
+/** The live stream of a request's device, from the event after `lastEventId` (the tRPC procedure's and the plain SSE route's). */
+export function streamOfContext(
+  ctx: Context & { principal: NonNullable<Context['principal']> },
+  lastEventId: string | null | undefined,
+  signal: AbortSignal | undefined,
+) {
+  return deviceStream({
+    app: ctx.app,
+    store: ctx.store,
+    principal: ctx.principal,
+    syncgroups: ctx.syncgroups,
+    guard: guardStream(ctx),
+    metrics: ctx.metrics,
+    lastEventId,
+    signal,
+  });
 }
 
 /** Splits change-ordered rows into runs of one collection, keeping their order. */

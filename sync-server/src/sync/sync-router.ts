@@ -12,7 +12,7 @@ import {
   watchInput,
 } from '@pourover/protocol';
 import { applyBatch } from './batch.ts';
-import { deviceStream } from './device-stream.ts';
+import { streamOfContext } from './device-stream.ts';
 import { authorize, memberMatches } from './permissions.ts';
 import { applyPush } from './push.ts';
 import { knownFields } from './known-fields.ts';
@@ -57,18 +57,8 @@ export const syncRouter = router({
     return result;
   }),
 
-  stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) =>
-    deviceStream({
-      app: ctx.app,
-      store: ctx.store,
-      principal: ctx.principal,
-      syncgroups: ctx.syncgroups,
-      guard: guardStream(ctx),
-      metrics: ctx.metrics,
-      lastEventId: input.lastEventId,
-      signal,
-    }),
-  ),
+  /** A GET of it is served on plain server-sent events by http/device-stream-sse.ts; declared here for the clients’ router type. */
+  stream: authedProcedure.input(streamInput).subscription(({ ctx, input, signal }) => streamOfContext(ctx, input.lastEventId, signal)),
 
   /** Every replica's changes of one collection: the store's (its store-side workers, its dashboards), never a device's. */
   watch: authedProcedure.input(watchInput).subscription(({ ctx, input, signal }) => {
