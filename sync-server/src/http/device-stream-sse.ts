@@ -10,6 +10,7 @@ import { pouroverCodeOfTrpc, toTrpcError } from '../trpc/errors.ts';
 import type { Context, ServerDeps } from '../trpc/trpc.ts';
 import { checkClientVersion, clientVersionOf } from './client-version.ts';
 import type { RequestNotes } from './request-log.ts';
+import { refuse } from './responses.ts';
 
 const PROCEDURE = 'sync.stream';
 const PATH = `/trpc/${PROCEDURE}`;
@@ -98,7 +99,13 @@ export function deviceStreamRoute(deps: ServerDeps, options: { admission: Admiss
 
   return {
     takes: (req, path) => req.method === 'GET' && path === PATH && !/[?&]batch=/.test(req.url ?? ''),
-    serve: (req, res) => void serve(req, res),
+    serve(req, res) {
+      // The one boundary for what the stream's own code throws outside its events: answered typed, never an unhandled rejection.
+      serve(req, res).catch((error: unknown) => {
+        options.notes.setRefusal(req, { error: 'INTERNAL', reason: String(error) });
+        refuse(res, 'INTERNAL', 'internal server error');
+      });
+    },
   };
 }
 
