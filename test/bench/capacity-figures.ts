@@ -43,7 +43,7 @@ async function settledRss(pid: number): Promise<number[]> {
 const IDLE = 'server RSS, no open streams';
 
 /** RSS of the server with `levels` open live streams, one device (and shopper) each. */
-async function streamMemory(ctx: BenchContext, pid: number, options: { levels: number[]; step: Step }): Promise<Figures> {
+export async function streamMemory(ctx: BenchContext, pid: number, options: { levels: number[]; step: Step }): Promise<Figures> {
   // Each device from an address of its own, as real devices come: one address may hold only so many streams.
   const tokens = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => ({ token: ctx.shopper(10_000 + from + i).token, from: loopbackAddress(from + i) }));
