@@ -34,7 +34,7 @@ const SESSION_CHANNEL = 'pourover-session';
  */
 const SHOP_STAGES = [
   () => import('zod').then(({ object }) => object),
-  () => import('@pourover/schemas').then(({ mergeDrafts }) => mergeDrafts),
+  () => import('@pourover/schemas').then(({ orderRequest }) => orderRequest),
   () => import('@pourover/sync-client').then(({ createSyncClient }) => createSyncClient),
   () => import('@pourover/replica').then(({ openReplica }) => openReplica),
 ];
