@@ -14,7 +14,7 @@ import type { RequestNotes } from './request-log.ts';
 const PUSH_PATH = '/trpc/sync.push';
 const PROCEDURE = 'sync.push';
 
-/** Decodes a body as a Fetch `Request`'s `text()` does: UTF-8, a leading byte order mark dropped, bad bytes replaced. */
+/** Decodes a body as a Fetch `Request`'s `text()` does: UTF-8, a leading BOM dropped, bad bytes replaced. */
 const utf8 = new TextDecoder();
 
 /**
