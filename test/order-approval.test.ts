@@ -165,6 +165,23 @@ describe('orders held for the owner’s approval', () => {
     expect((await storeMove(store, shopper.replica, order.id, { status: 'received' })).ok).toBe(true);
   });
 
+  it('is rejected as not approved in time only once its wait is over by the server’s clock; the owner’s own rejection any time', async () => {
+    const [, , shopper] = shoppers as [Shopper, Shopper, Shopper];
+    await setApproval(threshold, 30);
+    const slot = await newSlot(5);
+    const order = await placed(shopper, slot);
+    await reaching(shopper, order, 'awaitingApproval');
+    // A processor whose clock ran 30 minutes ahead would send this now.
+    await expect(storeMove(store, shopper.replica, order.id, { status: 'rejected', rejectReason: NOT_APPROVED })).rejects.toThrow(
+      /not yet too late/,
+    );
+    expect((await processedNow(store, shopper.replica, order.id))?.status).toBe('awaitingApproval');
+    expect(await taken(slot)).toBe(1);
+    const ownersAnswer = { status: 'rejected' as const, rejectReason: 'closed for a private event' };
+    expect((await storeMove(store, shopper.replica, order.id, ownersAnswer)).ok).toBe(true);
+    expect(await taken(slot)).toBe(0);
+  });
+
   it('an order the owner rejects, or its shopper cancels, while it waits gives its place back at once and its charge back once', async () => {
     const [, shopper] = shoppers as [Shopper, Shopper];
     await setApproval(threshold, 30);

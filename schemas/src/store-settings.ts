@@ -29,6 +29,9 @@ export const storeSettings = z
   .strict();
 export type StoreSettings = z.infer<typeof storeSettings>;
 
+/** The reason a shopper reads on an order the owner did not answer in time; the server lets it be given only once the wait is over. */
+export const NOT_APPROVED_IN_TIME = 'the store did not approve the order in time';
+
 /** What the store holds when the owner never saved its settings: no order waits. */
 export const defaultStoreSettings: StoreSettings = { id: STORE_SETTINGS_ID, approvalAboveCents: null, approvalMinutes: 30 };
 

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { launchChromium, shopDist } from '../e2e/browser.ts';
+import { gzippedBytes, scriptsOf } from '../e2e/built-script-bytes.ts';
 import { openShop, shopPage as openShopPage } from '../e2e/shop-page.ts';
 import type { BenchContext } from './context.ts';
 import type { Samples } from './stats.ts';
-
-/** The gzipped size of built scripts, by their paths in the build (`/assets/…js`). */
-const gzippedBytes = (paths: Iterable<string>) =>
-  [...new Set(paths)].reduce((sum, path) => sum + gzipSync(readFileSync(join(shopDist, path))).length, 0);
 
 /** The JavaScript a shopper's first visit downloads before signing in: the scripts index.html loads and preloads, gzipped. */
 function firstLoadScriptBytes(): number {
@@ -27,14 +23,11 @@ export async function browserFigures(ctx: BenchContext, options: { reloads: numb
     await shop.waitUpToDate();
     // The signed-in shop's first screen: every script a fresh page of it loads.
     const fresh = await context.newPage();
-    const scripts: string[] = [];
-    fresh.on('request', (request) => {
-      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
-    });
+    const scripts = scriptsOf(fresh);
     await fresh.goto(ctx.server.url);
     await openShopPage(fresh).waitUpToDate();
     await fresh.close();
-    const shopKilobytes = gzippedBytes(scripts.filter((path) => path.startsWith('/assets/'))) / 1024;
+    const shopKilobytes = scripts.bytes() / 1024;
     await shop.waitForServiceWorker();
     const item = ctx.catalog[0]?.name ?? 'Bella Donovan';
     await shop.add(item);

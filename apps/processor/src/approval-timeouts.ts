@@ -1,9 +1,7 @@
 import type { WireDocument } from '@pourover/protocol';
+import { NOT_APPROVED_IN_TIME } from '@pourover/schemas';
 import { moveProcessed } from './move-processed.ts';
 import type { OrderDeps } from './order-deps.ts';
-
-/** The reason a shopper reads on an order the owner did not answer in time. */
-export const NOT_APPROVED_IN_TIME = 'the store did not approve the order in time';
 
 /** How long after a failed rejection (the server unreachable) it is tried again. */
 const RETRY_MS = 1_000;

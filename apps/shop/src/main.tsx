@@ -29,13 +29,14 @@ const DriverApp = lazy(() => import('./driver/driver-app.tsx'));
 const SESSION_CHANNEL = 'pourover-session';
 /**
  * The shop's dependencies, each evaluated in a task of its own before the shop's: zod, the document schemas, the
- * client's protocol, RxDB with the replica.
+ * client's protocol, RxDB with the replica. Each stage names one export the shop uses anyway: a bare `import('zod')`
+ * would keep all of zod's exports, its locales among them, in the build.
  */
 const SHOP_STAGES = [
-  () => import('zod'),
-  () => import('@pourover/schemas'),
-  () => import('@pourover/sync-client'),
-  () => import('@pourover/replica'),
+  () => import('zod').then(({ object }) => object),
+  () => import('@pourover/schemas').then(({ orderRequest }) => orderRequest),
+  () => import('@pourover/sync-client').then(({ createSyncClient }) => createSyncClient),
+  () => import('@pourover/replica').then(({ openReplica }) => openReplica),
 ];
 
 /** The code of the pairing link the app was opened at, taken off the address so a reload doesn't offer a spent code again. */

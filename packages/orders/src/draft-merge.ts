@@ -1,6 +1,6 @@
-import { derivedFields, mergeDrafts } from '@pourover/schemas';
 import type { RxConflictHandler, WithDeleted } from 'rxdb/plugins/core';
 import { deepEqual } from 'rxdb/plugins/utils';
+import { draftDoc } from './draft-doc.ts';
 
 type Doc = WithDeleted<Record<string, unknown>>;
 
@@ -18,6 +18,7 @@ export function draftMerge(priceOf: (itemId: string) => number | undefined): RxC
     isEqual: sameDraft,
     resolve: async ({ realMasterState, newDocumentState }) => {
       if (realMasterState._deleted || newDocumentState._deleted) return realMasterState;
+      const { derivedFields, mergeDrafts } = await draftDoc();
       const ydoc = mergeDrafts(String(realMasterState['ydoc']), String(newDocumentState['ydoc']));
       // A draft placed here stays placed until the server moves it, unless the server refused to place it: then it is a draft again.
       const refused = realMasterState['refusal'] !== undefined;

@@ -1,10 +1,6 @@
 import { PouroverError } from '@pourover/protocol';
 import { openReplica, type ReplicaOptions, type SyncStatus } from '@pourover/replica';
 import {
-  derivedFields,
-  editDraft,
-  editDraftWithFields,
-  emptyDraftUpdate,
   orderRequest,
   type CatalogItem,
   type ShopperCollectionName,
@@ -19,6 +15,7 @@ import { getFromMapOrCreate } from 'rxdb/plugins/utils';
 import { BehaviorSubject, combineLatest, interval, map, shareReplay, startWith, type Observable } from 'rxjs';
 import { pouroverDeviceApp, type ShopReplica } from './device-app.ts';
 import { draftConflictHandler } from './draft-conflicts.ts';
+import { draftDoc } from './draft-doc.ts';
 import { cancelRefusal } from './lifecycle.ts';
 import { awaitDestination, awaitMoveDestinations } from './moves.ts';
 import { noticesOf, type Notice } from './notices.ts';
@@ -143,6 +140,7 @@ export class Shop {
   /** Starts a new draft, empty or for a delivery slot, and returns its id. */
   async createDraft(options: { slotId?: string } = {}): Promise<string> {
     const id = crypto.randomUUID();
+    const { derivedFields, editDraft, emptyDraftUpdate } = await draftDoc();
     const ydoc = options.slotId ? editDraft(emptyDraftUpdate(), [{ kind: 'setSlot', slotId: options.slotId }]) : emptyDraftUpdate();
     const draft: Order = {
       id,
@@ -266,6 +264,7 @@ export class Shop {
 
   async #edit(orderId: string, edits: (current: Order) => DraftEdit[]) {
     const doc = await this.#draft(orderId);
+    const { editDraftWithFields, emptyDraftUpdate } = await draftDoc();
     let refused = false;
     // RxDB runs the modifier again on the newer state when a sync write came first: only its last run says whether the edit was made.
     await doc.incrementalModify((data) => {

@@ -5,10 +5,10 @@ import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-co
 import type { Admission } from '../limits/admission.ts';
 import { streamOfContext } from '../sync/device-stream.ts';
 import { appRouter } from '../trpc/app-router.ts';
+import { admitCall, callerOf } from '../trpc/call-checks.ts';
 import { createContext } from '../trpc/context.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from '../trpc/errors.ts';
 import type { Context, ServerDeps } from '../trpc/trpc.ts';
-import { checkClientVersion, clientVersionOf } from './client-version.ts';
 import type { RequestNotes } from './request-log.ts';
 import { refuse } from './responses.ts';
 
@@ -41,8 +41,8 @@ export type DeviceStreamRoute = {
  * so the client's `httpSubscriptionLink` reads it as before. tRPC holds four
  * web streams, seven abort controllers and seventeen generators for each
  * stream; this holds the stream's one generator, an abort controller and a
- * ping timer. The procedure's checks run here as in tRPC's middleware
- * (trpc.ts): request budgets, the client's protocol, the principal, the input.
+ * ping timer. The procedure's checks run here as in tRPC's middleware:
+ * request budgets, the client's protocol, the principal, the input.
  */
 export function deviceStreamRoute(deps: ServerDeps, options: { admission: Admission; notes: RequestNotes }): DeviceStreamRoute {
   const refused = (req: IncomingMessage, error: TRPCError) => {
@@ -110,15 +110,13 @@ export function deviceStreamRoute(deps: ServerDeps, options: { admission: Admiss
 }
 
 /**
- * What the procedure's middleware checks before it opens the stream, in its order: the request budgets, the client's
- * protocol, the principal (confirmed by the admission), then the input, which carries the id of the last event the
- * client saw (a `Last-Event-Id` header or query parameter overrides it, as in tRPC).
+ * What the procedure checks before it opens the stream, in its order: the call's budgets and protocol and its principal
+ * (call-checks.ts, as tRPC's middleware runs them), then the input, which carries the id of the last event the client
+ * saw (a `Last-Event-Id` header or query parameter overrides it, as in tRPC).
  */
 async function openedStream(ctx: Context, req: IncomingMessage) {
-  await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
-  checkClientVersion(clientVersionOf(req), ctx.oldestProtocol);
-  const { principal } = ctx;
-  if (!principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
+  await admitCall(ctx);
+  const principal = await callerOf(ctx);
   const input = streamInput.safeParse(rawInput(req));
   if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
   return { principal, lastEventId: input.data.lastEventId };

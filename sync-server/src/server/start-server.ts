@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../http/logger.ts';
 import { answerMetrics } from '../http/metrics-endpoint.ts';
 import { deviceStreamRoute } from '../http/device-stream-sse.ts';
 import { handleRequests } from '../http/request-log.ts';
+import { pushRoute } from '../http/push-route.ts';
 import { requestNames } from '../http/request-names.ts';
 import { errorBody, json } from '../http/responses.ts';
 import { staticFiles } from '../http/static-files.ts';
@@ -147,6 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       requests.notes.setRefusal(req, { error: error.code, reason: error.code === 'INTERNAL' ? String(error.cause) : error.message }),
   });
   const trpc = trpcHttpHandler(deps, { admission, onRefused: requests.notes.setRefusal, onPrincipal: requests.notes.setPrincipal });
+  const push = pushRoute(deps, requests.notes);
   const deviceStreams = deviceStreamRoute(deps, { admission, notes: requests.notes });
 
   function route(req: IncomingMessage, res: ServerResponse) {
@@ -165,6 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
         return json(res, 400, errorBody('BAD_INPUT', 'requests carry JSON (content-type: application/json)'));
       }
+      if (push(req, res)) return undefined;
       if (deviceStreams.takes(req, path)) return admission.admit(req, res, () => deviceStreams.serve(req, res));
       return admission.admit(req, res, () => void trpc(req, res));
     }

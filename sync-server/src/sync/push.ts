@@ -1,15 +1,30 @@
 import { PouroverError, type PushRequest, type WireDocument } from '@pourover/protocol';
+import type { Principal } from '@pourover/schemas';
 import { validDocument } from './documents.ts';
 import { hooksOf, type ServerApp } from '../app/server-app.ts';
 import { canonicalJson } from '../store/canonical.ts';
 import type { Store } from '../store/store.ts';
+import type { Context } from '../trpc/trpc.ts';
 import { knownFields, type KnownFields } from './known-fields.ts';
+import { authorize } from './permissions.ts';
 
 /** How often a push whose reads went stale before its commit is planned again. */
 const REPLANS = 5;
 
 /** Where a push goes, and what the server knows to apply it. */
 export type PushTarget = { app: ServerApp; store: Store; replica: string; now: () => Date };
+
+/**
+ * The `sync.push` call once its caller is known: authorized, applied, its
+ * conflicts counted. The tRPC procedure and the plain push route
+ * (http/push-route.ts) both run it.
+ */
+export async function pushCall(ctx: Context, principal: Principal, input: PushRequest) {
+  const replica = authorize(ctx, principal, input.collection, ['write']);
+  const result = await applyPush({ app: ctx.app, store: ctx.store, replica, now: ctx.now }, input);
+  ctx.metrics.conflicts({ procedure: 'sync.push', reason: 'conflict' }, result.conflicts.length);
+  return result;
+}
 
 /**
  * Applies a push. Plain collections commit each row on its own (conflicts go

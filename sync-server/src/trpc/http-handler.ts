@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpStatusOf, MAX_BATCH_CALLS } from '@pourover/protocol';
+import { httpStatusOf, MAX_BATCH_CALLS, type ErrorCode } from '@pourover/protocol';
+import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Admission } from '../limits/admission.ts';
 import { RateLimited } from '../limits/rate-limited.ts';
@@ -10,6 +11,19 @@ import type { ServerDeps } from './trpc.ts';
 
 /** The largest request body the server reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The status of a refusal's Pourover code, and Retry-After where it asks the client to come back. */
+export function refusalMeta(error: TRPCError): { status: number; headers?: Record<string, string> } {
+  const status = httpStatusOf[pouroverCodeOfTrpc(error)];
+  if (status === httpStatusOf.UNAVAILABLE) return { status, headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
+  return error.cause instanceof RateLimited ? { status, headers: { 'retry-after': String(error.cause.retryAfterSeconds) } } : { status };
+}
+
+/** A refusal as the request's log line and metrics note it: its code, and why (an internal error's cause). */
+export function refusalNote(error: TRPCError): { error: ErrorCode; reason: string } {
+  const code = pouroverCodeOfTrpc(error);
+  return { error: code, reason: code === 'INTERNAL' ? String(error.cause ?? error.message) : error.message };
+}
 
 /**
  * The tRPC routes at `/trpc/`: each refusal answered with the HTTP status
@@ -30,19 +44,8 @@ export function trpcHttpHandler(
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_CALLS,
-    responseMeta: ({ errors }) => {
-      const [first] = errors;
-      if (!first) return {};
-      const status = httpStatusOf[pouroverCodeOfTrpc(first)];
-      if (status === httpStatusOf.UNAVAILABLE) return { status, headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
-      return first.cause instanceof RateLimited
-        ? { status, headers: { 'retry-after': String(first.cause.retryAfterSeconds) } }
-        : { status };
-    },
-    onError: ({ error, req }) => {
-      const code = pouroverCodeOfTrpc(error);
-      options.onRefused(req, { error: code, reason: code === 'INTERNAL' ? String(error.cause ?? error.message) : error.message });
-    },
+    responseMeta: ({ errors }) => (errors[0] ? refusalMeta(errors[0]) : {}),
+    onError: ({ error, req }) => options.onRefused(req, refusalNote(error)),
     createContext: (request) => {
       const context = createContext(deps, request.req, options.admission.principalOf(request.req));
       if (context.principal) options.onPrincipal(request.req, context.principal.name);

@@ -2,8 +2,7 @@ import { httpStatusOf, PouroverError } from '@pourover/protocol';
 import type { Principal } from '@pourover/schemas';
 import { initTRPC } from '@trpc/server';
 import type { IncomingMessage } from 'node:http';
-import { checkClientVersion, clientVersionOf } from '../http/client-version.ts';
-import { confirmed } from '../auth/confirmed.ts';
+import { admitCall, callerOf } from './call-checks.ts';
 import { pouroverCodeOfTrpc, toTrpcError } from './errors.ts';
 import type { Store } from '../store/store.ts';
 import type { IdentityStore } from '../auth/identity-store.ts';
@@ -78,16 +77,13 @@ export const router = t.router;
  * own store-side workers are not held to them).
  */
 export const publicProcedure = t.procedure.use(typedErrors).use(async ({ ctx, next }) => {
-  await ctx.limits.requests.charge({ principal: ctx.principal ?? ctx.unconfirmed, address: ctx.address });
-  // Charged first: a refusal for the client's version costs its budget like any other answer.
-  checkClientVersion(clientVersionOf(ctx.request), ctx.oldestProtocol);
+  await admitCall(ctx);
   return next();
 });
 
 /** A procedure that needs a verified blessing; `ctx.principal` is set within it (once confirmed, on a node catching up). */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const principal = ctx.principal ?? (ctx.unconfirmed && (await confirmed(ctx, ctx.unconfirmed)));
-  if (!principal) throw new PouroverError('UNAUTHENTICATED', ctx.authProblem ?? 'a blessing is required');
+  const principal = await callerOf(ctx);
   // tRPC merges this into the context itself: passing the whole context again made it copy every field twice a call.
   return next({ ctx: { principal } });
 });

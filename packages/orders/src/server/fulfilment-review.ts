@@ -1,5 +1,5 @@
 import { PouroverError, type WireDocument } from '@pourover/protocol';
-import { order as orderSchema, type Order } from '@pourover/schemas';
+import { NOT_APPROVED_IN_TIME, order as orderSchema, type Order } from '@pourover/schemas';
 import { canonicalJson, type BatchWriteInput, type BatchWriteReview } from '@pourover/sync-server/app';
 import { assignable, holdsPlace, storeMayMove, withStep } from '../lifecycle.ts';
 import { approvalHold } from './approval-hold.ts';
@@ -81,6 +81,12 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   // The deadline the shopper was promised holds on the server's clock, whether or not a processor is running to enforce it.
   if (last.status === 'awaitingApproval' && next.status === 'received' && last.approveBy && now.getTime() >= Date.parse(last.approveBy))
     refuse(`order ${next.id} was to be approved by ${last.approveBy}; it is too late to approve it, and it will be rejected and refunded`);
+  // Nor does a wait end early: a processor whose clock runs ahead of the server's would cut the owner's time short.
+  const timedOut = last.status === 'awaitingApproval' && next.status === 'rejected' && next.rejectReason === NOT_APPROVED_IN_TIME;
+  if (timedOut && last.approveBy && now.getTime() < Date.parse(last.approveBy))
+    refuse(
+      `order ${next.id} may be approved until ${last.approveBy}; it is not yet too late, so it is not rejected as not approved in time`,
+    );
   const driverId = next.driverId ?? last.driverId;
   if (next.status === 'outForDelivery' && !driverId) refuse('an order goes out for delivery with a driver assigned');
   const moved: Order = {
