@@ -13,7 +13,11 @@ import { collectingLogger } from './support/log-lines.ts';
 
 describe('a device over its request rate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-rate-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const realFetch = globalThis.fetch;
+  afterAll(() => {
+    globalThis.fetch = realFetch;
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is told to wait (429 with Retry-After), waits, and still ends in sync', async () => {
     const { logger, lines: log } = collectingLogger();
@@ -66,14 +70,19 @@ describe('a device over its request rate', () => {
       logger,
     });
     const token = await devSignIn(server.url, 'tablet');
-    // The device's budget spent by a burst of its own calls: the replica's first calls, its stream ticket among them, are refused.
-    await Promise.all(
-      Array.from({ length: 12 }, () =>
-        fetch(`${server.url}/trpc/sync.pull?input=${encodeURIComponent('{"collection":"user","checkpoint":null,"limit":1}')}`, {
-          headers: { authorization: `Bearer ${token}` },
-        }),
-      ),
-    );
+    const pull = () =>
+      realFetch(`${server.url}/trpc/sync.pull?input=${encodeURIComponent('{"collection":"user","checkpoint":null,"limit":1}')}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // Just before the replica's first stream ticket is asked for, the device's budget is spent by a burst of its own calls.
+    let spent = false;
+    globalThis.fetch = async (input, init) => {
+      if (!spent && String(input instanceof Request ? input.url : input).includes('/trpc/auth.streamTicket')) {
+        spent = true;
+        await Promise.all(Array.from({ length: 12 }, pull));
+      }
+      return realFetch(input, init);
+    };
     const replica = await openReplica({
       app: pouroverDeviceApp,
       url: server.url,
@@ -87,6 +96,7 @@ describe('a device over its request rate', () => {
     await replica.awaitInSync();
     await replica.close();
     await server.close();
+    globalThis.fetch = realFetch;
 
     const tickets = log.filter((line) => line['path'] === '/trpc/auth.streamTicket');
     const refused = tickets.filter((line) => line['status'] === 429);
