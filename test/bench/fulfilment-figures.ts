@@ -26,9 +26,9 @@ const CROWD_FROM = 6_001;
 
 /**
  * Shoppers with a profile each, `count` of them, as the store's day brings
- * many shoppers who order once or twice rather than one who orders
- * hundreds of times a minute (the server's budget of a device or an account
- * would refuse that, as it should).
+ * many shoppers who order once or twice rather than one device placing a
+ * thousand orders back to back (the server's budget of a device or an
+ * account refuses that, as it should).
  */
 async function crowdOf(ctx: BenchContext, count: number): Promise<(Shopper & { token: string })[]> {
   const crowd: (Shopper & { token: string })[] = [];
