@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDocument } from '@pourover/protocol';
 import { OrderProcessor, SimulatedGateway } from '@pourover/processor';
-import type { Order, OrderStatus } from '@pourover/schemas';
+import type { DeliverySlot, Order, OrderStatus } from '@pourover/schemas';
+import { fixedCredentials, withRecovery } from '@pourover/sync-client';
 import { placeOrder, type Shopper } from '../support/shoppers.ts';
 import { openSlot, orderIn, shopOf, until, withProfile } from './bench-shop.ts';
 import type { BenchContext } from './context.ts';
@@ -19,6 +20,30 @@ const ROUTE: readonly { status: OrderStatus; driverId?: string }[] = [
   { status: 'outForDelivery' },
   { status: 'delivered' },
 ];
+
+/** Where the shoppers of the moves and refunds start: after the one whose device the first figure watches. */
+const CROWD_FROM = 6_001;
+
+/**
+ * Shoppers with a profile each, `count` of them, as the store's day brings
+ * many shoppers who order once or twice rather than one device placing a
+ * thousand orders back to back (the server's budget of a device or an
+ * account refuses that, as it should).
+ */
+async function crowdOf(ctx: BenchContext, count: number): Promise<(Shopper & { token: string })[]> {
+  const crowd: (Shopper & { token: string })[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const shopper = ctx.shopper(CROWD_FROM + n);
+    crowd.push({ ...shopper, client: await withProfile(ctx, shopper) });
+  }
+  return crowd;
+}
+
+/** Places an order from a shopper's device, which waits out a rate limit as the server's Retry-After asks (as the replica's pushes do). */
+function placedFrom(shopper: Shopper & { token: string }, item: BenchContext['catalog'][number], slot: DeliverySlot): Promise<Order> {
+  const id = randomUUID();
+  return withRecovery(fixedCredentials(shopper.token), () => placeOrder(shopper, { id, items: [{ item, count: 1 }], slot }));
+}
 
 async function move(ctx: BenchContext, replica: string, current: WireDocument, fields: Partial<Order>): Promise<WireDocument> {
   const write = { ...current, ...fields };
@@ -38,7 +63,10 @@ async function move(ctx: BenchContext, replica: string, current: WireDocument, f
  * draft edit of its other device (the engine's propagation, measured by the
  * order figures); then the store's moves per second, `parallel` orders at a
  * time, each order taken from received to delivered; then the processor's
- * refunds per second, from a start with every order already cancelled.
+ * refunds per second, from a start with every order already cancelled. The
+ * moved and refunded orders come from `orders` shoppers, one of each apiece,
+ * as a store's orders come from many shoppers' devices, each held to its
+ * own request budget.
  */
 export async function fulfilmentFigures(
   ctx: BenchContext,
@@ -79,28 +107,32 @@ export async function fulfilmentFigures(
   }
   await shop.close();
 
+  options.step(`fulfilment moves: ${options.orders} shoppers sign up`);
+  // Each shopper of the crowd places one order the store delivers and, later, one it cancels.
+  const crowd = await crowdOf(ctx, options.orders);
   options.step(`fulfilment moves: receiving ${options.orders} orders`);
   const queue: WireDocument[] = [];
   for (let i = 0; i < options.orders; i += 1) {
-    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
+    const placed = await placedFrom(crowd[i]!, ctx.catalog[i % ctx.catalog.length]!, slot);
     queue.push({ ...placed, _deleted: false });
   }
-  const processedWhen = async (id: string, done: (order: WireDocument) => boolean, what: string) => {
+  /** Order `i`'s state in processed orders once `done` holds: the order of the crowd's `i`th shopper. */
+  const processedWhen = async (i: number, id: string, done: (order: WireDocument) => boolean, what: string) => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      const [order] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [id], replica: shopper.replica })).documents;
+      const [order] = (await ctx.store.sync.get.query({ collection: 'processedOrders', ids: [id], replica: crowd[i]!.replica })).documents;
       if (order && done(order)) return order;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`bench: order ${id} not ${what} after 60 s`);
   };
-  const received = (id: string) => processedWhen(id, () => true, 'received');
-  const refunded = (id: string) => processedWhen(id, (order) => order['refundedTime'] !== undefined, 'refunded');
-  const ready = await Promise.all(queue.map((order) => received(order.id)));
+  const received = (i: number, id: string) => processedWhen(i, id, () => true, 'received');
+  const refunded = (i: number, id: string) => processedWhen(i, id, (order) => order['refundedTime'] !== undefined, 'refunded');
+  const ready = await Promise.all(queue.map((order, i) => received(i, order.id)));
   const toCancel: WireDocument[] = [];
   for (let i = 0; i < options.orders; i += 1) {
-    const placed = await placeOrder(shopper, { id: randomUUID(), items: [{ item: ctx.catalog[i % ctx.catalog.length]!, count: 1 }], slot });
-    toCancel.push(await received(placed.id));
+    const placed = await placedFrom(crowd[i]!, ctx.catalog[i % ctx.catalog.length]!, slot);
+    toCancel.push(await received(i, placed.id));
   }
   await processor.close();
 
@@ -110,8 +142,9 @@ export async function fulfilmentFigures(
   await Promise.all(
     Array.from({ length: options.parallel }, async () => {
       while (next < ready.length) {
-        let current = ready[next++]!;
-        for (const fields of ROUTE) current = await move(ctx, shopper.replica, current, fields);
+        const i = next++;
+        let current = ready[i]!;
+        for (const fields of ROUTE) current = await move(ctx, crowd[i]!.replica, current, fields);
       }
     }),
   );
@@ -119,7 +152,7 @@ export async function fulfilmentFigures(
 
   options.step(`refunds: the store cancels ${toCancel.length} orders, then the processor gives each charge back`);
   await Promise.all(
-    toCancel.map((order) => move(ctx, shopper.replica, order, { status: 'cancelled', cancelReason: 'bench: closed early' })),
+    toCancel.map((order, i) => move(ctx, crowd[i]!.replica, order, { status: 'cancelled', cancelReason: 'bench: closed early' })),
   );
   const refunder = new OrderProcessor({ server: ctx.server.url, token, journal: join(dir, 'journal.sqlite'), gateway, leaseTtlMs: 2_000 });
   // Timed from when it holds the lease: the last processor's lease runs out first.
@@ -128,7 +161,7 @@ export async function fulfilmentFigures(
     if (stats.holdsLease) leased ??= performance.now();
   });
   await refunder.start();
-  await Promise.all(toCancel.map((order) => refunded(order.id)));
+  await Promise.all(toCancel.map((order, i) => refunded(i, order.id)));
   const refundSeconds = (performance.now() - (leased ?? Number.NaN)) / 1000;
   stopListening();
   await refunder.close();

@@ -23,6 +23,13 @@ function refusingTransport(refusal: () => Error): { transport: ReplicationTransp
 const unavailable = () =>
   TRPCClientError.from({ error: { message: 'node not yet upgraded', code: -32603, data: { code: 'UNAVAILABLE' } } });
 
+/** A stream ticket refused for the device's request budget, as the server answers it: 429 with Retry-After 3. */
+const rateLimited = () =>
+  TRPCClientError.from(
+    { error: { message: 'too many requests from a phone; try again in 3 s', code: -32029, data: { code: 'RATE_LIMITED' } } },
+    { meta: { response: new Response(null, { status: 429, headers: { 'retry-after': '3' } }) } },
+  );
+
 /** How many times the stream opened in `ms` of the clock after it first started. */
 async function openedWithin(refusal: () => Error, ms: number): Promise<number> {
   const { transport, opened } = refusingTransport(refusal);
@@ -40,6 +47,11 @@ describe('the live stream, refused', () => {
   it('with UNAVAILABLE opens again after the server’s Retry-After (1–1.5 s) each time, without growing its wait', async () => {
     // Eight refusals in a row, as from a node not yet upgraded: each is tried again within 1.5 s.
     expect(await openedWithin(unavailable, 8 * 1_500)).toBeGreaterThanOrEqual(9);
+  });
+
+  it('with RATE_LIMITED opens again no sooner than the server’s Retry-After, and within half again', async () => {
+    expect(await openedWithin(rateLimited, 2_990)).toBe(1);
+    expect(await openedWithin(rateLimited, 4_510)).toBe(2);
   });
 
   it('otherwise waits longer after each failure', async () => {

@@ -1,6 +1,6 @@
 import type { CollectionName } from '@pourover/protocol';
 import type { StreamEvent } from '@pourover/protocol';
-import { errorCodeOf } from '@pourover/sync-client';
+import { errorCodeOf, retryAfterMs } from '@pourover/sync-client';
 import { BehaviorSubject, map, Subject } from 'rxjs';
 import type { BeforeApply } from './before-apply.ts';
 import type { PulledChange } from './pull-replication.ts';
@@ -106,22 +106,26 @@ export class LiveStream {
       this.#subscription = undefined;
       return this.start();
     }
-    this.#restart(error.message, errorCodeOf(error) === 'UNAVAILABLE');
+    const code = errorCodeOf(error);
+    // A device over its request budget had its stream ticket refused: asking again before the server's Retry-After is refused again.
+    this.#restart(error.message, { unavailable: code === 'UNAVAILABLE', atLeastMs: code === 'RATE_LIMITED' ? retryAfterMs(error) : 0 });
   }
 
   /**
-   * Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step; after an
-   * UNAVAILABLE refusal, after the server's Retry-After.
+   * Subscribes again after a delay that grows with each failure, with jitter so devices don't retry in step, and
+   * never sooner than a rate limit's Retry-After (and up to half again); after an UNAVAILABLE refusal, after the
+   * server's Retry-After.
    */
-  #restart(error: string | null, unavailable = false) {
+  #restart(error: string | null, refusal = { unavailable: false, atLeastMs: 0 }) {
     this.#subscription?.unsubscribe();
     this.#subscription = undefined;
     if (this.#closed) return;
     this.state$.next({ connection: 'offline', error });
-    const delay = unavailable
-      ? UNAVAILABLE_DELAY_MS * (1 + Math.random() / 2)
-      : Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
-    if (!unavailable) this.#attempt += 1;
+    const jitter = 1 + Math.random() / 2;
+    const delay = refusal.unavailable
+      ? UNAVAILABLE_DELAY_MS * jitter
+      : Math.max(Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.#attempt) * (0.5 + Math.random() / 2), refusal.atLeastMs * jitter);
+    if (!refusal.unavailable) this.#attempt += 1;
     this.#retryTimer = setTimeout(() => this.start(), delay);
   }
 

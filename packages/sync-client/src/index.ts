@@ -1,5 +1,5 @@
 export { createSyncClient, type EventSourceConstructor, type SyncClient, type SyncClientOptions } from './sync-client.ts';
-export { errorCodeOf, fixedCredentials, withRecovery } from './recovery.ts';
+export { errorCodeOf, fixedCredentials, retryAfterMs, withRecovery } from './recovery.ts';
 export {
   DeviceCredentials,
   indexedDBDeviceStore,

@@ -13,8 +13,8 @@ export function errorCodeOf(error: unknown): ErrorCode | undefined {
   return code.success ? code.data : undefined;
 }
 
-/** How long a refused call asks us to wait (its Retry-After header), in milliseconds. */
-function retryAfterMs(error: unknown): number {
+/** How long a refused call asks us to wait (its Retry-After header, 1 s without one), in milliseconds. */
+export function retryAfterMs(error: unknown): number {
   const response = (error as { meta?: { response?: { headers?: { get(name: string): string | null } } } }).meta?.response;
   const seconds = Number(response?.headers?.get('retry-after') ?? 1);
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000;
