@@ -255,6 +255,7 @@ export class PullReplication {
    * so it is written again over that state, or left.
    */
   async #write(documents: readonly WireDocument[], seqs: readonly number[]) {
+    await this.#states.settled();
     const seqOf = new Map(documents.map((document, index) => [document.id, seqs[index] ?? 0]));
     const latest = new Map(
       documents.filter((document) => this.#states.wanted(document, seqOf.get(document.id) ?? 0)).map((document) => [document.id, document]),
@@ -291,6 +292,11 @@ export class PullReplication {
 
 /** How a pull writes the server's states over the device's documents. */
 export type ServerStates = {
+  /**
+   * Resolves once the pushes under way have their answers written (conflicts settled): a state judged against a
+   * document still in a push is left to the push's answer, which may be older than it.
+   */
+  settled(): Promise<void>;
   /** The device's document as the replication last wrote or pushed it, if it knows. */
   held(id: string): Stored | undefined;
   /** Whether a state, at `seq` in the change log, is worth writing at all. */
@@ -308,6 +314,7 @@ export type ServerStates = {
 /** The server's state always wins: for the collections the device only reads. */
 function serverStateWins(collection: RxCollection<Doc>): ServerStates {
   return {
+    settled: async () => {},
     held: () => undefined,
     wanted: () => true,
     stored: (document, previous) => storedState(document, previous, collection.database.token),

@@ -266,6 +266,8 @@ export class PushReplication {
     const conflicts: { row: (typeof rows)[number]; real: WireDocument }[] = [];
     let settled = 0;
     try {
+      // Changes streamed meanwhile wait for the conflicts too: a newer state the pull met over a document still unsettled
+      // would be left to this push's answer, and a conflict settled as the server's older state would hold that for good.
       await seqs.pushing(name, async () => {
         for (const chunk of chunkBySize(rows, MAX_PUSH_BYTES)) {
           const wire = chunk.map(({ assumedMasterState, newDocumentState }) => ({ assumedMasterState, newDocumentState }));
@@ -283,12 +285,12 @@ export class PushReplication {
             else book.took(row.held, row.newDocumentState);
           }
         }
+        this.#scheduleSettle();
+        for (const { row, real } of conflicts) {
+          await this.#resolve(row, real);
+          settled += 1;
+        }
       });
-      this.#scheduleSettle();
-      for (const { row, real } of conflicts) {
-        await this.#resolve(row, real);
-        settled += 1;
-      }
     } catch (error) {
       if (this.#stopped) return;
       this.#parts.error$.next(error);

@@ -1,14 +1,20 @@
+import type { WireDocument } from '@pourover/protocol';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryServer } from '../test/memory-server.ts';
-import { NOTES, openMemoryDevice, type MemoryDevice, type Note } from '../test/memory-device.ts';
+import { mergeTags, NOTES, openMemoryDevice, type MemoryDevice, type Note } from '../test/memory-device.ts';
 
 const open: MemoryDevice[] = [];
 let names = 0;
 
 /** A device of its own (a fresh IndexedDB name each), closed after the test. */
-async function device(server: MemoryServer, name = `device-${++names}-${crypto.randomUUID()}`, retryMs?: number) {
-  const opened = await openMemoryDevice(server, name, retryMs);
+async function device(
+  server: MemoryServer,
+  name = `device-${++names}-${crypto.randomUUID()}`,
+  retryMs?: number,
+  handler?: Parameters<typeof openMemoryDevice>[3],
+) {
+  const opened = await openMemoryDevice(server, name, retryMs, handler);
   open.push(opened);
   return opened;
 }
@@ -237,5 +243,87 @@ describe('a restore of the server to an older backup, under a new epoch', () => 
     await unsentIs(reopened, 0);
     expect(server.stateOf(NOTES, written.id)).toEqual({ ...written, text: 'v3, acknowledged', tags: ['a', 'b'], _deleted: false });
     expect(await reopened.note(written.id)).toEqual(server.stateOf(NOTES, written.id));
+  });
+});
+
+/**
+ * A phone whose conflict rule waits until the test lets it go, with a note the server and the phone hold as
+ * `written`; then the laptop adds two tags and the phone, not yet told (the stream is held), adds one of them: its
+ * push conflicts, and the merge is the server's state. Resolves once the phone's rule is merging.
+ */
+async function settlingPhone(server: MemoryServer) {
+  let merging!: () => void;
+  const merges = new Promise<void>((resolve) => (merging = resolve));
+  let letMerge!: () => void;
+  const mergeLet = new Promise<void>((resolve) => (letMerge = resolve));
+  const phone = await device(server, undefined, undefined, {
+    isEqual: mergeTags.isEqual,
+    resolve: async (input, context) => {
+      merging();
+      await mergeLet;
+      return mergeTags.resolve(input, context);
+    },
+  });
+  const written = note('beans');
+  await phone.notes.insert(written);
+  await phone.replication.awaitInSync();
+  server.holdStream = true;
+  server.write(NOTES, { ...written, tags: ['decaf', 'whole'], _deleted: false });
+  await (await phone.notes.findOne(written.id).exec(true)).incrementalPatch({ tags: ['decaf'] });
+  await merges;
+  return { phone, written, letMerge };
+}
+
+/** Waits until the phone's pull has judged what came before `marker` (it shows), or a second: the pull may wait for the merge. */
+async function judged(phone: MemoryDevice, marker: Note) {
+  const shown = shows(phone, marker.id, 'marker').catch(() => {});
+  await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+}
+
+/** Resolves once the phone holds `latest`, as the server does, with nothing unsent. */
+async function holdsLatest(server: MemoryServer, phone: MemoryDevice, latest: WireDocument) {
+  await firstValueFrom(
+    phone.notes.findOne(latest.id).$.pipe(
+      filter((doc) => JSON.stringify(doc?.get('tags')) === JSON.stringify(latest['tags'])),
+      timeout(5_000),
+    ),
+  );
+  await phone.replication.awaitInSync();
+  expect(server.stateOf(NOTES, latest.id)).toEqual(latest);
+  expect(await phone.note(latest.id)).toEqual(latest);
+  await unsentIs(phone, 0);
+}
+
+describe('a change that comes while a conflict whose merge is the server state is settled (it was dropped, and the device stale for good)', () => {
+  it('takes it from the stream', async () => {
+    const server = new MemoryServer();
+    const { phone, written, letMerge } = await settlingPhone(server);
+    // While the phone settles, a tablet adds a tag, and writes a marker note after it; the stream brings both.
+    const latest = { ...written, tags: ['decaf', 'oat', 'whole'], _deleted: false };
+    server.write(NOTES, latest);
+    const marker = note('marker');
+    server.write(NOTES, { ...marker, _deleted: false });
+    server.holdStream = false;
+    server.releaseHeld();
+    await judged(phone, marker);
+    letMerge();
+    await holdsLatest(server, phone, latest);
+  });
+
+  it('takes it from a pull from the checkpoint (the stream reconnected)', async () => {
+    const server = new MemoryServer();
+    const { phone, written, letMerge } = await settlingPhone(server);
+    const latest = { ...written, tags: ['decaf', 'oat', 'whole'], _deleted: false };
+    server.write(NOTES, latest);
+    const marker = note('marker');
+    server.write(NOTES, { ...marker, _deleted: false });
+    // The stream's changes are lost; it says `ready` again, as on a reconnect, and the phone pulls from its checkpoint.
+    server.heldEvents.length = 0;
+    server.heldEvents.push({ kind: 'ready', epoch: server.epoch });
+    server.holdStream = false;
+    server.releaseHeld();
+    await judged(phone, marker);
+    letMerge();
+    await holdsLatest(server, phone, latest);
   });
 });

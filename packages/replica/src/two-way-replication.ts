@@ -46,8 +46,9 @@ export type TwoWayParts = {
  * The halves never call each other: the app's writes go into the book and
  * wake the push; the push records the server's answers in the book; the
  * pull writes the server's state only over documents the book calls clean
- * (nothing left to push; the others learn it from their push's answer), and
- * tells the book once it has. Their states are on `state$`.
+ * (nothing left to push; the others learn it from their push's answer), once
+ * the pushes under way have their answers written, and tells the book once
+ * it has. Their states are on `state$`.
  */
 export class TwoWayReplication {
   readonly received$: Observable<Stored>;
@@ -167,6 +168,7 @@ function serverStatesOver(
   const isFresh = (document: WireDocument, seq: number) => parts.seqs.isFresh(parts.name, document.id, seq);
   const same = (mine: WireDocument, server: WireDocument) => parts.handler.isEqual(server, mine, 'downstream-check-if-equal-1');
   return {
+    settled: () => parts.seqs.settled(parts.name),
     held: (id) => book.takenOf(id)?.stored,
     wanted: (document, seq) => {
       const taken = book.takenOf(document.id);

@@ -57,8 +57,13 @@ export type MemoryDevice = {
   crash(): Promise<void>;
 };
 
-/** A device with one collection, `notes`, in fake-indexeddb, replicating with `server` through its memory transport. */
-export async function openMemoryDevice(server: MemoryServer, name: string, retryMs = 5): Promise<MemoryDevice> {
+/** A device with one collection, `notes`, in fake-indexeddb, replicating with `server` through its memory transport (by `handler`'s rule). */
+export async function openMemoryDevice(
+  server: MemoryServer,
+  name: string,
+  retryMs = 5,
+  handler: RxConflictHandler<Record<string, unknown>> = mergeTags,
+): Promise<MemoryDevice> {
   const db = await createRxDatabase({
     name,
     storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
@@ -88,7 +93,7 @@ export async function openMemoryDevice(server: MemoryServer, name: string, retry
       set: async (checkpoint) => void (await db.upsertLocal('checkpoint', checkpoint)),
     },
     retryMs,
-    handler: mergeTags,
+    handler,
     legacy: new LegacyReplicationMeta(notes, indexedDB),
   });
   stream.start();
