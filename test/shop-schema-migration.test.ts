@@ -11,6 +11,8 @@ import { createRevision } from 'rxdb/plugins/utils';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schemasV0 from './e2e/fixtures/releases/schemas-v0.json' with { type: 'json' };
+import schemasV1 from './e2e/fixtures/releases/schemas-v1.json' with { type: 'json' };
+import schemasV2 from './e2e/fixtures/releases/schemas-v2.json' with { type: 'json' };
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica } from '@pourover/replica';
 import { pouroverApp } from '@pourover/sync-server/pourover-app';
@@ -24,13 +26,20 @@ function draft(note: string): WireDocument {
   return { id: crypto.randomUUID(), status: 'draft', ydoc, ...fields, createdTime: new Date().toISOString(), _deleted: false };
 }
 
-/** A document as the version-0 app stored what the server sent it: its sync state in `_meta.pourover`. */
+/** A document as an older app stored what the server sent it: its sync state in `_meta.pourover`. */
 function synced(document: WireDocument, token: string) {
   const rev = createRevision(token);
   return { ...document, _meta: { lwt: Date.now(), pourover: { rev, base: document } }, _rev: rev, _attachments: {} };
 }
 
-describe('a shopper’s device database made under the first release’s schemas (version 0), in fake-indexeddb', () => {
+/** Each past release's stored schemas (`test/e2e/fixtures/releases`, the same the Chromium corpus opens). */
+const RELEASES: [number, Record<string, unknown>][] = [
+  [0, schemasV0],
+  [1, schemasV1],
+  [2, schemasV2],
+];
+
+describe.each(RELEASES)('a shopper’s device database made under release %i’s schemas, in fake-indexeddb', (release, schemas) => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-migration-'));
   let server: RunningServer;
   let token: string;
@@ -60,8 +69,12 @@ describe('a shopper’s device database made under the first release’s schemas
     const profile = await server.store.get(REPLICA, 'user', DEMO);
     if (!onServer[0] || !onServer[1] || !profile) throw new Error('the server lacks what the device synced');
 
-    const old = await createRxDatabase({ name: 'v0-device', storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), multiInstance: false });
-    await old.addCollections(Object.fromEntries(Object.entries(schemasV0).map(([name, schema]) => [name, { schema }])) as never);
+    const old = await createRxDatabase({
+      name: `release-${release}-device`,
+      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+      multiInstance: false,
+    });
+    await old.addCollections(Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, { schema }])) as never);
     const drafts = old.collections['draftOrders'];
     if (!drafts) throw new Error('no draftOrders collection');
     await drafts.storageInstance.bulkWrite(
@@ -85,7 +98,7 @@ describe('a shopper’s device database made under the first release’s schemas
       app: pouroverDeviceApp,
       url: server.url,
       blessing: token,
-      name: 'v0-device',
+      name: `release-${release}-device`,
       indexedDB: { indexedDB, IDBKeyRange },
       EventSource,
       multiInstance: false,
