@@ -163,6 +163,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const name = names.of(path);
     drain.track(res, { name: `${req.method} ${name.procedure}`, stream: name.stream });
     if (path.startsWith('/trpc/')) {
+      // Procedures are named exactly (a batch joins names with commas): a name tRPC would find only after trimming or
+      // decoding the path would pass admission's and the plain routes' exact checks unseen, a live stream its limits.
+      if (!/^[A-Za-z][A-Za-z0-9.,]*$/.test(path.slice('/trpc/'.length))) {
+        return json(res, 404, errorBody('NOT_FOUND', `no procedure at ${path}: procedures are named exactly, as /trpc/sync.push`));
+      }
       // tRPC would answer 415 before its error table applies; every bad input is a 400 here.
       if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) {
         return json(res, 400, errorBody('BAD_INPUT', 'requests carry JSON (content-type: application/json)'));

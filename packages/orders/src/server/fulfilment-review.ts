@@ -82,7 +82,7 @@ export async function reviewFulfilmentWrite(input: BatchWriteInput): Promise<Bat
   if (last.status === 'awaitingApproval' && next.status === 'received' && last.approveBy && now.getTime() >= Date.parse(last.approveBy))
     refuse(`order ${next.id} was to be approved by ${last.approveBy}; it is too late to approve it, and it will be rejected and refunded`);
   // Nor does a wait end early: a processor whose clock runs ahead of the server's would cut the owner's time short.
-  const timedOut = last.status === 'awaitingApproval' && next.status === 'rejected' && next.rejectReason === NOT_APPROVED_IN_TIME;
+  const timedOut = last.status === 'awaitingApproval' && next.status === 'rejected' && next.rejectReason?.trim() === NOT_APPROVED_IN_TIME;
   if (timedOut && last.approveBy && now.getTime() < Date.parse(last.approveBy))
     refuse(
       `order ${next.id} may be approved until ${last.approveBy}; it is not yet too late, so it is not rejected as not approved in time`,
