@@ -10,6 +10,8 @@ const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 const CLAIMS = join(tmpdir(), 'pourover-test-ports');
 /** A claim older than this is from a run that ended: its port may be handed out again. */
 const CLAIM_MS = 60 * 60_000;
+/** Ports at or above LOWEST that the Fetch standard blocks (undici's fetch answers "bad port"), so no test may use them. */
+const FETCH_BAD_PORTS = new Set([10_080]);
 
 /**
  * Claims `port` for this test run across processes (creating its folder fails if another claimed it): a server killed
@@ -58,6 +60,6 @@ export async function freePort(): Promise<number> {
   if (low - LOWEST < 1_000) return (await listenOn(0)) ?? freePort();
   for (;;) {
     const port = await listenOn(LOWEST + Math.floor(Math.random() * (low - LOWEST)));
-    if (port !== undefined && claim(port)) return port;
+    if (port !== undefined && !FETCH_BAD_PORTS.has(port) && claim(port)) return port;
   }
 }
