@@ -9,13 +9,14 @@ import { rxSchemaFor, STORE } from '@pourover/schemas';
 import { createRxDatabase } from 'rxdb/plugins/core';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { firstValueFrom, filter } from 'rxjs';
+import { firstValueFrom, filter, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
 import { PULL_CONTEXT } from './pull-replication.ts';
 import { ReadOnlyCollectionError } from './read-only.ts';
 import { NOTES_REPLICA as REPLICA, NOTES_USER_ID as DEMO, notesCollections, notesApp } from '@pourover/sync-server/notes-app';
+import { startAnswerLosingProxy } from '../test/answer-losing-proxy.ts';
 import { newNote, notesDeviceApp } from '../test/notes-app.ts';
 
 async function signIn(url: string, device: string): Promise<string> {
@@ -41,8 +42,9 @@ describe('a replica', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const open = (name: string, url = server.url) =>
+  const open = (name: string, url = server.url, requestTimeoutMs?: number) =>
     openReplica({
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
       app: notesDeviceApp,
       url,
       blessing: token,
@@ -172,6 +174,39 @@ describe('a replica', () => {
       );
     }
     await Promise.all([phone.close(), laptop.close()]);
+  });
+
+  it('gives up on a push whose answer was lost on an open connection, and takes the changes that came meanwhile', async () => {
+    const proxy = await startAnswerLosingProxy(server.url);
+    const phone = await open('lost-answer-phone', proxy.url, 1_000);
+    const laptop = await open('lost-answer-laptop');
+    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+    const errors: string[] = [];
+    phone.replicationOf('notes').error$.subscribe((error) => errors.push(String(error)));
+    const taken = proxy.loseNextPushAnswer();
+    const mine = newNote('the phone’s');
+    await phone.collections.notes.insert(mine);
+    await taken;
+    const theirs = newNote('the laptop’s');
+    await laptop.collections.notes.insert(theirs);
+    // Until the phone gives up on its push, the notes streamed to it wait for the push's answer.
+    await firstValueFrom(
+      phone.collections.notes.findOne(theirs.id).$.pipe(
+        filter((doc) => doc !== null),
+        timeout(15_000),
+      ),
+    );
+    await firstValueFrom(
+      phone.status$.pipe(
+        filter((s) => s.state === 'idle' && s.unsent === 0),
+        timeout(15_000),
+      ),
+    );
+    expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s'))).toBe(true);
+    expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'the phone’s' });
+    expect((await phone.collections.notes.findOne(mine.id).exec())?.get('text')).toBe('the phone’s');
+    await Promise.all([phone.close(), laptop.close()]);
+    await proxy.close();
   });
 
   it('does not write again the notes it pushed when the live stream brings them back', async () => {

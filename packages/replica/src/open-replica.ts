@@ -37,6 +37,8 @@ addRxPlugin(RxDBMigrationSchemaPlugin);
  * linear (docs/benchmarks.md, 2026-12-05).
  */
 const MIGRATION_BATCH = 2_000;
+/** How long a pull or push waits for its answer by default: about four times a full push on a slow 3G link. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 export type ReplicaOptions<Name extends string = string> = {
   /** The app whose collections the replica holds. */
@@ -58,6 +60,8 @@ export type ReplicaOptions<Name extends string = string> = {
   validate?: boolean;
   /** Delay before a failed pull or push is tried again. */
   retryMs?: number;
+  /** How long a pull or push waits for the server's answer before it is tried again (default 60 s). */
+  requestTimeoutMs?: number;
   /**
    * Runs before documents from the server are written locally, in the order
    * they came; the write waits for it. A rejection leaves them unwritten, to
@@ -189,7 +193,7 @@ export class Replica<Name extends string = string> {
     const beforeApply: BeforeApply = options.beforeApply ?? (async () => {});
     const updateNeeded$ = new BehaviorSubject(false);
     // Stops every replication at the first UPDATE_NEEDED, so nothing is tried again against it; the writes stay unsent on disk.
-    const transport = stoppingOnUpdateNeeded(trpcTransport(client, credentials), () => {
+    const transport = stoppingOnUpdateNeeded(trpcTransport(client, credentials, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS), () => {
       if (updateNeeded$.value) return;
       updateNeeded$.next(true);
       stream.stop();

@@ -3,11 +3,23 @@ import type { CollectionName } from '@pourover/protocol';
 import { errorCodeOf, withRecovery, type Credentials, type SyncClient } from '@pourover/sync-client';
 import type { ReplicationTransport } from './replication-transport.ts';
 
-/** The replication's transport over the sync server's tRPC API; each call recovers from an expired token, a rate limit or a busy server. */
-export function trpcTransport(client: SyncClient, credentials: Credentials): ReplicationTransport {
+/**
+ * The replication's transport over the sync server's tRPC API; each call
+ * recovers from an expired token, a rate limit or a busy server, and gives up
+ * on an answer that has not come within `timeoutMs`.
+ */
+export function trpcTransport(client: SyncClient, credentials: Credentials, timeoutMs: number): ReplicationTransport {
   return {
-    pull: (collection, checkpoint, limit) => withRecovery(credentials, () => client.sync.pull.query({ collection, checkpoint, limit })),
-    push: (collection, rows) => withRecovery(credentials, () => pushOrRevert(client, collection, rows)),
+    pull: (collection, checkpoint, limit) =>
+      withRecovery(credentials, () =>
+        answeredWithin(`Pulling ${collection}`, timeoutMs, (signal) =>
+          client.sync.pull.query({ collection, checkpoint, limit }, { signal }),
+        ),
+      ),
+    push: (collection, rows) =>
+      withRecovery(credentials, () =>
+        answeredWithin(`Pushing ${collection}`, timeoutMs, (signal) => pushOrRevert(client, collection, rows, signal)),
+      ),
     stream: (listener) =>
       client.sync.stream.subscribe(
         { lastEventId: null },
@@ -29,14 +41,30 @@ export function trpcTransport(client: SyncClient, credentials: Credentials): Rep
  * as the conflict, so the collection's rule puts the device back in line. A
  * document the server does not have at all comes back deleted.
  */
-async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[]) {
+async function pushOrRevert(client: SyncClient, collection: CollectionName, rows: PushRow[], signal: AbortSignal) {
   try {
-    return await client.sync.push.mutate({ collection, rows });
+    return await client.sync.push.mutate({ collection, rows }, { signal });
   } catch (error) {
     if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
     const ids = rows.map((row) => row.newDocumentState.id);
-    const { documents } = await client.sync.get.query({ collection, ids });
+    const { documents } = await client.sync.get.query({ collection, ids }, { signal });
     const current = new Map(documents.map((doc) => [doc.id, doc]));
     return { conflicts: rows.map((row) => current.get(row.newDocumentState.id) ?? { ...row.newDocumentState, _deleted: true }), seqs: [] };
+  }
+}
+
+/**
+ * Runs a request that is abandoned if its answer has not come within `ms`: an
+ * answer lost on a connection left open would otherwise hold the collection's
+ * push, and the changes streamed to it meanwhile, for good. The replication
+ * tries again; the server takes a push it already took without a change.
+ */
+async function answeredWithin<T>(what: string, ms: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(ms);
+  try {
+    return await request(signal);
+  } catch (error) {
+    if (signal.aborted) throw new Error(`${what}: the server did not answer within ${ms / 1000} s; trying again`, { cause: error });
+    throw error;
   }
 }
