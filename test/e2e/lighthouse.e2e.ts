@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lighthouse, { type RunnerResult } from 'lighthouse';
+import { computeMedianRun } from 'lighthouse/core/lib/median-run.js';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
@@ -14,8 +15,8 @@ import { shopPage } from './shop-page.ts';
 const artifacts = fileURLToPath(new URL('./artifacts', import.meta.url));
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const REQUIRED = 95;
-/** The signed-in screens' performance on this machine (75–80 when this test was written, 69–85 on 2026-12-05 with the machine busy), less a margin: see the test's note. */
-const SIGNED_IN_PERFORMANCE_TODAY = 65;
+/** Lighthouse runs of each screen, of which the median is scored. */
+const RUNS = 3;
 
 type Scores = Record<(typeof CATEGORIES)[number], number>;
 
@@ -30,13 +31,20 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   beforeAll(async () => {
     buildShop();
     server = await startServerProcess(join(dir, 'data'), undefined, ['--static', shopDist]);
+  });
+
+  /**
+   * Chromium, started afresh, on the profile named `profile`: Playwright (to sign in) and Lighthouse (through the
+   * debugging port) share it, so the audited tabs of the signed-in screens are signed in.
+   */
+  async function launch(profile: string): Promise<BrowserContext> {
+    await context?.close();
     port = await freePort();
-    // One profile for Playwright (to sign in) and Lighthouse (through the debugging port), so the audited tabs are signed in.
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    return chromium.launchPersistentContext(join(dir, profile), {
       executablePath: CHROMIUM,
       args: [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`],
     });
-  });
+  }
   afterAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'lighthouse.json'), `${JSON.stringify(scores, null, 2)}\n`);
@@ -59,11 +67,11 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   }
 
   /**
-   * Audits one address in a tab of its own; storage is kept, as a returning shopper's is. A category Lighthouse could
-   * not score (its score is null: an audit it holds errored in Lighthouse itself) is audited again, twice at most;
-   * a low score is never audited again.
+   * One Lighthouse run of an address in a tab of its own; storage is kept, as a returning shopper's is. A run in which
+   * Lighthouse could not score a category (its score is null: an audit it holds errored in Lighthouse itself) is made
+   * again, twice at most.
    */
-  async function audit(screen: string, path: string): Promise<Scores> {
+  async function run(screen: string, path: string): Promise<RunnerResult | undefined> {
     let result: RunnerResult | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       result = await lighthouse(`${server.url}${path}`, {
@@ -77,19 +85,42 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
       if (!unscored.length) break;
       console.log(`${screen}, attempt ${attempt}: Lighthouse scored no ${unscored.join(', ')}; ${notRun(result)}`);
     }
-    const categories = result?.lhr.categories ?? {};
-    const found = Object.fromEntries(CATEGORIES.map((name) => [name, Math.round((categories[name]?.score ?? 0) * 100)])) as Scores;
+    return result;
+  }
+
+  /**
+   * Audits one address RUNS times, `before` each, and scores the median run as Lighthouse picks it
+   * (`computeMedianRun`: the run nearest the median first paint and time to interactive), as its documentation
+   * on variability advises; every run's scores are printed.
+   */
+  async function audit(screen: string, path: string, before: () => Promise<void> = async () => {}): Promise<Scores> {
+    const results: RunnerResult[] = [];
+    for (let n = 0; n < RUNS; n++) {
+      await before();
+      const result = await run(screen, path);
+      if (!result) throw new Error(`${screen}: Lighthouse gave no result`);
+      results.push(result);
+      console.log(`${screen}, run ${n + 1}: ${JSON.stringify(scoresOf(result))}; ${notRun(result)}`);
+    }
+    const median = computeMedianRun(results.map((result) => result.lhr));
+    const result = results.find((candidate) => candidate.lhr === median) as RunnerResult;
+    const found = scoresOf(result);
     scores[screen] = found;
-    cpu[screen] = mainThreadCpu((result?.artifacts.Trace.traceEvents ?? []) as readonly TraceEvent[]);
-    const failed = Object.values(result?.lhr.audits ?? {}).filter(
+    cpu[screen] = mainThreadCpu(result.artifacts.Trace.traceEvents as readonly TraceEvent[]);
+    const failed = Object.values(result.lhr.audits).filter(
       (entry) =>
         entry.score !== null && entry.score < 0.9 && entry.scoreDisplayMode !== 'informative' && entry.scoreDisplayMode !== 'manual',
     );
     const below = failed.map((entry) => `${entry.id} ${entry.displayValue ?? entry.score}`).join(', ');
     console.log(
-      `${screen}: ${JSON.stringify(found)}; main thread after first paint ${JSON.stringify(cpu[screen])}${below ? `; below 90: ${below}` : ''}; ${notRun(result)}`,
+      `${screen}, median run: ${JSON.stringify(found)}; main thread after first paint ${JSON.stringify(cpu[screen])}${below ? `; below 90: ${below}` : ''}`,
     );
     return found;
+  }
+
+  function scoresOf(result: RunnerResult): Scores {
+    const { categories } = result.lhr;
+    return Object.fromEntries(CATEGORIES.map((name) => [name, Math.round((categories[name]?.score ?? 0) * 100)])) as Scores;
   }
 
   const atLeast = (found: Scores) => ({
@@ -100,23 +131,24 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
   const all = { performance: true, accessibility: true, 'best-practices': true };
 
   it('scores the sign-in screen 95 or more for performance, accessibility and best practices, and answers robots.txt', async () => {
-    const found = await audit('sign-in', '/');
+    // Each run a shopper's first visit: a browser started afresh with a profile of its own.
+    let visits = 0;
+    const found = await audit('sign-in', '/', async () => {
+      context = await launch(`first-visit-${++visits}`);
+    });
     expect(atLeast(found)).toEqual(all);
     expect(found.seo).toBeGreaterThanOrEqual(REQUIRED);
   });
 
   /**
-   * Signed in, each screen opens RxDB on the main thread (seven collections in
-   * IndexedDB, then a sync): tasks of up to 17–21 ms of CPU, 45–90 ms of
-   * blocking time counted over CPU time. Lighthouse counts wall time, which on
-   * this shared machine is twice the CPU time when it is busy, so performance
-   * scores 69–85 here. Accessibility and best practices are held to 95;
-   * performance and the main thread's CPU time are recorded in the artifacts,
-   * and performance held to what the busiest runs meet, so it cannot get worse
-   * unseen (docs/benchmarks.md has the profile; docs/shop.md says what would
-   * lift it: the replica in a worker).
+   * Signed in, each screen is opened in a browser started afresh, as a returning shopper opens the app. In the browser
+   * that signed in, the audited page shared a renderer with the pages before it (the service worker's), and before
+   * its navigation committed Lighthouse's instrumentation walked the heap they left there (V8's heap iterator, no
+   * script of the page): a task of 120–165 ms of CPU, four times over in the simulation, which alone held
+   * performance to 78–90 (docs/shop.md).
    */
-  it('scores the signed-in shop, the order and the orders screens 95 or more for accessibility and best practices, and no worse for performance than today', async () => {
+  it('scores the signed-in shop, the order and the orders screens 95 or more for performance, accessibility and best practices', async () => {
+    context = await launch('shopper');
     const page = await context.newPage();
     const shop = shopPage(page);
     await page.goto(server.url);
@@ -131,12 +163,11 @@ describe('Lighthouse 12.2.3, mobile profile, on the shop’s main screens', () =
       ['order', '/order'],
       ['orders', '/orders'],
     ] as const) {
-      const found = await audit(screen, path);
-      expect({ accessibility: found.accessibility >= REQUIRED, 'best-practices': found['best-practices'] >= REQUIRED }, screen).toEqual({
-        accessibility: true,
-        'best-practices': true,
+      // No page or service worker of the shop still runs in a renderer the audited page would share.
+      const found = await audit(screen, path, async () => {
+        context = await launch('shopper');
       });
-      expect(found.performance, screen).toBeGreaterThanOrEqual(SIGNED_IN_PERFORMANCE_TODAY);
+      expect(atLeast(found), screen).toEqual(all);
     }
   });
 });
