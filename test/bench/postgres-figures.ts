@@ -20,7 +20,7 @@ import { percentile, type Samples } from './stats.ts';
 
 type Figures = (Samples & { baseline?: string })[];
 type Size = { runs: number; pushers: number; seconds: number; latencyPushes: number };
-type Setup = 'SQLite, one node' | 'PostgreSQL, one node' | 'PostgreSQL, two nodes';
+export type Setup = 'SQLite, one node' | 'PostgreSQL, one node' | 'PostgreSQL, two nodes';
 type Nodes = { setup: Setup; nodes: ServerProcess[]; keyFile: string };
 
 const SETUPS: Setup[] = ['SQLite, one node', 'PostgreSQL, one node', 'PostgreSQL, two nodes'];
@@ -51,7 +51,7 @@ function device(nodes: readonly ServerProcess[], keyFile: string, n: number, pre
 }
 
 /** Every pusher sends new drafts, one after another, all pushers at once, for `seconds`; pushes acknowledged per second. */
-async function pushesPerSecond(nodes: readonly ServerProcess[], keyFile: string, size: Size, run: number): Promise<number> {
+export async function pushesPerSecond(nodes: readonly ServerProcess[], keyFile: string, size: Size, run: number): Promise<number> {
   const devices = Array.from({ length: size.pushers }, (_, n) => device(nodes, keyFile, n, `push-${run}`));
   const started = performance.now();
   const deadline = started + size.seconds * 1000;
@@ -88,13 +88,16 @@ async function streamLatencies(nodes: readonly ServerProcess[], keyFile: string,
   return latencies;
 }
 
-async function startNodes(setup: Setup, dir: string, databaseUrl: string | undefined): Promise<Nodes> {
+/** The server nodes of `setup`, each node process started with `nodeArgs` (a profiler's, say). */
+export async function startNodes(setup: Setup, dir: string, databaseUrl: string | undefined, nodeArgs: string[] = []): Promise<Nodes> {
   const keyFile = join(dir, 'server-key.pem');
   if (setup === BASELINE)
-    return { setup, nodes: [await startServerProcess(join(dir, 'sqlite'), undefined, ['--key-file', keyFile])], keyFile };
+    return { setup, nodes: [await startServerProcess(join(dir, 'sqlite'), undefined, ['--key-file', keyFile], nodeArgs)], keyFile };
   const args = ['--store', databaseUrl as string, '--key-file', keyFile];
   const count = setup === 'PostgreSQL, two nodes' ? 2 : 1;
-  const nodes = await Promise.all(Array.from({ length: count }, (_, n) => startServerProcess(join(dir, `node-${n + 1}`), undefined, args)));
+  const nodes = await Promise.all(
+    Array.from({ length: count }, (_, n) => startServerProcess(join(dir, `node-${n + 1}`), undefined, args, nodeArgs)),
+  );
   return { setup, nodes, keyFile };
 }
 

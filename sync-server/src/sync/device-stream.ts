@@ -32,7 +32,11 @@ export async function* deviceStream(options: {
   );
   const latch = wakeLatch(signal);
   guard.onEnd(latch.wake);
+  // Which side's replica committed since it was last read: a shopper's push wakes the stream to read its own side only.
+  const unread = { own: true, store: true };
   const stop = store.onCommit((replica) => {
+    if (replica === own) unread.own = true;
+    if (replica === STORE) unread.store = true;
     if (replica === own || replica === STORE) latch.wake();
   });
   const closeCount = options.metrics.streamOpened('device');
@@ -56,6 +60,8 @@ export async function* deviceStream(options: {
         continue;
       }
       for (const side of own === STORE ? (['own'] as const) : (['own', 'store'] as const)) {
+        if (!unread[side]) continue;
+        unread[side] = false;
         const replica = side === 'own' ? own : STORE;
         for (;;) {
           const rows = await store.changesSince(replica, position[side], MAX_ROWS);
