@@ -180,33 +180,61 @@ describe('a replica', () => {
     const proxy = await startAnswerLosingProxy(server.url);
     const phone = await open('lost-answer-phone', proxy.url, 1_000);
     const laptop = await open('lost-answer-laptop');
-    await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
-    const errors: string[] = [];
-    phone.replicationOf('notes').error$.subscribe((error) => errors.push(String(error)));
-    const taken = proxy.loseNextPushAnswer();
-    const mine = newNote('the phone’s');
-    await phone.collections.notes.insert(mine);
-    await taken;
-    const theirs = newNote('the laptop’s');
-    await laptop.collections.notes.insert(theirs);
-    // Until the phone gives up on its push, the notes streamed to it wait for the push's answer.
-    await firstValueFrom(
-      phone.collections.notes.findOne(theirs.id).$.pipe(
-        filter((doc) => doc !== null),
-        timeout(15_000),
-      ),
-    );
-    await firstValueFrom(
-      phone.status$.pipe(
-        filter((s) => s.state === 'idle' && s.unsent === 0),
-        timeout(15_000),
-      ),
-    );
-    expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s'))).toBe(true);
-    expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'the phone’s' });
-    expect((await phone.collections.notes.findOne(mine.id).exec())?.get('text')).toBe('the phone’s');
-    await Promise.all([phone.close(), laptop.close()]);
-    await proxy.close();
+    try {
+      await Promise.all([phone.awaitInSync(), laptop.awaitInSync()]);
+      const errors: string[] = [];
+      phone.replicationOf('notes').error$.subscribe((error) => errors.push(String(error)));
+      const taken = proxy.loseNextPushAnswer();
+      const mine = newNote('the phone’s');
+      await phone.collections.notes.insert(mine);
+      await taken;
+      const theirs = newNote('the laptop’s');
+      await laptop.collections.notes.insert(theirs);
+      // Until the phone gives up on its push, the notes streamed to it wait for the push's answer.
+      await firstValueFrom(
+        phone.collections.notes.findOne(theirs.id).$.pipe(
+          filter((doc) => doc !== null),
+          timeout(15_000),
+        ),
+      );
+      await firstValueFrom(
+        phone.status$.pipe(
+          filter((s) => s.state === 'idle' && s.unsent === 0),
+          timeout(15_000),
+        ),
+      );
+      expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s'))).toBe(true);
+      expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'the phone’s' });
+      expect((await phone.collections.notes.findOne(mine.id).exec())?.get('text')).toBe('the phone’s');
+    } finally {
+      await Promise.all([phone.close(), laptop.close()]);
+      await proxy.close();
+    }
+  });
+
+  it('gets a push through a link slower than its time limit, which doubles after each time out', async () => {
+    const proxy = await startAnswerLosingProxy(server.url);
+    const phone = await open('slow-link-phone', proxy.url, 1_000);
+    try {
+      await phone.awaitInSync();
+      const errors: string[] = [];
+      phone.replicationOf('notes').error$.subscribe((error) => errors.push(String(error)));
+      proxy.slowPushAnswers(1_500);
+      const mine = newNote('sent over a slow link');
+      await phone.collections.notes.insert(mine);
+      await firstValueFrom(
+        phone.status$.pipe(
+          filter((s) => s.state === 'idle' && s.unsent === 0),
+          timeout(15_000),
+        ),
+      );
+      // With a fixed limit of 1 s every try would time out: the push got through on a doubled one.
+      expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s; trying again'))).toBe(true);
+      expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'sent over a slow link' });
+    } finally {
+      await phone.close();
+      await proxy.close();
+    }
   });
 
   it('does not write again the notes it pushed when the live stream brings them back', async () => {

@@ -5,35 +5,45 @@ export type AnswerLosingProxy = {
   url: string;
   /** Loses the answer to the next push: the server takes it, the device hears nothing and its connection stays open. Resolves once the server answered. */
   loseNextPushAnswer(): Promise<void>;
+  /** Holds every push's answer `ms` before passing it on (0: none), as a slow link would. */
+  slowPushAnswers(ms: number): void;
   close(): Promise<void>;
 };
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of `target` that passes every request
  * and answer through (live streams too), except the answers it is told to
- * lose: a network that dropped an answer midway without closing the
- * connection.
+ * lose or hold back: a network that dropped an answer midway without closing
+ * the connection, or a slow one.
  */
 export async function startAnswerLosingProxy(target: string): Promise<AnswerLosingProxy> {
   const upstream = new URL(target);
   const lost: ServerResponse[] = [];
-  let losing: (() => void) | undefined;
+  let losing: { resolve(): void; reject(error: Error): void } | undefined;
+  let pushDelayMs = 0;
   const proxy = createServer((incoming, outgoing) => {
-    const lose = losing !== undefined && incoming.url?.startsWith('/trpc/sync.push') === true ? losing : undefined;
+    const push = incoming.url?.startsWith('/trpc/sync.push') === true;
+    const lose = push ? losing : undefined;
     if (lose) losing = undefined;
+    const delay = push ? pushDelayMs : 0;
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
         if (lose) {
           lost.push(outgoing);
-          answer.resume().on('end', lose);
+          answer.resume().on('end', lose.resolve);
           return;
         }
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+        setTimeout(() => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        }, delay);
       },
     );
-    forwarded.on('error', () => outgoing.destroy());
+    forwarded.on('error', (error) => {
+      lose?.reject(error);
+      outgoing.destroy();
+    });
     outgoing.on('close', () => forwarded.destroy());
     incoming.pipe(forwarded);
   });
@@ -41,7 +51,8 @@ export async function startAnswerLosingProxy(target: string): Promise<AnswerLosi
   const { port } = proxy.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    loseNextPushAnswer: () => new Promise<void>((resolve) => (losing = resolve)),
+    loseNextPushAnswer: () => new Promise<void>((resolve, reject) => (losing = { resolve, reject })),
+    slowPushAnswers: (ms) => (pushDelayMs = ms),
     close: async () => {
       for (const outgoing of lost) outgoing.destroy();
       proxy.closeAllConnections();
