@@ -4,7 +4,7 @@ import type { WireDocument } from '@pourover/protocol';
 import { STORE } from '@pourover/schemas';
 import type { ClientBase, PoolClient } from 'pg';
 import { z } from 'zod';
-import { commitGroup } from './postgres-commit.ts';
+import { commitGroup, CommitUnknown, type CommitOutcome } from './postgres-commit.ts';
 import { CommitQueue } from './postgres-commit-queue.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { migratePostgres } from './postgres-migrations.ts';
@@ -232,7 +232,16 @@ export class PostgresStore implements Store {
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
-    const outcome = await this.#commits.commit({ replica, writes, mode, options });
+    let outcome: CommitOutcome;
+    try {
+      outcome = await this.#commits.commit({ replica, writes, mode, options });
+    } catch (error) {
+      // The answer to COMMIT was lost: it may have landed, and this node skips its own notification of it. Its readers
+      // are woken for every replica it wrote: a spare wake-up costs a read, a missed one would leave a device stale.
+      if (error instanceof CommitUnknown)
+        for (const name of new Set([replica, ...writes.map((write) => write.replica ?? replica)])) this.#events.emit('commit', name);
+      throw error;
+    }
     // Other nodes hear of it through NOTIFY; this one's listeners are told at once, and its own notifications are skipped.
     for (const name of outcome.changed) this.#events.emit('commit', name);
     return outcome.result;
