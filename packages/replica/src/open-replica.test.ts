@@ -9,7 +9,7 @@ import { rxSchemaFor, STORE } from '@pourover/schemas';
 import { createRxDatabase } from 'rxdb/plugins/core';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { firstValueFrom, filter, timeout } from 'rxjs';
+import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncClient } from '@pourover/sync-client';
 import { openReplica, type SyncStatus } from './index.ts';
@@ -176,6 +176,15 @@ describe('a replica', () => {
     await Promise.all([phone.close(), laptop.close()]);
   });
 
+  /** Waits, 15 s at most, until the replica is idle with nothing unsent. */
+  const allSent = (replica: { status$: Observable<SyncStatus> }) =>
+    firstValueFrom(
+      replica.status$.pipe(
+        filter((s) => s.state === 'idle' && s.unsent === 0),
+        timeout(15_000),
+      ),
+    );
+
   it('gives up on a push whose answer was lost on an open connection, and takes the changes that came meanwhile', async () => {
     const proxy = await startAnswerLosingProxy(server.url);
     const phone = await open('lost-answer-phone', proxy.url, 1_000);
@@ -197,12 +206,7 @@ describe('a replica', () => {
           timeout(15_000),
         ),
       );
-      await firstValueFrom(
-        phone.status$.pipe(
-          filter((s) => s.state === 'idle' && s.unsent === 0),
-          timeout(15_000),
-        ),
-      );
+      await allSent(phone);
       expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s'))).toBe(true);
       expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'the phone’s' });
       expect((await phone.collections.notes.findOne(mine.id).exec())?.get('text')).toBe('the phone’s');
@@ -222,12 +226,7 @@ describe('a replica', () => {
       proxy.slowPushAnswers(1_500);
       const mine = newNote('sent over a slow link');
       await phone.collections.notes.insert(mine);
-      await firstValueFrom(
-        phone.status$.pipe(
-          filter((s) => s.state === 'idle' && s.unsent === 0),
-          timeout(15_000),
-        ),
-      );
+      await allSent(phone);
       // With a fixed limit of 1 s every try would time out: the push got through on a doubled one.
       expect(errors.some((error) => error.includes('Pushing notes: the server did not answer within 1 s; trying again'))).toBe(true);
       expect((await server.store.get(REPLICA, 'notes', mine.id))?.document).toMatchObject({ text: 'sent over a slow link' });
