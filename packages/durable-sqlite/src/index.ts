@@ -1,1 +1,2 @@
-export { GroupCommit, openDurableFile } from './durable-file.ts';
+export { openDurableFile } from './durable-file.ts';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.ts';

@@ -77,3 +77,20 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ file })).toThrow(/newer than this server knows/);
   });
 });
+
+describe('SqliteStore reads while a commit syncs', () => {
+  it('serves a commit to no reader before the commit is answered, since its log syncs off the event loop', async () => {
+    const store = new SqliteStore({ file: nextFile() });
+    const events: string[] = [];
+    const commit = store
+      .commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each')
+      .then(() => events.push('commit answered'));
+    await new Promise(setImmediate);
+    const read = store.head(STORE).then((head) => events.push(`head ${head}`));
+    const changes = store.changesSince(STORE, 0, 10).then((rows) => events.push(`changes ${rows.length}`));
+
+    await Promise.all([commit, read, changes]);
+    expect(events).toEqual(['commit answered', 'head 1', 'changes 1']);
+    await store.close();
+  });
+});

@@ -34,7 +34,9 @@ class Rollback {
  * The embedded store: one SQLite file in WAL mode, synced on every commit.
  * Commits are grouped (`GroupCommit`): those that arrive together share one
  * transaction and one fsync, each in a savepoint of its own, and each is
- * answered only once the transaction is on disk.
+ * answered only once the transaction is on disk. The fsync runs off the event
+ * loop, so every read first waits for it (`unsynced`): nothing a power cut
+ * could undo is ever served.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -49,7 +51,7 @@ export class SqliteStore implements Store {
   constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void }) {
     this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
-    this.#group = new GroupCommit(this.#db, options.onGroup);
+    this.#group = new GroupCommit(this.#db, { onGroup: options.onGroup, syncOffLoop: true });
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     this.epoch = readEpoch(this.#db);
@@ -98,22 +100,27 @@ export class SqliteStore implements Store {
   }
 
   async pull(replica: string, collection: string, afterSeq: number, limit: number) {
+    await this.#group.unsynced;
     return this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored);
   }
 
   async changesSince(replica: string, afterSeq: number, limit: number) {
+    await this.#group.unsynced;
     return this.#statements.changes.all(replica, afterSeq, limit).map(toStored);
   }
 
   async head(replica: string) {
+    await this.#group.unsynced;
     return this.#statements.head.get(replica)?.head ?? 0;
   }
 
   async collectionHead(replica: string, collection: string) {
+    await this.#group.unsynced;
     return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
   }
 
   async get(replica: string, collection: string, id: string) {
+    await this.#group.unsynced;
     const row = this.#statements.get.get(replica, collection, id);
     return row ? toStored(row) : null;
   }
@@ -123,6 +130,7 @@ export class SqliteStore implements Store {
   }
 
   async seqs(replica: string, collection: string, ids: readonly string[]) {
+    await this.#group.unsynced;
     return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
   }
 
@@ -177,6 +185,7 @@ export class SqliteStore implements Store {
   }
 
   async watchSnapshot(collection: string) {
+    await this.#group.unsynced;
     const read = this.#db.transaction(() => ({
       documents: this.#statements.live.all(collection).map(toStored),
       commit: this.#statements.counter.get('commit')?.value ?? 0,
@@ -185,6 +194,7 @@ export class SqliteStore implements Store {
   }
 
   async watchChanges(collection: string, afterCommit: number, limit: number) {
+    await this.#group.unsynced;
     return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
   }
 
@@ -206,6 +216,7 @@ export class SqliteStore implements Store {
   }
 
   async readLease(name: string) {
+    await this.#group.unsynced;
     const current = this.#statements.lease.get(name);
     return current ? { holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() } : null;
   }
@@ -215,14 +226,16 @@ export class SqliteStore implements Store {
     return () => void this.#events.off('commit', listener);
   }
 
-  /** An embedded file is always there to serve. */
+  /** An embedded file is always there to serve, unless the disk refused to sync its commit log. */
   readiness(): Readiness {
-    return { ready: true };
+    const failure = this.#group.failure;
+    return failure ? { ready: false, reason: failure.message } : { ready: true };
   }
 
   async close() {
     // Commits already asked for are written, not dropped.
-    this.#group.flush();
+    await this.#group.drain();
+    this.#group.close();
     this.#events.removeAllListeners();
     this.#db.close();
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit, openDurableFile } from './durable-file.ts';
+import { openDurableFile } from './durable-file.ts';
+import { GroupCommit } from './group-commit.ts';
 
 describe('a group commit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-'));
@@ -75,5 +76,65 @@ describe('a group commit', () => {
     group.flush();
     expect(committed()).toEqual([7]);
     await write;
+  });
+});
+
+describe('a group commit that syncs its log off the event loop', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pourover-group-off-loop-'));
+  const db = openDurableFile(join(dir, 'store.sqlite'), 'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, note TEXT NOT NULL)');
+  const groups: number[] = [];
+  const group = new GroupCommit(db, { syncOffLoop: true, onGroup: (writes) => groups.push(writes) });
+  const insert = db.prepare<[number, string]>('INSERT INTO rows (id, note) VALUES (?, ?)');
+  const ids = () =>
+    db
+      .prepare<[], { id: number }>('SELECT id FROM rows ORDER BY id')
+      .all()
+      .map((row) => row.id);
+  afterEach(() => {
+    db.exec('DELETE FROM rows');
+    groups.length = 0;
+  });
+  afterAll(async () => {
+    await group.drain();
+    group.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('settles a write only once its log is synced, and lets a reader through only after that', async () => {
+    const events: string[] = [];
+    const write = group.run(() => insert.run(1, 'first')).then(() => events.push('write settled'));
+    await new Promise(setImmediate);
+    // Committed, so the connection sees it; not yet synced, so a reader must wait.
+    expect(ids()).toEqual([1]);
+    const unsynced = group.unsynced;
+    expect(unsynced).toBeInstanceOf(Promise);
+    const read = unsynced!.then(() => events.push(`read ${ids().join()}`));
+
+    await Promise.all([write, read]);
+    expect(events).toEqual(['write settled', 'read 1']);
+    expect(group.unsynced).toBeUndefined();
+  });
+
+  it('sends the writes that arrive while a log is syncing together in the next group', async () => {
+    const first = group.run(() => insert.run(1, 'first'));
+    await new Promise(setImmediate);
+    const next = [2, 3, 4].map((id) => group.run(() => insert.run(id, `row ${id}`)));
+    await Promise.all([first, ...next]);
+    expect(groups).toEqual([1, 3]);
+    expect(ids()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('leaves the connection syncing in COMMIT for every other write', async () => {
+    await group.run(() => insert.run(1, 'first'));
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('drains: commits what is still waiting and waits for its sync, as on close', async () => {
+    const writes = [5, 6].map((id) => group.run(() => insert.run(id, `row ${id}`)));
+    await group.drain();
+    expect(group.unsynced).toBeUndefined();
+    expect(ids()).toEqual([5, 6]);
+    expect(await Promise.all(writes)).toMatchObject([{ changes: 1 }, { changes: 1 }]);
   });
 });
