@@ -16,6 +16,9 @@ export type NewDevice = { name: string; shopperId: string; publicKey: JsonWebKey
 export type DriverRecord = { id: string; name: string; createdAt: string; removedAt: string | null };
 export type SyncgroupSpec = { members: SyncgroupMember[]; version: number };
 
+/** The key a store keeps a syncgroup spec under in memory. */
+export const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
+
 /**
  * Who may hold blessings: shoppers' accounts, their devices (with the public
  * key each proves itself with, and whether it was revoked), pairing codes

@@ -10,6 +10,7 @@ import type { Readiness } from '../store/store.ts';
 import {
   hashPairingCode,
   newPairingCode,
+  syncgroupKey,
   type DeviceRecord,
   type DriverRecord,
   type IdentityStore,
@@ -46,8 +47,6 @@ const toDriver = (row: DriverRow): DriverRecord => ({
   createdAt: row.created_at.toISOString(),
   removedAt: row.removed_at?.toISOString() ?? null,
 });
-const syncgroupKey = (replica: string, collection: string) => JSON.stringify([replica, collection]);
-
 /** Why a node refuses requests while it re-reads what the listening connection would have told it. */
 const STALE = 'this server node is reading revocations and syncgroups again after losing its database connection';
 

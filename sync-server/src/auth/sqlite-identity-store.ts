@@ -6,6 +6,7 @@ import type { Readiness } from '../store/store.ts';
 import {
   hashPairingCode,
   newPairingCode,
+  syncgroupKey,
   type DeviceRecord,
   type DriverRecord,
   type IdentityStore,
@@ -46,8 +47,8 @@ export class SqliteIdentityStore implements IdentityStore {
   readonly #revoked = new Set<string>();
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly #tickets = new MemoryStreamTickets();
-  /** Read on every request, so prepared once. */
-  readonly #syncgroupRow: Database.Statement<[string, string], { members: string; version: number }>;
+  /** Every syncgroup set, kept in memory: every request reads its collection's; only `setSyncgroup` changes them. */
+  readonly #syncgroups = new Map<string, SyncgroupSpec>();
 
   constructor(file: string) {
     this.#db = openDurableFile(file);
@@ -64,7 +65,14 @@ export class SqliteIdentityStore implements IdentityStore {
     );
     for (const row of this.#db.prepare<[], { name: string }>('SELECT name FROM devices WHERE revoked_at IS NOT NULL').all())
       this.#revoked.add(row.name);
-    this.#syncgroupRow = this.#db.prepare('SELECT members, version FROM syncgroups WHERE replica = ? AND collection = ?');
+    const syncgroups = this.#db.prepare<[], { replica: string; collection: string; members: string; version: number }>(
+      'SELECT replica, collection, members, version FROM syncgroups',
+    );
+    for (const row of syncgroups.all())
+      this.#syncgroups.set(syncgroupKey(row.replica, row.collection), {
+        members: JSON.parse(row.members) as SyncgroupMember[],
+        version: row.version,
+      });
   }
 
   isRevoked(name: string): boolean {
@@ -152,8 +160,7 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   syncgroup(replica: string, collection: string): SyncgroupSpec | undefined {
-    const row = this.#syncgroupRow.get(replica, collection);
-    return row ? { members: JSON.parse(row.members) as SyncgroupMember[], version: row.version } : undefined;
+    return this.#syncgroups.get(syncgroupKey(replica, collection));
   }
 
   async setSyncgroup(replica: string, collection: string, members: readonly SyncgroupMember[], version: number) {
@@ -168,7 +175,9 @@ export class SqliteIdentityStore implements IdentityStore {
         .run(replica, collection, JSON.stringify(members), version + 1);
       return version + 1;
     });
-    return write.immediate();
+    const next = write.immediate();
+    if (next !== undefined) this.#syncgroups.set(syncgroupKey(replica, collection), { members: [...members], version: next });
+    return next;
   }
 
   async createDriver(driver: { id: string; name: string }, now: Date) {
