@@ -3,7 +3,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
-function sortKeys(value: unknown): unknown {
+/** A deep copy with object keys sorted and undefined members left out: what parsing `canonicalJson(value)` gives back. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   // fromEntries defines own properties, so a key named __proto__ stays data and never becomes a prototype.

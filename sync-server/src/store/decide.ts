@@ -1,5 +1,5 @@
 import type { WireDocument } from '@pourover/protocol';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson, sortKeys } from './canonical.ts';
 import type { Expectation } from './store.ts';
 
 export type Decision = 'apply' | 'unchanged' | 'conflict';
@@ -8,11 +8,16 @@ export type Decision = 'apply' | 'unchanged' | 'conflict';
  * A document's state and its canonical JSON. A store keeps the JSON it wrote
  * (`canonicalJson` of what it parses back is that same text), so comparing
  * states needs no encoding of the current one, and the next one is encoded
- * once, for the comparison and for storing.
+ * once, for the comparison and for storing. `document` is the canonical
+ * copy, what a read of the stored JSON gives: no caller's later change to
+ * the object it wrote reaches it.
  */
 export type Encoded = { document: WireDocument; json: string };
 
-export const encoded = (document: WireDocument): Encoded => ({ document, json: canonicalJson(document) });
+export const encoded = (document: WireDocument): Encoded => {
+  const sorted = sortKeys(document) as WireDocument;
+  return { document: sorted, json: JSON.stringify(sorted) };
+};
 
 /**
  * Whether a write applies over the current state. Shared by every store so

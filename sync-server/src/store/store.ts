@@ -114,8 +114,13 @@ export interface Store {
   releaseLease(name: string, holder: string): Promise<void>;
   /** Who last took a named lease and until when (past for one run out), or null for one never taken or released; takes nothing. */
   readLease(name: string): Promise<Omit<Lease, 'granted'> | null>;
-  /** Calls `listener` with the name of each replica a commit changed, after the commit. */
-  onCommit(listener: (replica: string) => void): () => void;
+  /**
+   * Calls `listener` with the name of each replica a commit changed, after the commit. A store whose listeners hear
+   * every commit in change order (SQLite's, one process) also gives `written`: the rows the commit wrote to that
+   * replica, in change order, as `changesSince` would read them, so a reader that heard every commit since its
+   * position need not read them back.
+   */
+  onCommit(listener: (replica: string, written?: readonly StoredDocument[]) => void): () => void;
   /** Whether the store can serve now: a store shared by several nodes is not while it may miss their commits. */
   readiness(): Readiness;
   close(): Promise<void>;

@@ -13,7 +13,8 @@ import { wakeLatch } from './wake-latch.ts';
 /**
  * A device's live stream: the changes of every collection it may read, from
  * its shopper's replica and the store's, in change order. Each commit wakes
- * it; it then reads from the store, so a wake-up is never a gap.
+ * it; it then reads from the store, so a wake-up is never a gap, unless the
+ * store handed it every row committed since its last read (`heard`).
  */
 export async function* deviceStream(options: {
   app: ServerApp;
@@ -34,9 +35,16 @@ export async function* deviceStream(options: {
   guard.onEnd(latch.wake);
   // Which side's replica committed since it was last read: a shopper's push wakes the stream to read its own side only.
   const unread = { own: true, store: true };
-  const stop = store.onCommit((replica) => {
-    if (replica === own) unread.own = true;
-    if (replica === STORE) unread.store = true;
+  // Every row the side's commits wrote since its last read, in change order, when the store told them all; else null.
+  const heard: Record<Side, StoredDocument[] | null> = { own: null, store: null };
+  const hear = (side: Side, written: readonly StoredDocument[] | undefined) => {
+    unread[side] = true;
+    const rows = heard[side];
+    heard[side] = written && rows && rows.length + written.length <= MAX_ROWS ? [...rows, ...written] : null;
+  };
+  const stop = store.onCommit((replica, written) => {
+    if (replica === own) hear('own', written);
+    if (replica === STORE && own !== STORE) hear('store', written);
     if (replica === own || replica === STORE) latch.wake();
   });
   const closeCount = options.metrics.streamOpened('device');
@@ -62,9 +70,12 @@ export async function* deviceStream(options: {
       for (const side of own === STORE ? (['own'] as const) : (['own', 'store'] as const)) {
         if (!unread[side]) continue;
         unread[side] = false;
+        let told = following(heard[side], position[side]);
+        heard[side] = [];
         const replica = side === 'own' ? own : STORE;
         for (;;) {
-          const rows = await store.changesSince(replica, position[side], MAX_ROWS);
+          const rows = told ?? (await store.changesSince(replica, position[side], MAX_ROWS));
+          told = undefined;
           for (const run of runsByCollection(rows)) {
             const seq = run.at(-1)?.seq ?? position[side];
             position = { ...position, [side]: seq };
@@ -109,6 +120,18 @@ export function streamOfContext(
     lastEventId,
     signal,
   });
+}
+
+type Side = 'own' | 'store';
+
+/**
+ * The rows heard after `position`, if they follow on from it with no gap: then they are what a read from the store
+ * would give (a document written twice appears twice). Undefined when the store must be read.
+ */
+function following(heard: readonly StoredDocument[] | null, position: number): StoredDocument[] | undefined {
+  if (!heard) return undefined;
+  const fresh = heard.filter((row) => row.seq > position);
+  return fresh.every((row, index) => row.seq === position + index + 1) ? fresh : undefined;
 }
 
 /** Splits change-ordered rows into runs of one collection, keeping their order. */

@@ -135,13 +135,14 @@ export class SqliteStore implements Store {
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
-    const run = (): { result: CommitResult; changed: string[] } => {
+    const run = (): { result: CommitResult; written: Map<string, StoredDocument[]> } => {
       const now = this.#now();
       if (options.deadline !== undefined && now.toISOString() >= options.deadline) throw new Rollback({ ok: false, reason: 'deadline' });
       const commitNo = (this.#statements.counter.get('commit')?.value ?? 0) + 1;
       const heads = new Map<string, number>();
       const headOf = (name: string) => heads.get(name) ?? this.#statements.head.get(name)?.head ?? 0;
       const conflicts: StoredDocument[] = [];
+      const written = new Map<string, StoredDocument[]>();
       writes.forEach((write, index) => {
         const target = write.replica ?? replica;
         const id = 'increment' in write ? write.increment.id : write.document.id;
@@ -166,21 +167,24 @@ export class SqliteStore implements Store {
         }
         const seq = headOf(target) + 1;
         heads.set(target, seq);
-        this.#statements.put.run(target, write.collection, id, next.json, seq, now.toISOString(), commitNo);
+        const updatedAt = now.toISOString();
+        this.#statements.put.run(target, write.collection, id, next.json, seq, updatedAt, commitNo);
+        const rows = written.get(target) ?? written.set(target, []).get(target)!;
+        rows.push({ replica: target, collection: write.collection, document: next.document, seq, updatedAt, commit: commitNo });
       });
       for (const [name, head] of heads) this.#statements.setHead.run(name, head);
       if (heads.size > 0) this.#statements.setCounter.run('commit', commitNo);
       const result: CommitResult = { ok: true, seq: headOf(replica), changed: heads.size > 0, conflicts };
-      return { result, changed: [...heads.keys()] };
+      return { result, written };
     };
-    let outcome: { result: CommitResult; changed: string[] };
+    let outcome: { result: CommitResult; written: Map<string, StoredDocument[]> };
     try {
       outcome = await this.#group.run(run);
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       throw error;
     }
-    for (const name of outcome.changed) this.#events.emit('commit', name);
+    for (const [name, rows] of outcome.written) this.#events.emit('commit', name, rows);
     return outcome.result;
   }
 
@@ -221,7 +225,7 @@ export class SqliteStore implements Store {
     return current ? { holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() } : null;
   }
 
-  onCommit(listener: (replica: string) => void) {
+  onCommit(listener: (replica: string, written?: readonly StoredDocument[]) => void) {
     this.#events.on('commit', listener);
     return () => void this.#events.off('commit', listener);
   }
