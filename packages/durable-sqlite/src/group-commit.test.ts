@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -79,62 +79,116 @@ describe('a group commit', () => {
   });
 });
 
+/** A disk whose syncs wait until the test lets each end, ok or with an error. */
+function heldDisk() {
+  const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+  return {
+    syncFile: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
+    waiting: () => waiting.length,
+    end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
+  };
+}
+
+/** Lets the event loop turn a few times: long enough for anything not held back to have happened. */
+const turns = async () => {
+  for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+};
+
 describe('a group commit that syncs its log off the event loop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-off-loop-'));
-  const db = openDurableFile(join(dir, 'store.sqlite'), 'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, note TEXT NOT NULL)');
-  const groups: number[] = [];
-  const group = new GroupCommit(db, { syncOffLoop: true, onGroup: (writes) => groups.push(writes) });
-  const insert = db.prepare<[number, string]>('INSERT INTO rows (id, note) VALUES (?, ?)');
-  const ids = () =>
-    db
-      .prepare<[], { id: number }>('SELECT id FROM rows ORDER BY id')
-      .all()
-      .map((row) => row.id);
-  afterEach(() => {
-    db.exec('DELETE FROM rows');
-    groups.length = 0;
-  });
-  afterAll(async () => {
-    await group.drain();
-    group.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  const open = (options: { syncFile?: ReturnType<typeof heldDisk>['syncFile']; file?: string } = {}) => {
+    const db = openDurableFile(
+      options.file ?? join(dir, `store-${(files += 1)}.sqlite`),
+      'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY)',
+    );
+    const groups: number[] = [];
+    const group = new GroupCommit(db, { syncOffLoop: true, onGroup: (writes) => groups.push(writes), ...options });
+    const insert = db.prepare<[number]>('INSERT INTO rows (id) VALUES (?)');
+    const ids = () =>
+      db
+        .prepare<[], { id: number }>('SELECT id FROM rows ORDER BY id')
+        .all()
+        .map((row) => row.id);
+    return { db, group, groups, ids, write: (id: number) => group.run(() => insert.run(id).changes) };
+  };
 
-  it('settles a write only once its log is synced, and lets a reader through only after that', async () => {
+  it('answers a write and lets a read through only once its log is synced', async () => {
+    const disk = heldDisk();
+    const { group, ids, write } = open({ syncFile: disk.syncFile });
     const events: string[] = [];
-    const write = group.run(() => insert.run(1, 'first')).then(() => events.push('write settled'));
-    await new Promise(setImmediate);
-    // Committed, so the connection sees it; not yet synced, so a reader must wait.
+    const written = write(1).then(() => events.push('write answered'));
+    await turns();
+    // Committed, so the connection sees it; its sync held, so no one is told.
     expect(ids()).toEqual([1]);
-    const unsynced = group.unsynced;
-    expect(unsynced).toBeInstanceOf(Promise);
-    const read = unsynced!.then(() => events.push(`read ${ids().join()}`));
+    const read = group.read(() => events.push(`read ${ids().join()}`));
+    await turns();
+    expect(events).toEqual([]);
 
-    await Promise.all([write, read]);
-    expect(events).toEqual(['write settled', 'read 1']);
-    expect(group.unsynced).toBeUndefined();
+    disk.end();
+    await Promise.all([written, read]);
+    expect(events).toEqual(['write answered', 'read 1']);
+    expect(await group.read(ids)).toEqual([1]);
   });
 
   it('sends the writes that arrive while a log is syncing together in the next group', async () => {
-    const first = group.run(() => insert.run(1, 'first'));
+    const { group, groups, ids, write } = open();
+    const first = write(1);
     await new Promise(setImmediate);
-    const next = [2, 3, 4].map((id) => group.run(() => insert.run(id, `row ${id}`)));
-    await Promise.all([first, ...next]);
+    await Promise.all([first, write(2), write(3), write(4)]);
     expect(groups).toEqual([1, 3]);
-    expect(ids()).toEqual([1, 2, 3, 4]);
+    expect(await group.read(ids)).toEqual([1, 2, 3, 4]);
   });
 
   it('leaves the connection syncing in COMMIT for every other write', async () => {
-    await group.run(() => insert.run(1, 'first'));
+    const { db, write } = open();
+    await write(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
-  it('drains: commits what is still waiting and waits for its sync, as on close', async () => {
-    const writes = [5, 6].map((id) => group.run(() => insert.run(id, `row ${id}`)));
-    await group.drain();
-    expect(group.unsynced).toBeUndefined();
+  it('commits and syncs what is waiting when closed, and then takes no more writes', async () => {
+    const { db, group, ids, write } = open();
+    const writes = [5, 6].map(write);
+    await group.close();
+    expect(await Promise.all(writes)).toEqual([1, 1]);
     expect(ids()).toEqual([5, 6]);
-    expect(await Promise.all(writes)).toMatchObject([{ changes: 1 }, { changes: 1 }]);
+    await expect(write(7)).rejects.toThrow(/closing: it takes no more writes/);
+    db.close();
+  });
+
+  it('refuses every write and read once the disk refuses a sync, and says why', async () => {
+    const disk = heldDisk();
+    const { group, write } = open({ syncFile: disk.syncFile });
+    const first = write(1);
+    await turns();
+    const next = write(2);
+    const read = group.read(() => 'read');
+    disk.end(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+
+    await expect(first).rejects.toThrow(/the disk did not confirm the commit log was written \(EIO: i\/o error, fdatasync\); restart/);
+    await expect(next).rejects.toThrow(/did not confirm/);
+    await expect(read).rejects.toThrow(/did not confirm/);
+    await expect(write(3)).rejects.toThrow(/did not confirm/);
+    expect(group.failure?.message).toMatch(/did not confirm/);
+    expect(disk.waiting()).toBe(0);
+  });
+
+  it('goes on when a sync ends before it returns', async () => {
+    const { group, ids, write } = open({ syncFile: (_fd, done) => done(null) });
+    expect(await write(1)).toBe(1);
+    expect(await write(2)).toBe(1);
+    expect(await group.read(ids)).toEqual([1, 2]);
+  });
+
+  it('syncs the log SQLite writes when the data file is reached through a link', async () => {
+    const real = join(dir, 'real.sqlite');
+    openDurableFile(real).close();
+    const link = join(dir, 'link.sqlite');
+    symlinkSync(real, link);
+    const { group, ids, write } = open({ file: link });
+    await write(1);
+    expect(existsSync(`${link}-wal`)).toBe(false);
+    expect(await group.read(ids)).toEqual([1]);
   });
 });

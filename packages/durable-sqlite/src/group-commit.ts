@@ -1,18 +1,23 @@
-import { closeSync, fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 
 type Pending = { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type SyncFile = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+/** The commit log's descriptor, how to sync it, and the pragmas set around each group. */
+type OffLoop = { fd: number; sync: SyncFile; relaxed: Database.Statement; full: Database.Statement };
 
 export type GroupCommitOptions = {
   /** Told how many writes each transaction carried (a server's metrics). */
   onGroup?: ((writes: number) => void) | undefined;
   /**
    * Sync each group's commit log on libuv's thread pool instead of in COMMIT on the event loop. Only for an owner
-   * whose every read waits for `unsynced` first: until the sync ends, the connection sees a commit that a power cut
-   * could still undo.
+   * that reads through `read`: until the sync ends, the connection sees a commit that a power cut could still undo.
    */
   syncOffLoop?: boolean;
+  /** How the commit log is synced off the loop: `fs.fdatasync` unless a test stands in for a disk that fails. */
+  syncFile?: SyncFile;
 };
 
 /**
@@ -29,19 +34,19 @@ export class GroupCommit {
   readonly #inTransaction: (batch: readonly Pending[], outcomes: Outcome[]) => void;
   readonly #db: Database.Database;
   readonly #onGroup: ((writes: number) => void) | undefined;
-  /** The commit log's path when its sync runs off the event loop; undefined when COMMIT syncs it. */
-  readonly #wal: string | undefined;
-  #walFd: number | undefined;
+  /** Set when the commit log is synced off the event loop. */
+  readonly #offLoop: OffLoop | undefined;
   #pending: Pending[] = [];
   #scheduled = false;
-  /** Settles once the last group's commit log is on disk; undefined when nothing waits to be synced. */
+  #closing = false;
+  /** Settles once the last group's commit log is on disk; undefined when every commit the connection sees is. */
   #syncing: Promise<void> | undefined;
   #failed: Error | undefined;
 
   constructor(db: Database.Database, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#onGroup = options.onGroup;
-    this.#wal = options.syncOffLoop && !db.memory ? `${db.name}-wal` : undefined;
+    if (options.syncOffLoop && !db.memory) this.#offLoop = { fd: openCommitLog(db), sync: options.syncFile ?? fdatasync, ...pragmas(db) };
     this.#inSavepoint = db.transaction((write: () => unknown) => write());
     this.#inTransaction = db.transaction((batch: readonly Pending[], outcomes: Outcome[]) => {
       for (const pending of batch) {
@@ -57,17 +62,22 @@ export class GroupCommit {
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#failed) return reject(this.#failed);
+      if (this.#closing) return reject(new Error('the file is closing: it takes no more writes'));
       this.#pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule();
     });
   }
 
   /**
-   * While a group's commit log is being synced, a promise that settles once it is on disk (rejected if the disk
-   * refused); undefined when every commit the connection can see is durable. Readers wait for it before reading.
+   * Runs a read once every commit the connection can see is on disk: at once when none waits for its sync, else
+   * after it. Refused once the disk refused a sync.
    */
-  get unsynced(): Promise<void> | undefined {
-    return this.#failed ? Promise.reject(this.#failed) : this.#syncing;
+  async read<T>(read: () => T): Promise<T> {
+    for (;;) {
+      if (this.#failed) throw this.#failed;
+      if (!this.#syncing) return read();
+      await this.#syncing.catch(() => undefined);
+    }
   }
 
   /** Why this group refuses every read and write since its disk refused a sync; undefined while it serves. */
@@ -75,35 +85,46 @@ export class GroupCommit {
     return this.#failed;
   }
 
-  /** Commits every write waiting, in the order they came, in one transaction; then settles each once it is on disk. */
+  /** Commits every write waiting, in the order they came, in one transaction (unless a sync is under way: they go after it); each settles once on disk. */
   flush() {
     this.#scheduled = false;
-    if (this.#syncing) return;
+    if (this.#syncing || this.#failed) return;
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
+    if (!this.#db.open) {
+      for (const pending of batch) pending.reject(new Error('the file is closed: the write was not made'));
+      return;
+    }
     this.#onGroup?.(batch.length);
     const outcomes: Outcome[] = [];
     try {
-      if (this.#wal) this.#db.pragma('synchronous = NORMAL');
+      this.#offLoop?.relaxed.run();
       this.#inTransaction(batch, outcomes);
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     } finally {
-      // Every other write on this connection (leases, migrations) keeps syncing in its COMMIT.
-      if (this.#wal) this.#db.pragma('synchronous = FULL');
+      this.#restoreFullSync();
     }
-    if (this.#wal) this.#syncOffLoop(this.#wal, batch, outcomes);
+    if (this.#offLoop) this.#syncOffLoop(this.#offLoop, batch, outcomes);
     else settle(batch, outcomes);
   }
 
-  /** Waits until every write asked for so far is committed and on disk, as on close. */
+  /** Waits until every write asked for so far is committed and on disk. Commits go through the event loop, so no read already on its way can see one unsynced. */
   async drain() {
-    while (this.#syncing || this.#pending.length > 0) {
+    while (this.#pending.length > 0 || this.#syncing) {
+      if (this.#failed) return;
       if (this.#syncing) await this.#syncing.catch(() => undefined);
-      else this.flush();
+      else await new Promise<void>((resolve) => setImmediate(() => resolve(this.flush())));
     }
+  }
+
+  /** Takes no more writes, commits and syncs those asked for, and closes the descriptor on the commit log. */
+  async close() {
+    this.#closing = true;
+    await this.drain();
+    if (this.#offLoop) closeSync(this.#offLoop.fd);
   }
 
   #schedule() {
@@ -112,39 +133,69 @@ export class GroupCommit {
     setImmediate(() => this.flush());
   }
 
-  /**
-   * Syncs the commit log on the thread pool; the writes that arrive meanwhile wait and go together in the next group.
-   * Linux syncs a file's data through any descriptor open on it, so one opened here covers SQLite's writes.
-   */
-  #syncOffLoop(wal: string, batch: readonly Pending[], outcomes: readonly Outcome[]) {
-    this.#walFd ??= openSync(wal, 'r');
-    const syncing = new Promise<void>((resolve, reject) =>
-      fdatasync(this.#walFd!, (error) => {
-        this.#syncing = undefined;
-        if (error) {
-          this.#failed = new Error(
-            `the disk did not confirm the commit log was written (${error.message}); restart to serve what it holds`,
-          );
-          for (const pending of [...batch, ...this.#pending]) pending.reject(this.#failed);
-          this.#pending = [];
-          reject(this.#failed);
-          return;
-        }
-        settle(batch, outcomes);
-        resolve();
-        if (this.#pending.length > 0) this.#schedule();
-      }),
-    );
-    // A failure reaches every waiting reader and writer; no one need be waiting for it to count as handled.
-    syncing.catch(() => undefined);
-    this.#syncing = syncing;
+  /** Every other write on the connection (leases, migrations) keeps syncing in its COMMIT; if that cannot be restored, nothing more is served. */
+  #restoreFullSync() {
+    if (!this.#offLoop) return;
+    try {
+      this.#offLoop.full.run();
+    } catch (error) {
+      this.#fail(new Error(`the connection could not be set back to sync every commit (${String(error)})`, { cause: error }));
+    }
   }
 
-  /** Closes the descriptor this group opened on the commit log; `drain` first. */
-  close() {
-    if (this.#walFd !== undefined) closeSync(this.#walFd);
-    this.#walFd = undefined;
+  /** Syncs the commit log on the thread pool; the writes that arrive meanwhile wait and go together in the next group. */
+  #syncOffLoop(offLoop: OffLoop, batch: readonly Pending[], outcomes: readonly Outcome[]) {
+    let synced!: () => void;
+    // Set before the sync starts: a sync that ends at once must find it to clear.
+    this.#syncing = new Promise<void>((resolve) => (synced = resolve));
+    offLoop.sync(offLoop.fd, (error) => {
+      this.#syncing = undefined;
+      if (error) {
+        const failure = new Error(`the disk did not confirm the commit log was written (${error.message}); restart the server`, {
+          cause: error,
+        });
+        for (const pending of batch) pending.reject(failure);
+        this.#fail(failure);
+      } else {
+        settle(batch, outcomes);
+        if (this.#pending.length > 0) this.#schedule();
+      }
+      synced();
+    });
   }
+
+  #fail(failure: Error) {
+    this.#failed ??= failure;
+    for (const pending of this.#pending) pending.reject(this.#failed);
+    this.#pending = [];
+  }
+}
+
+/**
+ * Opens the connection's commit log (WAL) for syncing, through the path SQLite uses (a data file may be a link), and
+ * syncs it and its folder once: a process that crashed before its last sync may have left frames only in the page
+ * cache, and they must be on disk before anything read from them is served. Linux syncs a file's data through any
+ * descriptor open on it, and SQLite keeps the log's inode while a connection is open.
+ */
+function openCommitLog(db: Database.Database): number {
+  const mode = db.pragma('journal_mode', { simple: true });
+  if (mode !== 'wal') throw new Error(`syncing the commit log off the event loop needs WAL mode, not ${String(mode)}`);
+  // A connection opens (and creates) its log on its first read.
+  db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+  const wal = `${realpathSync(db.name)}-wal`;
+  const fd = openSync(wal, 'r');
+  fdatasyncSync(fd);
+  const folder = openSync(dirname(wal), 'r');
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
+  return fd;
+}
+
+function pragmas(db: Database.Database) {
+  return { relaxed: db.prepare('PRAGMA synchronous = NORMAL'), full: db.prepare('PRAGMA synchronous = FULL') };
 }
 
 function settle(batch: readonly Pending[], outcomes: readonly Outcome[]) {

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PouroverError, PROTOCOL_VERSION } from '@pourover/protocol';
+import { PouroverError } from '@pourover/protocol';
 import type { IdentityStore } from '../auth/identity-store.ts';
 import type { ServerKey } from '../auth/server-key.ts';
 import { answerClientErrors } from '../http/client-errors.ts';
 import { isLoopback, namesLoopback } from '../http/loopback-host.ts';
-import { answerReadiness } from '../http/readiness.ts';
+import { answerLiveness, answerReadiness } from '../http/readiness.ts';
 import { silentLogger, type Logger } from '../http/logger.ts';
 import { answerMetrics } from '../http/metrics-endpoint.ts';
 import { deviceStreamRoute } from '../http/device-stream-sse.ts';
@@ -26,7 +26,6 @@ import { trpcHttpHandler } from '../trpc/http-handler.ts';
 import type { ServerDeps } from '../trpc/trpc.ts';
 import type { ServerApp } from '../app/server-app.ts';
 import { OLDEST_SERVED_PROTOCOL } from '../http/client-version.ts';
-import { SERVER_VERSION } from '../version.ts';
 import { DRAINING, nodeDrain, type DrainReport } from './drain.ts';
 import { openParts } from './open-parts.ts';
 
@@ -176,9 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (deviceStreams.takes(req, path)) return admission.admit(req, res, () => deviceStreams.serve(req, res));
       return admission.admit(req, res, () => void trpc(req, res));
     }
-    if (req.method === 'GET' && path === '/healthz') {
-      return json(res, 200, { ok: true, version: SERVER_VERSION, store: store.kind, protocol: PROTOCOL_VERSION });
-    }
+    if (req.method === 'GET' && path === '/healthz') return answerLiveness(res, store);
     if (req.method === 'GET' && path === '/readyz') return answerReadiness(res, { store, identity });
     if (req.method === 'GET' && path === '/metrics') {
       return answerMetrics(req, res, { metrics, token: metricsOptions?.token });

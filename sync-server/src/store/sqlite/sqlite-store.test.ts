@@ -78,19 +78,69 @@ describe('SqliteStore', () => {
   });
 });
 
-describe('SqliteStore reads while a commit syncs', () => {
-  it('serves a commit to no reader before the commit is answered, since its log syncs off the event loop', async () => {
-    const store = new SqliteStore({ file: nextFile() });
-    const events: string[] = [];
-    const commit = store
-      .commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each')
-      .then(() => events.push('commit answered'));
-    await new Promise(setImmediate);
-    const read = store.head(STORE).then((head) => events.push(`head ${head}`));
-    const changes = store.changesSince(STORE, 0, 10).then((rows) => events.push(`changes ${rows.length}`));
+/** A disk whose syncs wait until the test lets each end, ok or with an error. */
+function heldDisk() {
+  const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+  return {
+    syncFile: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
+    end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
+  };
+}
 
-    await Promise.all([commit, read, changes]);
-    expect(events).toEqual(['commit answered', 'head 1', 'changes 1']);
+const turns = async () => {
+  for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+};
+
+describe('SqliteStore while a commit syncs', () => {
+  it('serves no read of any kind, and answers no commit, before the commit is on disk', async () => {
+    const disk = heldDisk();
+    const store = new SqliteStore({ file: nextFile(), syncFile: disk.syncFile });
+    const answered: string[] = [];
+    const commit = store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
+    void commit.then(() => answered.push('commit'));
+    await turns();
+    const reads = {
+      pull: store.pull(STORE, 'notes', 0, 10),
+      changesSince: store.changesSince(STORE, 0, 10),
+      head: store.head(STORE),
+      collectionHead: store.collectionHead(STORE, 'notes'),
+      get: store.get(STORE, 'notes', noteDoc(1).id),
+      getMany: store.getMany(STORE, 'notes', [noteDoc(1).id]),
+      seqs: store.seqs(STORE, 'notes', [noteDoc(1).id]),
+      watchSnapshot: store.watchSnapshot('notes'),
+      watchChanges: store.watchChanges('notes', 0, 10),
+      readLease: store.readLease('processor'),
+      acquireLease: store.acquireLease('processor', 'a', 1_000),
+    };
+    for (const [name, read] of Object.entries(reads)) void read.then(() => answered.push(name));
+    await turns();
+    expect(answered).toEqual([]);
+
+    disk.end();
+    await Promise.all(Object.values(reads));
+    expect(answered[0]).toBe('commit');
+    expect(answered).toHaveLength(Object.keys(reads).length + 1);
+    expect(await reads.head).toBe(1);
+    expect((await reads.changesSince).map((row) => row.document)).toEqual([noteDoc(1)]);
+    expect((await reads.watchSnapshot).commit).toBe(1);
+    await store.close();
+  });
+
+  it('refuses every read, write and lease once the disk refuses a sync, and is never ready again', async () => {
+    const disk = heldDisk();
+    const store = new SqliteStore({ file: nextFile(), syncFile: disk.syncFile });
+    const commit = store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
+    await turns();
+    disk.end(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+
+    await expect(commit).rejects.toThrow(/the disk did not confirm the commit log was written/);
+    await expect(store.head(STORE)).rejects.toThrow(/did not confirm/);
+    await expect(store.acquireLease('processor', 'a', 1_000)).rejects.toThrow(/did not confirm/);
+    await expect(store.releaseLease('processor', 'a')).rejects.toThrow(/did not confirm/);
+    await expect(store.commit(STORE, [{ collection: 'notes', document: noteDoc(2), expect: { kind: 'none' } }], 'each')).rejects.toThrow(
+      /did not confirm/,
+    );
+    expect(store.readiness()).toMatchObject({ ready: false, fatal: true, reason: expect.stringMatching(/restart the server/) });
     await store.close();
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import { GroupCommit, openDurableFile } from '@pourover/durable-sqlite';
+import { GroupCommit, openDurableFile, type GroupCommitOptions } from '@pourover/durable-sqlite';
 import type { WireDocument } from '@pourover/protocol';
 import Database from 'better-sqlite3';
 import { decide, encoded, type Encoded } from '../decide.ts';
@@ -35,8 +35,8 @@ class Rollback {
  * Commits are grouped (`GroupCommit`): those that arrive together share one
  * transaction and one fsync, each in a savepoint of its own, and each is
  * answered only once the transaction is on disk. The fsync runs off the event
- * loop, so every read first waits for it (`unsynced`): nothing a power cut
- * could undo is ever served.
+ * loop, so every read goes through `GroupCommit.read`, which waits for it:
+ * nothing a power cut could undo is ever served.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -48,10 +48,15 @@ export class SqliteStore implements Store {
   readonly #statements;
   readonly #now: () => Date;
 
-  constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void }) {
+  /** `syncFile` stands in for the disk's sync of the commit log in a test of a disk that fails. */
+  constructor(options: { file: string; now?: () => Date; onGroup?: (commits: number) => void; syncFile?: GroupCommitOptions['syncFile'] }) {
     this.#db = openDurableFile(options.file);
     this.#db.pragma('busy_timeout = 5000');
-    this.#group = new GroupCommit(this.#db, { onGroup: options.onGroup, syncOffLoop: true });
+    this.#group = new GroupCommit(this.#db, {
+      onGroup: options.onGroup,
+      syncOffLoop: true,
+      ...(options.syncFile ? { syncFile: options.syncFile } : {}),
+    });
     this.#now = options.now ?? (() => new Date());
     migrate(this.#db);
     this.epoch = readEpoch(this.#db);
@@ -100,29 +105,26 @@ export class SqliteStore implements Store {
   }
 
   async pull(replica: string, collection: string, afterSeq: number, limit: number) {
-    await this.#group.unsynced;
-    return this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored);
+    return this.#group.read(() => this.#statements.pull.all(replica, collection, afterSeq, limit).map(toStored));
   }
 
   async changesSince(replica: string, afterSeq: number, limit: number) {
-    await this.#group.unsynced;
-    return this.#statements.changes.all(replica, afterSeq, limit).map(toStored);
+    return this.#group.read(() => this.#statements.changes.all(replica, afterSeq, limit).map(toStored));
   }
 
   async head(replica: string) {
-    await this.#group.unsynced;
-    return this.#statements.head.get(replica)?.head ?? 0;
+    return this.#group.read(() => this.#statements.head.get(replica)?.head ?? 0);
   }
 
   async collectionHead(replica: string, collection: string) {
-    await this.#group.unsynced;
-    return this.#statements.collectionHead.get(replica, collection)?.seq ?? 0;
+    return this.#group.read(() => this.#statements.collectionHead.get(replica, collection)?.seq ?? 0);
   }
 
   async get(replica: string, collection: string, id: string) {
-    await this.#group.unsynced;
-    const row = this.#statements.get.get(replica, collection, id);
-    return row ? toStored(row) : null;
+    return this.#group.read(() => {
+      const row = this.#statements.get.get(replica, collection, id);
+      return row ? toStored(row) : null;
+    });
   }
 
   getMany(replica: string, collection: string, ids: readonly string[]) {
@@ -130,8 +132,7 @@ export class SqliteStore implements Store {
   }
 
   async seqs(replica: string, collection: string, ids: readonly string[]) {
-    await this.#group.unsynced;
-    return ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0);
+    return this.#group.read(() => ids.map((id) => this.#statements.seq.get(replica, collection, id)?.seq ?? 0));
   }
 
   async commit(replica: string, writes: readonly Write[], mode: CommitMode, options: CommitOptions = {}): Promise<CommitResult> {
@@ -189,17 +190,15 @@ export class SqliteStore implements Store {
   }
 
   async watchSnapshot(collection: string) {
-    await this.#group.unsynced;
     const read = this.#db.transaction(() => ({
       documents: this.#statements.live.all(collection).map(toStored),
       commit: this.#statements.counter.get('commit')?.value ?? 0,
     }));
-    return read();
+    return this.#group.read(read);
   }
 
   async watchChanges(collection: string, afterCommit: number, limit: number) {
-    await this.#group.unsynced;
-    return this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored);
+    return this.#group.read(() => this.#statements.byCommit.all(collection, afterCommit, limit).map(toStored));
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease> {
@@ -212,17 +211,19 @@ export class SqliteStore implements Store {
       this.#statements.setLease.run(name, holder, now + ttlMs);
       return { granted: true, holder, expiresAt: new Date(now + ttlMs).toISOString() };
     });
-    return take.immediate();
+    // Through `read`: a lease is neither read from nor written after a commit whose sync has not ended or failed.
+    return this.#group.read(() => take.immediate());
   }
 
   async releaseLease(name: string, holder: string) {
-    this.#statements.dropLease.run(name, holder);
+    await this.#group.read(() => this.#statements.dropLease.run(name, holder));
   }
 
   async readLease(name: string) {
-    await this.#group.unsynced;
-    const current = this.#statements.lease.get(name);
-    return current ? { holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() } : null;
+    return this.#group.read(() => {
+      const current = this.#statements.lease.get(name);
+      return current ? { holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() } : null;
+    });
   }
 
   onCommit(listener: (replica: string, written?: readonly StoredDocument[]) => void) {
@@ -230,16 +231,15 @@ export class SqliteStore implements Store {
     return () => void this.#events.off('commit', listener);
   }
 
-  /** An embedded file is always there to serve, unless the disk refused to sync its commit log. */
+  /** An embedded file is always there to serve, unless the disk refused to sync its commit log: then only a restart helps. */
   readiness(): Readiness {
     const failure = this.#group.failure;
-    return failure ? { ready: false, reason: failure.message } : { ready: true };
+    return failure ? { ready: false, reason: failure.message, fatal: true } : { ready: true };
   }
 
   async close() {
     // Commits already asked for are written, not dropped.
-    await this.#group.drain();
-    this.#group.close();
+    await this.#group.close();
     this.#events.removeAllListeners();
     this.#db.close();
   }
