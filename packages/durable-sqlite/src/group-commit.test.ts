@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDurableFile } from './durable-file.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 
 describe('a group commit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-'));
@@ -98,7 +98,7 @@ describe('a group commit that syncs its log off the event loop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-off-loop-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let files = 0;
-  const open = (options: { syncFile?: ReturnType<typeof heldDisk>['syncFile']; file?: string } = {}) => {
+  const open = (options: { syncFile?: NonNullable<GroupCommitOptions['syncFile']>; file?: string } = {}) => {
     const db = openDurableFile(
       options.file ?? join(dir, `store-${(files += 1)}.sqlite`),
       'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY)',

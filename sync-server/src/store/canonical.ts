@@ -3,7 +3,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
-/** A deep copy with object keys sorted and undefined members left out: what parsing `canonicalJson(value)` gives back. */
+/** A deep copy with object keys sorted and undefined members left out: for a JSON value, what parsing `canonicalJson(value)` gives back. */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;

@@ -9,8 +9,8 @@ export type Decision = 'apply' | 'unchanged' | 'conflict';
  * (`canonicalJson` of what it parses back is that same text), so comparing
  * states needs no encoding of the current one, and the next one is encoded
  * once, for the comparison and for storing. `document` is the canonical
- * copy, what a read of the stored JSON gives: no caller's later change to
- * the object it wrote reaches it.
+ * copy, what a read of the stored JSON gives for a JSON document: no
+ * caller's later change to the object it wrote reaches it.
  */
 export type Encoded = { document: WireDocument; json: string };
 

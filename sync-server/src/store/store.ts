@@ -117,9 +117,9 @@ export interface Store {
   readLease(name: string): Promise<Omit<Lease, 'granted'> | null>;
   /**
    * Calls `listener` with the name of each replica a commit changed, after the commit. A store whose listeners hear
-   * every commit in change order (SQLite's, one process) also gives `written`: the rows the commit wrote to that
-   * replica, in change order, as `changesSince` would read them, so a reader that heard every commit since its
-   * position need not read them back.
+   * every commit it makes in change order (a SQLite store; not another connection's commits) also gives `written`:
+   * the rows the commit wrote to that replica, in change order, so a reader that heard every commit since its
+   * position need not read them back. The rows are shared by every listener: none may change them.
    */
   onCommit(listener: (replica: string, written?: readonly StoredDocument[]) => void): () => void;
   /** Whether the store can serve now: a store shared by several nodes is not while it may miss their commits. */

@@ -40,7 +40,8 @@ export async function* deviceStream(options: {
   const hear = (side: Side, written: readonly StoredDocument[] | undefined) => {
     unread[side] = true;
     const rows = heard[side];
-    heard[side] = written && rows && rows.length + written.length <= MAX_ROWS ? [...rows, ...written] : null;
+    if (written && rows && rows.length + written.length <= MAX_ROWS) rows.push(...written);
+    else heard[side] = null;
   };
   const stop = store.onCommit((replica, written) => {
     if (replica === own) hear('own', written);
@@ -63,6 +64,7 @@ export async function* deviceStream(options: {
       if (store.epoch !== epoch) {
         // Renewed while the stream was open (a restore on PostgreSQL): the device starts afresh, as on a new stream.
         epoch = store.epoch;
+        heard.own = heard.store = null;
         position = { own: await store.head(own), store: await store.head(STORE), epoch };
         yield tracked(encodePosition(position), { kind: 'ready', epoch } satisfies StreamEvent);
         continue;
@@ -125,13 +127,15 @@ export function streamOfContext(
 type Side = 'own' | 'store';
 
 /**
- * The rows heard after `position`, if they follow on from it with no gap: then they are what a read from the store
- * would give (a document written twice appears twice). Undefined when the store must be read.
+ * The rows heard after `position`, if they follow on from it with no gap, each document at its last version only:
+ * what a read from the store would give. Undefined when the store must be read.
  */
 function following(heard: readonly StoredDocument[] | null, position: number): StoredDocument[] | undefined {
   if (!heard) return undefined;
   const fresh = heard.filter((row) => row.seq > position);
-  return fresh.every((row, index) => row.seq === position + index + 1) ? fresh : undefined;
+  if (!fresh.every((row, index) => row.seq === position + index + 1)) return undefined;
+  const last = new Map(fresh.map((row) => [`${row.collection}/${row.document.id}`, row.seq]));
+  return fresh.length === last.size ? fresh : fresh.filter((row) => last.get(`${row.collection}/${row.document.id}`) === row.seq);
 }
 
 /** Splits change-ordered rows into runs of one collection, keeping their order. */
