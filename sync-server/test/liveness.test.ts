@@ -28,7 +28,7 @@ describe('/healthz on SQLite', () => {
     let failNext = false;
     const store = new SqliteStore({
       file: join(folder.dir, 'health.sqlite'),
-      syncFile: (_fd, done) => done(failNext ? Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) : null),
+      syncCommitLog: (_fd, done) => done(failNext ? Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) : null),
     });
     const write = (n: number) => store.commit(STORE, [{ collection: 'notes', document: noteDoc(n), expect: { kind: 'none' } }], 'each');
     await write(1);

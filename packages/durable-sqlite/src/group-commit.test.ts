@@ -83,7 +83,7 @@ describe('a group commit', () => {
 function heldDisk() {
   const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
   return {
-    syncFile: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
+    syncCommitLog: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
     waiting: () => waiting.length,
     end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
   };
@@ -98,7 +98,7 @@ describe('a group commit that syncs its log off the event loop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-off-loop-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let files = 0;
-  const open = (options: { syncFile?: NonNullable<GroupCommitOptions['syncFile']>; file?: string } = {}) => {
+  const open = (options: { syncCommitLog?: NonNullable<GroupCommitOptions['syncCommitLog']>; file?: string } = {}) => {
     const db = openDurableFile(
       options.file ?? join(dir, `store-${(files += 1)}.sqlite`),
       'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY)',
@@ -116,7 +116,7 @@ describe('a group commit that syncs its log off the event loop', () => {
 
   it('answers a write and lets a read through only once its log is synced', async () => {
     const disk = heldDisk();
-    const { group, ids, write } = open({ syncFile: disk.syncFile });
+    const { group, ids, write } = open({ syncCommitLog: disk.syncCommitLog });
     const events: string[] = [];
     const written = write(1).then(() => events.push('write answered'));
     await turns();
@@ -159,7 +159,7 @@ describe('a group commit that syncs its log off the event loop', () => {
 
   it('refuses every write and read once the disk refuses a sync, and says why', async () => {
     const disk = heldDisk();
-    const { group, write } = open({ syncFile: disk.syncFile });
+    const { group, write } = open({ syncCommitLog: disk.syncCommitLog });
     const first = write(1);
     await turns();
     const next = write(2);
@@ -175,7 +175,7 @@ describe('a group commit that syncs its log off the event loop', () => {
   });
 
   it('goes on when a sync ends before it returns', async () => {
-    const { group, ids, write } = open({ syncFile: (_fd, done) => done(null) });
+    const { group, ids, write } = open({ syncCommitLog: (_fd, done) => done(null) });
     expect(await write(1)).toBe(1);
     expect(await write(2)).toBe(1);
     expect(await group.read(ids)).toEqual([1, 2]);

@@ -16,8 +16,14 @@ export type GroupCommitOptions = {
    * that reads through `read`: until the sync ends, the connection sees a commit that a power cut could still undo.
    */
   syncOffLoop?: boolean;
-  /** How the commit log is synced off the loop: `fs.fdatasync` unless a test stands in for a disk that fails. */
-  syncFile?: SyncFile;
+  /** Only for tests of a failing or stalled disk: stands in for `fs.fdatasync` of the commit log. */
+  syncCommitLog?: SyncFile;
+  /** Told once, when the disk refuses a sync and the group stops serving (a server's log). */
+  onFailure?: ((failure: Error) => void) | undefined;
+  /** What every read and write is refused with once the disk refused a sync (a server's typed error); the failure itself by default. */
+  refusal?: (failure: Error) => Error;
+  /** The clock `syncingSince` reads, in milliseconds; `Date.now` unless a test moves time. */
+  now?: () => number;
 };
 
 /**
@@ -34,11 +40,16 @@ export class GroupCommit {
   readonly #inTransaction: (batch: readonly Pending[], outcomes: Outcome[]) => void;
   readonly #db: Database.Database;
   readonly #onGroup: ((writes: number) => void) | undefined;
+  readonly #onFailure: ((failure: Error) => void) | undefined;
+  readonly #refusal: (failure: Error) => Error;
+  readonly #now: () => number;
   /** Set when the commit log is synced off the event loop. */
   readonly #offLoop: OffLoop | undefined;
   #pending: Pending[] = [];
   #scheduled = false;
   #closing = false;
+  #closed = false;
+  #syncStarted = 0;
   /** Settles once the last group's commit log is on disk; undefined when every commit the connection sees is. */
   #syncing: Promise<void> | undefined;
   #failed: Error | undefined;
@@ -46,7 +57,12 @@ export class GroupCommit {
   constructor(db: Database.Database, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#onGroup = options.onGroup;
-    if (options.syncOffLoop && !db.memory) this.#offLoop = { fd: openCommitLog(db), sync: options.syncFile ?? fdatasync, ...pragmas(db) };
+    this.#onFailure = options.onFailure;
+    this.#refusal = options.refusal ?? ((failure) => failure);
+    this.#now = options.now ?? Date.now;
+    if (options.syncOffLoop && !db.memory) {
+      this.#offLoop = { fd: openCommitLog(db), sync: options.syncCommitLog ?? fdatasync, ...pragmas(db) };
+    }
     this.#inSavepoint = db.transaction((write: () => unknown) => write());
     this.#inTransaction = db.transaction((batch: readonly Pending[], outcomes: Outcome[]) => {
       for (const pending of batch) {
@@ -76,8 +92,13 @@ export class GroupCommit {
     for (;;) {
       if (this.#failed) throw this.#failed;
       if (!this.#syncing) return read();
-      await this.#syncing.catch(() => undefined);
+      await this.#syncing;
     }
+  }
+
+  /** Since when (by `now`) the sync under way has waited for the disk; undefined when none is under way. */
+  get syncingSince(): number | undefined {
+    return this.#syncing ? this.#syncStarted : undefined;
   }
 
   /** Why this group refuses every read and write since its disk refused a sync; undefined while it serves. */
@@ -114,8 +135,8 @@ export class GroupCommit {
   /** Waits until every write asked for so far is committed and on disk. Commits go through the event loop, so no read already on its way can see one unsynced. */
   async drain() {
     while (this.#pending.length > 0 || this.#syncing) {
-      if (this.#failed) return;
-      if (this.#syncing) await this.#syncing.catch(() => undefined);
+      if (this.#syncing) await this.#syncing;
+      else if (this.#failed) return;
       else await new Promise<void>((resolve) => setImmediate(() => resolve(this.flush())));
     }
   }
@@ -124,7 +145,8 @@ export class GroupCommit {
   async close() {
     this.#closing = true;
     await this.drain();
-    if (this.#offLoop) closeSync(this.#offLoop.fd);
+    if (this.#offLoop && !this.#closed) closeSync(this.#offLoop.fd);
+    this.#closed = true;
   }
 
   #schedule() {
@@ -139,21 +161,24 @@ export class GroupCommit {
     try {
       this.#offLoop.full.run();
     } catch (error) {
-      this.#fail(new Error(`the connection could not be set back to sync every commit (${String(error)})`, { cause: error }));
+      this.#fail(
+        this.#refusal(new Error(`the connection could not be set back to sync every commit (${String(error)})`, { cause: error })),
+      );
     }
   }
 
   /** Syncs the commit log on the thread pool; the writes that arrive meanwhile wait and go together in the next group. */
   #syncOffLoop(offLoop: OffLoop, batch: readonly Pending[], outcomes: readonly Outcome[]) {
     let synced!: () => void;
-    // Set before the sync starts: a sync that ends at once must find it to clear.
+    // Set before the sync starts: a sync that ends at once must find it to clear. It never rejects: a failure is `#failed`.
     this.#syncing = new Promise<void>((resolve) => (synced = resolve));
+    this.#syncStarted = this.#now();
     offLoop.sync(offLoop.fd, (error) => {
       this.#syncing = undefined;
       if (error) {
-        const failure = new Error(`the disk did not confirm the commit log was written (${error.message}); restart the server`, {
-          cause: error,
-        });
+        const failure = this.#refusal(
+          new Error(`the disk did not confirm the commit log was written (${error.message}); restart the server`, { cause: error }),
+        );
         for (const pending of batch) pending.reject(failure);
         this.#fail(failure);
       } else {
@@ -165,9 +190,11 @@ export class GroupCommit {
   }
 
   #fail(failure: Error) {
+    const first = !this.#failed;
     this.#failed ??= failure;
     for (const pending of this.#pending) pending.reject(this.#failed);
     this.#pending = [];
+    if (first) this.#onFailure?.(failure);
   }
 }
 

@@ -11,7 +11,8 @@ import { json } from './responses.ts';
  * (`UNAVAILABLE`, with Retry-After and the reasons) while it cannot reach
  * its database or its view of other nodes' commits, revocations and
  * syncgroups may be stale. `/healthz` stays a liveness check: a node that
- * is not ready is still alive, and comes back by itself.
+ * is not ready is still alive, and comes back by itself, unless its store
+ * says only a restart helps (`answerLiveness`).
  */
 export function answerReadiness(res: ServerResponse, parts: { store: Store; identity: IdentityStore }): void {
   const reasons = [parts.store.readiness(), parts.identity.readiness()].flatMap((part) => (part.ready ? [] : [part.reason]));

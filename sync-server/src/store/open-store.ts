@@ -26,7 +26,7 @@ export type StoreChoice = {
   poolSize?: number | undefined;
   /** A clock for tests; PostgreSQL otherwise judges time by its own clock. */
   now?: (() => Date) | undefined;
-  /** Errors of PostgreSQL connections that nobody awaits (one broke and is being replaced). */
+  /** Errors nobody awaits: a PostgreSQL connection that broke and is being replaced, a SQLite sync the disk refused. */
   onError?: ((error: unknown) => void) | undefined;
   /** Told how many commits each group commit wrote in its one transaction. */
   onGroup?: ((commits: number) => void) | undefined;
@@ -39,6 +39,7 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       file: dataFile(choice.dataDir, 'documents'),
       ...(choice.now ? { now: choice.now } : {}),
       ...(choice.onGroup ? { onGroup: choice.onGroup } : {}),
+      ...(choice.onError ? { onError: choice.onError } : {}),
     });
   }
   const url = postgresUrl.parse(choice.store);

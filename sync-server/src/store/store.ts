@@ -69,8 +69,10 @@ export type Lease = { granted: boolean; holder: string; expiresAt: string };
  */
 export const RESTORE_SEQ_GAP = 1_000_000_000;
 
-/** Whether a part of the server can serve now, and if not, why (for `/readyz`). */
-/** Whether a store can serve now; `fatal` when it never will again without a restart (its disk refused a sync). */
+/**
+ * Whether a part of the server can serve now, and if not, why (for `/readyz`); `fatal` when it never will again
+ * without a restart (a SQLite store whose disk refused a sync).
+ */
 export type Readiness = { ready: true } | { ready: false; reason: string; fatal?: true };
 
 /**

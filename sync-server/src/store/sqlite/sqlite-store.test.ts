@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { shopperReplica, STORE } from '@pourover/schemas';
 import { noteDoc, taskDoc } from '../../../testing/notes-app.ts';
 import { tempDir, uuid } from '../../../test/support/test-server.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { SqliteStore, SYNC_STALL_MS } from './sqlite-store.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import { storeConformance } from '@pourover/sync-server/testing';
 
@@ -82,7 +82,7 @@ describe('SqliteStore', () => {
 function heldDisk() {
   const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
   return {
-    syncFile: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
+    syncCommitLog: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
     end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
   };
 }
@@ -94,7 +94,7 @@ const turns = async () => {
 describe('SqliteStore while a commit syncs', () => {
   it('serves no read of any kind, and answers no commit, before the commit is on disk', async () => {
     const disk = heldDisk();
-    const store = new SqliteStore({ file: nextFile(), syncFile: disk.syncFile });
+    const store = new SqliteStore({ file: nextFile(), syncCommitLog: disk.syncCommitLog });
     const answered: string[] = [];
     const commit = store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
     void commit.then(() => answered.push('commit'));
@@ -126,14 +126,18 @@ describe('SqliteStore while a commit syncs', () => {
     await store.close();
   });
 
-  it('refuses every read, write and lease once the disk refuses a sync, and is never ready again', async () => {
+  it('refuses every read, write and lease once the disk refuses a sync, as unavailable, and is never ready again', async () => {
     const disk = heldDisk();
-    const store = new SqliteStore({ file: nextFile(), syncFile: disk.syncFile });
+    const heard: unknown[] = [];
+    const store = new SqliteStore({ file: nextFile(), syncCommitLog: disk.syncCommitLog, onError: (error) => heard.push(error) });
     const commit = store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
     await turns();
     disk.end(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
 
-    await expect(commit).rejects.toThrow(/the disk did not confirm the commit log was written/);
+    await expect(commit).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/the disk did not confirm the commit log/),
+    });
     await expect(store.head(STORE)).rejects.toThrow(/did not confirm/);
     await expect(store.acquireLease('processor', 'a', 1_000)).rejects.toThrow(/did not confirm/);
     await expect(store.releaseLease('processor', 'a')).rejects.toThrow(/did not confirm/);
@@ -141,6 +145,25 @@ describe('SqliteStore while a commit syncs', () => {
       /did not confirm/,
     );
     expect(store.readiness()).toMatchObject({ ready: false, fatal: true, reason: expect.stringMatching(/restart the server/) });
+    expect(heard).toHaveLength(1);
+    expect(String(heard[0])).toMatch(/EIO/);
+    await store.close();
+  });
+
+  it('is not ready while the disk has not confirmed a sync for a while, and ready again once it does', async () => {
+    const disk = heldDisk();
+    let now = Date.parse('2026-12-06T00:00:00Z');
+    const store = new SqliteStore({ file: nextFile(), syncCommitLog: disk.syncCommitLog, now: () => new Date(now) });
+    const commit = store.commit(STORE, [{ collection: 'notes', document: noteDoc(1), expect: { kind: 'none' } }], 'each');
+    await turns();
+    now += SYNC_STALL_MS;
+    expect(store.readiness()).toEqual({ ready: true });
+    now += 2_000;
+    expect(store.readiness()).toEqual({ ready: false, reason: 'the disk has not confirmed a commit for 7 s' });
+
+    disk.end();
+    await commit;
+    expect(store.readiness()).toEqual({ ready: true });
     await store.close();
   });
 });
