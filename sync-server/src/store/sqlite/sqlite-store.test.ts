@@ -109,8 +109,8 @@ describe('SqliteStore while a commit syncs', () => {
       seqs: store.seqs(STORE, 'notes', [noteDoc(1).id]),
       watchSnapshot: store.watchSnapshot('notes'),
       watchChanges: store.watchChanges('notes', 0, 10),
-      readLease: store.readLease('processor'),
-      acquireLease: store.acquireLease('processor', 'a', 1_000),
+      readLease: store.readLease('nightly-job'),
+      acquireLease: store.acquireLease('nightly-job', 'a', 1_000),
     };
     for (const [name, read] of Object.entries(reads)) void read.then(() => answered.push(name));
     await turns();
@@ -139,8 +139,8 @@ describe('SqliteStore while a commit syncs', () => {
       message: expect.stringMatching(/the disk did not confirm the commit log/),
     });
     await expect(store.head(STORE)).rejects.toThrow(/did not confirm/);
-    await expect(store.acquireLease('processor', 'a', 1_000)).rejects.toThrow(/did not confirm/);
-    await expect(store.releaseLease('processor', 'a')).rejects.toThrow(/did not confirm/);
+    await expect(store.acquireLease('nightly-job', 'a', 1_000)).rejects.toThrow(/did not confirm/);
+    await expect(store.releaseLease('nightly-job', 'a')).rejects.toThrow(/did not confirm/);
     await expect(store.commit(STORE, [{ collection: 'notes', document: noteDoc(2), expect: { kind: 'none' } }], 'each')).rejects.toThrow(
       /did not confirm/,
     );
