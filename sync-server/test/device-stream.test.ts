@@ -12,6 +12,10 @@ import { tempDir } from './support/test-server.ts';
 const folder = tempDir();
 afterAll(() => folder.remove());
 let files = 0;
+const closing: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closing.splice(0)) await close();
+});
 
 const phone = principalOf(`bluebottle:users:${NOTES_USER_ID}:phone`) as Principal;
 
@@ -63,27 +67,27 @@ function openStream(file: string) {
 const addNote = (store: SqliteStore, n: number, fields: { text?: string } = {}) =>
   store.commit(NOTES_REPLICA, [{ collection: 'notes', document: noteDoc(n, fields), expect: { kind: 'none' } }], 'each');
 
-/** A stream on a new file that has sent its `ready` and one first change (note 1, seq 1), so it has read the store once. */
-async function streamAfterFirstChange() {
+/** A stream on a new file, closed after the test, that has sent its `ready`. */
+async function readyStream() {
   const file = join(folder.dir, `stream-${(files += 1)}.sqlite`);
   const stream = openStream(file);
+  closing.push(stream.close);
   expect(await stream.next()).toMatchObject({ kind: 'ready' });
-  const first = stream.next();
-  await addNote(stream.store, 1);
-  expect(await first).toMatchObject({ seqs: [1] });
   return { ...stream, file };
 }
 
-describe('a device stream on SQLite', () => {
-  const closing: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const close of closing.splice(0)) await close();
-  });
+/** A ready stream that has sent one first change (note 1, seq 1), so it has read the store once. */
+async function streamAfterFirstChange() {
+  const stream = await readyStream();
+  const first = stream.next();
+  await addNote(stream.store, 1);
+  expect(await first).toMatchObject({ seqs: [1] });
+  return stream;
+}
 
+describe('a device stream on SQLite', () => {
   it('sends the commits it heard as they were written, without reading them back', async () => {
-    const stream = openStream(join(folder.dir, `stream-${(files += 1)}.sqlite`));
-    closing.push(stream.close);
-    expect(await stream.next()).toMatchObject({ kind: 'ready' });
+    const stream = await readyStream();
     const first = stream.next();
     await addNote(stream.store, 1);
     expect(await first).toMatchObject({ kind: 'changes', collection: 'notes', documents: [noteDoc(1)], seqs: [1] });
@@ -98,7 +102,6 @@ describe('a device stream on SQLite', () => {
 
   it('sends a document written twice since its last read once, at its last version, as a read would', async () => {
     const stream = await streamAfterFirstChange();
-    closing.push(stream.close);
     await addNote(stream.store, 2, { text: 'first' });
     await addNote(stream.store, 3);
     await addNote(stream.store, 2, { text: 'second' });
@@ -113,7 +116,6 @@ describe('a device stream on SQLite', () => {
 
   it('sends nothing of a write its commit undid', async () => {
     const stream = await streamAfterFirstChange();
-    closing.push(stream.close);
     const refused = await stream.store.commit(
       NOTES_REPLICA,
       [
@@ -128,10 +130,7 @@ describe('a device stream on SQLite', () => {
   });
 
   it('does not send again what a read it was making already sent', async () => {
-    const file = join(folder.dir, `stream-${(files += 1)}.sqlite`);
-    const stream = openStream(file);
-    closing.push(stream.close);
-    expect(await stream.next()).toMatchObject({ kind: 'ready' });
+    const stream = await readyStream();
     // The stream's first read waits; a commit lands meanwhile, so the read and what the stream heard both hold it.
     const release = stream.holdNextRead();
     const first = stream.next();
@@ -146,7 +145,6 @@ describe('a device stream on SQLite', () => {
 
   it('sends the commits of the store replica it heard without reading them back too', async () => {
     const stream = await streamAfterFirstChange();
-    closing.push(stream.close);
     const reads = stream.reads();
     const item = { id: noteDoc(9).id, name: 'Kettle', image: 'a'.repeat(64), _deleted: false };
     await stream.store.commit(STORE, [{ collection: 'items', document: item, expect: { kind: 'none' } }], 'each');
@@ -156,7 +154,6 @@ describe('a device stream on SQLite', () => {
 
   it('reads the store for a commit too large to keep, and sends all of it', async () => {
     const stream = await streamAfterFirstChange();
-    closing.push(stream.close);
     const notes = Array.from({ length: MAX_ROWS + 1 }, (_, n) => noteDoc(100 + n));
     await stream.store.commit(
       NOTES_REPLICA,
@@ -170,7 +167,6 @@ describe('a device stream on SQLite', () => {
 
   it('reads the store for a gap in the middle of what it heard', async () => {
     const stream = await streamAfterFirstChange();
-    closing.push(stream.close);
     await addNote(stream.store, 2);
     const other = new SqliteStore({ file: stream.file });
     await addNote(other, 3);
@@ -180,16 +176,13 @@ describe('a device stream on SQLite', () => {
   });
 
   it('reads the store when a commit it did not hear comes before one it did', async () => {
-    const file = join(folder.dir, `stream-${(files += 1)}.sqlite`);
-    const stream = openStream(file);
-    closing.push(stream.close);
-    expect(await stream.next()).toMatchObject({ kind: 'ready' });
+    const stream = await readyStream();
     const first = stream.next();
     await addNote(stream.store, 1);
     await first;
 
     // Another connection's commit is not heard by this store's listeners; the next one heard follows it.
-    const other = new SqliteStore({ file });
+    const other = new SqliteStore({ file: stream.file });
     await addNote(other, 2);
     await other.close();
     await addNote(stream.store, 3);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDurableFile } from './durable-file.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
+import { heldDisk, turns } from '../testing/held-disk.ts';
 
 describe('a group commit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-'));
@@ -78,21 +79,6 @@ describe('a group commit', () => {
     await write;
   });
 });
-
-/** A disk whose syncs wait until the test lets each end, ok or with an error. */
-function heldDisk() {
-  const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
-  return {
-    syncCommitLog: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
-    waiting: () => waiting.length,
-    end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
-  };
-}
-
-/** Lets the event loop turn a few times: long enough for anything not held back to have happened. */
-const turns = async () => {
-  for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
-};
 
 describe('a group commit that syncs its log off the event loop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pourover-group-off-loop-'));

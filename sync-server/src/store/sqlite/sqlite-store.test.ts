@@ -7,6 +7,7 @@ import { tempDir, uuid } from '../../../test/support/test-server.ts';
 import { SqliteStore, SYNC_STALL_MS } from './sqlite-store.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 import { storeConformance } from '@pourover/sync-server/testing';
+import { heldDisk, turns } from '@pourover/durable-sqlite/testing';
 
 const folder = tempDir();
 afterAll(() => folder.remove());
@@ -77,19 +78,6 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ file })).toThrow(/newer than this server knows/);
   });
 });
-
-/** A disk whose syncs wait until the test lets each end, ok or with an error. */
-function heldDisk() {
-  const waiting: ((error: NodeJS.ErrnoException | null) => void)[] = [];
-  return {
-    syncCommitLog: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void waiting.push(done),
-    end: (error: NodeJS.ErrnoException | null = null) => waiting.shift()!(error),
-  };
-}
-
-const turns = async () => {
-  for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
-};
 
 describe('SqliteStore while a commit syncs', () => {
   it('serves no read of any kind, and answers no commit, before the commit is on disk', async () => {
